@@ -1,0 +1,154 @@
+package dev.wgdesk.engine.device;
+
+import dev.wgdesk.engine.crypto.ChaCha20Poly1305;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+
+/**
+ * An ordered, parallel crypto stage: packets are sealed or opened by {@code workers} threads in
+ * any order, then handed to one sequencer strictly in submission order (wireguard-go's
+ * "encryption (parallel) then transmission (sequential)", protocol.md section 4).
+ *
+ * <p>Callers that need per-peer order (nonce order) must submit a peer's packets under that
+ * peer's lock; the sequencer then sees them in the same order.
+ *
+ * <p>With {@code workers == 0} the stage runs inline on the submitting thread, which saves two
+ * thread hand-offs per packet on machines with few cores.
+ */
+final class CryptoPipeline {
+    /** The parallel part: seal or open {@code p} in place and set {@code p.ok}. */
+    interface Work {
+        void process(Packet p, ChaCha20Poly1305 aead);
+    }
+
+    /** The sequential part, called in submission order from one thread at a time. */
+    interface Sequencer {
+        void deliver(Packet p);
+
+        /** Called when no packet is waiting: time to flush any batch being built. */
+        void endOfBurst();
+    }
+
+    private final String name;
+    private final int workers;
+    private final Work work;
+    private final Sequencer sequencer;
+    private final ArrayBlockingQueue<Packet> workQueue;
+    private final ArrayBlockingQueue<Packet> orderQueue;
+    private final ThreadLocal<ChaCha20Poly1305> inlineAead = ThreadLocal.withInitial(ChaCha20Poly1305::new);
+    private final List<Thread> threads = new ArrayList<>();
+    private final PacketPool pool;
+    private volatile boolean running;
+
+    CryptoPipeline(String name, int workers, int queueSize, PacketPool pool, Work work, Sequencer sequencer) {
+        this.name = name;
+        this.workers = workers;
+        this.work = work;
+        this.sequencer = sequencer;
+        this.pool = pool;
+        this.workQueue = workers == 0 ? null : new ArrayBlockingQueue<>(queueSize);
+        this.orderQueue = workers == 0 ? null : new ArrayBlockingQueue<>(queueSize);
+    }
+
+    synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        if (workers == 0) {
+            return;
+        }
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(this::workerLoop, "wg-" + name + "-crypto-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        Thread s = new Thread(this::sequencerLoop, "wg-" + name + "-sequencer");
+        s.setDaemon(true);
+        threads.add(s);
+        threads.forEach(Thread::start);
+    }
+
+    /** Stops the threads and returns every queued packet to the pool. */
+    synchronized void stop() {
+        running = false;
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+        if (orderQueue != null) {
+            Packet p;
+            while ((p = orderQueue.poll()) != null) {
+                pool.release(p);
+            }
+            workQueue.clear();
+        }
+    }
+
+    /**
+     * Queues {@code p}. Blocks when the queues are full (back-pressure). Inline mode processes
+     * and delivers it before returning.
+     */
+    void submit(Packet p) throws InterruptedException {
+        if (workers == 0) {
+            work.process(p, inlineAead.get());
+            synchronized (this) {
+                sequencer.deliver(p);
+            }
+            return;
+        }
+        orderQueue.put(p);
+        workQueue.put(p);
+    }
+
+    /** Ends a burst of submissions; in inline mode this flushes the sequencer's batch. */
+    void flush() {
+        if (workers == 0) {
+            synchronized (this) {
+                sequencer.endOfBurst();
+            }
+        }
+    }
+
+    private void workerLoop() {
+        ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+        try {
+            while (running) {
+                Packet p = workQueue.take();
+                try {
+                    work.process(p, aead);
+                } catch (RuntimeException e) {
+                    p.ok = false;
+                } finally {
+                    p.markDone();
+                }
+            }
+        } catch (InterruptedException e) {
+            // stopping
+        }
+    }
+
+    private void sequencerLoop() {
+        try {
+            while (running) {
+                Packet p = orderQueue.poll();
+                if (p == null) {
+                    sequencer.endOfBurst();
+                    p = orderQueue.take();
+                }
+                p.awaitDone();
+                sequencer.deliver(p);
+            }
+        } catch (InterruptedException e) {
+            // stopping
+        }
+    }
+}

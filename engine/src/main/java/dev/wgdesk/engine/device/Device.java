@@ -1,0 +1,899 @@
+package dev.wgdesk.engine.device;
+
+import static dev.wgdesk.engine.Protocol.AEAD_TAG_LENGTH;
+import static dev.wgdesk.engine.Protocol.MESSAGE_COOKIE_REPLY_SIZE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_COOKIE_REPLY_TYPE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_SIZE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_TYPE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_SIZE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_TYPE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_SIZE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_TYPE;
+import static dev.wgdesk.engine.Protocol.QUEUE_HANDSHAKE_SIZE;
+import static dev.wgdesk.engine.Protocol.REJECT_AFTER_MESSAGES;
+import static dev.wgdesk.engine.Protocol.UNDER_LOAD_AFTER_TIME_NANOS;
+import static dev.wgdesk.engine.Protocol.UNDER_LOAD_QUEUE_THRESHOLD;
+
+import dev.wgdesk.engine.Protocol;
+import dev.wgdesk.engine.conn.Bind;
+import dev.wgdesk.engine.crypto.PresharedKey;
+import dev.wgdesk.engine.crypto.PrivateKey;
+import dev.wgdesk.engine.crypto.PublicKey;
+import dev.wgdesk.engine.noise.CookieChecker;
+import dev.wgdesk.engine.noise.Handshake;
+import dev.wgdesk.engine.noise.StaticIdentity;
+import dev.wgdesk.engine.ratelimit.RateLimiter;
+import dev.wgdesk.engine.routing.AllowedIps;
+import dev.wgdesk.engine.routing.Prefix;
+import dev.wgdesk.engine.time.Clock;
+import dev.wgdesk.engine.tun.Tun;
+import dev.wgdesk.engine.tun.TunEvent;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A WireGuard interface: a static identity, a set of peers, the cryptokey routing table, and the
+ * send and receive pipelines between a {@link Tun} and a {@link Bind}.
+ *
+ * <p><b>Outbound flow</b> (TUN reader thread): read a batch of IP packets at
+ * {@link Packet#HEADROOM}; route each by destination through the allowed IPs; stage it on its
+ * peer; give staged packets their nonces in order and hand them to the encryption stage
+ * (parallel), whose sequencer sends them in order to the peer's endpoint.
+ *
+ * <p><b>Inbound flow</b> (UDP receiver thread): handshake messages go to a bounded handshake queue
+ * served by the handshake thread (mac1 first, cookies under load, then the Noise work); transport
+ * messages are matched to a keypair by receiver index and handed to the decryption stage
+ * (parallel), whose sequencer does the replay check, roaming, key confirmation, the inner-source
+ * check, and writes to the TUN in order.
+ *
+ * <p>Configuration methods may be called at any time, from any thread, while traffic flows.
+ *
+ * <p>Key material is zeroed when peers are removed, sessions expire and the device goes down.
+ * The JVM can copy objects during garbage collection, so erasure cannot be guaranteed; the engine
+ * keeps keys in {@code byte[]} it zeroes explicitly and never in {@code String}s.
+ */
+public final class Device implements AutoCloseable {
+    /** Largest IP packet the engine carries (jumbo frames); larger TUN reads are truncated and dropped. */
+    public static final int MAX_PACKET_SIZE = 9216;
+    private static final int BUFFER_CAPACITY = Packet.HEADROOM + MAX_PACKET_SIZE + Protocol.MESSAGE_PADDING_MULTIPLE + AEAD_TAG_LENGTH;
+    private static final int PACKETS_IN_FLIGHT = 1024;
+
+    final System.Logger log;
+    final Clock clock;
+    final SecureRandom random = new SecureRandom();
+    final IndexTable indexTable = new IndexTable();
+    final DeviceStats stats = new DeviceStats();
+    final PacketPool outboundPool = new PacketPool(PACKETS_IN_FLIGHT, BUFFER_CAPACITY);
+    final PacketPool inboundPool = new PacketPool(PACKETS_IN_FLIGHT, BUFFER_CAPACITY);
+
+    private final Tun tun;
+    private final Bind bind;
+    private final String name;
+    private final AllowedIps<Peer> allowedIps = new AllowedIps<>();
+    private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
+    private final Object configLock = new Object();
+    private final RateLimiter rateLimiter;
+    private final CryptoPipeline outbound;
+    private final CryptoPipeline inbound;
+    private final HandshakeQueue handshakes;
+
+    private volatile StaticIdentity identity; // null when no private key is set
+    private volatile CookieChecker cookieChecker;
+    private volatile int listenPort;
+    private volatile int fwmark;
+    private volatile int mtu;
+    private volatile boolean up;
+    private volatile boolean closed;
+    private volatile long underLoadUntil;
+    private volatile boolean forceUnderLoad;
+    private final List<Thread> threads = new ArrayList<>();
+
+    /** Creates a device that is down, with no key and no peers. */
+    public Device(Tun tun, Bind bind, Clock clock) {
+        this(tun, bind, clock, defaultCryptoWorkers());
+    }
+
+    /**
+     * @param cryptoWorkers threads for encryption and for decryption each; 0 runs crypto inline on
+     *     the TUN reader and UDP receiver threads
+     */
+    public Device(Tun tun, Bind bind, Clock clock, int cryptoWorkers) {
+        this.tun = Objects.requireNonNull(tun, "tun");
+        this.bind = Objects.requireNonNull(bind, "bind");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.name = tun.name();
+        this.log = System.getLogger("wgdesk.device." + name);
+        this.rateLimiter = new RateLimiter(clock);
+        this.outbound = new CryptoPipeline(name + "-out", cryptoWorkers, PACKETS_IN_FLIGHT, outboundPool,
+                this::seal, new OutboundSequencer());
+        this.inbound = new CryptoPipeline(name + "-in", cryptoWorkers, PACKETS_IN_FLIGHT, inboundPool,
+                this::open, new InboundSequencer());
+        this.handshakes = new HandshakeQueue(this, QUEUE_HANDSHAKE_SIZE);
+        try {
+            this.mtu = tun.mtu();
+        } catch (IOException e) {
+            this.mtu = Protocol.DEFAULT_MTU;
+        }
+        tun.onEvent(this::onTunEvent);
+    }
+
+    private static int defaultCryptoWorkers() {
+        String prop = System.getProperty("wgdesk.cryptoWorkers");
+        if (prop != null) {
+            return Integer.parseInt(prop);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return cpus <= 2 ? 0 : cpus;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public DeviceStats stats() {
+        return stats;
+    }
+
+    /* ====================== Lifecycle ====================== */
+
+    /** Opens the UDP port, starts the pipelines and the peers' timers. */
+    public void up() throws IOException {
+        synchronized (configLock) {
+            if (closed) {
+                throw new IllegalStateException("device " + name + " is closed");
+            }
+            if (up) {
+                return;
+            }
+            listenPort = bind.open(listenPort);
+            if (fwmark != 0) {
+                bind.setMark(fwmark);
+            }
+            up = true;
+            outbound.start();
+            inbound.start();
+            handshakes.start();
+            startThread("tun-reader", this::tunReaderLoop);
+            startThread("udp-receiver", this::udpReceiverLoop);
+            for (Peer p : peers.values()) {
+                p.start();
+            }
+        }
+        log.log(System.Logger.Level.INFO, "Interface {0} up on UDP port {1}", name, listenPort);
+    }
+
+    /** Stops traffic: closes the UDP port, stops timers and zeroes every session. */
+    public void down() {
+        synchronized (configLock) {
+            if (!up) {
+                return;
+            }
+            up = false;
+            for (Peer p : peers.values()) {
+                p.stop();
+            }
+            try {
+                bind.close();
+            } catch (IOException e) {
+                log.log(System.Logger.Level.WARNING, "closing UDP socket: {0}", e.getMessage());
+            }
+            handshakes.stop();
+            outbound.stop();
+            inbound.stop();
+            for (Thread t : threads) {
+                t.interrupt();
+            }
+            threads.clear();
+        }
+        log.log(System.Logger.Level.INFO, "Interface {0} down", name);
+    }
+
+    /** Goes down, removes every peer, zeroes the private key and closes the TUN. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (configLock) {
+            if (closed) {
+                return;
+            }
+            down();
+            closed = true;
+            removeAllPeers();
+            setPrivateKey(null);
+        }
+        try {
+            tun.close();
+        } catch (IOException e) {
+            log.log(System.Logger.Level.WARNING, "closing TUN {0}: {1}", name, e.getMessage());
+        }
+    }
+
+    public boolean isUp() {
+        return up;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void startThread(String what, Runnable body) {
+        Thread t = new Thread(body, "wg-" + name + "-" + what);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    private void onTunEvent(TunEvent e) {
+        switch (e) {
+            case TunEvent.MtuChanged m -> {
+                log.log(System.Logger.Level.INFO, "MTU of {0} changed to {1}", name, m.mtu());
+                mtu = m.mtu();
+            }
+            case TunEvent.Removed r -> {
+                log.log(System.Logger.Level.INFO, "Interface {0} was removed; closing", name);
+                Thread.ofPlatform().daemon().start(this::close);
+            }
+            case TunEvent.Up u -> { }
+            case TunEvent.Down d -> { }
+        }
+    }
+
+    /* ====================== Configuration ====================== */
+
+    /**
+     * Sets the static private key; null or the all-zero key removes it. A peer whose public key
+     * equals the new public key is removed; every session is expired so new handshakes follow.
+     */
+    public void setPrivateKey(PrivateKey key) {
+        synchronized (configLock) {
+            StaticIdentity old = identity;
+            if (key == null || key.isZero()) {
+                identity = null;
+                cookieChecker = null;
+            } else {
+                if (old != null && old.privateKey().equals(key)) {
+                    return;
+                }
+                StaticIdentity id = new StaticIdentity(key);
+                Peer self = peers.get(id.publicKey());
+                if (self != null) {
+                    removePeer(self.publicKey);
+                }
+                identity = id;
+                cookieChecker = new CookieChecker(id, clock, random);
+            }
+            for (Peer p : peers.values()) {
+                p.handshake.setStaticIdentity(identity);
+                p.cookieGenerator.clear();
+                p.expireCurrentKeypairs();
+            }
+            if (old != null) {
+                old.destroy();
+            }
+        }
+    }
+
+    /** Our public key, or null when no private key is set. */
+    public PublicKey publicKey() {
+        StaticIdentity id = identity;
+        return id == null ? null : id.publicKey();
+    }
+
+    /**
+     * Sets the UDP port (0 = any); when up, the socket is re-bound at once.
+     *
+     * @throws java.net.BindException if the port is in use (the old port stays closed)
+     */
+    public void setListenPort(int port) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("listen port out of range: " + port);
+        }
+        synchronized (configLock) {
+            if (up && port == listenPort && port != 0) {
+                return;
+            }
+            listenPort = port;
+            if (up) {
+                listenPort = bind.open(port);
+                if (fwmark != 0) {
+                    bind.setMark(fwmark);
+                }
+                for (Peer p : peers.values()) {
+                    p.clearEndpointSource();
+                }
+            }
+        }
+    }
+
+    public int listenPort() {
+        return up ? bind.port() : listenPort;
+    }
+
+    /** Sets SO_MARK on the UDP sockets (0 = none). */
+    public void setFwmark(int mark) throws IOException {
+        synchronized (configLock) {
+            fwmark = mark;
+            if (up) {
+                bind.setMark(mark);
+            }
+            for (Peer p : peers.values()) {
+                p.clearEndpointSource();
+            }
+        }
+    }
+
+    public int fwmark() {
+        return fwmark;
+    }
+
+    /**
+     * Adds a peer if it does not exist.
+     *
+     * @return false if {@code key} is our own public key: such a peer is ignored, as in wireguard-go
+     * @throws IllegalStateException past {@link Protocol#MAX_PEERS}
+     */
+    public boolean addPeer(PublicKey key) {
+        synchronized (configLock) {
+            if (closed) {
+                throw new IllegalStateException("device " + name + " is closed");
+            }
+            StaticIdentity id = identity;
+            if (id != null && id.publicKey().equals(key)) {
+                return false;
+            }
+            if (peers.containsKey(key)) {
+                return true;
+            }
+            if (peers.size() >= Protocol.MAX_PEERS) {
+                throw new IllegalStateException("too many peers (" + Protocol.MAX_PEERS + ")");
+            }
+            Peer p = new Peer(this, key, new Handshake(id, key, PresharedKey.none(), clock, random));
+            peers.put(key, p);
+            if (up) {
+                p.start();
+            }
+            return true;
+        }
+    }
+
+    public boolean hasPeer(PublicKey key) {
+        return peers.containsKey(key);
+    }
+
+    /** Removes a peer: its routes, timers, sessions and staged packets. */
+    public boolean removePeer(PublicKey key) {
+        synchronized (configLock) {
+            Peer p = peers.remove(key);
+            if (p == null) {
+                return false;
+            }
+            allowedIps.removeByPeer(p);
+            p.stop();
+            return true;
+        }
+    }
+
+    public void removeAllPeers() {
+        synchronized (configLock) {
+            for (PublicKey k : List.copyOf(peers.keySet())) {
+                removePeer(k);
+            }
+        }
+    }
+
+    public void setPeerPresharedKey(PublicKey key, PresharedKey psk) {
+        peer(key).setPresharedKey(psk == null ? PresharedKey.none() : psk);
+    }
+
+    public void setPeerEndpoint(PublicKey key, InetSocketAddress endpoint) {
+        if (endpoint != null && endpoint.isUnresolved()) {
+            throw new IllegalArgumentException("endpoint must be resolved: " + endpoint);
+        }
+        Peer p = peer(key);
+        p.setEndpoint(endpoint);
+        p.clearEndpointSource();
+    }
+
+    /** Sets the persistent keepalive interval in seconds, 0 = off (at most 65535). */
+    public void setPeerPersistentKeepalive(PublicKey key, int seconds) {
+        if (seconds < 0 || seconds > 65535) {
+            throw new IllegalArgumentException("persistent keepalive out of range: " + seconds);
+        }
+        peer(key).setPersistentKeepalive(seconds);
+    }
+
+    public void addPeerAllowedIp(PublicKey key, InetAddress address, int cidr) {
+        allowedIps.insert(address.getAddress(), cidr, peer(key));
+    }
+
+    public void removePeerAllowedIp(PublicKey key, InetAddress address, int cidr) {
+        allowedIps.remove(address.getAddress(), cidr, peer(key));
+    }
+
+    public void clearPeerAllowedIps(PublicKey key) {
+        allowedIps.removeByPeer(peer(key));
+    }
+
+    /** Forces (or stops forcing) the under-load state, for tests and diagnostics. */
+    public void setForceUnderLoad(boolean force) {
+        forceUnderLoad = force;
+    }
+
+    private Peer peer(PublicKey key) {
+        Peer p = peers.get(key);
+        if (p == null) {
+            throw new IllegalArgumentException("no such peer: " + key);
+        }
+        return p;
+    }
+
+    Peer peerByKey(PublicKey key) {
+        return peers.get(key);
+    }
+
+    StaticIdentity identity() {
+        return identity;
+    }
+
+    CookieChecker cookieChecker() {
+        return cookieChecker;
+    }
+
+    RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    /** A snapshot of configuration and statistics, as {@code wg show} needs it. */
+    public DeviceSnapshot snapshot() {
+        StaticIdentity id = identity;
+        List<PeerSnapshot> list = new ArrayList<>();
+        for (Peer p : peers.values()) {
+            list.add(new PeerSnapshot(p.publicKey, p.presharedKeyCopy(), p.endpoint(),
+                    p.lastHandshakeEpochNanos(), p.rxBytes.get(), p.txBytes.get(),
+                    p.persistentKeepaliveSeconds(), allowedIps.entriesForPeer(p)));
+        }
+        return new DeviceSnapshot(id == null ? null : PrivateKey.fromBytes(id.privateKey().rawBytes()),
+                listenPort(), fwmark, List.copyOf(list));
+    }
+
+    /* ====================== Under load ====================== */
+
+    /** True when the handshake queue is long, and for a second after (wireguard-go IsUnderLoad). */
+    boolean isUnderLoad() {
+        if (forceUnderLoad) {
+            return true;
+        }
+        long now = clock.nanoTime();
+        if (handshakes.size() >= UNDER_LOAD_QUEUE_THRESHOLD) {
+            underLoadUntil = now + UNDER_LOAD_AFTER_TIME_NANOS;
+            return true;
+        }
+        return underLoadUntil - now > 0;
+    }
+
+    /* ====================== Sending ====================== */
+
+    /** Sends a handshake message or cookie reply straight to {@code to}. */
+    void sendHandshakeMessage(Peer peer, byte[] msg, InetSocketAddress to) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(msg);
+            bind.send(new ByteBuffer[] {b}, 1, to);
+            if (peer != null) {
+                peer.txBytes.addAndGet(msg.length);
+            }
+        } catch (IOException e) {
+            log.log(System.Logger.Level.DEBUG, "{0}: failed to send handshake message to {1}: {2}", peer, to, e.getMessage());
+        }
+    }
+
+    boolean submitOutbound(Packet p) {
+        try {
+            outbound.submit(p);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outboundPool.release(p);
+            return false;
+        }
+    }
+
+    void flushOutbound() {
+        outbound.flush();
+    }
+
+    /** The encryption stage: pad, write the header, seal in place. */
+    private void seal(Packet p, dev.wgdesk.engine.crypto.ChaCha20Poly1305 aead) {
+        Keypair kp = p.keypair;
+        byte[] d = p.data;
+        int plain = p.len;
+        int padded = plain + paddingSize(plain, mtu);
+        int start = p.off - MESSAGE_TRANSPORT_HEADER_SIZE;
+        for (int i = p.off + plain; i < p.off + padded; i++) {
+            d[i] = 0;
+        }
+        putIntLE(d, start, MESSAGE_TRANSPORT_TYPE);
+        putIntLE(d, start + 4, kp.remoteIndex);
+        putLongLE(d, start + 8, p.counter);
+        if (kp.isDestroyed()) {
+            p.ok = false;
+            return;
+        }
+        aead.seal(kp.keys.sendKey(), p.counter, d, p.off, padded, null);
+        p.off = start;
+        p.len = MESSAGE_TRANSPORT_HEADER_SIZE + padded + AEAD_TAG_LENGTH;
+        p.ok = true;
+    }
+
+    /** Padding to a multiple of 16, never past the MTU (wireguard-go calculatePaddingSize). */
+    static int paddingSize(int packetSize, int mtu) {
+        int lastUnit = packetSize;
+        if (mtu == 0) {
+            return ((lastUnit + 15) & ~15) - lastUnit;
+        }
+        if (lastUnit > mtu) {
+            lastUnit %= mtu;
+        }
+        int padded = (lastUnit + 15) & ~15;
+        if (padded > mtu) {
+            padded = mtu;
+        }
+        return padded - lastUnit;
+    }
+
+    /** Sends sealed packets in order, and runs the send-side timer hooks. */
+    private final class OutboundSequencer implements CryptoPipeline.Sequencer {
+        private final ByteBuffer[] one = new ByteBuffer[1];
+
+        @Override
+        public void deliver(Packet p) {
+            try {
+                Peer peer = p.peer;
+                if (!p.ok) {
+                    return;
+                }
+                peer.timers.anyAuthenticatedPacketTraversal();
+                p.buf.limit(p.off + p.len).position(p.off);
+                one[0] = p.buf;
+                try {
+                    bind.send(one, 1, p.endpoint);
+                } catch (IOException e) {
+                    return;
+                } finally {
+                    one[0] = null;
+                }
+                peer.txBytes.addAndGet(p.len);
+                if (p.len > MESSAGE_TRANSPORT_SIZE) {
+                    peer.timers.dataSent();
+                }
+                peer.timers.anyAuthenticatedPacketSent();
+            } finally {
+                outboundPool.release(p);
+            }
+        }
+
+        @Override
+        public void endOfBurst() {}
+    }
+
+    private void tunReaderLoop() {
+        int batch = Math.max(1, tun.batchSize());
+        Packet[] packets = new Packet[batch];
+        ByteBuffer[] bufs = new ByteBuffer[batch];
+        Peer[] touched = new Peer[batch];
+        try {
+            while (up) {
+                for (int i = 0; i < batch; i++) {
+                    if (packets[i] == null) {
+                        packets[i] = outboundPool.take();
+                    }
+                    Packet p = packets[i];
+                    p.buf.limit(p.data.length - Protocol.MESSAGE_PADDING_MULTIPLE - AEAD_TAG_LENGTH).position(Packet.HEADROOM);
+                    bufs[i] = p.buf;
+                }
+                int n = tun.read(bufs, batch);
+                int nTouched = 0;
+                for (int i = 0; i < n; i++) {
+                    Packet p = packets[i];
+                    p.off = Packet.HEADROOM;
+                    p.len = p.buf.limit() - Packet.HEADROOM;
+                    Peer peer = route(p);
+                    if (peer == null) {
+                        continue; // the packet stays in the batch for reuse
+                    }
+                    packets[i] = null;
+                    peer.stage(p);
+                    boolean seen = false;
+                    for (int j = 0; j < nTouched; j++) {
+                        if (touched[j] == peer) {
+                            seen = true;
+                            break;
+                        }
+                    }
+                    if (!seen) {
+                        touched[nTouched++] = peer;
+                    }
+                }
+                for (int j = 0; j < nTouched; j++) {
+                    touched[j].sendStaged();
+                    touched[j] = null;
+                }
+            }
+        } catch (InterruptedException e) {
+            // going down
+        } catch (IOException e) {
+            if (up) {
+                log.log(System.Logger.Level.ERROR, "reading from TUN {0} failed: {1}", name, e.getMessage());
+            }
+        } finally {
+            for (Packet p : packets) {
+                if (p != null) {
+                    outboundPool.release(p);
+                }
+            }
+        }
+    }
+
+    /** Cryptokey routing for an outbound packet: the peer owning its destination, or null. */
+    private Peer route(Packet p) {
+        byte[] d = p.data;
+        int off = p.off;
+        if (p.len < 1) {
+            stats.droppedInvalidTunPacket.incrementAndGet();
+            return null;
+        }
+        int version = (d[off] & 0xff) >>> 4;
+        Peer peer;
+        if (version == 4 && p.len >= 20) {
+            peer = allowedIps.lookupV4(d, off + 16);
+        } else if (version == 6 && p.len >= 40) {
+            peer = allowedIps.lookupV6(d, off + 24);
+        } else {
+            stats.droppedInvalidTunPacket.incrementAndGet();
+            return null;
+        }
+        if (peer == null) {
+            stats.droppedNoRoute.incrementAndGet();
+        }
+        return peer;
+    }
+
+    /* ====================== Receiving ====================== */
+
+    private void udpReceiverLoop() {
+        int batch = Math.max(1, bind.batchSize());
+        Packet[] packets = new Packet[batch];
+        ByteBuffer[] bufs = new ByteBuffer[batch];
+        InetSocketAddress[] from = new InetSocketAddress[batch];
+        try {
+            while (up) {
+                for (int i = 0; i < batch; i++) {
+                    if (packets[i] == null) {
+                        packets[i] = inboundPool.take();
+                    }
+                    packets[i].buf.clear();
+                    bufs[i] = packets[i].buf;
+                }
+                int n;
+                try {
+                    n = bind.receive(bufs, from, batch);
+                } catch (IOException e) {
+                    if (!up) {
+                        return;
+                    }
+                    // The bind may be re-opening (listen port change); retry unless closed for good.
+                    if (bind.port() == 0) {
+                        Thread.sleep(10);
+                    }
+                    continue;
+                }
+                for (int i = 0; i < n; i++) {
+                    Packet p = packets[i];
+                    p.off = p.buf.position();
+                    p.len = p.buf.limit() - p.off;
+                    p.endpoint = from[i];
+                    from[i] = null;
+                    if (classify(p)) {
+                        packets[i] = null; // ownership passed on
+                    }
+                }
+                inbound.flush();
+            }
+        } catch (InterruptedException e) {
+            // going down
+        } finally {
+            for (Packet p : packets) {
+                if (p != null) {
+                    inboundPool.release(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sorts one received datagram. Returns true if the packet was handed on (the caller must not
+     * reuse it), false if it was dropped or copied.
+     */
+    private boolean classify(Packet p) throws InterruptedException {
+        if (p.len < 4) {
+            stats.droppedMalformed.incrementAndGet();
+            return false;
+        }
+        int type = getIntLE(p.data, p.off); // type and 3 reserved zero bytes, as one u32
+        switch (type) {
+            case MESSAGE_INITIATION_TYPE, MESSAGE_RESPONSE_TYPE, MESSAGE_COOKIE_REPLY_TYPE -> {
+                int expected = type == MESSAGE_INITIATION_TYPE ? MESSAGE_INITIATION_SIZE
+                        : type == MESSAGE_RESPONSE_TYPE ? MESSAGE_RESPONSE_SIZE : MESSAGE_COOKIE_REPLY_SIZE;
+                if (p.len != expected) {
+                    stats.droppedMalformed.incrementAndGet();
+                    return false;
+                }
+                handshakes.offer(p.data, p.off, p.len, p.endpoint);
+                return false;
+            }
+            case MESSAGE_TRANSPORT_TYPE -> {
+                if (p.len < MESSAGE_TRANSPORT_SIZE) {
+                    stats.droppedMalformed.incrementAndGet();
+                    return false;
+                }
+                IndexTable.Entry e = indexTable.lookup(getIntLE(p.data, p.off + 4));
+                Keypair kp = e == null ? null : e.keypair();
+                if (kp == null) {
+                    stats.droppedUnknownIndex.incrementAndGet();
+                    return false;
+                }
+                long counter = getLongLE(p.data, p.off + 8);
+                if (!kp.canReceive(clock.nanoTime()) || Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
+                    stats.droppedDecrypt.incrementAndGet();
+                    return false;
+                }
+                p.keypair = kp;
+                p.peer = kp.peer;
+                p.counter = counter;
+                inbound.submit(p);
+                return true;
+            }
+            default -> {
+                stats.droppedMalformed.incrementAndGet();
+                return false;
+            }
+        }
+    }
+
+    /** The decryption stage: authenticate and decrypt in place. */
+    private void open(Packet p, dev.wgdesk.engine.crypto.ChaCha20Poly1305 aead) {
+        Keypair kp = p.keypair;
+        if (kp.isDestroyed()) {
+            p.ok = false;
+            return;
+        }
+        p.ok = aead.open(kp.keys.receiveKey(), p.counter, p.data, p.off + MESSAGE_TRANSPORT_HEADER_SIZE,
+                p.len - MESSAGE_TRANSPORT_HEADER_SIZE, null);
+    }
+
+    /** Everything after decryption, in order: replay, roaming, confirmation, routing, TUN write. */
+    private final class InboundSequencer implements CryptoPipeline.Sequencer {
+        private final Packet[] pending = new Packet[Math.max(1, tun.batchSize())];
+        private final ByteBuffer[] bufs = new ByteBuffer[pending.length];
+        private int count;
+
+        @Override
+        public void deliver(Packet p) {
+            if (!p.ok) {
+                stats.droppedDecrypt.incrementAndGet();
+                inboundPool.release(p);
+                return;
+            }
+            Keypair kp = p.keypair;
+            Peer peer = kp.peer;
+            if (!kp.replay.validate(p.counter)) {
+                stats.droppedReplay.incrementAndGet();
+                inboundPool.release(p);
+                return;
+            }
+            peer.setEndpointFromPacket(p.endpoint);
+            if (peer.receivedWithKeypair(kp)) {
+                peer.timers.handshakeComplete();
+                stats.handshakesCompleted.incrementAndGet();
+                peer.sendStaged();
+            }
+            peer.keepKeyFreshReceiving();
+            peer.timers.anyAuthenticatedPacketTraversal();
+            peer.timers.anyAuthenticatedPacketReceived();
+            peer.rxBytes.addAndGet(p.len);
+
+            int plainOff = p.off + MESSAGE_TRANSPORT_HEADER_SIZE;
+            int plainLen = p.len - MESSAGE_TRANSPORT_SIZE;
+            if (plainLen == 0) {
+                inboundPool.release(p); // keepalive
+                return;
+            }
+            peer.timers.dataReceived();
+            byte[] d = p.data;
+            int version = (d[plainOff] & 0xff) >>> 4;
+            int innerLen;
+            Peer owner;
+            if (version == 4 && plainLen >= 20) {
+                innerLen = ((d[plainOff + 2] & 0xff) << 8) | (d[plainOff + 3] & 0xff);
+                owner = innerLen >= 20 && innerLen <= plainLen ? allowedIps.lookupV4(d, plainOff + 12) : null;
+            } else if (version == 6 && plainLen >= 40) {
+                innerLen = 40 + (((d[plainOff + 4] & 0xff) << 8) | (d[plainOff + 5] & 0xff));
+                owner = innerLen <= plainLen ? allowedIps.lookupV6(d, plainOff + 8) : null;
+            } else {
+                stats.droppedInvalidInnerPacket.incrementAndGet();
+                inboundPool.release(p);
+                return;
+            }
+            if (innerLen > plainLen || innerLen < 20) {
+                stats.droppedInvalidInnerPacket.incrementAndGet();
+                inboundPool.release(p);
+                return;
+            }
+            if (owner != peer) {
+                stats.droppedInnerSource.incrementAndGet();
+                inboundPool.release(p);
+                return;
+            }
+            p.buf.limit(plainOff + innerLen).position(plainOff);
+            pending[count] = p;
+            bufs[count] = p.buf;
+            if (++count == pending.length) {
+                endOfBurst();
+            }
+        }
+
+        @Override
+        public void endOfBurst() {
+            if (count == 0) {
+                return;
+            }
+            try {
+                tun.write(bufs, count);
+            } catch (IOException e) {
+                log.log(System.Logger.Level.DEBUG, "writing to TUN {0} failed: {1}", name, e.getMessage());
+            } finally {
+                for (int i = 0; i < count; i++) {
+                    inboundPool.release(pending[i]);
+                    pending[i] = null;
+                    bufs[i] = null;
+                }
+                count = 0;
+            }
+        }
+    }
+
+    /* ====================== Little-endian helpers ====================== */
+
+    static int getIntLE(byte[] b, int off) {
+        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
+    }
+
+    static long getLongLE(byte[] b, int off) {
+        return (getIntLE(b, off) & 0xffffffffL) | ((long) getIntLE(b, off + 4) << 32);
+    }
+
+    static void putIntLE(byte[] b, int off, int v) {
+        b[off] = (byte) v;
+        b[off + 1] = (byte) (v >>> 8);
+        b[off + 2] = (byte) (v >>> 16);
+        b[off + 3] = (byte) (v >>> 24);
+    }
+
+    static void putLongLE(byte[] b, int off, long v) {
+        putIntLE(b, off, (int) v);
+        putIntLE(b, off + 4, (int) (v >>> 32));
+    }
+
+    @Override
+    public String toString() {
+        return "Device(" + name + ")";
+    }
+}

@@ -1,0 +1,234 @@
+package dev.wgdesk.engine.device;
+
+import static dev.wgdesk.engine.Protocol.MESSAGE_COOKIE_REPLY_SIZE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_COOKIE_REPLY_TYPE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_SIZE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_TYPE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_SIZE;
+
+import dev.wgdesk.engine.noise.CookieChecker;
+import dev.wgdesk.engine.noise.Handshake;
+import dev.wgdesk.engine.noise.HandshakeResult;
+import dev.wgdesk.engine.noise.SessionKeys;
+import dev.wgdesk.engine.noise.StaticIdentity;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+
+/**
+ * Receives handshake messages (initiation, response, cookie reply) through a bounded queue and
+ * processes them on their own thread, so the data path never waits on Diffie-Hellman.
+ *
+ * <p>The order of checks is the protocol's defence against denial of service (protocol.md 1.4,
+ * 1.12, 5.4 item 3): mac1 first, before any DH or state change; under load, mac2 next (a cookie
+ * reply instead of any DH when it is missing), then the per-source rate limiter; only then the
+ * Noise work. A full queue drops the message, and its length is what defines "under load".
+ */
+final class HandshakeQueue {
+    /** A copy of one handshake message; handshake messages are at most 148 bytes. */
+    private static final class Message {
+        final byte[] data = new byte[MESSAGE_INITIATION_SIZE];
+        int len;
+        InetSocketAddress from;
+    }
+
+    private final Device device;
+    private final ArrayBlockingQueue<Message> queue;
+    private final ArrayBlockingQueue<Message> free;
+    private Thread worker;
+
+    HandshakeQueue(Device device, int capacity) {
+        this.device = device;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.free = new ArrayBlockingQueue<>(capacity);
+        for (int i = 0; i < capacity; i++) {
+            free.add(new Message());
+        }
+    }
+
+    synchronized void start() {
+        if (worker != null) {
+            return;
+        }
+        worker = new Thread(this::loop, "wg-" + device.name() + "-handshake");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    synchronized void stop() {
+        if (worker == null) {
+            return;
+        }
+        worker.interrupt();
+        try {
+            worker.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker = null;
+        Message m;
+        while ((m = queue.poll()) != null) {
+            free.offer(m);
+        }
+    }
+
+    int size() {
+        return queue.size();
+    }
+
+    /** Copies a handshake message into the queue, or drops it when the queue is full. */
+    void offer(byte[] data, int off, int len, InetSocketAddress from) {
+        Message m = free.poll();
+        if (m == null) {
+            device.stats.droppedHandshakeQueueFull.incrementAndGet();
+            return;
+        }
+        System.arraycopy(data, off, m.data, 0, len);
+        m.len = len;
+        m.from = from;
+        if (!queue.offer(m)) {
+            free.offer(m);
+            device.stats.droppedHandshakeQueueFull.incrementAndGet();
+        }
+    }
+
+    private void loop() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Message m = queue.take();
+                try {
+                    process(m.data, m.len, m.from);
+                } catch (RuntimeException e) {
+                    device.stats.droppedHandshakeInvalid.incrementAndGet();
+                    device.log.log(System.Logger.Level.DEBUG, "handshake message from {0} failed: {1}", m.from, e.toString());
+                } finally {
+                    m.from = null;
+                    free.offer(m);
+                }
+            }
+        } catch (InterruptedException e) {
+            // stopping
+        }
+    }
+
+    /** Handles one handshake message; package-private for tests. */
+    void process(byte[] msg, int len, InetSocketAddress from) {
+        int type = Device.getIntLE(msg, 0);
+        if (type == MESSAGE_COOKIE_REPLY_TYPE) {
+            consumeCookieReply(msg);
+            return;
+        }
+        CookieChecker checker = device.cookieChecker();
+        StaticIdentity identity = device.identity();
+        if (checker == null || identity == null) {
+            device.stats.droppedHandshakeInvalid.incrementAndGet();
+            return; // no private key: we cannot be reached
+        }
+        if (!checker.checkMac1(msg, 0, len)) {
+            device.stats.droppedHandshakeInvalid.incrementAndGet();
+            return;
+        }
+        if (device.isUnderLoad()) {
+            if (!checker.checkMac2(msg, 0, len, from)) {
+                byte[] reply = new byte[MESSAGE_COOKIE_REPLY_SIZE];
+                checker.createReply(msg, 0, len, from, reply, 0);
+                device.sendHandshakeMessage(null, reply, from);
+                device.stats.cookieRepliesSent.incrementAndGet();
+                return;
+            }
+            if (!device.rateLimiter().allow(from.getAddress())) {
+                device.stats.droppedRateLimited.incrementAndGet();
+                return;
+            }
+        }
+        if (type == MESSAGE_INITIATION_TYPE) {
+            consumeInitiation(identity, msg, from);
+        } else {
+            consumeResponse(msg, from);
+        }
+    }
+
+    private void consumeInitiation(StaticIdentity identity, byte[] msg, InetSocketAddress from) {
+        HandshakeResult result = Handshake.consumeInitiation(identity, msg, 0, MESSAGE_INITIATION_SIZE, key -> {
+            Peer p = device.peerByKey(key);
+            return p == null || !p.isRunning() ? null : p.handshake;
+        });
+        if (!result.isAccepted()) {
+            device.stats.droppedHandshakeInvalid.incrementAndGet();
+            device.log.log(System.Logger.Level.DEBUG, "dropped initiation from {0}: {1}", from, result.reason());
+            return;
+        }
+        Handshake hs = result.handshake();
+        Peer peer = device.peerByKey(hs.remoteStatic());
+        if (peer == null) {
+            return;
+        }
+        peer.rxBytes.addAndGet(MESSAGE_INITIATION_SIZE);
+        peer.setEndpointFromPacket(from);
+        peer.timers.anyAuthenticatedPacketTraversal();
+        peer.timers.anyAuthenticatedPacketReceived();
+
+        byte[] response = new byte[MESSAGE_RESPONSE_SIZE];
+        int index = peer.newResponseIndex();
+        if (!hs.createResponse(index, response, 0)) {
+            device.indexTable.removeHandshake(index, peer);
+            return;
+        }
+        peer.cookieGenerator.addMacs(response, 0, response.length);
+        SessionKeys keys = hs.beginSession();
+        if (keys == null) {
+            return; // a concurrent initiation replaced this handshake
+        }
+        peer.beginSession(keys);
+        peer.timers.sessionDerived();
+        peer.timers.anyAuthenticatedPacketTraversal();
+        peer.timers.anyAuthenticatedPacketSent();
+        device.sendHandshakeMessage(peer, response, from);
+    }
+
+    private void consumeResponse(byte[] msg, InetSocketAddress from) {
+        int receiver = Device.getIntLE(msg, 8);
+        IndexTable.Entry e = device.indexTable.lookup(receiver);
+        if (e == null || e.keypair() != null) {
+            device.stats.droppedHandshakeInvalid.incrementAndGet();
+            return;
+        }
+        Peer peer = e.peer();
+        if (!peer.isRunning()) {
+            return;
+        }
+        HandshakeResult result = peer.handshake.consumeResponse(msg, 0, MESSAGE_RESPONSE_SIZE);
+        if (!result.isAccepted()) {
+            device.stats.droppedHandshakeInvalid.incrementAndGet();
+            device.log.log(System.Logger.Level.DEBUG, "dropped response from {0}: {1}", from, result.reason());
+            return;
+        }
+        SessionKeys keys = peer.handshake.beginSession();
+        if (keys == null) {
+            return;
+        }
+        peer.rxBytes.addAndGet(MESSAGE_RESPONSE_SIZE);
+        peer.setEndpointFromPacket(from);
+        peer.timers.anyAuthenticatedPacketTraversal();
+        peer.timers.anyAuthenticatedPacketReceived();
+        peer.beginSession(keys);
+        peer.timers.sessionDerived();
+        peer.timers.handshakeComplete();
+        device.stats.handshakesCompleted.incrementAndGet();
+        // Confirm the session to the responder at once: staged data, or a keepalive.
+        peer.sendKeepalive();
+    }
+
+    private void consumeCookieReply(byte[] msg) {
+        int receiver = Device.getIntLE(msg, 4);
+        IndexTable.Entry e = device.indexTable.lookup(receiver);
+        if (e == null) {
+            device.stats.droppedHandshakeInvalid.incrementAndGet();
+            return;
+        }
+        if (e.peer().cookieGenerator.consumeReply(msg, 0, MESSAGE_COOKIE_REPLY_SIZE)) {
+            device.stats.cookieRepliesConsumed.incrementAndGet();
+        } else {
+            device.stats.droppedHandshakeInvalid.incrementAndGet();
+        }
+    }
+}

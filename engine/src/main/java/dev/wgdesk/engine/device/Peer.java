@@ -1,0 +1,459 @@
+package dev.wgdesk.engine.device;
+
+import static dev.wgdesk.engine.Protocol.KEEPALIVE_TIMEOUT_NANOS;
+import static dev.wgdesk.engine.Protocol.MAX_STAGED_PACKETS;
+import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_SIZE;
+import static dev.wgdesk.engine.Protocol.REJECT_AFTER_TIME_NANOS;
+import static dev.wgdesk.engine.Protocol.REKEY_AFTER_MESSAGES;
+import static dev.wgdesk.engine.Protocol.REKEY_AFTER_TIME_NANOS;
+import static dev.wgdesk.engine.Protocol.REKEY_TIMEOUT_NANOS;
+
+import dev.wgdesk.engine.crypto.PresharedKey;
+import dev.wgdesk.engine.crypto.PublicKey;
+import dev.wgdesk.engine.noise.CookieGenerator;
+import dev.wgdesk.engine.noise.Handshake;
+import dev.wgdesk.engine.noise.SessionKeys;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One remote peer: its handshake, its three keypairs (previous, current, next), the packets
+ * staged while no session exists, its timers and its statistics.
+ *
+ * <p>Locking: {@link #keypairLock} guards the keypair slots; the staged queue is guarded by
+ * {@link #staged}'s monitor, which is also held while a peer's packets get their nonces and
+ * enter the outbound pipeline, so nonce order is send order. Never take {@code staged} while
+ * holding {@code keypairLock}.
+ */
+final class Peer {
+    final Device device;
+    final PublicKey publicKey;
+    final Handshake handshake;
+    final CookieGenerator cookieGenerator;
+    final Timers timers;
+
+    private final Object keypairLock = new Object();
+    private Keypair previous; // guarded by keypairLock
+    private Keypair current; // guarded by keypairLock
+    private Keypair next; // guarded by keypairLock
+
+    private final ArrayDeque<Packet> staged = new ArrayDeque<>(MAX_STAGED_PACKETS);
+
+    private PresharedKey presharedKey = PresharedKey.none(); // guarded by keypairLock; for snapshots
+    private volatile InetSocketAddress endpoint;
+    private volatile int persistentKeepaliveSeconds;
+    private volatile long lastHandshakeEpochNanos;
+    private volatile boolean running;
+
+    private final Object handshakeSendLock = new Object();
+    private long lastSentHandshakeNanos; // guarded by handshakeSendLock
+    private int handshakeIndex; // guarded by handshakeSendLock; 0 = none
+    private boolean hasHandshakeIndex; // guarded by handshakeSendLock
+
+    final AtomicLong rxBytes = new AtomicLong();
+    final AtomicLong txBytes = new AtomicLong();
+
+    Peer(Device device, PublicKey publicKey, Handshake handshake) {
+        this.device = device;
+        this.publicKey = publicKey;
+        this.handshake = handshake;
+        this.cookieGenerator = new CookieGenerator(publicKey, device.clock);
+        this.timers = new Timers(this, device.clock, device.random);
+        this.lastSentHandshakeNanos = device.clock.nanoTime() - REKEY_TIMEOUT_NANOS - 1;
+    }
+
+    /* ---------- Lifecycle ---------- */
+
+    void start() {
+        if (running) {
+            return;
+        }
+        synchronized (handshakeSendLock) {
+            lastSentHandshakeNanos = device.clock.nanoTime() - REKEY_TIMEOUT_NANOS - 1;
+        }
+        timers.start();
+        running = true;
+        // "Interface up: sends a keepalive to PKA peers" (protocol.md 1.7).
+        if (persistentKeepaliveSeconds > 0) {
+            sendKeepalive();
+        }
+    }
+
+    /** Stops the timers, zeroes keys and handshake state, and drops staged packets. */
+    void stop() {
+        running = false;
+        timers.stop();
+        zeroKeyMaterial();
+        cookieGenerator.clear();
+        flushStaged();
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    /* ---------- Configuration ---------- */
+
+    InetSocketAddress endpoint() {
+        return endpoint;
+    }
+
+    void setEndpoint(InetSocketAddress ep) {
+        endpoint = ep;
+    }
+
+    /** Roaming: called for every authenticated packet, with its source. */
+    void setEndpointFromPacket(InetSocketAddress src) {
+        if (src != null && !src.equals(endpoint)) {
+            endpoint = src;
+        }
+    }
+
+    /** Forgets the cached local source address (sticky source); nothing is cached by this engine yet. */
+    void clearEndpointSource() {}
+
+    int persistentKeepaliveSeconds() {
+        return persistentKeepaliveSeconds;
+    }
+
+    void setPersistentKeepalive(int seconds) {
+        int old = persistentKeepaliveSeconds;
+        persistentKeepaliveSeconds = seconds;
+        // Turning persistent keepalive on while up sends one at once (wireguard-go uapi.go).
+        if (old == 0 && seconds > 0 && running) {
+            sendKeepalive();
+        }
+    }
+
+    void setPresharedKey(PresharedKey psk) {
+        synchronized (keypairLock) {
+            presharedKey.destroy();
+            presharedKey = PresharedKey.fromBytes(psk.rawBytes());
+        }
+        handshake.setPresharedKey(psk);
+    }
+
+    PresharedKey presharedKeyCopy() {
+        synchronized (keypairLock) {
+            return PresharedKey.fromBytes(presharedKey.rawBytes());
+        }
+    }
+
+    long lastHandshakeEpochNanos() {
+        return lastHandshakeEpochNanos;
+    }
+
+    void recordHandshakeTime() {
+        lastHandshakeEpochNanos = device.clock.epochNanos();
+    }
+
+    /* ---------- Handshake initiation ---------- */
+
+    /**
+     * Sends a handshake initiation, at most one per REKEY_TIMEOUT. {@code isRetry} comes from the
+     * retransmit timer; any other caller restarts the attempt count.
+     */
+    void sendHandshakeInitiation(boolean isRetry) {
+        if (!running) {
+            return;
+        }
+        if (!isRetry) {
+            timers.resetHandshakeAttempts();
+        }
+        InetSocketAddress ep = endpoint;
+        byte[] msg = new byte[MESSAGE_INITIATION_SIZE];
+        synchronized (handshakeSendLock) {
+            long now = device.clock.nanoTime();
+            if (now - lastSentHandshakeNanos < REKEY_TIMEOUT_NANOS) {
+                return;
+            }
+            lastSentHandshakeNanos = now;
+            if (hasHandshakeIndex) {
+                device.indexTable.removeHandshake(handshakeIndex, this);
+            }
+            handshakeIndex = device.indexTable.newHandshakeIndex(this);
+            hasHandshakeIndex = true;
+            if (!handshake.createInitiation(handshakeIndex, msg, 0)) {
+                // No static-static secret (low-order peer key) or no private key: never initiate.
+                device.indexTable.removeHandshake(handshakeIndex, this);
+                hasHandshakeIndex = false;
+                return;
+            }
+        }
+        cookieGenerator.addMacs(msg, 0, msg.length);
+        timers.anyAuthenticatedPacketTraversal();
+        timers.anyAuthenticatedPacketSent();
+        if (ep != null) {
+            device.sendHandshakeMessage(this, msg, ep);
+        }
+        timers.handshakeInitiated();
+    }
+
+    /** Allocates the index for a handshake response we are about to send, replacing any older one. */
+    int newResponseIndex() {
+        synchronized (handshakeSendLock) {
+            if (hasHandshakeIndex) {
+                device.indexTable.removeHandshake(handshakeIndex, this);
+            }
+            handshakeIndex = device.indexTable.newHandshakeIndex(this);
+            hasHandshakeIndex = true;
+            return handshakeIndex;
+        }
+    }
+
+    /* ---------- Keypairs ---------- */
+
+    /**
+     * Installs the keypair a completed handshake derived (protocol.md 1.8). The initiator may send
+     * with it at once; the responder parks it in {@code next} until the initiator's first data
+     * packet confirms it.
+     */
+    Keypair beginSession(SessionKeys keys) {
+        Keypair kp = new Keypair(this, keys, device.clock.nanoTime());
+        synchronized (handshakeSendLock) {
+            if (hasHandshakeIndex && handshakeIndex == kp.localIndex) {
+                hasHandshakeIndex = false; // the index now belongs to the keypair
+            }
+        }
+        device.indexTable.swapToKeypair(kp.localIndex, kp);
+        synchronized (keypairLock) {
+            if (kp.initiator) {
+                if (next != null) {
+                    Keypair oldNext = next;
+                    next = null;
+                    deleteKeypair(previous);
+                    previous = oldNext;
+                    deleteKeypair(current);
+                } else {
+                    deleteKeypair(previous);
+                    previous = current;
+                }
+                current = kp;
+            } else {
+                deleteKeypair(next);
+                next = kp;
+                deleteKeypair(previous);
+                previous = null;
+            }
+        }
+        return kp;
+    }
+
+    /**
+     * Called for every authenticated packet: if it arrived on {@code next}, the responder's
+     * session is confirmed and rotates into {@code current}.
+     *
+     * @return true if this packet confirmed a new session
+     */
+    boolean receivedWithKeypair(Keypair kp) {
+        synchronized (keypairLock) {
+            if (next != kp) {
+                return false;
+            }
+            deleteKeypair(previous);
+            previous = current;
+            current = next;
+            next = null;
+            return true;
+        }
+    }
+
+    /** The keypair to send with, or null if there is none fit for sending. */
+    private Keypair sendingKeypair(long now) {
+        synchronized (keypairLock) {
+            Keypair kp = current;
+            return kp != null && kp.canSend(now) ? kp : null;
+        }
+    }
+
+    Keypair currentKeypair() {
+        synchronized (keypairLock) {
+            return current;
+        }
+    }
+
+    Keypair nextKeypair() {
+        synchronized (keypairLock) {
+            return next;
+        }
+    }
+
+    Keypair previousKeypair() {
+        synchronized (keypairLock) {
+            return previous;
+        }
+    }
+
+    private void deleteKeypair(Keypair kp) {
+        if (kp != null) {
+            device.indexTable.removeKeypair(kp.localIndex, kp);
+            kp.destroy();
+        }
+    }
+
+    /** After a private key change: every session must be renegotiated before more data flows. */
+    void expireCurrentKeypairs() {
+        synchronized (handshakeSendLock) {
+            lastSentHandshakeNanos = device.clock.nanoTime() - REKEY_TIMEOUT_NANOS - 1;
+        }
+        handshake.clear();
+        synchronized (keypairLock) {
+            if (current != null) {
+                current.expireForSending();
+            }
+            if (next != null) {
+                next.expireForSending();
+            }
+        }
+    }
+
+    /** Drops every keypair and the handshake state (the zero-key-material timer, peer removal, down). */
+    void zeroKeyMaterial() {
+        synchronized (handshakeSendLock) {
+            if (hasHandshakeIndex) {
+                device.indexTable.removeHandshake(handshakeIndex, this);
+                hasHandshakeIndex = false;
+            }
+        }
+        handshake.clear();
+        synchronized (keypairLock) {
+            deleteKeypair(previous);
+            deleteKeypair(current);
+            deleteKeypair(next);
+            previous = current = next = null;
+        }
+    }
+
+    /* ---------- Sending data ---------- */
+
+    /** Queues an outbound packet; the oldest is dropped when the queue is full. */
+    void stage(Packet p) {
+        Packet dropped = null;
+        synchronized (staged) {
+            if (staged.size() >= MAX_STAGED_PACKETS) {
+                dropped = staged.pollFirst();
+            }
+            staged.addLast(p);
+        }
+        if (dropped != null) {
+            device.stats.droppedStaged.incrementAndGet();
+            device.outboundPool.release(dropped);
+        }
+    }
+
+    /** Drops every staged packet. */
+    void flushStaged() {
+        synchronized (staged) {
+            Packet p;
+            while ((p = staged.pollFirst()) != null) {
+                device.outboundPool.release(p);
+            }
+        }
+    }
+
+    /** Sends a keepalive (an empty transport message) unless data is already waiting. */
+    void sendKeepalive() {
+        if (!running) {
+            return;
+        }
+        synchronized (staged) {
+            if (staged.isEmpty()) {
+                Packet p = device.outboundPool.poll();
+                if (p == null) {
+                    return; // every buffer is busy carrying data, which serves as well
+                }
+                p.off = Packet.HEADROOM;
+                p.len = 0;
+                staged.addLast(p);
+            }
+        }
+        sendStaged();
+    }
+
+    /**
+     * Encrypts and sends the staged packets if a session allows it; otherwise starts a handshake
+     * and leaves them staged (protocol.md 1.7, "Sending").
+     */
+    void sendStaged() {
+        if (!running) {
+            flushStaged();
+            return;
+        }
+        boolean needHandshake = false;
+        Keypair kp;
+        synchronized (staged) {
+            if (staged.isEmpty()) {
+                return;
+            }
+            long now = device.clock.nanoTime();
+            kp = sendingKeypair(now);
+            if (kp == null) {
+                needHandshake = true;
+            } else {
+                InetSocketAddress ep = endpoint;
+                if (ep == null) {
+                    device.stats.droppedNoEndpoint.addAndGet(staged.size());
+                    Packet p;
+                    while ((p = staged.pollFirst()) != null) {
+                        device.outboundPool.release(p);
+                    }
+                    return;
+                }
+                Packet p;
+                while ((p = staged.pollFirst()) != null) {
+                    long n = kp.nextNonce();
+                    if (n < 0) {
+                        staged.addFirst(p);
+                        needHandshake = true;
+                        break;
+                    }
+                    p.peer = this;
+                    p.keypair = kp;
+                    p.counter = n;
+                    p.endpoint = ep;
+                    if (!device.submitOutbound(p)) {
+                        return; // device is going down; the packet was released
+                    }
+                }
+                device.flushOutbound();
+            }
+        }
+        if (needHandshake) {
+            sendHandshakeInitiation(false);
+        } else {
+            keepKeyFreshSending(kp);
+        }
+    }
+
+    /** After sending: start a new handshake when the session is getting old (protocol.md 1.7). */
+    private void keepKeyFreshSending(Keypair kp) {
+        long now = device.clock.nanoTime();
+        if (Long.compareUnsigned(kp.sendCounter(), REKEY_AFTER_MESSAGES) > 0
+                || (kp.initiator && now - kp.createdNanos > REKEY_AFTER_TIME_NANOS)) {
+            sendHandshakeInitiation(false);
+        }
+    }
+
+    /** After receiving: if we initiated and the session is about to expire, rekey once. */
+    void keepKeyFreshReceiving() {
+        Keypair kp;
+        synchronized (keypairLock) {
+            kp = current;
+        }
+        if (kp == null || !kp.initiator) {
+            return;
+        }
+        long now = device.clock.nanoTime();
+        if (now - kp.createdNanos > REJECT_AFTER_TIME_NANOS - KEEPALIVE_TIMEOUT_NANOS - REKEY_TIMEOUT_NANOS
+                && timers.takeLastMinuteHandshake()) {
+            sendHandshakeInitiation(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        String b64 = publicKey.toBase64();
+        return "peer(" + b64.substring(0, 4) + "…" + b64.substring(39, 43) + ")";
+    }
+}
