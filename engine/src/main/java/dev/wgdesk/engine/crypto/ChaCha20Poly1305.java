@@ -73,12 +73,37 @@ public final class ChaCha20Poly1305 implements Destroyable {
      * @throws IndexOutOfBoundsException if the range plus the tag does not fit in {@code buf}
      */
     public void seal(byte[] key32, long counter, byte[] buf, int off, int len, byte[] ad) {
-        java.util.Objects.checkFromIndexSize(off, len + TAG_LENGTH, buf.length);
+        writeNonce(counter);
+        sealWithNonce(key32, buf, off, len, ad);
+    }
+
+    /**
+     * Test hook: seals with an arbitrary 12-byte IETF nonce (RFC 8439 vectors use nonces whose
+     * first four bytes are not zero, which WireGuard's nonce format cannot express).
+     */
+    void sealWithNonce(byte[] key32, byte[] nonce12, byte[] buf, int off, int len, byte[] ad) {
+        if (nonce12.length != NONCE_LENGTH) {
+            throw new IllegalArgumentException("an IETF nonce is 12 bytes");
+        }
+        System.arraycopy(nonce12, 0, nonce, 0, NONCE_LENGTH);
+        sealWithNonce(key32, buf, off, len, ad);
+    }
+
+    /** Test hook: {@link #open} with an arbitrary 12-byte IETF nonce. */
+    boolean openWithNonce(byte[] key32, byte[] nonce12, byte[] buf, int off, int lenWithTag, byte[] ad) {
+        if (nonce12.length != NONCE_LENGTH) {
+            throw new IllegalArgumentException("an IETF nonce is 12 bytes");
+        }
+        System.arraycopy(nonce12, 0, nonce, 0, NONCE_LENGTH);
+        return openWithNonce(key32, buf, off, lenWithTag, ad);
+    }
+
+    private void sealWithNonce(byte[] key32, byte[] buf, int off, int len, byte[] ad) {
         if (len < 0) {
             throw new IndexOutOfBoundsException("negative length " + len);
         }
+        java.util.Objects.checkFromIndexSize(off, len + TAG_LENGTH, buf.length);
         SecretKeySpec spec = spec(key32);
-        writeNonce(counter);
         try {
             initEncrypt(spec);
             if (ad != null) {
@@ -107,12 +132,16 @@ public final class ChaCha20Poly1305 implements Destroyable {
      * @throws IndexOutOfBoundsException if the range does not fit in {@code buf}
      */
     public boolean open(byte[] key32, long counter, byte[] buf, int off, int lenWithTag, byte[] ad) {
+        writeNonce(counter);
+        return openWithNonce(key32, buf, off, lenWithTag, ad);
+    }
+
+    private boolean openWithNonce(byte[] key32, byte[] buf, int off, int lenWithTag, byte[] ad) {
         java.util.Objects.checkFromIndexSize(off, lenWithTag, buf.length);
         if (lenWithTag < TAG_LENGTH) {
             return false;
         }
         SecretKeySpec spec = spec(key32);
-        writeNonce(counter);
         try {
             cipher.init(Cipher.DECRYPT_MODE, spec, new IvParameterSpec(nonce));
             if (ad != null) {
@@ -139,7 +168,7 @@ public final class ChaCha20Poly1305 implements Destroyable {
             cipher.init(Cipher.ENCRYPT_MODE, spec, new IvParameterSpec(nonce));
         } catch (InvalidKeyException reused) {
             byte[] other = nonce.clone();
-            other[0] ^= 1; // differs from nonce, whose first 4 bytes are always zero
+            other[0] ^= 1; // any nonce that differs from the real one
             cipher.init(Cipher.DECRYPT_MODE, spec, new IvParameterSpec(other));
             cipher.init(Cipher.ENCRYPT_MODE, spec, new IvParameterSpec(nonce));
         }

@@ -1,8 +1,15 @@
 package dev.wgdesk.engine.noise;
 
+import dev.wgdesk.engine.Protocol;
+import dev.wgdesk.engine.crypto.Blake2s;
+import dev.wgdesk.engine.crypto.ConstantTime;
+import dev.wgdesk.engine.crypto.XChaCha20Poly1305;
 import dev.wgdesk.engine.time.Clock;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The responder's side of WireGuard's cookie mechanism (whitepaper section 5.4.7): checks mac1
@@ -21,13 +28,26 @@ import java.security.SecureRandom;
  * static identity; build a new one when the private key changes.
  */
 public final class CookieChecker {
+    private static final int MAC = Protocol.MAC_LENGTH;
+
+    private final StaticIdentity identity;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    /* Guarded by this. */
+    private final byte[] secret = new byte[Protocol.KEY_LENGTH];
+    private long secretBirth;
+    private boolean haveSecret;
+
     /**
      * @param identity our static identity (its precomputed mac1 and cookie keys are used)
      * @param clock monotonic time for the secret's age
      * @param random source of the secret and of reply nonces
      */
     public CookieChecker(StaticIdentity identity, Clock clock, SecureRandom random) {
-        throw new UnsupportedOperationException("not implemented yet");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
     }
 
     /**
@@ -35,7 +55,13 @@ public final class CookieChecker {
      * correct for our public key. Constant-time in the MAC compare; false for any other length.
      */
     public boolean checkMac1(byte[] msg, int off, int len) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (!isHandshakeMessage(msg, off, len)) {
+            return false;
+        }
+        int mac1 = Messages.mac1Offset(len);
+        byte[] expected = new byte[MAC];
+        Blake2s.mac(identity.mac1Key(), msg, off, mac1, expected, 0);
+        return ConstantTime.equals(expected, 0, msg, off + mac1, MAC);
     }
 
     /**
@@ -44,7 +70,21 @@ public final class CookieChecker {
      * {@link #createReply}). Call only after {@link #checkMac1} succeeded.
      */
     public boolean checkMac2(byte[] msg, int off, int len, InetSocketAddress src) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (!isHandshakeMessage(msg, off, len)) {
+            return false;
+        }
+        byte[] cookie = new byte[Messages.COOKIE_LENGTH];
+        synchronized (this) {
+            if (!secretIsFresh()) {
+                return false;
+            }
+            Blake2s.mac(secret, sourceBytes(src), 0, sourceLength(src), cookie, 0);
+        }
+        int mac2 = Messages.mac2Offset(len);
+        byte[] expected = new byte[MAC];
+        Blake2s.mac(cookie, msg, off, mac2, expected, 0);
+        Arrays.fill(cookie, (byte) 0);
+        return ConstantTime.equals(expected, 0, msg, off + mac2, MAC);
     }
 
     /**
@@ -56,11 +96,62 @@ public final class CookieChecker {
      * @throws IllegalArgumentException if {@code len} is not 148 or 92
      */
     public void createReply(byte[] msg, int off, int len, InetSocketAddress src, byte[] out, int outOff) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (!isHandshakeMessage(msg, off, len)) {
+            throw new IllegalArgumentException("cookie replies answer 148-byte initiations or 92-byte responses, not "
+                    + len + " bytes");
+        }
+        Objects.checkFromIndexSize(outOff, Protocol.MESSAGE_COOKIE_REPLY_SIZE, out.length);
+        byte[] cookie = new byte[Messages.COOKIE_LENGTH];
+        byte[] nonce = new byte[Protocol.COOKIE_NONCE_LENGTH];
+        synchronized (this) {
+            if (!secretIsFresh()) {
+                random.nextBytes(secret);
+                secretBirth = clock.nanoTime();
+                haveSecret = true;
+            }
+            Blake2s.mac(secret, sourceBytes(src), 0, sourceLength(src), cookie, 0);
+            random.nextBytes(nonce);
+        }
+        int mac1 = off + Messages.mac1Offset(len);
+        byte[] ad = Arrays.copyOfRange(msg, mac1, mac1 + MAC);
+        byte[] sealed = XChaCha20Poly1305.seal(identity.cookieKey(), nonce, cookie, ad);
+        Arrays.fill(cookie, (byte) 0);
+
+        Messages.writeU32(out, outOff + Messages.TYPE_OFFSET, Protocol.MESSAGE_COOKIE_REPLY_TYPE);
+        Messages.writeU32(out, outOff + Messages.COOKIE_REPLY_RECEIVER, Messages.senderIndex(msg, off));
+        System.arraycopy(nonce, 0, out, outOff + Messages.COOKIE_REPLY_NONCE, nonce.length);
+        System.arraycopy(sealed, 0, out, outOff + Messages.COOKIE_REPLY_COOKIE, sealed.length);
+    }
+
+    /** Caller holds the lock. The kernel's rule: expired once 120 s have passed. */
+    private boolean secretIsFresh() {
+        return haveSecret && clock.nanoTime() - secretBirth < Protocol.COOKIE_REFRESH_TIME_NANOS;
+    }
+
+    private static boolean isHandshakeMessage(byte[] msg, int off, int len) {
+        return Messages.isValid(Protocol.MESSAGE_INITIATION_TYPE, msg, off, len)
+                || Messages.isValid(Protocol.MESSAGE_RESPONSE_TYPE, msg, off, len);
+    }
+
+    /** The cookie input: the raw IP address (4 or 16 bytes) followed by the port, big-endian. */
+    private static byte[] sourceBytes(InetSocketAddress src) {
+        InetAddress a = src.getAddress();
+        if (a == null) {
+            throw new IllegalArgumentException("unresolved source address " + src);
+        }
+        byte[] ip = a.getAddress();
+        byte[] b = Arrays.copyOf(ip, ip.length + 2);
+        b[ip.length] = (byte) (src.getPort() >>> 8);
+        b[ip.length + 1] = (byte) src.getPort();
+        return b;
+    }
+
+    private static int sourceLength(InetSocketAddress src) {
+        return src.getAddress().getAddress().length + 2;
     }
 
     @Override
     public String toString() {
-        return "CookieChecker";
+        return "CookieChecker(" + identity.publicKey() + ")";
     }
 }
