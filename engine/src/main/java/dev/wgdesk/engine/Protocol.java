@@ -22,8 +22,8 @@ public final class Protocol {
     public static final byte[] LABEL_COOKIE = "cookie--".getBytes(StandardCharsets.US_ASCII);
 
     public static final long REKEY_AFTER_MESSAGES = 1L << 60;
-    /** 2^64 - 2^13 - 1 as an unsigned 64-bit value (wireguard-go); compare with Long.compareUnsigned. */
-    public static final long REJECT_AFTER_MESSAGES = 0xFFFF_FFFF_FFFF_FFFFL - (1L << 13) - 1;
+    /** 2^64 - 2^13 - 1 as an unsigned 64-bit value (whitepaper, wireguard-go); compare with Long.compareUnsigned. */
+    public static final long REJECT_AFTER_MESSAGES = 0xFFFF_FFFF_FFFF_DFFFL; // -(1L << 13) - 1, i.e. 2^64 - 8193
     public static final long REKEY_AFTER_TIME_NANOS = 120_000_000_000L;
     public static final long REJECT_AFTER_TIME_NANOS = 180_000_000_000L;
     public static final long REKEY_ATTEMPT_TIME_NANOS = 90_000_000_000L;
@@ -76,4 +76,20 @@ public final class Protocol {
     public static final int MAX_CONTENT_SIZE = MAX_MESSAGE_SIZE - MESSAGE_TRANSPORT_SIZE;
     /** Socket buffers for throughput (wireguard-go uses 7 MiB). */
     public static final int SOCKET_BUFFER_SIZE = 7 << 20;
+
+    /* ----- Handshake rate limiter (issue 2; kernel ratelimiter.c, wireguard-go ratelimiter.go) ----- */
+
+    /** Sustained handshake messages per second allowed from one source (IPv4 address or IPv6 /64). */
+    public static final int PACKETS_PER_SECOND = 20;
+    /** Messages one source may send back to back before the sustained rate applies. */
+    public static final int PACKETS_BURSTABLE = 5;
+    /** Tokens, in nanoseconds, one message costs: 1 s / PACKETS_PER_SECOND = 50 ms. */
+    public static final long PACKET_COST_NANOS = 1_000_000_000L / PACKETS_PER_SECOND;
+    /** Bucket capacity: PACKET_COST * PACKETS_BURSTABLE. A new source starts at TOKEN_MAX - PACKET_COST. */
+    public static final long TOKEN_MAX_NANOS = PACKET_COST_NANOS * PACKETS_BURSTABLE;
+    /** Rate-limiter entries idle for longer than this are dropped; the sweep runs this often too. */
+    public static final long RATELIMITER_GC_INTERVAL_NANOS = 1_000_000_000L;
+    /** Most sources tracked at once (kernel: max_entries = 8 * table_size, table_size 8192 above 1 GiB RAM). */
+    public static final int RATELIMITER_MAX_ENTRIES = 8192 * 8;
+    /* ----- end of issue 2 block ----- */
 }

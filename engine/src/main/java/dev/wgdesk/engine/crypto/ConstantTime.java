@@ -9,6 +9,7 @@ public final class ConstantTime {
         return isZero(b, 0, b.length);
     }
 
+    /** True when {@code b[off, off+len)} is all zero; constant-time in the contents. */
     public static boolean isZero(byte[] b, int off, int len) {
         int acc = 0;
         for (int i = 0; i < len; i++) {

@@ -13,7 +13,7 @@ final class KeyCodec {
     static final int HEX_LENGTH = 64;
 
     static byte[] fromBase64(CharSequence s) {
-        if (s.length() != BASE64_LENGTH || s.charAt(BASE64_LENGTH - 1) != '=') {
+        if (s.length() != BASE64_LENGTH) {
             throw new KeyFormatException(KeyFormatException.Reason.LENGTH,
                     "a key is 44 base64 characters ending in '=' (got " + s.length() + " characters)");
         }
@@ -34,19 +34,25 @@ final class KeyCodec {
                 }
             }
         }
-        // The last character before '=' carries 2 spare bits that must be zero.
-        bad |= ((acc & 0x3) != 0) ? 1 : 0;
+        // The last character before '=' carries 2 spare bits that must be zero (canonical form).
+        bad |= ((acc & 0x3) + 3) >>> 2;
+        bad |= ((s.charAt(BASE64_LENGTH - 1) ^ '=') + 0xffff) >>> 16;
+        acc = 0;
         if (bad != 0) {
             java.util.Arrays.fill(out, (byte) 0);
             throw new KeyFormatException(KeyFormatException.Reason.CHARACTERS,
-                    "a key may contain only base64 characters A-Z a-z 0-9 + /");
+                    "a key is 43 base64 characters (A-Z a-z 0-9 + /) and '=', in canonical form");
         }
         return out;
     }
 
-    /** Branch-free base64 character decode; returns -1 for characters outside the alphabet. */
-    private static int decodeBase64Char(char c) {
-        int ch = c;
+    /**
+     * Branch-free base64 character decode; returns -1 for characters outside the alphabet. The
+     * range tests below are only sound for 8-bit values, so anything above 0x7f is folded to a
+     * non-alphabet character first (without a branch).
+     */
+    static int decodeBase64Char(char c) {
+        int ch = asciiOrBad(c);
         int ret = -1;
         ret += (((0x40 - ch) & (ch - 0x5b)) >> 8) & (ch - 64);      // A-Z -> 0..25 (+1)
         ret += (((0x60 - ch) & (ch - 0x7b)) >> 8) & (ch - 70);      // a-z -> 26..51 (+1)
@@ -54,6 +60,12 @@ final class KeyCodec {
         ret += (((0x2a - ch) & (ch - 0x2c)) >> 8) & 63;             // +   -> 62 (+1)
         ret += (((0x2e - ch) & (ch - 0x30)) >> 8) & 64;             // /   -> 63 (+1)
         return ret;
+    }
+
+    /** {@code c} if it is below 0x80, else 0 (not in any alphabet), without a branch. */
+    private static int asciiOrBad(char c) {
+        int nonAscii = (0x7f - c) >> 31; // -1 if c > 0x7f, else 0
+        return c & ~nonAscii;
     }
 
     static String toBase64(byte[] key) {
@@ -106,8 +118,9 @@ final class KeyCodec {
         return out;
     }
 
-    private static int decodeHexChar(char c) {
-        int ch = c;
+    /** Branch-free hex digit decode; returns -1 for anything else (see {@link #decodeBase64Char}). */
+    static int decodeHexChar(char c) {
+        int ch = asciiOrBad(c);
         int ret = -1;
         ret += (((0x2f - ch) & (ch - 0x3a)) >> 8) & (ch - 47);      // 0-9 -> 0..9 (+1)
         ch |= 0x20;                                                 // fold case

@@ -25,12 +25,14 @@ public final class PresharedKey implements Destroyable {
         return new PresharedKey(new byte[Protocol.KEY_LENGTH]);
     }
 
+    /** A fresh random key ({@code wg genpsk}). */
     public static PresharedKey generate() {
         byte[] k = new byte[Protocol.KEY_LENGTH];
         RANDOM.nextBytes(k);
         return new PresharedKey(k);
     }
 
+    /** Wraps a copy of {@code b} (32 bytes). */
     public static PresharedKey fromBytes(byte[] b) {
         if (b.length != Protocol.KEY_LENGTH) {
             throw new KeyFormatException(KeyFormatException.Reason.LENGTH, "a preshared key is 32 bytes, not " + b.length);
@@ -38,14 +40,17 @@ public final class PresharedKey implements Destroyable {
         return new PresharedKey(b.clone());
     }
 
+    /** Decodes the base64 form; errors as for {@link PrivateKey#fromBase64}. */
     public static PresharedKey fromBase64(CharSequence s) {
         return new PresharedKey(KeyCodec.fromBase64(s));
     }
 
+    /** Decodes the hex form (UAPI); errors as for {@link PrivateKey#fromBase64}. */
     public static PresharedKey fromHex(CharSequence s) {
         return new PresharedKey(KeyCodec.fromHex(s));
     }
 
+    /** True for the all-zero key, i.e. no preshared key (constant-time). */
     public boolean isZero() {
         return ConstantTime.isZero(use());
     }
@@ -55,6 +60,7 @@ public final class PresharedKey implements Destroyable {
         return use();
     }
 
+    /** A copy of the 32 key bytes; the caller should zero it when done. */
     public byte[] toBytes() {
         return use().clone();
     }
@@ -74,6 +80,7 @@ public final class PresharedKey implements Destroyable {
         return bytes;
     }
 
+    /** Zeroes the key; later use throws (as {@link PrivateKey#destroy()}). */
     @Override
     public void destroy() {
         destroyed = true;
@@ -85,9 +92,14 @@ public final class PresharedKey implements Destroyable {
         return destroyed;
     }
 
+    /** Constant-time; a destroyed key equals only itself. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof PresharedKey other && MessageDigest.isEqual(use(), other.use());
+        if (o == this) {
+            return true;
+        }
+        return o instanceof PresharedKey other && !destroyed && !other.destroyed
+                && MessageDigest.isEqual(bytes, other.bytes);
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
-import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
  * A Curve25519 private key. Immutable until {@link #destroy()}, which zeroes it; any use after
@@ -24,8 +23,7 @@ public final class PrivateKey implements Destroyable {
     /** A fresh random key, clamped as RFC 7748 requires. */
     public static PrivateKey generate() {
         byte[] k = new byte[Protocol.KEY_LENGTH];
-        RANDOM.nextBytes(k);
-        clamp(k);
+        X25519.generatePrivateKey(RANDOM, k);
         return new PrivateKey(k);
     }
 
@@ -37,28 +35,38 @@ public final class PrivateKey implements Destroyable {
         return new PrivateKey(b.clone());
     }
 
+    /**
+     * Decodes the 44-character base64 form ({@code wg genkey}).
+     *
+     * @throws KeyFormatException with {@link KeyFormatException.Reason#LENGTH} or
+     *     {@link KeyFormatException.Reason#CHARACTERS}; the message never contains the text
+     */
     public static PrivateKey fromBase64(CharSequence s) {
         return new PrivateKey(KeyCodec.fromBase64(s));
     }
 
+    /** Decodes the 64-character hex form (UAPI); errors as for {@link #fromBase64}. */
     public static PrivateKey fromHex(CharSequence s) {
         return new PrivateKey(KeyCodec.fromHex(s));
     }
 
-    /** Clamps a Curve25519 scalar in place. */
+    /**
+     * Clamps a Curve25519 scalar in place (see {@link X25519#clamp}).
+     *
+     * @throws IllegalArgumentException if {@code k} is not 32 bytes
+     */
     public static void clamp(byte[] k) {
-        k[0] &= (byte) 248;
-        k[31] = (byte) ((k[31] & 127) | 64);
+        X25519.clamp(k);
     }
 
     /** The matching public key (X25519 of the base point). */
     public PublicKey publicKey() {
         byte[] pub = new byte[Protocol.KEY_LENGTH];
-        X25519.scalarMultBase(use(), 0, pub, 0);
+        X25519.publicKey(use(), pub);
         return PublicKey.fromBytes(pub);
     }
 
-    /** True for the all-zero key, which UAPI uses to mean "no key". */
+    /** True for the all-zero key, which UAPI uses to mean "no key" (constant-time). */
     public boolean isZero() {
         return ConstantTime.isZero(use());
     }
@@ -71,6 +79,7 @@ public final class PrivateKey implements Destroyable {
         return use();
     }
 
+    /** A copy of the 32 key bytes; the caller should zero it when done. */
     public byte[] toBytes() {
         return use().clone();
     }
@@ -90,6 +99,12 @@ public final class PrivateKey implements Destroyable {
         return bytes;
     }
 
+    /**
+     * Zeroes the key; every later use except {@link #isDestroyed}, {@link #equals} and
+     * {@link #toString} throws {@link IllegalStateException}. Copies handed out earlier
+     * ({@link #toBytes}, strings) are the caller's to wipe; Java cannot guarantee that no other
+     * copy exists (the garbage collector may have moved the array).
+     */
     @Override
     public void destroy() {
         destroyed = true;
@@ -101,9 +116,14 @@ public final class PrivateKey implements Destroyable {
         return destroyed;
     }
 
+    /** Constant-time; a destroyed key equals only itself. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof PrivateKey other && MessageDigest.isEqual(use(), other.use());
+        if (o == this) {
+            return true;
+        }
+        return o instanceof PrivateKey other && !destroyed && !other.destroyed
+                && MessageDigest.isEqual(bytes, other.bytes);
     }
 
     @Override

@@ -14,6 +14,7 @@ public final class PublicKey {
         this.hash = Arrays.hashCode(bytes);
     }
 
+    /** Wraps a copy of {@code b} (32 bytes). */
     public static PublicKey fromBytes(byte[] b) {
         if (b.length != Protocol.KEY_LENGTH) {
             throw new KeyFormatException(KeyFormatException.Reason.LENGTH, "a public key is 32 bytes, not " + b.length);
@@ -21,10 +22,12 @@ public final class PublicKey {
         return new PublicKey(b.clone());
     }
 
+    /** Decodes the 44-character base64 form; errors as for {@link PrivateKey#fromBase64}. */
     public static PublicKey fromBase64(CharSequence s) {
         return new PublicKey(KeyCodec.fromBase64(s));
     }
 
+    /** Decodes the 64-character hex form (UAPI). */
     public static PublicKey fromHex(CharSequence s) {
         return new PublicKey(KeyCodec.fromHex(s));
     }
@@ -52,6 +55,7 @@ public final class PublicKey {
         return ConstantTime.isZero(bytes);
     }
 
+    /** Constant-time comparison of the key bytes. */
     @Override
     public boolean equals(Object o) {
         return o instanceof PublicKey other && MessageDigest.isEqual(bytes, other.bytes);
