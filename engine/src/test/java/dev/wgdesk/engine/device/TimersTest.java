@@ -64,6 +64,14 @@ class TimersTest {
         return bind.sent.stream().filter(d -> d[0] == type && (size < 0 || d.length == size)).count();
     }
 
+    /** Advances virtual time in 1 s steps, letting the packet threads catch up after each. */
+    private void advanceSettled(int seconds) throws InterruptedException {
+        for (int i = 0; i < seconds; i++) {
+            clock.advanceSeconds(1);
+            Thread.sleep(3);
+        }
+    }
+
     /** Lets the packet threads finish what the last virtual-time step started. */
     private static void settle() throws InterruptedException {
         Thread.sleep(30);
@@ -76,9 +84,7 @@ class TimersTest {
         await("first initiation", () -> count(bindA, 1, 148) == 1);
         clock.advanceMillis(4999);
         assertEquals(1, count(bindA, 1, 148), "retransmitted before REKEY_TIMEOUT");
-        for (int s = 0; s < 200; s++) {
-            clock.advanceSeconds(1);
-        }
+        advanceSettled(200);
         assertEquals(20, count(bindA, 1, 148), "MAX_TIMER_HANDSHAKES + 2 initiations, then give up");
         Peer p = a.peerByKey(keyB.publicKey());
         assertTrue(p.timers.isZeroKeyMaterialPending(), "giving up arms zero-key-material");
@@ -125,11 +131,23 @@ class TimersTest {
         long before = count(bindA, 4, 32);
         a.setPeerPersistentKeepalive(keyB.publicKey(), 25);
         await("immediate keepalive", () -> count(bindA, 4, 32) == before + 1);
-        clock.advanceSeconds(24);
-        settle();
-        assertEquals(before + 1, count(bindA, 4, 32));
-        clock.advanceMillis(1100);
-        await("periodic keepalive", () -> count(bindA, 4, 32) == before + 2);
+        // Every authenticated packet in either direction re-arms the timer; once the line is
+        // quiet, keepalives go out exactly every 25 s.
+        java.util.List<Long> times = new java.util.ArrayList<>();
+        long seen = before + 1;
+        for (int i = 0; i < 120; i++) {
+            clock.advanceSeconds(1);
+            Thread.sleep(3);
+            long now = count(bindA, 4, 32);
+            if (now > seen) {
+                times.add(clock.nanoTime() / 1_000_000_000L);
+                seen = now;
+            }
+        }
+        assertTrue(times.size() >= 3, "too few persistent keepalives: " + times);
+        for (int i = 2; i < times.size(); i++) {
+            assertEquals(25, times.get(i) - times.get(i - 1), "keepalive spacing " + times);
+        }
     }
 
     @Test
@@ -141,10 +159,7 @@ class TimersTest {
         Peer p = a.peerByKey(keyB.publicKey());
         Keypair kp = p.currentKeypair();
         assertNotNull(kp);
-        for (int s = 0; s < 539; s += 10) {
-            clock.advanceSeconds(10);
-        }
-        settle();
+        advanceSettled(538);
         assertNotNull(p.currentKeypair(), "zeroed too early");
         clock.advanceSeconds(2);
         assertNull(p.currentKeypair());
@@ -156,7 +171,7 @@ class TimersTest {
         assertEquals(0, Device.paddingSize(0, 1420));
         assertEquals(15, Device.paddingSize(1, 1420));
         assertEquals(0, Device.paddingSize(16, 1420));
-        assertEquals(4, Device.paddingSize(1412, 1420)); // 1412 -> 1416
+        assertEquals(8, Device.paddingSize(1400, 1420)); // 1400 -> 1408
         assertEquals(0, Device.paddingSize(1420, 1420)); // 1420 is not rounded past the MTU
         assertEquals(3, Device.paddingSize(1417, 1420)); // would be 1424, clamped to 1420
         assertEquals(15, Device.paddingSize(17, 0));
