@@ -5,6 +5,7 @@ import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.crypto.PublicKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Set;
  * for private-key changes and allowed-IP ownership) and journals every call. Not thread-safe on
  * its own: the handler's lock serialises access.
  */
-final class FakeTarget implements UapiTarget {
+class FakeTarget implements UapiTarget {
     /** One peer's state. */
     static final class Peer {
         final PublicKey publicKey;
@@ -38,7 +39,7 @@ final class FakeTarget implements UapiTarget {
     int listenPort;
     int fwmark;
     final Map<PublicKey, Peer> peers = new LinkedHashMap<>();
-    final List<String> journal = new ArrayList<>();
+    final List<String> journal = Collections.synchronizedList(new ArrayList<>());
 
     /** Ports whose binding fails with EADDRINUSE. */
     final Set<Integer> portsInUse = new LinkedHashSet<>();
