@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Interface settings through the classic {@code SIOC*IF*} ioctls on a throw-away {@code AF_INET}
- * datagram socket: MTU, flags (up/down) and index. These calls are rare (setup, events), so each
- * opens and closes its own socket. Stateless and thread-safe.
+ * Interface settings through the classic {@code SIOC*IF*} ioctls on an {@code AF_INET} datagram
+ * control socket: MTU, flags (up/down) and index.
+ *
+ * <p>The socket is opened once, so every later call addresses the network namespace that was
+ * current when it was opened (the TUN's), whichever thread makes it. Thread-safe; after
+ * {@link #close()} calls throw {@link java.nio.channels.ClosedChannelException}.
  */
-final class InterfaceControl {
+final class InterfaceControl implements AutoCloseable {
     /** {@code IFNAMSIZ}: names are at most 15 bytes plus the terminating NUL. */
     static final int IFNAMSIZ = 16;
     /** {@code sizeof(struct ifreq)} on LP64: the name and a 24-byte union. */
@@ -20,13 +23,35 @@ final class InterfaceControl {
     private static final long SIOCGIFFLAGS = 0x8913;
     private static final long SIOCSIFFLAGS = 0x8914;
     private static final long SIOCGIFMTU = 0x8921;
+    private static final long SIOCGIFINDEX = 0x8933;
     private static final long SIOCSIFMTU = 0x8922;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
 
-    private InterfaceControl() {}
+    private final PolledFd socket;
+
+    private InterfaceControl(PolledFd socket) {
+        this.socket = socket;
+    }
+
+    /** Opens a control socket in the calling thread's network namespace. */
+    static InterfaceControl open() throws IOException {
+        int sock = LibC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sock < 0) {
+            sock = LibC.socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        }
+        if (sock < 0) {
+            throw Errno.exception("socket for interface control", LibC.errno());
+        }
+        return new InterfaceControl(new PolledFd(sock));
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
 
     /**
      * Checks {@code name} against the kernel's rules ({@code dev_valid_name} plus the {@code %d}
@@ -80,13 +105,13 @@ final class InterfaceControl {
         return new String(bytes, StandardCharsets.US_ASCII);
     }
 
-    static int mtu(String name) throws IOException {
+    int mtu(String name) throws IOException {
         NativeBuffer req = ifreq(name);
         ioctl(name, SIOCGIFMTU, req, "read the MTU of");
         return req.view().getInt(IFREQ_UNION);
     }
 
-    static void setMtu(String name, int mtu) throws IOException {
+    void setMtu(String name, int mtu) throws IOException {
         NativeBuffer req = ifreq(name);
         req.view().putInt(IFREQ_UNION, mtu);
         int errno = tryIoctl(SIOCSIFMTU, req);
@@ -97,14 +122,14 @@ final class InterfaceControl {
         check(errno, name, "set the MTU of");
     }
 
-    static int flags(String name) throws IOException {
+    int flags(String name) throws IOException {
         NativeBuffer req = ifreq(name);
         ioctl(name, SIOCGIFFLAGS, req, "read the flags of");
         return req.view().getShort(IFREQ_UNION) & 0xffff;
     }
 
     /** Sets or clears IFF_UP, keeping the other flags. */
-    static void setUp(String name, boolean up) throws IOException {
+    void setUp(String name, boolean up) throws IOException {
         NativeBuffer req = ifreq(name);
         ioctl(name, SIOCGIFFLAGS, req, "read the flags of");
         int flags = req.view().getShort(IFREQ_UNION) & 0xffff;
@@ -114,11 +139,17 @@ final class InterfaceControl {
     }
 
     /** The interface index, or 0 if no interface has that name. */
-    static int index(String name) {
-        return LibC.if_nametoindex(name);
+    int index(String name) throws IOException {
+        NativeBuffer req = ifreq(name);
+        int errno = tryIoctl(SIOCGIFINDEX, req);
+        if (errno == Errno.ENODEV) {
+            return 0;
+        }
+        check(errno, name, "look up");
+        return req.view().getInt(IFREQ_UNION);
     }
 
-    private static void ioctl(String name, long request, NativeBuffer req, String what) throws IOException {
+    private void ioctl(String name, long request, NativeBuffer req, String what) throws IOException {
         check(tryIoctl(request, req), name, what);
     }
 
@@ -137,19 +168,13 @@ final class InterfaceControl {
         throw new IOException("cannot " + what + " interface " + name + ": " + Errno.describe(errno));
     }
 
-    /** Runs one ioctl on a fresh control socket; returns 0 or the errno. */
-    private static int tryIoctl(long request, NativeBuffer req) throws IOException {
-        int sock = LibC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (sock < 0) {
-            sock = LibC.socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        }
-        if (sock < 0) {
-            throw Errno.exception("socket for interface control", LibC.errno());
-        }
+    /** Runs one ioctl on the control socket; returns 0 or the errno. */
+    private int tryIoctl(long request, NativeBuffer req) throws IOException {
+        socket.enter();
         try {
-            return LibC.ioctl(sock, request, req.address()) < 0 ? LibC.errno() : 0;
+            return LibC.ioctl(socket.fd(), request, req.address()) < 0 ? LibC.errno() : 0;
         } finally {
-            LibC.close(sock);
+            socket.exit();
         }
     }
 

@@ -88,9 +88,6 @@ final class LibC {
 
     static native int sendmmsg(int fd, long msgvec, int vlen, int flags);
 
-    // net/if.h
-    static native int if_nametoindex(String name);
-
     // string.h
     static native String strerror(int errnum);
 }

@@ -40,6 +40,7 @@ final class LinkMonitor implements AutoCloseable {
 
     private final String name;
     private final int index;
+    private final InterfaceControl control;
     private final Consumer<TunEvent> sink;
     private final PolledFd socket;
     private final NativeBuffer buffer = new NativeBuffer(64 * 1024);
@@ -48,9 +49,10 @@ final class LinkMonitor implements AutoCloseable {
     private boolean lastUp;
     private volatile boolean removed;
 
-    private LinkMonitor(String name, int index, PolledFd socket, Consumer<TunEvent> sink) {
+    private LinkMonitor(String name, int index, InterfaceControl control, PolledFd socket, Consumer<TunEvent> sink) {
         this.name = name;
         this.index = index;
+        this.control = control;
         this.socket = socket;
         this.sink = sink;
         this.thread = Thread.ofPlatform().daemon().name("wgdesk-link-" + name).unstarted(this::run);
@@ -60,7 +62,8 @@ final class LinkMonitor implements AutoCloseable {
      * Subscribes to link messages, reads the interface's current MTU and flags as the baseline,
      * and starts the listener thread. Events are reported only for changes after this call.
      */
-    static LinkMonitor start(String name, int index, Consumer<TunEvent> sink) throws IOException {
+    static LinkMonitor start(String name, int index, InterfaceControl control, Consumer<TunEvent> sink)
+            throws IOException {
         int fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
         if (fd < 0) {
             throw Errno.exception("rtnetlink socket", LibC.errno());
@@ -76,11 +79,11 @@ final class LinkMonitor implements AutoCloseable {
             LibC.close(fd);
             throw Errno.exception("bind rtnetlink socket to RTMGRP_LINK", errno);
         }
-        LinkMonitor m = new LinkMonitor(name, index, new PolledFd(fd), sink);
+        LinkMonitor m = new LinkMonitor(name, index, control, new PolledFd(fd), sink);
         try {
             // Baseline after subscribing: a change racing with this read is still reported.
-            m.lastMtu = InterfaceControl.mtu(name);
-            m.lastUp = (InterfaceControl.flags(name) & InterfaceControl.IFF_UP) != 0;
+            m.lastMtu = control.mtu(name);
+            m.lastUp = (control.flags(name) & InterfaceControl.IFF_UP) != 0;
         } catch (IOException e) {
             m.socket.close();
             throw e;
@@ -204,16 +207,14 @@ final class LinkMonitor implements AutoCloseable {
 
     /** After lost messages: compare the interface's state with what was last reported. */
     private void resync() {
-        if (InterfaceControl.index(name) != index) {
-            markRemoved();
-            return;
-        }
         try {
-            update(InterfaceControl.mtu(name), (InterfaceControl.flags(name) & InterfaceControl.IFF_UP) != 0);
-        } catch (IOException e) {
-            if (InterfaceControl.index(name) != index) {
+            if (control.index(name) != index) {
                 markRemoved();
+                return;
             }
+            update(control.mtu(name), (control.flags(name) & InterfaceControl.IFF_UP) != 0);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "cannot re-read the state of " + name + ": " + e.getMessage());
         }
     }
 

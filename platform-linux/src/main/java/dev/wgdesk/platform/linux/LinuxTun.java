@@ -39,23 +39,34 @@ public final class LinuxTun implements Tun {
     private final CopyOnWriteArrayList<Consumer<TunEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock readLock = new ReentrantLock();
     private final PolledFd.Waiter readWaiter;
-    private final NativeBuffer readBuffer = new NativeBuffer(MAX_PACKET);
-    private final ThreadLocal<NativeBuffer> writeBuffers = ThreadLocal.withInitial(() -> new NativeBuffer(MAX_PACKET));
+    private final NativeBuffer readBuffer = new NativeBuffer(MAX_PACKET, false);
+    private final ThreadLocal<NativeBuffer> writeBuffers = ThreadLocal.withInitial(() -> new NativeBuffer(MAX_PACKET, false));
+    private final InterfaceControl control;
     private final LinkMonitor monitor;
 
-    LinuxTun(String name, int index, int tunFd, int batchSize) throws IOException {
+    /**
+     * Takes ownership of the attached, configured TUN descriptor and of {@code control} (opened
+     * in the same network namespace); closes both if the event listener cannot be started.
+     */
+    LinuxTun(String name, int index, int tunFd, InterfaceControl control, int batchSize) throws IOException {
         this.name = name;
         this.index = index;
         this.batchSize = batchSize;
-        this.fd = new PolledFd(tunFd);
-        this.readWaiter = fd.newWaiter();
+        this.control = control;
+        PolledFd polled = null;
         LinkMonitor m;
         try {
-            m = LinkMonitor.start(name, index, this::dispatch);
+            polled = new PolledFd(tunFd); // closes tunFd itself if it fails
+            m = LinkMonitor.start(name, index, control, this::dispatch);
         } catch (IOException | RuntimeException e) {
-            fd.close();
+            if (polled != null) {
+                polled.close();
+            }
+            control.close();
             throw e;
         }
+        this.fd = polled;
+        this.readWaiter = polled.newWaiter();
         this.monitor = m;
     }
 
@@ -77,7 +88,7 @@ public final class LinuxTun implements Tun {
         if (fd.isClosed()) {
             throw new ClosedChannelException();
         }
-        return InterfaceControl.mtu(name);
+        return control.mtu(name);
     }
 
     @Override
@@ -187,6 +198,7 @@ public final class LinuxTun implements Tun {
     public void close() {
         monitor.close(); // first, so our own teardown is not reported as a removal
         fd.close();
+        control.close();
     }
 
     @Override
@@ -208,7 +220,13 @@ public final class LinuxTun implements Tun {
     }
 
     private IOException removedOr(String message) {
-        return monitor.removed() || InterfaceControl.index(name) != index ? removedException() : new IOException(message);
+        boolean gone;
+        try {
+            gone = monitor.removed() || control.index(name) != index;
+        } catch (IOException e) {
+            gone = false;
+        }
+        return gone ? removedException() : new IOException(message);
     }
 
     private IOException removedException() {

@@ -65,22 +65,27 @@ public final class LinuxTunProvider implements TunProvider {
         if (mtu < 68 || mtu > LinuxTun.MAX_PACKET) {
             throw new TunException(TunException.Reason.INVALID_MTU, "MTU must be 68..65535, not " + mtu);
         }
-        int fd = openDevice();
+        InterfaceControl control = InterfaceControl.open();
+        int fd = -1;
         String actual;
+        int index;
         try {
-            actual = attach(fd, name);
-            InterfaceControl.setMtu(actual, mtu);
-            InterfaceControl.setUp(actual, true);
+            fd = openDevice();
+            actual = attach(fd, name, control);
+            control.setMtu(actual, mtu);
+            control.setUp(actual, true);
+            index = control.index(actual);
+            if (index == 0) {
+                throw new IOException("TUN interface " + actual + " disappeared while being set up");
+            }
         } catch (IOException | RuntimeException e) {
-            LibC.close(fd);
+            if (fd >= 0) {
+                LibC.close(fd);
+            }
+            control.close();
             throw e;
         }
-        int index = InterfaceControl.index(actual);
-        if (index == 0) {
-            LibC.close(fd);
-            throw new IOException("TUN interface " + actual + " disappeared while being set up");
-        }
-        return new LinuxTun(actual, index, fd, batchSize);
+        return new LinuxTun(actual, index, fd, control, batchSize);
     }
 
     private static int openDevice() throws TunException {
@@ -100,7 +105,7 @@ public final class LinuxTunProvider implements TunProvider {
     }
 
     /** TUNSETIFF; returns the interface's actual name. */
-    private static String attach(int fd, String name) throws TunException {
+    private static String attach(int fd, String name, InterfaceControl control) throws IOException {
         NativeBuffer req = InterfaceControl.ifreq(name == null ? "" : name);
         req.view().putShort(InterfaceControl.IFREQ_UNION, (short) (IFF_TUN | IFF_NO_PI));
         if (LibC.ioctl(fd, TUNSETIFF, req.address()) == 0) {
@@ -114,7 +119,7 @@ public final class LinuxTunProvider implements TunProvider {
             case Errno.EEXIST -> throw new TunException(TunException.Reason.NAME_IN_USE,
                     "interface name in use: " + name);
             case Errno.EINVAL -> {
-                if (name != null && InterfaceControl.index(name) != 0) {
+                if (name != null && control.index(name) != 0) {
                     throw new TunException(TunException.Reason.NAME_IN_USE,
                             "interface name in use: " + name + " (an existing interface that is not a TUN device)");
                 }

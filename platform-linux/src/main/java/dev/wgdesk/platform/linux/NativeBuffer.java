@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A block of zeroed native memory with its address and a direct {@link ByteBuffer} view in native
+ * A block of native memory with its address and a direct {@link ByteBuffer} view in native
  * byte order, so Java code can fill structures and copy packets without JNI calls, and native
  * calls can take the raw address.
  *
@@ -19,9 +19,17 @@ final class NativeBuffer {
     private final long address;
     private final ByteBuffer view;
 
+    /** A zeroed block. */
     NativeBuffer(int size) {
+        this(size, true);
+    }
+
+    /** A block, zeroed only if {@code zero} (large packet buffers skip it so untouched pages stay virtual). */
+    NativeBuffer(int size, boolean zero) {
         memory = new Memory(size);
-        memory.clear();
+        if (zero) {
+            memory.clear();
+        }
         address = Pointer.nativeValue(memory);
         view = memory.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
     }
