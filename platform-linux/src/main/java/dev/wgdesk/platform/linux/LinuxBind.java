@@ -1,0 +1,541 @@
+package dev.wgdesk.platform.linux;
+
+import dev.wgdesk.engine.Protocol;
+import dev.wgdesk.engine.conn.Bind;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The Linux {@link Bind}: one dual-stack UDP socket of its own, created and driven through JNA,
+ * so that the descriptor is at hand for {@code SO_MARK} and forced buffer sizes.
+ *
+ * <p><b>Socket.</b> {@code AF_INET6} with {@code IPV6_V6ONLY} off serves IPv4 (as IPv4-mapped)
+ * and IPv6 endpoints on one port; on a host without IPv6 it falls back to {@code AF_INET}.
+ * Buffers are {@link Protocol#SOCKET_BUFFER_SIZE} with {@code SO_RCVBUFFORCE}/{@code SO_SNDBUFFORCE}
+ * when privileged, else the plain options (capped by {@code net.core.[rw]mem_max}).
+ *
+ * <p><b>Data path.</b> The socket is non-blocking: a receive calls {@code recvfrom} (or, with a
+ * {@link #batchSize()} above 1, {@code recvmmsg}) and only when nothing is queued polls the
+ * socket and a wake-up eventfd, so {@link #close()} unblocks it. Datagrams land in native memory
+ * and are copied into the caller's buffers; sources are resolved through a {@link SourceCache}
+ * and IPv4-mapped sources come out as plain IPv4. Sends copy into a per-thread native buffer and
+ * call {@code sendto} (or {@code sendmmsg}); destinations are encoded once per thread and
+ * endpoint object. In steady state neither direction allocates.
+ *
+ * <p><b>Threading.</b> Receives are serialized (one receiving thread is expected); any number of
+ * threads may send; {@link #open}, {@link #setMark} and {@link #close} may be called from any
+ * thread. Re-opening closes the previous socket, waking a receiver blocked on it.
+ */
+public final class LinuxBind implements Bind {
+    /** Native space per datagram: more than the largest UDP payload. */
+    static final int MAX_DATAGRAM = 65536;
+
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_NONBLOCK = 0x800;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_SNDBUF = 7;
+    private static final int SO_RCVBUF = 8;
+    private static final int SO_SNDBUFFORCE = 32;
+    private static final int SO_RCVBUFFORCE = 33;
+    static final int SO_MARK = 36;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IPV6_V6ONLY = 26;
+    private static final int MSG_TRUNC = 0x20;
+
+    // struct mmsghdr on LP64: msghdr (56 bytes) + msg_len + padding.
+    private static final int MMSGHDR_SIZE = 64;
+    private static final int MSG_NAME = 0;
+    private static final int MSG_NAMELEN = 8;
+    private static final int MSG_IOV = 16;
+    private static final int MSG_IOVLEN = 24;
+    private static final int MSG_FLAGS = 48;
+    private static final int MSG_LEN = 56;
+    private static final int IOVEC_SIZE = 16;
+    private static final int NAME_SLOT = 32; // sockaddr_in6 (28) rounded up
+
+    /** An open socket; replaced as a whole by {@link #open}. */
+    private record Socket(PolledFd fd, int family, int port) {}
+
+    private final int batchSize;
+    private volatile Socket socket;
+    private volatile int mark;
+
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    // Guarded by receiveLock:
+    private final SourceCache sources = new SourceCache();
+    private final NativeBuffer receiveData;
+    private final MessageVector receiveVector;
+    private PolledFd.Waiter receiveWaiter;
+    private Socket receiveWaiterSocket;
+
+    private final ThreadLocal<Sender> senders;
+
+    /** A bind using {@code recvfrom}/{@code sendto}, one datagram per call. */
+    public LinuxBind() {
+        this(1);
+    }
+
+    /**
+     * A bind that receives and sends up to {@code batchSize} datagrams per system call with
+     * {@code recvmmsg}/{@code sendmmsg} (1 means {@code recvfrom}/{@code sendto}).
+     */
+    public LinuxBind(int batchSize) {
+        if (batchSize < 1 || batchSize > 256) {
+            throw new IllegalArgumentException("batch size must be 1..256, not " + batchSize);
+        }
+        LibC.ensureAvailable();
+        this.batchSize = batchSize;
+        this.receiveData = new NativeBuffer(batchSize * MAX_DATAGRAM, false);
+        this.receiveVector = new MessageVector(batchSize, receiveData);
+        this.senders = ThreadLocal.withInitial(() -> new Sender(batchSize));
+    }
+
+    @Override
+    public synchronized int open(int requestedPort) throws IOException {
+        if (requestedPort < 0 || requestedPort > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, not " + requestedPort);
+        }
+        closeSocket();
+        int family = SockAddr.AF_INET6;
+        int fd = LibC.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0 && LibC.errno() == Errno.EAFNOSUPPORT) {
+            family = SockAddr.AF_INET;
+            fd = LibC.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        }
+        if (fd < 0) {
+            throw Errno.exception("socket", LibC.errno());
+        }
+        PolledFd polled = new PolledFd(fd);
+        try {
+            configure(fd, family);
+            bind(fd, family, requestedPort);
+            socket = new Socket(polled, family, localPort(fd));
+        } catch (IOException | RuntimeException e) {
+            polled.close();
+            throw e;
+        }
+        return socket.port();
+    }
+
+    private void configure(int fd, int family) throws IOException {
+        if (family == SockAddr.AF_INET6) {
+            setInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+        }
+        if (setIntErrno(fd, SOL_SOCKET, SO_RCVBUFFORCE, Protocol.SOCKET_BUFFER_SIZE) != 0) {
+            setIntErrno(fd, SOL_SOCKET, SO_RCVBUF, Protocol.SOCKET_BUFFER_SIZE); // best effort
+        }
+        if (setIntErrno(fd, SOL_SOCKET, SO_SNDBUFFORCE, Protocol.SOCKET_BUFFER_SIZE) != 0) {
+            setIntErrno(fd, SOL_SOCKET, SO_SNDBUF, Protocol.SOCKET_BUFFER_SIZE);
+        }
+        int m = mark;
+        if (m != 0) {
+            applyMark(fd, m);
+        }
+    }
+
+    private static void bind(int fd, int family, int port) throws IOException {
+        NativeBuffer addr = new NativeBuffer(SockAddr.SOCKADDR_IN6_SIZE);
+        addr.view().putShort(0, (short) family);
+        SockAddr.putPort(addr.view(), 2, port); // the wildcard address is all zeros
+        int len = family == SockAddr.AF_INET6 ? SockAddr.SOCKADDR_IN6_SIZE : SockAddr.SOCKADDR_IN_SIZE;
+        if (LibC.bind(fd, addr.address(), len) == 0) {
+            return;
+        }
+        int errno = LibC.errno();
+        if (errno == Errno.EADDRINUSE) {
+            throw new BindException("UDP port " + port + " is already in use");
+        }
+        if (errno == Errno.EACCES || errno == Errno.EPERM) {
+            throw new BindException("permission denied binding UDP port " + port);
+        }
+        throw new BindException("cannot bind UDP port " + port + ": " + Errno.describe(errno));
+    }
+
+    private static int localPort(int fd) throws IOException {
+        NativeBuffer addr = new NativeBuffer(SockAddr.SOCKADDR_IN6_SIZE + 4);
+        addr.view().putInt(SockAddr.SOCKADDR_IN6_SIZE, SockAddr.SOCKADDR_IN6_SIZE);
+        if (LibC.getsockname(fd, addr.address(), addr.address() + SockAddr.SOCKADDR_IN6_SIZE) < 0) {
+            throw Errno.exception("getsockname", LibC.errno());
+        }
+        return SockAddr.getPort(addr.view(), 2);
+    }
+
+    @Override
+    public int port() {
+        Socket s = socket;
+        return s == null ? 0 : s.port();
+    }
+
+    @Override
+    public int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public int receive(ByteBuffer[] bufs, InetSocketAddress[] from, int count) throws IOException {
+        int max = Math.min(Math.min(count, bufs.length), Math.min(from.length, batchSize));
+        if (max < 1) {
+            throw new IllegalArgumentException("count must be at least 1");
+        }
+        Socket s = open();
+        receiveLock.lock();
+        try {
+            s.fd().enter();
+            try {
+                if (receiveWaiterSocket != s) {
+                    receiveWaiter = s.fd().newWaiter();
+                    receiveWaiterSocket = s;
+                }
+                return receiveLocked(s, bufs, from, max);
+            } finally {
+                s.fd().exit();
+            }
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    /** Must hold receiveLock and be inside s.fd().enter(). */
+    private int receiveLocked(Socket s, ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
+        MessageVector v = receiveVector;
+        while (true) {
+            int got;
+            if (max == 1) {
+                v.prepareName(0);
+                long r = LibC.recvfrom(s.fd().fd(), v.data(0), MAX_DATAGRAM, 0, v.name(0), v.nameLengthAddress(0));
+                if (r >= 0) {
+                    v.setLength(0, (int) r);
+                }
+                got = r < 0 ? -1 : 1;
+            } else {
+                for (int i = 0; i < max; i++) {
+                    v.prepareReceive(i, Math.min(MAX_DATAGRAM, bufs[i].capacity() - bufs[i].position()));
+                }
+                got = LibC.recvmmsg(s.fd().fd(), v.address(), max, 0, 0);
+            }
+            if (got < 0) {
+                int errno = LibC.errno();
+                if (errno == Errno.EAGAIN) {
+                    receiveWaiter.await(PolledFd.POLLIN);
+                } else if (errno != Errno.EINTR) {
+                    throw Errno.exception("receive on UDP port " + s.port(), errno);
+                }
+                continue;
+            }
+            int n = 0;
+            for (int i = 0; i < got; i++) {
+                int len = v.length(i);
+                ByteBuffer b = bufs[n];
+                int pos = b.position();
+                if (len > b.capacity() - pos || v.truncated(i)) {
+                    continue; // larger than the caller's buffer: dropped
+                }
+                b.put(pos, receiveData.view(), i * MAX_DATAGRAM, len);
+                b.limit(pos + len);
+                from[n] = sources.lookup(v.view(), v.nameOffset(i));
+                n++;
+            }
+            if (n > 0) {
+                return n;
+            }
+        }
+    }
+
+    @Override
+    public void send(ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
+        if (count <= 0) {
+            return;
+        }
+        Socket s = open();
+        Sender sender = senders.get();
+        s.fd().enter();
+        try {
+            sender.send(s, bufs, count, to);
+        } finally {
+            s.fd().exit();
+        }
+    }
+
+    @Override
+    public synchronized void setMark(int mark) throws IOException {
+        Socket s = socket;
+        if (s != null) {
+            s.fd().enter();
+            try {
+                applyMark(s.fd().fd(), mark);
+            } finally {
+                s.fd().exit();
+            }
+        }
+        this.mark = mark;
+    }
+
+    /** The mark last set with {@link #setMark}. */
+    public int mark() {
+        return mark;
+    }
+
+    /** Reads an int socket option back from the kernel (tests: SO_MARK, buffer sizes). */
+    int socketOption(int level, int option) throws IOException {
+        Socket s = open();
+        s.fd().enter();
+        try {
+            NativeBuffer value = new NativeBuffer(8);
+            value.view().putInt(4, 4);
+            if (LibC.getsockopt(s.fd().fd(), level, option, value.address(), value.address() + 4) < 0) {
+                throw Errno.exception("getsockopt", LibC.errno());
+            }
+            return value.view().getInt(0);
+        } finally {
+            s.fd().exit();
+        }
+    }
+
+    private static void applyMark(int fd, int mark) throws IOException {
+        int errno = setIntErrno(fd, SOL_SOCKET, SO_MARK, mark);
+        if (errno == Errno.EPERM) {
+            throw new IOException("permission denied: setting SO_MARK needs root or CAP_NET_ADMIN");
+        }
+        if (errno != 0) {
+            throw Errno.exception("setsockopt(SO_MARK)", errno);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeSocket();
+    }
+
+    private void closeSocket() {
+        Socket s = socket;
+        socket = null;
+        if (s != null) {
+            s.fd().close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxBind[port " + port() + ", batch " + batchSize + "]";
+    }
+
+    private Socket open() throws ClosedChannelException {
+        Socket s = socket;
+        if (s == null) {
+            throw new ClosedChannelException();
+        }
+        return s;
+    }
+
+    private static void setInt(int fd, int level, int option, int value, String name) throws IOException {
+        int errno = setIntErrno(fd, level, option, value);
+        if (errno != 0) {
+            throw Errno.exception("setsockopt(" + name + ")", errno);
+        }
+    }
+
+    /** Returns 0 or the errno. */
+    private static int setIntErrno(int fd, int level, int option, int value) {
+        NativeBuffer v = new NativeBuffer(4);
+        v.view().putInt(0, value);
+        return LibC.setsockopt(fd, level, option, v.address(), 4) < 0 ? LibC.errno() : 0;
+    }
+
+    /**
+     * {@code struct mmsghdr[n]} with one {@code iovec} and one name slot each, pointing into a data
+     * block of {@code n * MAX_DATAGRAM} bytes. Also serves single {@code recvfrom}/{@code sendto}
+     * through slot 0.
+     */
+    static final class MessageVector {
+        private final NativeBuffer meta;
+        private final int iovs;
+        private final int names;
+        private final int nameLengths;
+
+        MessageVector(int n, NativeBuffer data) {
+            iovs = n * MMSGHDR_SIZE;
+            names = iovs + n * IOVEC_SIZE;
+            nameLengths = names + n * NAME_SLOT;
+            meta = new NativeBuffer(nameLengths + n * 4);
+            long base = meta.address();
+            ByteBuffer m = meta.view();
+            for (int i = 0; i < n; i++) {
+                int h = i * MMSGHDR_SIZE;
+                m.putLong(h + MSG_NAME, base + names + (long) i * NAME_SLOT);
+                m.putLong(h + MSG_IOV, base + iovs + (long) i * IOVEC_SIZE);
+                m.putLong(h + MSG_IOVLEN, 1);
+                m.putLong(iovs + i * IOVEC_SIZE, data.address() + (long) i * MAX_DATAGRAM);
+            }
+        }
+
+        long address() {
+            return meta.address();
+        }
+
+        ByteBuffer view() {
+            return meta.view();
+        }
+
+        long data(int i) {
+            return meta.view().getLong(iovs + i * IOVEC_SIZE);
+        }
+
+        long name(int i) {
+            return meta.address() + names + (long) i * NAME_SLOT;
+        }
+
+        int nameOffset(int i) {
+            return names + i * NAME_SLOT;
+        }
+
+        long nameLengthAddress(int i) {
+            return meta.address() + nameLengths + i * 4L;
+        }
+
+        void prepareName(int i) {
+            meta.view().putInt(nameLengths + i * 4, SockAddr.SOCKADDR_IN6_SIZE);
+        }
+
+        void prepareReceive(int i, int space) {
+            int h = i * MMSGHDR_SIZE;
+            meta.view().putInt(h + MSG_NAMELEN, SockAddr.SOCKADDR_IN6_SIZE);
+            meta.view().putLong(iovs + i * IOVEC_SIZE + 8, Math.max(space, 0));
+            meta.view().putInt(h + MSG_FLAGS, 0);
+        }
+
+        /** For sendmmsg: datagram {@code i} of {@code len} bytes to the sockaddr at {@code name}. */
+        void prepareSend(int i, int len, long name, int nameLength) {
+            int h = i * MMSGHDR_SIZE;
+            meta.view().putLong(h + MSG_NAME, name);
+            meta.view().putInt(h + MSG_NAMELEN, nameLength);
+            meta.view().putLong(iovs + i * IOVEC_SIZE + 8, len);
+        }
+
+        void setLength(int i, int len) {
+            meta.view().putInt(i * MMSGHDR_SIZE + MSG_LEN, len);
+        }
+
+        int length(int i) {
+            return meta.view().getInt(i * MMSGHDR_SIZE + MSG_LEN);
+        }
+
+        boolean truncated(int i) {
+            return (meta.view().getInt(i * MMSGHDR_SIZE + MSG_FLAGS) & MSG_TRUNC) != 0;
+        }
+    }
+
+    /** One sending thread's native buffers, destination encodings and poll set. */
+    private static final class Sender {
+        private static final int DESTINATIONS = 64; // power of two
+
+        private final int batch;
+        private final NativeBuffer data;
+        private final MessageVector vector;
+        private final NativeBuffer names = new NativeBuffer(DESTINATIONS * NAME_SLOT);
+        private final InetSocketAddress[] encoded = new InetSocketAddress[DESTINATIONS];
+        private final int[] encodedFamily = new int[DESTINATIONS];
+        private final int[] encodedLength = new int[DESTINATIONS];
+        private PolledFd.Waiter waiter;
+        private Socket waiterSocket;
+
+        Sender(int batch) {
+            this.batch = batch;
+            this.data = new NativeBuffer(batch * MAX_DATAGRAM, false);
+            this.vector = new MessageVector(batch, data);
+        }
+
+        void send(Socket s, ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
+            int slot = System.identityHashCode(to) & (DESTINATIONS - 1);
+            if (encoded[slot] != to || encodedFamily[slot] != s.family()) {
+                encodedLength[slot] = SockAddr.encode(to, s.family(), names.view(), slot * NAME_SLOT);
+                encodedFamily[slot] = s.family();
+                encoded[slot] = to;
+            }
+            long name = names.address() + (long) slot * NAME_SLOT;
+            int nameLength = encodedLength[slot];
+            if (waiterSocket != s) {
+                waiter = s.fd().newWaiter();
+                waiterSocket = s;
+            }
+            int i = 0;
+            while (i < count) {
+                if (batch == 1 || count - i == 1) {
+                    sendOne(s, bufs[i], name, nameLength, to);
+                    i++;
+                } else {
+                    i += sendMany(s, bufs, i, Math.min(batch, count - i), name, nameLength, to);
+                }
+            }
+        }
+
+        private void sendOne(Socket s, ByteBuffer b, long name, int nameLength, InetSocketAddress to)
+                throws IOException {
+            int len = b.remaining();
+            checkSize(len, to);
+            data.view().put(0, b, b.position(), len);
+            while (true) {
+                long r = LibC.sendto(s.fd().fd(), data.address(), len, 0, name, nameLength);
+                if (r >= 0 || dropAfter(s, to)) {
+                    b.position(b.limit());
+                    return;
+                }
+            }
+        }
+
+        /** Sends bufs[from, from + n) with one sendmmsg; returns how many went out (at least 1). */
+        private int sendMany(Socket s, ByteBuffer[] bufs, int from, int n, long name, int nameLength,
+                InetSocketAddress to) throws IOException {
+            for (int k = 0; k < n; k++) {
+                ByteBuffer b = bufs[from + k];
+                int len = b.remaining();
+                checkSize(len, to);
+                data.view().put(k * MAX_DATAGRAM, b, b.position(), len);
+                vector.prepareSend(k, len, name, nameLength);
+            }
+            while (true) {
+                int sent = LibC.sendmmsg(s.fd().fd(), vector.address(), n, 0);
+                if (sent <= 0 && dropAfter(s, to)) {
+                    sent = 1; // the first datagram was dropped
+                }
+                if (sent > 0) {
+                    for (int k = 0; k < sent; k++) {
+                        ByteBuffer b = bufs[from + k];
+                        b.position(b.limit());
+                    }
+                    return sent;
+                }
+            }
+        }
+
+        /**
+         * After a failed send: waits for room and returns false (retry), returns true if the
+         * datagram should be counted as lost (ENOBUFS: a full device queue, where waiting for
+         * POLLOUT would spin), or throws.
+         */
+        private boolean dropAfter(Socket s, InetSocketAddress to) throws IOException {
+            int errno = LibC.errno();
+            if (errno == Errno.EAGAIN) {
+                waiter.await(PolledFd.POLLOUT);
+                return false;
+            }
+            if (errno == Errno.ENOBUFS) {
+                return true;
+            }
+            if (errno == Errno.EINTR) {
+                return false;
+            }
+            throw Errno.exception("send to " + to + " from UDP port " + s.port(), errno);
+        }
+
+        private static void checkSize(int len, InetSocketAddress to) throws IOException {
+            if (len > MAX_DATAGRAM - 1) {
+                throw new IOException("datagram of " + len + " bytes to " + to + " is too large");
+            }
+        }
+    }
+}

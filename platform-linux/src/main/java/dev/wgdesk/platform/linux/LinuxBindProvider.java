@@ -1,0 +1,29 @@
+package dev.wgdesk.platform.linux;
+
+import dev.wgdesk.engine.conn.Bind;
+import dev.wgdesk.engine.conn.BindProvider;
+
+/**
+ * Supplies {@link LinuxBind} (SO_MARK, forced buffer sizes, batched system calls) in place of
+ * the portable bind on Linux. Found through {@link java.util.ServiceLoader}.
+ */
+public final class LinuxBindProvider implements BindProvider {
+    /** Datagrams per system call for binds this provider creates. */
+    public static final int DEFAULT_BATCH_SIZE = 1;
+
+    @Override
+    public boolean isSupported() {
+        return LibC.isAvailable();
+    }
+
+    /** Above the portable bind's 0. */
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public Bind create() {
+        return new LinuxBind(DEFAULT_BATCH_SIZE);
+    }
+}

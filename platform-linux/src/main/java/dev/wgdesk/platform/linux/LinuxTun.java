@@ -1,0 +1,235 @@
+package dev.wgdesk.platform.linux;
+
+import dev.wgdesk.engine.tun.Tun;
+import dev.wgdesk.engine.tun.TunEvent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A Linux TUN interface ({@code IFF_TUN | IFF_NO_PI}) driven through JNA.
+ *
+ * <p><b>Data path.</b> The descriptor is non-blocking. {@link #read} calls {@code read(2)} into a
+ * 64 KiB native buffer and copies the packet into the caller's (heap) buffer at its position;
+ * only when the queue is empty does it {@code poll(2)} on the descriptor and a wake-up eventfd,
+ * so a busy reader makes one syscall per packet. With a {@link #batchSize()} above 1, one call
+ * keeps reading until the queue is empty or the batch is full. {@link #write} copies each packet
+ * into a per-thread native buffer and calls {@code write(2)}. Nothing is allocated per packet.
+ *
+ * <p><b>Events.</b> An rtnetlink listener ({@link LinkMonitor}) reports MTU changes, up/down and
+ * removal of the interface ({@code ip link del}) to the {@link #onEvent} listeners. After
+ * removal, {@code read} and {@code write} throw an IOException naming the interface.
+ *
+ * <p><b>Threading.</b> One thread reads (reads are serialized), any number write concurrently,
+ * {@link #close()} may be called from any thread, including a listener, and wakes a blocked
+ * reader with an {@link java.nio.channels.AsynchronousCloseException}.
+ */
+public final class LinuxTun implements Tun {
+    /** Big enough for any IPv4/IPv6 packet the interface can carry (MTU up to 65535). */
+    static final int MAX_PACKET = 65535;
+
+    private final String name;
+    private final int index;
+    private final int batchSize;
+    private final PolledFd fd;
+    private final CopyOnWriteArrayList<Consumer<TunEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final PolledFd.Waiter readWaiter;
+    private final NativeBuffer readBuffer = new NativeBuffer(MAX_PACKET, false);
+    private final ThreadLocal<NativeBuffer> writeBuffers = ThreadLocal.withInitial(() -> new NativeBuffer(MAX_PACKET, false));
+    private final InterfaceControl control;
+    private final LinkMonitor monitor;
+
+    /**
+     * Takes ownership of the attached, configured TUN descriptor and of {@code control} (opened
+     * in the same network namespace); closes both if the event listener cannot be started.
+     */
+    LinuxTun(String name, int index, int tunFd, InterfaceControl control, int batchSize) throws IOException {
+        this.name = name;
+        this.index = index;
+        this.batchSize = batchSize;
+        this.control = control;
+        PolledFd polled = null;
+        LinkMonitor m;
+        try {
+            polled = new PolledFd(tunFd); // closes tunFd itself if it fails
+            m = LinkMonitor.start(name, index, control, this::dispatch);
+        } catch (IOException | RuntimeException e) {
+            if (polled != null) {
+                polled.close();
+            }
+            control.close();
+            throw e;
+        }
+        this.fd = polled;
+        this.readWaiter = polled.newWaiter();
+        this.monitor = m;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The kernel's interface index. */
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public int mtu() throws IOException {
+        if (monitor.removed()) {
+            throw removedException();
+        }
+        if (fd.isClosed()) {
+            throw new ClosedChannelException();
+        }
+        return control.mtu(name);
+    }
+
+    @Override
+    public int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public int read(ByteBuffer[] bufs, int count) throws IOException {
+        int max = Math.min(Math.min(count, bufs.length), batchSize);
+        if (max < 1) {
+            throw new IllegalArgumentException("count must be at least 1");
+        }
+        readLock.lock();
+        try {
+            fd.enter();
+            try {
+                return readLocked(bufs, max);
+            } finally {
+                fd.exit();
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** Must hold readLock and be inside fd.enter(). */
+    private int readLocked(ByteBuffer[] bufs, int max) throws IOException {
+        int n = 0;
+        boolean pollError = false;
+        while (true) {
+            long r = LibC.read(fd.fd(), readBuffer.address(), MAX_PACKET);
+            if (r > 0) {
+                pollError = false;
+                ByteBuffer b = bufs[n];
+                int pos = b.position();
+                if (r <= b.capacity() - pos) { // else: too big for the caller's buffer, dropped
+                    readBuffer.copyTo(b, pos, (int) r);
+                    b.limit(pos + (int) r);
+                    if (++n == max) {
+                        return n;
+                    }
+                }
+                continue;
+            }
+            int errno = r == 0 ? Errno.EAGAIN : LibC.errno();
+            if (errno == Errno.EAGAIN) {
+                if (n > 0) {
+                    return n;
+                }
+                if (pollError) {
+                    throw removedOr("poll reported an error on the TUN descriptor of " + name);
+                }
+                int revents = readWaiter.await(PolledFd.POLLIN);
+                pollError = (revents & (PolledFd.POLLERR | PolledFd.POLLHUP | PolledFd.POLLNVAL)) != 0;
+            } else if (errno != Errno.EINTR) {
+                if (n > 0) {
+                    return n; // the error repeats on the next call
+                }
+                throw failure("read from", errno);
+            }
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] bufs, int count) throws IOException {
+        NativeBuffer out = writeBuffers.get();
+        fd.enter();
+        try {
+            for (int i = 0; i < count; i++) {
+                ByteBuffer b = bufs[i];
+                int len = b.remaining();
+                if (len == 0) {
+                    continue;
+                }
+                if (len > MAX_PACKET) {
+                    b.position(b.limit()); // cannot be a valid packet: skipped
+                    continue;
+                }
+                out.copyFrom(b, b.position(), len);
+                long r = LibC.write(fd.fd(), out.address(), len);
+                b.position(b.limit());
+                if (r < 0) {
+                    int errno = LibC.errno();
+                    if (errno == Errno.EBADFD || errno == Errno.EIO || errno == Errno.ENXIO
+                            || errno == Errno.ENODEV || errno == Errno.EBADF) {
+                        throw failure("write to", errno);
+                    }
+                    // EINVAL, EFAULT, EAGAIN, ENOMEM...: the OS rejected this packet; skip it.
+                }
+            }
+        } finally {
+            fd.exit();
+        }
+    }
+
+    @Override
+    public void onEvent(Consumer<TunEvent> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Stops the event listener and closes the descriptor, which deletes the interface unless it
+     * was made persistent by someone else. Idempotent.
+     */
+    @Override
+    public void close() {
+        monitor.close(); // first, so our own teardown is not reported as a removal
+        fd.close();
+        control.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxTun[" + name + ", index " + index + "]";
+    }
+
+    private void dispatch(TunEvent event) {
+        for (Consumer<TunEvent> l : listeners) {
+            l.accept(event);
+        }
+    }
+
+    private IOException failure(String op, int errno) {
+        if (errno == Errno.EBADFD || errno == Errno.ENODEV || errno == Errno.ENXIO || monitor.removed()) {
+            return removedException();
+        }
+        return new IOException("cannot " + op + " TUN interface " + name + ": " + Errno.describe(errno));
+    }
+
+    private IOException removedOr(String message) {
+        boolean gone;
+        try {
+            gone = monitor.removed() || control.index(name) != index;
+        } catch (IOException e) {
+            gone = false;
+        }
+        return gone ? removedException() : new IOException(message);
+    }
+
+    private IOException removedException() {
+        return new IOException("TUN interface " + name + " was removed (for example by 'ip link del')");
+    }
+}

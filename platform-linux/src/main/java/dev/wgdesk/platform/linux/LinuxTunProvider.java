@@ -1,0 +1,139 @@
+package dev.wgdesk.platform.linux;
+
+import dev.wgdesk.engine.tun.TunProvider;
+import java.io.IOException;
+
+/**
+ * Creates {@link LinuxTun}s: opens {@code /dev/net/tun}, attaches it to a named (or
+ * kernel-named) interface with {@code TUNSETIFF}, sets the MTU and brings the link up. Found
+ * through {@link java.util.ServiceLoader} as a {@link TunProvider}.
+ *
+ * <p>If a persistent TUN interface of the requested name exists and nobody holds it, the new
+ * device attaches to it (as {@code wg-quick} would); any other device of that name is an error.
+ * Failures are {@link TunException}s whose {@link TunException#reason() reason} tells
+ * permission, missing driver, name in use and invalid name apart.
+ */
+public final class LinuxTunProvider implements TunProvider {
+    /** The batch size used by the no-argument constructor. */
+    public static final int DEFAULT_BATCH_SIZE = 1;
+
+    static final String DEVICE = "/dev/net/tun";
+    private static final long TUNSETIFF = 0x400454caL; // _IOW('T', 202, int)
+    private static final short IFF_TUN = 0x0001;
+    private static final short IFF_NO_PI = 0x1000;
+    private static final int O_RDWR = 2;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int O_CLOEXEC = 0x80000;
+
+    private final int batchSize;
+
+    /** A provider whose devices read one packet per call. */
+    public LinuxTunProvider() {
+        this(DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * A provider whose devices read up to {@code batchSize} packets per {@link LinuxTun#read}
+     * call (further packets are taken only while the kernel queue is not empty).
+     */
+    public LinuxTunProvider(int batchSize) {
+        if (batchSize < 1 || batchSize > 1024) {
+            throw new IllegalArgumentException("batch size must be 1..1024, not " + batchSize);
+        }
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public boolean isSupported() {
+        return LibC.isAvailable();
+    }
+
+    /**
+     * Creates the interface, or attaches to an unheld persistent TUN of that name.
+     *
+     * @param name the interface name (at most 15 ASCII characters; {@code %d} lets the kernel
+     *     number it), or {@code null} for a kernel-chosen {@code tunN}
+     * @param mtu the MTU to set
+     * @throws TunException for permission, a missing driver, a name in use, an invalid name or MTU
+     */
+    @Override
+    public LinuxTun create(String name, int mtu) throws IOException {
+        LibC.ensureAvailable();
+        if (name != null) {
+            InterfaceControl.validateName(name);
+        }
+        if (mtu < 68 || mtu > LinuxTun.MAX_PACKET) {
+            throw new TunException(TunException.Reason.INVALID_MTU, "MTU must be 68..65535, not " + mtu);
+        }
+        InterfaceControl control = InterfaceControl.open();
+        int fd = -1;
+        String actual;
+        int index;
+        try {
+            fd = openDevice();
+            actual = attach(fd, name, control);
+            control.setMtu(actual, mtu);
+            control.setUp(actual, true);
+            index = control.index(actual);
+            if (index == 0) {
+                throw new IOException("TUN interface " + actual + " disappeared while being set up");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (fd >= 0) {
+                LibC.close(fd);
+            }
+            control.close();
+            throw e;
+        }
+        return new LinuxTun(actual, index, fd, control, batchSize);
+    }
+
+    private static int openDevice() throws TunException {
+        int fd = LibC.open(DEVICE, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) {
+            return fd;
+        }
+        int errno = LibC.errno();
+        if (errno == Errno.ENOENT || errno == Errno.ENODEV || errno == Errno.ENXIO) {
+            throw new TunException(TunException.Reason.DRIVER_MISSING,
+                    DEVICE + " missing (is the tun module loaded? try 'modprobe tun'): " + Errno.describe(errno));
+        }
+        if (errno == Errno.EACCES || errno == Errno.EPERM) {
+            throw permissionDenied();
+        }
+        throw new TunException(TunException.Reason.OTHER, "cannot open " + DEVICE + ": " + Errno.describe(errno));
+    }
+
+    /** TUNSETIFF; returns the interface's actual name. */
+    private static String attach(int fd, String name, InterfaceControl control) throws IOException {
+        NativeBuffer req = InterfaceControl.ifreq(name == null ? "" : name);
+        req.view().putShort(InterfaceControl.IFREQ_UNION, (short) (IFF_TUN | IFF_NO_PI));
+        if (LibC.ioctl(fd, TUNSETIFF, req.address()) == 0) {
+            return InterfaceControl.name(req);
+        }
+        int errno = LibC.errno();
+        switch (errno) {
+            case Errno.EPERM, Errno.EACCES -> throw permissionDenied();
+            case Errno.EBUSY -> throw new TunException(TunException.Reason.NAME_IN_USE,
+                    "interface name in use: " + name + " (a TUN device of that name is held by another process)");
+            case Errno.EEXIST -> throw new TunException(TunException.Reason.NAME_IN_USE,
+                    "interface name in use: " + name);
+            case Errno.EINVAL -> {
+                if (name != null && control.index(name) != 0) {
+                    throw new TunException(TunException.Reason.NAME_IN_USE,
+                            "interface name in use: " + name + " (an existing interface that is not a TUN device)");
+                }
+                throw new TunException(TunException.Reason.INVALID_NAME,
+                        "invalid interface name \"" + (name == null ? "" : InterfaceControl.printable(name))
+                                + "\": rejected by the kernel");
+            }
+            default -> throw new TunException(TunException.Reason.OTHER,
+                    "cannot create TUN interface " + (name == null ? "" : name) + ": " + Errno.describe(errno));
+        }
+    }
+
+    private static TunException permissionDenied() {
+        return new TunException(TunException.Reason.PERMISSION_DENIED,
+                "permission denied: creating a TUN device needs root or CAP_NET_ADMIN");
+    }
+}
