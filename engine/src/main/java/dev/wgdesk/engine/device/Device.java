@@ -408,15 +408,30 @@ public final class Device implements AutoCloseable {
         if (seconds < 0 || seconds > 65535) {
             throw new IllegalArgumentException("persistent keepalive out of range: " + seconds);
         }
-        peer(key).setPersistentKeepalive(seconds);
+        Peer p = peer(key);
+        // Turning persistent keepalive on while up sends one at once (wireguard-go uapi.go).
+        if (p.setPersistentKeepalive(seconds) == 0 && seconds > 0 && p.isRunning()) {
+            p.sendKeepalive();
+        }
     }
 
+    /** Routes {@code address/cidr} to the peer (host bits are masked); a prefix another peer owns moves. */
     public void addPeerAllowedIp(PublicKey key, InetAddress address, int cidr) {
-        allowedIps.insert(address.getAddress(), cidr, peer(key));
+        addPeerAllowedIp(key, address.getAddress(), cidr);
     }
 
+    /** As above, with raw address bytes (4 or 16), so IPv4-mapped IPv6 prefixes stay IPv6. */
+    public void addPeerAllowedIp(PublicKey key, byte[] address, int cidr) {
+        allowedIps.insert(address, cidr, peer(key));
+    }
+
+    /** Removes one prefix, only if this peer owns exactly it. */
     public void removePeerAllowedIp(PublicKey key, InetAddress address, int cidr) {
-        allowedIps.remove(address.getAddress(), cidr, peer(key));
+        removePeerAllowedIp(key, address.getAddress(), cidr);
+    }
+
+    public void removePeerAllowedIp(PublicKey key, byte[] address, int cidr) {
+        allowedIps.remove(address, cidr, peer(key));
     }
 
     public void clearPeerAllowedIps(PublicKey key) {

@@ -134,9 +134,7 @@ public final class DeviceUapiTarget implements UapiTarget {
         @Override
         public int setPersistentKeepalive(int seconds) throws UapiException {
             Peer p = peer();
-            int old = p.persistentKeepaliveSeconds();
-            p.setPersistentKeepalive(seconds); // sends a keepalive at once when switched on while up
-            return old;
+            return p.setPersistentKeepalive(seconds); // the keepalive, if due, is sent in finish()
         }
 
         @Override
@@ -146,18 +144,21 @@ public final class DeviceUapiTarget implements UapiTarget {
 
         @Override
         public void addAllowedIp(IpPrefix prefix) {
-            device.addPeerAllowedIp(key, prefix.inetAddress(), prefix.bits());
+            device.addPeerAllowedIp(key, prefix.address(), prefix.bits());
         }
 
         @Override
         public void removeAllowedIp(IpPrefix prefix) {
-            device.removePeerAllowedIp(key, prefix.inetAddress(), prefix.bits());
+            device.removePeerAllowedIp(key, prefix.address(), prefix.bits());
         }
 
         @Override
         public void finish(boolean persistentKeepaliveTurnedOn) throws UapiException {
             Peer p = peer();
             if (p.isRunning()) {
+                if (persistentKeepaliveTurnedOn) {
+                    p.sendKeepalive(); // after the section's endpoint line, as wireguard-go
+                }
                 p.sendStaged();
             }
         }

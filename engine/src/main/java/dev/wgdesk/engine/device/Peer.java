@@ -117,13 +117,11 @@ final class Peer {
         return persistentKeepaliveSeconds;
     }
 
-    void setPersistentKeepalive(int seconds) {
+    /** Sets the interval and returns the previous one; the caller decides whether to send at once. */
+    int setPersistentKeepalive(int seconds) {
         int old = persistentKeepaliveSeconds;
         persistentKeepaliveSeconds = seconds;
-        // Turning persistent keepalive on while up sends one at once (wireguard-go uapi.go).
-        if (old == 0 && seconds > 0 && running) {
-            sendKeepalive();
-        }
+        return old;
     }
 
     void setPresharedKey(PresharedKey psk) {
