@@ -1,6 +1,7 @@
 package dev.wgdesk.engine.replay;
 
 import dev.wgdesk.engine.Protocol;
+import java.util.Arrays;
 
 /**
  * The receive-side replay filter of one keypair: the RFC 6479 sliding window the Linux driver uses
@@ -83,7 +84,7 @@ public final class ReplayWindow {
     /** Forgets every counter seen, returning the window to its initial state. */
     public void reset() {
         next = 0;
-        java.util.Arrays.fill(ring, 0L);
+        Arrays.fill(ring, 0L);
     }
 
     /** Shows only the highest accepted counter, for debugging. */
