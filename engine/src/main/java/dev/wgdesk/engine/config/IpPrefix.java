@@ -103,7 +103,7 @@ public final class IpPrefix {
     public boolean hasHostBits() {
         int bytes = address.bitLength() / 8;
         for (int i = 0; i < bytes; i++) {
-            if ((address.byteAt(i) & ~networkMask(i)) != 0) {
+            if ((address.byteAt(i) & 0xff & ~networkMask(i)) != 0) {
                 return true;
             }
         }
