@@ -33,49 +33,74 @@ final class SystemClock implements Clock {
 
     @Override
     public Timer newTimer(String name, Runnable task) {
-        return new SystemTimer(task);
+        return new LazyTimer(task);
     }
 
-    private final class SystemTimer implements Timer {
+    /**
+     * A timer whose {@link #arm} and {@link #cancel} are cheap and allocation-free in the common
+     * case, because the data path calls them for every packet (as the kernel calls
+     * {@code mod_timer}). Only the deadline is recorded; one wake-up is kept scheduled, and it is
+     * replaced only when the deadline moves earlier. A wake-up that finds the deadline moved later
+     * reschedules itself; one that finds the timer cancelled does nothing.
+     */
+    private final class LazyTimer implements Timer {
         private final Runnable task;
-        private ScheduledFuture<?> future;
-        private long generation;
+        private boolean pending; // guarded by this
+        private long deadline; // guarded by this
+        private ScheduledFuture<?> wakeup; // guarded by this
+        private long wakeupAt; // guarded by this
+        private long token; // guarded by this: identifies the current wake-up
 
-        SystemTimer(Runnable task) {
+        LazyTimer(Runnable task) {
             this.task = task;
         }
 
         @Override
         public synchronized void arm(long delayNanos) {
-            if (future != null) {
-                future.cancel(false);
+            long d = System.nanoTime() + Math.max(0, delayNanos);
+            deadline = d;
+            pending = true;
+            if (wakeup == null || wakeupAt - d > 0) {
+                if (wakeup != null) {
+                    wakeup.cancel(false);
+                }
+                scheduleLocked(d, Math.max(0, delayNanos));
             }
-            long gen = ++generation;
-            future = scheduler.schedule(() -> fire(gen), delayNanos, TimeUnit.NANOSECONDS);
         }
 
-        private void fire(long gen) {
+        private void scheduleLocked(long at, long delay) {
+            long t = ++token;
+            wakeupAt = at;
+            wakeup = scheduler.schedule(() -> wake(t), delay, TimeUnit.NANOSECONDS);
+        }
+
+        private void wake(long t) {
             synchronized (this) {
-                if (gen != generation) {
-                    return; // re-armed or cancelled after this run was scheduled
+                if (t != token) {
+                    return; // superseded by an earlier wake-up
                 }
-                future = null;
+                wakeup = null;
+                if (!pending) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (deadline - now > 0) {
+                    scheduleLocked(deadline, deadline - now);
+                    return;
+                }
+                pending = false;
             }
             task.run();
         }
 
         @Override
         public synchronized void cancel() {
-            generation++;
-            if (future != null) {
-                future.cancel(false);
-                future = null;
-            }
+            pending = false;
         }
 
         @Override
         public synchronized boolean isPending() {
-            return future != null;
+            return pending;
         }
     }
 }
