@@ -1,9 +1,9 @@
 package dev.wgdesk.engine.device;
 
-import dev.wgdesk.engine.crypto.ChaCha20Poly1305;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * An ordered, parallel crypto stage: packets are sealed or opened by {@code workers} threads in
@@ -19,7 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 final class CryptoPipeline {
     /** The parallel part: seal or open {@code p} in place and set {@code p.ok}. */
     interface Work {
-        void process(Packet p, ChaCha20Poly1305 aead);
+        void process(Packet p, PacketCipher cipher);
     }
 
     /** The sequential part, called in submission order from one thread at a time. */
@@ -36,12 +36,16 @@ final class CryptoPipeline {
     private final Sequencer sequencer;
     private final ArrayBlockingQueue<Packet> workQueue;
     private final ArrayBlockingQueue<Packet> orderQueue;
-    private final ThreadLocal<ChaCha20Poly1305> inlineAead = ThreadLocal.withInitial(ChaCha20Poly1305::new);
+    private final Supplier<PacketCipher> ciphers;
+    private final ThreadLocal<PacketCipher> inlineCipher;
     private final List<Thread> threads = new ArrayList<>();
     private final PacketPool pool;
     private volatile boolean running;
 
-    CryptoPipeline(String name, int workers, int queueSize, PacketPool pool, Work work, Sequencer sequencer) {
+    CryptoPipeline(String name, int workers, int queueSize, PacketPool pool, Supplier<PacketCipher> ciphers,
+            Work work, Sequencer sequencer) {
+        this.ciphers = ciphers;
+        this.inlineCipher = ThreadLocal.withInitial(ciphers);
         this.name = name;
         this.workers = workers;
         this.work = work;
@@ -99,7 +103,7 @@ final class CryptoPipeline {
      */
     void submit(Packet p) throws InterruptedException {
         if (workers == 0) {
-            work.process(p, inlineAead.get());
+            work.process(p, inlineCipher.get());
             synchronized (this) {
                 sequencer.deliver(p);
             }
@@ -119,7 +123,7 @@ final class CryptoPipeline {
     }
 
     private void workerLoop() {
-        ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+        PacketCipher aead = ciphers.get();
         try {
             while (running) {
                 Packet p = workQueue.take();

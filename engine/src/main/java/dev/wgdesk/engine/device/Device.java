@@ -108,15 +108,20 @@ public final class Device implements AutoCloseable {
      *     the TUN reader and UDP receiver threads
      */
     public Device(Tun tun, Bind bind, Clock clock, int cryptoWorkers) {
+        this(tun, bind, clock, cryptoWorkers, PacketCipher::jce);
+    }
+
+    /** For tests: a different transport cipher. */
+    Device(Tun tun, Bind bind, Clock clock, int cryptoWorkers, java.util.function.Supplier<PacketCipher> ciphers) {
         this.tun = Objects.requireNonNull(tun, "tun");
         this.bind = Objects.requireNonNull(bind, "bind");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.name = tun.name();
         this.log = System.getLogger("wgdesk.device." + name);
         this.rateLimiter = new RateLimiter(clock);
-        this.outbound = new CryptoPipeline(name + "-out", cryptoWorkers, PACKETS_IN_FLIGHT, outboundPool,
+        this.outbound = new CryptoPipeline(name + "-out", cryptoWorkers, PACKETS_IN_FLIGHT, outboundPool, ciphers,
                 this::seal, new OutboundSequencer());
-        this.inbound = new CryptoPipeline(name + "-in", cryptoWorkers, PACKETS_IN_FLIGHT, inboundPool,
+        this.inbound = new CryptoPipeline(name + "-in", cryptoWorkers, PACKETS_IN_FLIGHT, inboundPool, ciphers,
                 this::open, new InboundSequencer());
         this.handshakes = new HandshakeQueue(this, QUEUE_HANDSHAKE_SIZE);
         try {
@@ -526,7 +531,7 @@ public final class Device implements AutoCloseable {
     }
 
     /** The encryption stage: pad, write the header, seal in place. */
-    private void seal(Packet p, dev.wgdesk.engine.crypto.ChaCha20Poly1305 aead) {
+    private void seal(Packet p, PacketCipher aead) {
         Keypair kp = p.keypair;
         byte[] d = p.data;
         int plain = p.len;
@@ -542,7 +547,7 @@ public final class Device implements AutoCloseable {
             p.ok = false;
             return;
         }
-        aead.seal(kp.keys.sendKey(), p.counter, d, p.off, padded, null);
+        aead.seal(kp.keys.sendKey(), p.counter, d, p.off, padded);
         p.off = start;
         p.len = MESSAGE_TRANSPORT_HEADER_SIZE + padded + AEAD_TAG_LENGTH;
         p.ok = true;
@@ -784,14 +789,14 @@ public final class Device implements AutoCloseable {
     }
 
     /** The decryption stage: authenticate and decrypt in place. */
-    private void open(Packet p, dev.wgdesk.engine.crypto.ChaCha20Poly1305 aead) {
+    private void open(Packet p, PacketCipher aead) {
         Keypair kp = p.keypair;
         if (kp.isDestroyed()) {
             p.ok = false;
             return;
         }
         p.ok = aead.open(kp.keys.receiveKey(), p.counter, p.data, p.off + MESSAGE_TRANSPORT_HEADER_SIZE,
-                p.len - MESSAGE_TRANSPORT_HEADER_SIZE, null);
+                p.len - MESSAGE_TRANSPORT_HEADER_SIZE);
     }
 
     /** Everything after decryption, in order: replay, roaming, confirmation, routing, TUN write. */
