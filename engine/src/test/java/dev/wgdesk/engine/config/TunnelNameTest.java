@@ -36,7 +36,7 @@ class TunnelNameTest {
             Lpt9             | RESERVED          | -1
             """)
     void invalidNames(String name, Problem problem, int index) {
-        assertEquals(Optional.of(new TunnelName.Error(name, problem, index)), TunnelName.validate(name));
+        assertEquals(Optional.of(new TunnelName.NameError(name, problem, index)), TunnelName.validate(name));
         TunnelName.InvalidNameException e = assertThrows(TunnelName.InvalidNameException.class, () -> TunnelName.of(name));
         assertEquals(problem, e.error().problem());
     }
