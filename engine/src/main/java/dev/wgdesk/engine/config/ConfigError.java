@@ -85,7 +85,8 @@ public record ConfigError(String fileName, ConfigSection section, Optional<Confi
             throw new IllegalArgumentException("line and column are 1-based and length is non-negative");
         }
         if (key.isPresent() && key.get().isSecret()) {
-            text = text.isEmpty() ? text : HIDDEN;
+            // A missing key's text is its section header, which is no secret.
+            text = text.isEmpty() || reason == Reason.MISSING_ATTRIBUTE ? text : HIDDEN;
         } else if (key.isEmpty() || key.get() != ConfigKey.PUBLIC_KEY) {
             text = KEY_LIKE.matcher(text).replaceAll(HIDDEN);
         }

@@ -12,6 +12,8 @@ public final class ConfigException extends Exception {
     private final transient List<ConfigError> errors;
 
     /**
+     * An exception carrying {@code errors}.
+     *
      * @param errors at least one error
      * @throws IllegalArgumentException if {@code errors} is empty
      */

@@ -13,22 +13,39 @@ import java.util.stream.Stream;
  * may be repeated. Keys are matched without regard to case, as {@code wg-quick} does.
  */
 public enum ConfigKey {
+    /** The interface's private key, base64 (secret). */
     PRIVATE_KEY("PrivateKey", ConfigSection.INTERFACE, false),
+    /** UDP port to listen on, 0..65535; 0 or absent means random. */
     LISTEN_PORT("ListenPort", ConfigSection.INTERFACE, false, 0, 65535),
+    /** Firewall mark for outgoing packets: decimal, {@code 0x} hex, or {@code off}. */
     FW_MARK("FwMark", ConfigSection.INTERFACE, false, 0, 0xFFFF_FFFFL),
+    /** Interface addresses with optional prefix length; repeatable, comma-separated. */
     ADDRESS("Address", ConfigSection.INTERFACE, true),
+    /** DNS servers and search domains, mixed; repeatable, comma-separated. */
     DNS("DNS", ConfigSection.INTERFACE, true),
+    /** Interface MTU; absent or empty means automatic. */
     MTU("MTU", ConfigSection.INTERFACE, false, InterfaceConfig.MIN_MTU, InterfaceConfig.MAX_MTU),
+    /** Routing table: {@code auto}, {@code off}, a number or a name. */
     TABLE("Table", ConfigSection.INTERFACE, false),
+    /** Command run before the interface is created; repeatable. */
     PRE_UP("PreUp", ConfigSection.INTERFACE, true),
+    /** Command run after the interface is up; repeatable. */
     POST_UP("PostUp", ConfigSection.INTERFACE, true),
+    /** Command run before the interface is removed; repeatable. */
     PRE_DOWN("PreDown", ConfigSection.INTERFACE, true),
+    /** Command run after the interface is removed; repeatable. */
     POST_DOWN("PostDown", ConfigSection.INTERFACE, true),
+    /** Whether {@code wg-quick down} writes the live state back: {@code true} or {@code false}. */
     SAVE_CONFIG("SaveConfig", ConfigSection.INTERFACE, false),
+    /** The peer's public key, base64. */
     PUBLIC_KEY("PublicKey", ConfigSection.PEER, false),
+    /** Optional symmetric key mixed into the handshake, base64 (secret). */
     PRESHARED_KEY("PresharedKey", ConfigSection.PEER, false),
+    /** Prefixes routed to and accepted from the peer; repeatable, comma-separated. */
     ALLOWED_IPS("AllowedIPs", ConfigSection.PEER, true),
+    /** Where to send to the peer: {@code host:port} or {@code [ipv6]:port}. */
     ENDPOINT("Endpoint", ConfigSection.PEER, false),
+    /** Seconds between keepalives, 1..65535, or {@code off}. */
     PERSISTENT_KEEPALIVE("PersistentKeepalive", ConfigSection.PEER, false, 0, 65535);
 
     private static final Map<String, ConfigKey> BY_LOWER_NAME = Stream.of(values())

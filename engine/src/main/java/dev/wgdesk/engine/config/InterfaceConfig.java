@@ -194,10 +194,13 @@ public final class InterfaceConfig implements Destroyable {
                 && saveConfig == other.saveConfig;
     }
 
-    /** Hashes every field; the private key contributes a constant, never its bytes. */
+    /**
+     * Hashes every field. The private key is represented by its public key, so no bit of the
+     * secret enters the hash.
+     */
     @Override
     public int hashCode() {
-        return Objects.hash(privateKey, listenPort, fwMark, addresses, dnsServers, dnsSearchDomains, mtu,
+        return Objects.hash(publicKey, listenPort, fwMark, addresses, dnsServers, dnsSearchDomains, mtu,
                 table, preUp, postUp, preDown, postDown, saveConfig);
     }
 

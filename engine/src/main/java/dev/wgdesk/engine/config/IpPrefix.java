@@ -16,24 +16,24 @@ import java.util.Optional;
  */
 public final class IpPrefix {
     private final IpAddress address;
-    private final int length;
+    private final int cidr;
 
-    private IpPrefix(IpAddress address, int length) {
+    private IpPrefix(IpAddress address, int cidr) {
         this.address = address;
-        this.length = length;
+        this.cidr = cidr;
     }
 
     /**
-     * A prefix of {@code length} bits at {@code address} (host bits are kept).
+     * A prefix of {@code cidr} bits at {@code address} (host bits are kept).
      *
-     * @throws IllegalArgumentException if {@code length} is not in 0..{@link IpAddress#bitLength()}
+     * @throws IllegalArgumentException if {@code cidr} is not in 0..{@link IpAddress#bitLength()}
      */
-    public static IpPrefix of(IpAddress address, int length) {
-        if (length < 0 || length > address.bitLength()) {
+    public static IpPrefix of(IpAddress address, int cidr) {
+        if (cidr < 0 || cidr > address.bitLength()) {
             throw new IllegalArgumentException(
-                    "prefix length " + length + " is not in 0.." + address.bitLength() + " for " + address);
+                    "prefix length " + cidr + " is not in 0.." + address.bitLength() + " for " + address);
         }
-        return new IpPrefix(address, length);
+        return new IpPrefix(address, cidr);
     }
 
     /** A single-address prefix: /32 for IPv4, /128 for IPv6. */
@@ -89,9 +89,9 @@ public final class IpPrefix {
         return address;
     }
 
-    /** The prefix length in bits (the CIDR number). */
-    public int length() {
-        return length;
+    /** The prefix length in bits (the CIDR number after the slash). */
+    public int cidr() {
+        return cidr;
     }
 
     /** True for an IPv4 prefix. */
@@ -99,7 +99,7 @@ public final class IpPrefix {
         return address.isIpv4();
     }
 
-    /** True when any bit after the first {@link #length()} bits of the address is set. */
+    /** True when any bit after the first {@link #cidr()} bits of the address is set. */
     public boolean hasHostBits() {
         int bytes = address.bitLength() / 8;
         for (int i = 0; i < bytes; i++) {
@@ -119,7 +119,7 @@ public final class IpPrefix {
         for (int i = 0; i < b.length; i++) {
             b[i] &= (byte) networkMask(i);
         }
-        return new IpPrefix(IpAddress.ofBytes(b), length);
+        return new IpPrefix(IpAddress.ofBytes(b), cidr);
     }
 
     /** True when {@code other} lies inside this prefix (same family, host bits ignored). */
@@ -138,23 +138,23 @@ public final class IpPrefix {
 
     /** Mask (0..0xff) of the network bits in byte {@code i}. */
     private int networkMask(int i) {
-        int bitsHere = Math.clamp(length - 8L * i, 0, 8);
+        int bitsHere = Math.clamp(cidr - 8L * i, 0, 8);
         return (0xff << (8 - bitsHere)) & 0xff;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IpPrefix other && length == other.length && address.equals(other.address);
+        return o instanceof IpPrefix other && cidr == other.cidr && address.equals(other.address);
     }
 
     @Override
     public int hashCode() {
-        return address.hashCode() * 31 + length;
+        return address.hashCode() * 31 + cidr;
     }
 
-    /** {@code address/length}, with the address in canonical form. */
+    /** {@code address/cidr}, with the address in canonical form. */
     @Override
     public String toString() {
-        return address + "/" + length;
+        return address + "/" + cidr;
     }
 }

@@ -45,7 +45,7 @@ public final class TunnelName {
      * @param index   0-based index of the first invalid character for
      *                {@link Problem#INVALID_CHARACTER}, else -1
      */
-    public record Error(String name, Problem problem, int index) {
+    public record NameError(String name, Problem problem, int index) {
         /** A one-line explanation for the user. */
         public String message() {
             return switch (problem) {
@@ -61,15 +61,15 @@ public final class TunnelName {
 
     /** Thrown by {@link #of(String)} for an invalid name. */
     public static final class InvalidNameException extends IllegalArgumentException {
-        private final transient Error error;
+        private final transient NameError error;
 
-        InvalidNameException(Error error) {
+        InvalidNameException(NameError error) {
             super(error.message());
             this.error = error;
         }
 
         /** Why the name was refused. */
-        public Error error() {
+        public NameError error() {
             return error;
         }
     }
@@ -81,25 +81,25 @@ public final class TunnelName {
     }
 
     /** Checks a name: empty if it is valid, else what is wrong. */
-    public static Optional<Error> validate(String name) {
+    public static Optional<NameError> validate(String name) {
         if (name.isEmpty()) {
-            return Optional.of(new Error(name, Problem.EMPTY, -1));
+            return Optional.of(new NameError(name, Problem.EMPTY, -1));
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                     || c == '_' || c == '=' || c == '+' || c == '.' || c == '-';
             if (!ok) {
-                return Optional.of(new Error(name, Problem.INVALID_CHARACTER, i));
+                return Optional.of(new NameError(name, Problem.INVALID_CHARACTER, i));
             }
         }
         if (name.length() > MAX_LENGTH) {
-            return Optional.of(new Error(name, Problem.TOO_LONG, -1));
+            return Optional.of(new NameError(name, Problem.TOO_LONG, -1));
         }
         int dot = name.indexOf('.');
         String stem = (dot < 0 ? name : name.substring(0, dot)).toLowerCase(Locale.ROOT);
         if (name.equals(".") || name.equals("..") || WINDOWS_RESERVED.contains(stem)) {
-            return Optional.of(new Error(name, Problem.RESERVED, -1));
+            return Optional.of(new NameError(name, Problem.RESERVED, -1));
         }
         return Optional.empty();
     }
@@ -110,7 +110,7 @@ public final class TunnelName {
      * @throws InvalidNameException if the name is invalid
      */
     public static TunnelName of(String name) {
-        Optional<Error> e = validate(name);
+        Optional<NameError> e = validate(name);
         if (e.isPresent()) {
             throw new InvalidNameException(e.get());
         }
@@ -127,7 +127,7 @@ public final class TunnelName {
     public static TunnelName fromFileName(String fileName) {
         String base = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
         if (!base.endsWith(".conf")) {
-            throw new InvalidNameException(new Error(base, Problem.NOT_A_CONF_FILE, -1));
+            throw new InvalidNameException(new NameError(base, Problem.NOT_A_CONF_FILE, -1));
         }
         return of(base.substring(0, base.length() - ".conf".length()));
     }

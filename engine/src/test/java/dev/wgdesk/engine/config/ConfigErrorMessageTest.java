@@ -131,6 +131,7 @@ class ConfigErrorMessageTest {
                         + "\" repeats a key that may appear only once per section"),
                 r.errors().stream().map(ConfigError::message).toList());
         assertTrue(r.config().isEmpty());
+        assertEquals("[Interface]", r.errors().get(0).text(), "a missing key points at its section header");
     }
 
     @Test
