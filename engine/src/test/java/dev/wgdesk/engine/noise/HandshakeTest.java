@@ -314,6 +314,27 @@ class HandshakeTest {
     }
 
     @Test
+    void lookupReturningAnotherPeersHandshakeIsTreatedAsUnknown() {
+        Handshake other = new Handshake(p.idB, PrivateKey.generate().publicKey(), p.psk, p.clock, p.random);
+        byte[] init = p.initiation(1);
+        assertEquals(Reason.UNKNOWN_PEER, Handshake.consumeInitiation(p.idB, init, 0, 148, k -> other).reason());
+        assertEquals(State.ZEROED, other.state());
+    }
+
+    @Test
+    void destroyedHandshakesNeverHandshakeAgain() {
+        byte[] init = p.initiation(1);
+        p.bToA.destroy();
+        assertFalse(p.bToA.canHandshake());
+        assertEquals(Reason.PEER_CANNOT_HANDSHAKE, consumeAtB(init).reason());
+        p.bToA.setStaticIdentity(p.idB);
+        p.bToA.setPresharedKey(p.psk);
+        assertFalse(p.bToA.canHandshake(), "destroy is final");
+        assertFalse(p.bToA.createInitiation(2, new byte[148], 0));
+        assertTrue(p.bToA.toString().contains("destroyed"));
+    }
+
+    @Test
     void buffersAreBoundsChecked() {
         assertThrows(IndexOutOfBoundsException.class, () -> p.aToB.createInitiation(1, new byte[147], 0));
         assertThrows(IndexOutOfBoundsException.class, () -> p.aToB.createInitiation(1, new byte[148], 1));
