@@ -75,6 +75,7 @@ public final class Handshake {
     /** Survives {@link #clear()}, as in the kernel: replay protection spans handshakes. */
     private Tai64n latestTimestamp = Tai64n.ZERO;
     private long lastInitiationConsumed = Long.MIN_VALUE;
+    private boolean destroyed;
 
     /**
      * Creates the handshake state for a peer.
@@ -106,6 +107,9 @@ public final class Handshake {
      * DH and clears any handshake in progress. The replay timestamp and flood time are kept.
      */
     public synchronized void setStaticIdentity(StaticIdentity identity) {
+        if (destroyed) {
+            return;
+        }
         this.identity = identity;
         staticStaticValid = identity != null
                 && X25519.sharedSecret(identity.privateBytes(), remoteStaticBytes, precomputedStaticStatic);
@@ -117,6 +121,9 @@ public final class Handshake {
 
     /** Replaces the preshared key (copied); takes effect for the next handshake message. */
     public synchronized void setPresharedKey(PresharedKey presharedKey) {
+        if (destroyed) {
+            return;
+        }
         System.arraycopy(Objects.requireNonNull(presharedKey, "presharedKey").rawBytes(), 0,
                 this.presharedKey, 0, KEY);
     }
@@ -207,8 +214,9 @@ public final class Handshake {
             if (st != NoiseCore.Status.OK) {
                 return HandshakeResult.rejected(reasonOf(st));
             }
-            Handshake peer = lookup.apply(PublicKey.fromBytes(initiatorStatic));
-            if (peer == null) {
+            PublicKey initiator = PublicKey.fromBytes(initiatorStatic);
+            Handshake peer = lookup.apply(initiator);
+            if (peer == null || !peer.remoteStatic.equals(initiator)) {
                 return HandshakeResult.rejected(Reason.UNKNOWN_PEER);
             }
             synchronized (peer) {
@@ -356,6 +364,20 @@ public final class Handshake {
         changeState(State.ZEROED);
     }
 
+    /**
+     * For peer removal: clears the handshake and also zeroes the preshared key and the
+     * precomputed static-static DH. Afterwards the handshake can never initiate or accept, and
+     * {@link #setStaticIdentity} and {@link #setPresharedKey} are ignored.
+     */
+    public synchronized void destroy() {
+        changeState(State.ZEROED);
+        Arrays.fill(presharedKey, (byte) 0);
+        Arrays.fill(precomputedStaticStatic, (byte) 0);
+        staticStaticValid = false;
+        identity = null;
+        destroyed = true;
+    }
+
     /** The current state. */
     public synchronized State state() {
         return state;
@@ -426,6 +448,6 @@ public final class Handshake {
     /** Peer public key and state; never key material. */
     @Override
     public synchronized String toString() {
-        return "Handshake(peer " + remoteStatic + ", " + state + ")";
+        return "Handshake(peer " + remoteStatic + ", " + (destroyed ? "destroyed" : state) + ")";
     }
 }

@@ -10,9 +10,11 @@ import javax.security.auth.Destroyable;
  * {@code T_send_i} and the responder with {@code T_send_r = T_recv_i}; {@link #sendKey()} and
  * {@link #receiveKey()} are already oriented for the local side.
  *
- * <p>Immutable until {@link #destroy()}, which zeroes both keys; reading a key afterwards throws.
- * Thread-safe for reading. The key arrays are shared with the caller for the data path (no
- * copies per packet): never modify them.
+ * <p>Immutable until {@link #destroy()}, which zeroes both keys; reading a key afterwards throws
+ * {@link IllegalStateException} (never hands out a zeroed key). Thread-safe for reading. The key
+ * arrays are shared with the caller for the data path (no copies per packet): never modify them,
+ * and destroy a keypair only once no worker can still be using it (after it left the index
+ * table and the workers have moved on), since destroy zeroes the arrays in place.
  */
 public final class SessionKeys implements Destroyable {
     private final byte[] sendKey;

@@ -15,7 +15,8 @@ import javax.security.auth.Destroyable;
  * <p>Immutable until {@link #destroy()} and thread-safe. It holds its own copy of the private
  * key, so the caller may destroy the {@link PrivateKey} it passed in. When the device's private
  * key changes, build a new identity and hand it to every {@link Handshake} and a new
- * {@link CookieChecker}; then destroy the old one.
+ * {@link CookieChecker}; destroy the old one only after that (a handshake still holding a
+ * destroyed identity throws {@link IllegalStateException} when it next needs the key).
  */
 public final class StaticIdentity implements Destroyable {
     private final PrivateKey privateKey;
