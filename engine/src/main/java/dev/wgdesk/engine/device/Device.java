@@ -383,6 +383,7 @@ public final class Device implements AutoCloseable {
             }
             allowedIps.removeByPeer(p);
             p.stop();
+            p.handshake.destroy();
             return true;
         }
     }

@@ -131,8 +131,8 @@ final class HandshakeQueue {
             if (!checker.checkMac2(msg, 0, len, from)) {
                 byte[] reply = new byte[MESSAGE_COOKIE_REPLY_SIZE];
                 checker.createReply(msg, 0, len, from, reply, 0);
-                device.sendHandshakeMessage(null, reply, from);
                 device.stats.cookieRepliesSent.incrementAndGet();
+                device.sendHandshakeMessage(null, reply, from);
                 return;
             }
             if (!device.rateLimiter().allow(from.getAddress())) {

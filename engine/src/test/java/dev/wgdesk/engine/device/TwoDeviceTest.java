@@ -113,7 +113,13 @@ class TwoDeviceTest {
         assertNotNull(first);
         assertTrue(first.initiator);
 
-        clock.advanceSeconds(121); // past REKEY_AFTER_TIME, before REJECT_AFTER_TIME
+        // Past REKEY_AFTER_TIME, before REJECT_AFTER_TIME, in steps so that the packet threads
+        // keep up with virtual time (B's keepalive at 10 s must reach A before A's 15 s
+        // new-handshake timer would fire).
+        for (int s = 0; s < 121; s++) {
+            clock.advanceSeconds(1);
+            Thread.sleep(5);
+        }
         for (int i = 0; i < 200; i++) {
             assertDelivered(tunA, tunB, TestPackets.udp("10.0.0.1", "10.0.0.2", payload("packet " + i)));
             assertDelivered(tunB, tunA, TestPackets.udp("10.0.0.2", "10.0.0.1", payload("ack " + i)));
