@@ -45,8 +45,8 @@ class TwoDeviceTest {
         tunB = new MemoryTun("wgB");
         bindA = new RecordingBind();
         bindB = new RecordingBind();
-        a = new Device(tunA, bindA, clock);
-        b = new Device(tunB, bindB, clock);
+        a = new Device(tunA, bindA, clock, cryptoWorkers());
+        b = new Device(tunB, bindB, clock, cryptoWorkers());
         PresharedKey psk = PresharedKey.generate();
         a.setPrivateKey(keyA);
         b.setPrivateKey(keyB);
@@ -61,6 +61,11 @@ class TwoDeviceTest {
         b.setPeerPresharedKey(keyA.publicKey(), psk);
         b.addPeerAllowedIp(keyA.publicKey(), InetAddress.getByName("10.0.0.1"), 32);
         b.addPeerAllowedIp(keyA.publicKey(), InetAddress.getByName("fd00::1"), 128);
+    }
+
+    /** Inline crypto (the default on two cores); {@link TwoDeviceParallelTest} uses workers. */
+    int cryptoWorkers() {
+        return 0;
     }
 
     @AfterEach
