@@ -4,7 +4,9 @@ import dev.wgdesk.engine.tun.MemoryTun;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -82,6 +84,33 @@ final class EchoResponder implements AutoCloseable {
                 unexpected.add(e != null ? e.toString() : "non-echo packet of " + p.length + " bytes, version " + ((p[0] & 0xff) >>> 4));
             }
         }
+    }
+
+    /**
+     * Collects echo replies carrying {@code id} (in any order) until {@code count} distinct
+     * sequence numbers are in or the timeout passes.
+     *
+     * @return the replies by sequence number
+     */
+    Map<Integer, Icmp.Echo> collectReplies(int id, int count, Duration timeout) throws InterruptedException {
+        Map<Integer, Icmp.Echo> replies = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (replies.size() < count) {
+            long left = deadline - System.nanoTime();
+            byte[] p = left <= 0 ? null : delivered.poll(left, TimeUnit.NANOSECONDS);
+            if (p == null) {
+                break;
+            }
+            Icmp.Echo e = Icmp.parse(p);
+            if (e != null && e.isReply() && e.id() == id) {
+                replies.put(e.seq(), e);
+            } else {
+                synchronized (unexpected) {
+                    unexpected.add(e != null ? e.toString() : "non-echo packet of " + p.length + " bytes");
+                }
+            }
+        }
+        return replies;
     }
 
     /** Echo requests answered, by family. */

@@ -222,9 +222,16 @@ final class WireGuardGoNamespace implements AutoCloseable {
 
     /** {@code ip netns exec NS ping -c COUNT -i 0.2 -W 2 DST}. */
     Commands.Result ping(InetAddress dst, int count) throws Exception {
-        String family = dst instanceof Inet6Address ? "-6" : "-4";
-        return Commands.run(Duration.ofSeconds(5L + 3L * count), null, List.of(IP, "netns", "exec", namespace,
-                PING, family, "-n", "-c", Integer.toString(count), "-i", "0.2", "-W", "2", dst.getHostAddress()));
+        return ping(dst, count, "-i", "0.2", "-W", "2");
+    }
+
+    /** {@code ip netns exec NS ping -4|-6 -n -c COUNT OPTIONS... DST}, bounded by 5 s + 3 s per echo (30 s at most). */
+    Commands.Result ping(InetAddress dst, int count, String... options) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(IP, "netns", "exec", namespace, PING,
+                dst instanceof Inet6Address ? "-6" : "-4", "-n", "-c", Integer.toString(count)));
+        cmd.addAll(List.of(options));
+        cmd.add(dst.getHostAddress());
+        return Commands.run(Duration.ofSeconds(Math.min(30, 5L + 3L * count)), null, cmd);
     }
 
     /** The endpoint as {@code wg} writes it: {@code a.b.c.d:port} or {@code [v6]:port}. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +44,7 @@ class WireGuardGoRolesInteropTest extends InteropTestSupport {
 
         // With no endpoint and no session the Java device can only stage this request.
         int staged = sendPingFromJava(false, 64);
-        assertNull(responder.awaitReply(wg.wgV4, echoId, staged, java.time.Duration.ofMillis(800)));
+        assertNull(responder.awaitReply(wg.wgV4, echoId, staged, Duration.ofMillis(800)));
         assertEquals(0, bind.sentTotal(), "the Java device sent without knowing an endpoint: " + bind);
 
         pingFromNamespace(false);
