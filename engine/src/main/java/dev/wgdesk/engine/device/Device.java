@@ -174,7 +174,7 @@ public final class Device implements AutoCloseable {
                 p.start();
             }
         }
-        log.log(System.Logger.Level.INFO, "Interface {0} up on UDP port {1}", name, listenPort);
+        log.log(System.Logger.Level.INFO, "Interface {0} up on UDP port {1}", name, Integer.toString(listenPort));
     }
 
     /** Stops traffic: closes the UDP port, stops timers and zeroes every session. */
@@ -240,7 +240,7 @@ public final class Device implements AutoCloseable {
     private void onTunEvent(TunEvent e) {
         switch (e) {
             case TunEvent.MtuChanged m -> {
-                log.log(System.Logger.Level.INFO, "MTU of {0} changed to {1}", name, m.mtu());
+                log.log(System.Logger.Level.INFO, "MTU of {0} changed to {1}", name, Integer.toString(m.mtu()));
                 mtu = m.mtu();
             }
             case TunEvent.Removed r -> {
