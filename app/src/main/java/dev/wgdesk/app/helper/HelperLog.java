@@ -118,8 +118,13 @@ public final class HelperLog {
         String msg = r.getMessage() == null ? "" : r.getMessage();
         Object[] params = r.getParameters();
         if (params != null && params.length > 0 && msg.contains("{0")) {
+            Object[] plain = new Object[params.length];
+            for (int i = 0; i < params.length; i++) {
+                // Numbers as written, not "40,643": ports and counters read better plain.
+                plain[i] = params[i] instanceof Number ? String.valueOf(params[i]) : params[i];
+            }
             try {
-                msg = java.text.MessageFormat.format(msg, params);
+                msg = java.text.MessageFormat.format(msg, plain);
             } catch (IllegalArgumentException ignored) {
                 // keep the pattern as is
             }
