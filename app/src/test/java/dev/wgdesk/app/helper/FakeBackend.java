@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** A backend that changes nothing on the system and records what it was asked. */
-final class FakeBackend implements TunnelBackend {
+public final class FakeBackend implements TunnelBackend {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final Map<String, FakeActive> active = new ConcurrentHashMap<>();
     final Map<String, String> failAt = new ConcurrentHashMap<>();
