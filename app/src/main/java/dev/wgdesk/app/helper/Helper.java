@@ -77,6 +77,7 @@ public final class Helper implements AutoCloseable {
         IpcServer server = new IpcServer(options.socket(), authorizer, service, SERVER_NAME, options.maxClients());
         serverRef[0] = server;
         log.setEventSink(server::publish);
+        tunnels.markRestoring();
         server.start(sock -> log.info(null, SocketPermissions.apply(sock, policy.group())));
         log.info(null, SERVER_NAME + " started; state in " + options.stateDir() + "; scripts "
                 + (policy.allowScripts() ? "allowed" : "disabled by policy"));

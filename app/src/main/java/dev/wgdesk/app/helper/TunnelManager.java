@@ -399,6 +399,25 @@ public final class TunnelManager implements AutoCloseable {
     /* ====================== start-up, monitor, shutdown ====================== */
 
     /**
+     * Marks the tunnels that {@link #startup()} will restore as {@link TunnelState#ACTIVATING}, so
+     * clients that connect before the restore is done see them coming up rather than inactive.
+     * Call before the IPC server starts.
+     */
+    public void markRestoring() {
+        Set<String> restore = new LinkedHashSet<>(state.active());
+        restore.addAll(state.autostart());
+        for (String name : restore) {
+            try {
+                if (store.exists(name)) {
+                    entry(name).state = TunnelState.ACTIVATING;
+                }
+            } catch (StoreException e) {
+                // startup() reports it
+            }
+        }
+    }
+
+    /**
      * Cleans up after a crash (stale journals: interfaces, rules, DNS), then activates the tunnels
      * that were active and those marked autostart, and starts the monitor. Failures are logged
      * and pushed as error events, never thrown.
@@ -439,6 +458,11 @@ public final class TunnelManager implements AutoCloseable {
                         config.destroy();
                     }
                 } catch (IpcException | StoreException ex) {
+                    Entry e = entry(name);
+                    if (e.state == TunnelState.ACTIVATING) {
+                        e.error = ex.getMessage();
+                        transition(name, e, TunnelState.FAILED, ex.getMessage());
+                    }
                     log.error(name, "Not restored: " + ex.getMessage());
                     events.accept(new IpcEvent.ErrorOccurred(name, "not restored at start: " + ex.getMessage()));
                 }
