@@ -75,7 +75,7 @@ class HelperAcceptanceTest {
         PrivateKey k = PrivateKey.generate();
         myPrivateKey = k.toBase64();
         myPublicKey = k.publicKey().toBase64();
-        net.addPeerToWireguardGo(myPublicKey, "10.200.0.1/32");
+        net.addPeerToWireguardGo(myPublicKey, "10.200.0.1/32,fd20::1/128");
         startHelper();
     }
 
@@ -151,8 +151,16 @@ class HelperAcceptanceTest {
     }
 
     private void ping(String address) throws Exception {
-        Command.Result r = net.inA("ping", "-c", "3", "-i", "0.2", "-W", "2", address);
-        assertEquals(0, r.exitCode(), "ping " + address + " failed: " + r.stdout() + r.stderr());
+        // A fresh IPv6 address is tentative (duplicate address detection) for a moment: retry.
+        Command.Result r = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            r = net.inA("ping", "-c", "3", "-i", "0.2", "-W", "2", address);
+            if (r.exitCode() == 0) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("ping " + address + " failed: " + r.stdout() + r.stderr());
     }
 
     private JsonNode showJson(String name) throws IOException {
@@ -171,11 +179,14 @@ class HelperAcceptanceTest {
     void anImportedConfigComesUpPingsAndGoesDownWithoutATrace() throws Exception {
         String before = net.routingState();
         String mainBefore = net.a("-4", "route");
-        cliOk("import", writeConfig("t1", "10.200.0.0/24, 10.201.0.0/16", "DNS = 10.200.0.53\n").toString());
+        String v6MainBefore = net.a("-6", "route");
+        cliOk("import", writeConfig("t1", "10.200.0.0/24, 10.201.0.0/16, fd20::/64",
+                "Address = fd20::1/64\nDNS = 10.200.0.53\n").toString());
         assertEquals("imported 1 of 1", lines(out).getLast());
         cliOk("up", "t1");
         assertTrue(err.contains("DNS not applied"), "the missing resolver is reported: " + err);
         ping("10.200.0.2");
+        ping("fd20::2");
 
         // ip addr, ip route and ip rule show exactly what the config implies.
         String addr = net.a("-4", "-o", "address", "show", "dev", "t1");
@@ -186,7 +197,14 @@ class HelperAcceptanceTest {
         expectedMain.add("10.200.0.0/24 dev t1 proto kernel scope link src 10.200.0.1");
         expectedMain.add("10.201.0.0/16 dev t1 scope link");
         assertEquals(expectedMain.stream().sorted().toList(), lines(net.a("-4", "route")).stream().sorted().toList());
-        assertTrue(before.contains(net.a("-4", "rule")), "no rules for a split tunnel");
+        assertTrue(net.a("-6", "-o", "address", "show", "dev", "t1").contains("inet6 fd20::1/64 scope global"));
+        List<String> v6 = lines(net.a("-6", "route"));
+        List<String> v6Expected = new ArrayList<>(lines(v6MainBefore));
+        v6Expected.add("fd20::/64 dev t1 proto kernel metric 256 pref medium");
+        v6Expected.add("fe80::/64 dev t1 proto kernel metric 256 pref medium");
+        assertEquals(v6Expected.stream().sorted().toList(), v6.stream().sorted().toList());
+        assertTrue(before.contains("== rules v4\n" + net.a("-4", "rule") + "== rules v6\n" + net.a("-6", "rule")),
+                "no rules for a split tunnel");
 
         // show --json reports a recent handshake.
         JsonNode s = showJson("t1");

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Two network namespaces joined by a veth pair, for acceptance tests:
  * <pre>
  *   [ns A: helper]  vA 10.99.0.1/24 ---- vB 10.99.0.2/24  [ns B: wireguard-go "wgp"]
- *   default via 10.99.0.2                                  wgp 10.200.0.2/24, lo 198.51.100.1/32
+ *   default via 10.99.0.2                     wgp 10.200.0.2/24 fd20::2/64, lo 198.51.100.1/32
  * </pre>
  * B runs Debian's {@code wireguard-go} as the peer; 198.51.100.1 stands for "the rest of the
  * internet". Names are unique to this JVM. {@link #close()} kills the processes it started (by
@@ -101,6 +101,7 @@ final class NetnsTopology implements AutoCloseable {
         Files.writeString(key, peerPrivateKey + "\n");
         Command.check("ip", "netns", "exec", nsB, "wg", "set", wgIface, "private-key", key.toString(), "listen-port", "51820");
         b("address", "add", "10.200.0.2/24", "dev", wgIface);
+        b("address", "add", "fd20::2/64", "dev", wgIface, "nodad");
         b("link", "set", wgIface, "up");
     }
 

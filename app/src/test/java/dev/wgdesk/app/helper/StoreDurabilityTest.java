@@ -34,12 +34,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(300)
 class StoreDurabilityTest {
     private static final int KILLS = Integer.getInteger("wgdesk.durability.kills", 10);
+    static final List<List<String>> UNDO_A = java.util.stream.IntStream.range(0, 2000)
+            .mapToObj(i -> List.of("ip", "-4", "rule", "del", "table", "a" + i)).toList();
+    static final List<List<String>> UNDO_B = java.util.stream.IntStream.range(0, 1500)
+            .mapToObj(i -> List.of("resolvectl", "revert", "b" + i)).toList();
 
     @TempDir
     Path root;
 
     @ParameterizedTest
-    @ValueSource(strings = {"save", "create", "rename", "delete", "state"})
+    @ValueSource(strings = {"save", "create", "rename", "delete", "state", "journal"})
     void killedMidWriteLeavesOldOrNew(String mode) throws Exception {
         Path stateDir = root.resolve("state");
         String a = Configs.valid("version A", 300);
@@ -105,6 +109,12 @@ class StoreDurabilityTest {
                 StateStore s = StateStore.open(stateDir);
                 assertFalse(Files.exists(stateDir.resolve(StateStore.FILE + ".bad")));
                 assertTrue(Set.of("x0", "x1", "x2").containsAll(s.active()));
+            }
+            case "journal" -> {
+                RuntimeJournal journal = RuntimeJournal.open(stateDir);
+                assertEquals(List.of(), temporaryFiles(stateDir.resolve(RuntimeJournal.DIR)), "open() removes leftovers");
+                List<List<String>> undo = journal.all().get("j");
+                assertTrue(UNDO_A.equals(undo) || UNDO_B.equals(undo), "the journal is neither old nor new");
             }
             default -> throw new IllegalArgumentException(mode);
         }

@@ -20,6 +20,7 @@ public final class StoreTorture {
         String b = Files.readString(stateDir.resolveSibling("b.txt"));
         ConfigStore store = ConfigStore.open(stateDir);
         StateStore state = StateStore.open(stateDir);
+        RuntimeJournal journal = RuntimeJournal.open(stateDir);
         boolean announced = false;
         int created = store.list().size(); // earlier rounds' files: create after them
         for (long i = 0; ; i++) {
@@ -44,6 +45,7 @@ public final class StoreTorture {
                     state.setActive("x" + (i % 3), i % 2 == 0);
                     state.setAutostart("y", i % 2 == 1);
                 }
+                case "journal" -> journal.write("j", i % 2 == 0 ? StoreDurabilityTest.UNDO_A : StoreDurabilityTest.UNDO_B);
                 default -> throw new IllegalArgumentException(mode);
             }
             if (!announced) {
