@@ -107,10 +107,14 @@ class HelperAcceptanceTest {
     }
 
     private void startHelper() throws Exception {
+        startHelper(Map.of());
+    }
+
+    private void startHelper(Map<String, String> env) throws Exception {
         helperStarts++;
         helper = net.startInA(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", classPath(),
                 Main.class.getName(), "helper", "--socket", socket.toString(), "--state-dir", stateDir.toString(),
-                "--policy", base.resolve("helper.conf").toString()), base.resolve("helper.log"));
+                "--policy", base.resolve("helper.conf").toString()), env, base.resolve("helper.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try (IpcClient c = IpcClient.connect(socket)) {
@@ -397,5 +401,42 @@ class HelperAcceptanceTest {
         cliOk("down", "full");
         assertEquals(before, net.routingState(), "the stale persistent interface is gone too");
         assertEquals(2, helperStarts);
+    }
+
+    @Test
+    @Order(7)
+    void hooksRunOnlyWhenPolicyAllowsAndResolvconfGetsTheDns() throws Exception {
+        Path marks = base.resolve("marks");
+        Files.createDirectories(marks);
+        String hooks = "PreUp = echo pre-up %i >> " + marks + "/log\nPostUp = echo post-up %i >> " + marks + "/log\n"
+                + "PreDown = echo pre-down %i >> " + marks + "/log\nPostDown = echo post-down %i >> " + marks + "/log\n";
+        cliOk("import", writeConfig("hooked", "10.203.0.0/16", hooks + "DNS = 10.200.0.53, corp.example\n").toString());
+
+        // Policy off (no helper.conf): hooks are reported, not run.
+        cliOk("up", "hooked");
+        assertTrue(err.contains("warning: PreUp disabled by policy: 1 command(s) not run"), err);
+        assertTrue(err.contains("warning: PostUp disabled by policy"), err);
+        cliOk("down", "hooked");
+        assertFalse(Files.exists(marks.resolve("log")));
+
+        // Policy on, and a resolvconf on the helper's PATH that records its calls.
+        helper.destroy(); // SIGTERM: a clean stop
+        assertTrue(helper.waitFor(20, TimeUnit.SECONDS));
+        Files.writeString(base.resolve("helper.conf"), "allow-scripts = true\n");
+        Path bin = base.resolve("bin");
+        Files.createDirectories(bin);
+        Path fake = bin.resolve("resolvconf");
+        Files.writeString(fake, "#!/bin/sh\necho \"resolvconf $*\" >> " + marks + "/dns\ncat >> " + marks + "/dns\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        startHelper(Map.of("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")));
+        cliOk("up", "hooked");
+        assertFalse(err.contains("disabled by policy"), err);
+        assertFalse(err.contains("DNS not applied"), err);
+        cliOk("down", "hooked");
+        assertEquals(List.of("pre-up hooked", "post-up hooked", "pre-down hooked", "post-down hooked"),
+                Files.readAllLines(marks.resolve("log")));
+        assertEquals(List.of("resolvconf -a hooked -m 0 -x", "nameserver 10.200.0.53", "search corp.example",
+                "resolvconf -d hooked -f"), Files.readAllLines(marks.resolve("dns")));
+        cliOk("remove", "hooked");
     }
 }

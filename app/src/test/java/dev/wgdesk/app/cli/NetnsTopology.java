@@ -154,11 +154,13 @@ final class NetnsTopology implements AutoCloseable {
     }
 
     /** Starts a process inside namespace A (killed by {@link #close()}). */
-    Process startInA(List<String> cmd, Path log) throws IOException {
+    Process startInA(List<String> cmd, Map<String, String> env, Path log) throws IOException {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", nsA));
         argv.addAll(cmd);
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         processes.add(p);
         return p;
     }
