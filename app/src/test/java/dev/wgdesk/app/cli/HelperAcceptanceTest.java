@@ -117,7 +117,8 @@ class HelperAcceptanceTest {
                 "--policy", base.resolve("helper.conf").toString()), env, base.resolve("helper.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            try (IpcClient c = IpcClient.connect(socket)) {
+            try {
+                IpcClient.connect(socket).close();
                 return;
             } catch (dev.wgdesk.app.ipc.IpcException e) {
                 if (!helper.isAlive() || System.nanoTime() > deadline) {
