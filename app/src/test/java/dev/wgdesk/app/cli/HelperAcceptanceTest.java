@@ -440,4 +440,37 @@ class HelperAcceptanceTest {
                 "resolvconf -d hooked -f"), Files.readAllLines(marks.resolve("dns")));
         cliOk("remove", "hooked");
     }
+
+    @Test
+    @Order(8)
+    void severalTunnelsRunAtOnceAndAnOverlappingOneStopsTheOlder() throws Exception {
+        PrivateKey second = PrivateKey.generate();
+        net.addPeerToWireguardGo(second.publicKey().toBase64(), "10.210.0.1/32");
+        net.b("address", "add", "10.210.0.2/24", "dev", net.wgIface);
+        Path t3 = base.resolve("t3.conf");
+        Files.writeString(t3, "[Interface]\nPrivateKey = " + second.toBase64() + "\nAddress = 10.210.0.1/24\n\n[Peer]\n"
+                + "PublicKey = " + net.peerPublicKey + "\nEndpoint = 10.99.0.2:51820\nAllowedIPs = 10.210.0.0/24\n");
+        cliOk("import", t3.toString());
+        cliOk("up", "t1");
+        cliOk("up", "t3");
+        ping("10.200.0.2");
+        ping("10.210.0.2");
+        cliOk("list");
+        assertEquals(List.of("full\tinactive", "t1\tactive", "t3\tactive"), lines(out));
+
+        // "wide" (10.210.0.0/16) contains t3's 10.210.0.0/24, a real CIDR overlap though no prefix is equal.
+        Path wide = base.resolve("wide.conf");
+        Files.writeString(wide, Files.readString(t3).replace("AllowedIPs = 10.210.0.0/24", "AllowedIPs = 10.210.0.0/16"));
+        cliOk("import", wide.toString());
+        cliOk("up", "wide");
+        cliOk("list");
+        assertEquals(List.of("full\tinactive", "t1\tactive", "t3\tinactive", "wide\tactive"), lines(out));
+        cliOk("log", "-n", "50");
+        assertTrue(out.contains("Deactivating t3 because wide is being activated and its AllowedIPs 10.210.0.0/24 overlap"
+                + " 10.210.0.0/16 of wide"), out);
+        ping("10.210.0.2");
+        ping("10.200.0.2");
+        cliOk("down", "wide");
+        cliOk("down", "t1");
+    }
 }
