@@ -1,12 +1,368 @@
 package dev.wgdesk.app.cli;
 
-/** Entry point of the {@code wgdesk} launcher. */
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.wgdesk.app.helper.Helper;
+import dev.wgdesk.app.helper.HelperLog;
+import dev.wgdesk.app.helper.HelperPolicy;
+import dev.wgdesk.app.helper.LinuxTunnelBackend;
+import dev.wgdesk.app.helper.PeerAuthorizer;
+import dev.wgdesk.app.helper.Version;
+import dev.wgdesk.app.ipc.ErrorCode;
+import dev.wgdesk.app.ipc.IpcClient;
+import dev.wgdesk.app.ipc.IpcEvent;
+import dev.wgdesk.app.ipc.IpcException;
+import dev.wgdesk.app.ipc.IpcJson;
+import dev.wgdesk.app.ipc.IpcProtocol;
+import dev.wgdesk.app.ipc.LogEntry;
+import dev.wgdesk.app.ipc.TunnelInfo;
+import dev.wgdesk.app.ipc.TunnelStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The {@code wgdesk} command: the privileged helper ({@code wgdesk helper}) and the verbs that
+ * talk to it over IPC. Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 the helper
+ * cannot be reached, 4 not authorised.
+ */
 public final class Main {
-    private Main() {}
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_UNREACHABLE = 3;
+    static final int EXIT_NOT_AUTHORISED = 4;
+
+    private static final String USAGE = """
+            usage: wgdesk [--socket PATH] VERB [ARGS]
+              import FILE...          import NAME.conf files and .zip archives of them
+              list                    list tunnels and their state
+              show [NAME] [--json]    runtime status (peers, handshakes, transfer)
+              up NAME                 activate a tunnel
+              down NAME               deactivate a tunnel
+              export NAME             print a tunnel's configuration (it contains the private key)
+              remove NAME             deactivate and delete a tunnel
+              autostart NAME on|off   activate the tunnel whenever the helper starts
+              log [--follow] [-n N]   the helper's log
+              helper [--socket PATH] [--state-dir DIR] [--policy FILE]
+                                      run the privileged helper (as the wgdesk-helper service)
+              --version               print the version and build commit
+            The socket is --socket, else $WGDESK_SOCKET, else /run/wgdesk/helper.sock.
+            Exit codes: 0 ok, 1 failed, 2 usage, 3 helper unreachable, 4 not authorised.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     public static void main(String[] args) {
-        System.err.println("wgdesk: the tray app, helper and CLI are NOT IMPLEMENTED YET.");
-        System.err.println("Only the engine (wgdesk-engine) is usable in this version; see README.md.");
-        System.exit(2);
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        int code = new Main(out, System.err).run(Arrays.asList(args));
+        out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; returns the exit code. */
+    int run(List<String> argv) {
+        try {
+            return dispatch(argv);
+        } catch (UsageException e) {
+            err.println("wgdesk: " + e.getMessage());
+            err.print(USAGE);
+            return EXIT_USAGE;
+        } catch (IpcException e) {
+            err.println("wgdesk: " + e.getMessage());
+            for (String d : e.details()) {
+                err.println("  " + d);
+            }
+            return switch (e.code()) {
+                case UNREACHABLE -> EXIT_UNREACHABLE;
+                case NOT_AUTHORISED -> EXIT_NOT_AUTHORISED;
+                default -> EXIT_FAILED;
+            };
+        }
+    }
+
+    private int dispatch(List<String> argv) throws UsageException, IpcException {
+        Path socket = null;
+        int i = 0;
+        while (i < argv.size() && argv.get(i).startsWith("-")) {
+            String a = argv.get(i);
+            if (a.equals("--version") || a.equals("-V")) {
+                out.println("wgdesk " + Version.version() + " (commit " + Version.commit() + ")");
+                return EXIT_OK;
+            } else if (a.equals("--help") || a.equals("-h")) {
+                out.print(USAGE);
+                return EXIT_OK;
+            } else if (a.equals("--socket") && i + 1 < argv.size()) {
+                socket = Path.of(argv.get(i + 1));
+                i += 2;
+            } else if (a.startsWith("--socket=")) {
+                socket = Path.of(a.substring("--socket=".length()));
+                i++;
+            } else {
+                throw new UsageException("unknown option " + a);
+            }
+        }
+        if (i >= argv.size()) {
+            throw new UsageException("a verb is required");
+        }
+        String verb = argv.get(i);
+        List<String> rest = argv.subList(i + 1, argv.size());
+        if (verb.equals("help")) {
+            out.print(USAGE);
+            return EXIT_OK;
+        }
+        if (verb.equals("helper")) {
+            return helper(rest, socket);
+        }
+        Path sock = socket != null ? socket : IpcProtocol.defaultSocket();
+        return switch (verb) {
+            case "import" -> importFiles(sock, Args.parse(rest, Set.of(), Set.of()));
+            case "list" -> list(sock, Args.parse(rest, Set.of(), Set.of("--json")));
+            case "show" -> show(sock, Args.parse(rest, Set.of(), Set.of("--json")));
+            case "up" -> up(sock, one(rest, "a tunnel name: wgdesk up NAME"));
+            case "down" -> down(sock, one(rest, "a tunnel name: wgdesk down NAME"));
+            case "export" -> export(sock, one(rest, "a tunnel name: wgdesk export NAME"));
+            case "remove" -> remove(sock, one(rest, "a tunnel name: wgdesk remove NAME"));
+            case "autostart" -> autostart(sock, Args.parse(rest, Set.of(), Set.of()));
+            case "log" -> log(sock, Args.parse(rest, Set.of("-n"), Set.of("--follow", "-f")));
+            default -> throw new UsageException("unknown verb " + verb);
+        };
+    }
+
+    private static String one(List<String> rest, String what) throws UsageException {
+        return Args.parse(rest, Set.of(), Set.of()).expect(1, what).getFirst();
+    }
+
+    /* ====================== verbs ====================== */
+
+    private int importFiles(Path sock, Args a) throws UsageException, IpcException {
+        if (a.operands().isEmpty()) {
+            throw new UsageException("expected one or more files: wgdesk import FILE...");
+        }
+        List<ConfigFiles.Item> items = ConfigFiles.read(a.operands());
+        int ok = 0;
+        try (IpcClient c = IpcClient.connect(sock)) {
+            for (ConfigFiles.Item item : items) {
+                if (item.error() != null) {
+                    err.println("failed: " + item.source() + ": " + item.error());
+                    continue;
+                }
+                try {
+                    c.importConfig(item.name(), item.text());
+                    out.println("imported " + item.name() + " from " + item.source());
+                    ok++;
+                } catch (IpcException e) {
+                    if (e.code() == ErrorCode.UNREACHABLE || e.code() == ErrorCode.DISCONNECTED) {
+                        throw e;
+                    }
+                    String hint = e.code() == ErrorCode.ALREADY_EXISTS
+                            ? " (remove it first with: wgdesk remove " + item.name() + ")" : "";
+                    err.println("failed: " + item.source() + ": " + e.getMessage() + hint);
+                    for (String d : e.details()) {
+                        err.println("  " + d);
+                    }
+                }
+            }
+        }
+        out.println("imported " + ok + " of " + items.size());
+        return ok == items.size() ? EXIT_OK : EXIT_FAILED;
+    }
+
+    private int list(Path sock, Args a) throws UsageException, IpcException {
+        a.expect(0, "no arguments");
+        try (IpcClient c = IpcClient.connect(sock)) {
+            List<TunnelInfo> all = c.list();
+            if (a.has("--json")) {
+                out.println(json(all));
+            } else if (all.isEmpty()) {
+                out.println("no tunnels (import one with: wgdesk import FILE.conf)");
+            } else {
+                for (TunnelInfo t : all) {
+                    out.println(t.name() + "\t" + t.state().name().toLowerCase(Locale.ROOT)
+                            + (t.autostart() ? "\tautostart" : ""));
+                }
+            }
+        }
+        return EXIT_OK;
+    }
+
+    private int show(Path sock, Args a) throws UsageException, IpcException {
+        if (a.operands().size() > 1) {
+            throw new UsageException("expected at most one tunnel name");
+        }
+        try (IpcClient c = IpcClient.connect(sock)) {
+            long now = System.currentTimeMillis();
+            if (a.operands().size() == 1) {
+                TunnelStatus s = c.status(a.operands().getFirst());
+                out.print(a.has("--json") ? json(s) + "\n" : StatusFormat.status(s, now));
+            } else {
+                List<TunnelStatus> all = c.status();
+                if (a.has("--json")) {
+                    out.println(json(all));
+                } else {
+                    boolean first = true;
+                    for (TunnelStatus s : all) {
+                        if (!first) {
+                            out.println();
+                        }
+                        first = false;
+                        out.print(StatusFormat.status(s, now));
+                    }
+                }
+            }
+        }
+        return EXIT_OK;
+    }
+
+    private int up(Path sock, String name) throws IpcException {
+        try (IpcClient c = IpcClient.connect(sock)) {
+            TunnelStatus s = c.activate(name);
+            out.println(name + " is " + s.state().name().toLowerCase(Locale.ROOT));
+            for (String w : s.warnings()) {
+                err.println("warning: " + w);
+            }
+        }
+        return EXIT_OK;
+    }
+
+    private int down(Path sock, String name) throws IpcException {
+        try (IpcClient c = IpcClient.connect(sock)) {
+            TunnelStatus s = c.deactivate(name);
+            out.println(name + " is " + s.state().name().toLowerCase(Locale.ROOT));
+        }
+        return EXIT_OK;
+    }
+
+    private int export(Path sock, String name) throws IpcException {
+        try (IpcClient c = IpcClient.connect(sock)) {
+            out.print(c.getConfig(name));
+        }
+        return EXIT_OK;
+    }
+
+    private int remove(Path sock, String name) throws IpcException {
+        try (IpcClient c = IpcClient.connect(sock)) {
+            c.delete(name);
+            out.println("removed " + name);
+        }
+        return EXIT_OK;
+    }
+
+    private int autostart(Path sock, Args a) throws UsageException, IpcException {
+        List<String> ops = a.expect(2, "a tunnel name and on or off: wgdesk autostart NAME on|off");
+        boolean on = switch (ops.get(1)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new UsageException("expected on or off, not " + ops.get(1));
+        };
+        try (IpcClient c = IpcClient.connect(sock)) {
+            TunnelInfo t = c.setAutostart(ops.getFirst(), on);
+            out.println(t.name() + (t.autostart() ? " starts with the helper" : " does not start with the helper"));
+        }
+        return EXIT_OK;
+    }
+
+    private int log(Path sock, Args a) throws UsageException, IpcException {
+        a.expect(0, "no arguments");
+        int n;
+        try {
+            n = a.has("-n") ? Integer.parseInt(a.get("-n")) : 100;
+        } catch (NumberFormatException e) {
+            throw new UsageException("-n needs a number");
+        }
+        if (n < 1 || n > 10_000) {
+            throw new UsageException("-n must be 1 to 10000");
+        }
+        boolean follow = a.has("--follow") || a.has("-f");
+        try (IpcClient c = IpcClient.connect(sock)) {
+            LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+            if (follow) {
+                c.subscribe(e -> {
+                    if (e instanceof IpcEvent.LogLine l) {
+                        queue.add(l.entry());
+                    }
+                });
+                c.onDisconnect(queue::add);
+            }
+            List<LogEntry> tail = c.logTail(n);
+            Set<LogEntry> shown = new HashSet<>(tail);
+            tail.forEach(e -> out.println(StatusFormat.log(e)));
+            if (!follow) {
+                return EXIT_OK;
+            }
+            out.flush();
+            while (true) {
+                Object o = queue.take();
+                if (o instanceof IpcException gone) {
+                    throw gone;
+                }
+                LogEntry e = (LogEntry) o;
+                if (!shown.remove(e)) {
+                    out.println(StatusFormat.log(e));
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_OK;
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            ObjectWriter w = IpcJson.mapper().writerWithDefaultPrettyPrinter();
+            return w.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /* ====================== helper ====================== */
+
+    private int helper(List<String> rest, Path socketOption) throws UsageException {
+        Args a = Args.parse(rest, Set.of("--socket", "--state-dir", "--policy"), Set.of());
+        a.expect(0, "no arguments");
+        Helper.Options d = Helper.Options.defaults();
+        Path socket = a.has("--socket") ? Path.of(a.get("--socket")) : socketOption != null ? socketOption : d.socket();
+        Helper.Options opts = new Helper.Options(socket,
+                a.has("--state-dir") ? Path.of(a.get("--state-dir")) : d.stateDir(),
+                a.has("--policy") ? Path.of(a.get("--policy")) : d.policyFile(), d.maxClients());
+        HelperLog log = new HelperLog(err);
+        log.installBridge();
+        if (!"root".equals(System.getProperty("user.name"))) {
+            log.warning(null, "Not running as root: activating tunnels needs CAP_NET_ADMIN");
+        }
+        Helper h;
+        try {
+            HelperPolicy policy = HelperPolicy.load(opts.policyFile());
+            h = Helper.start(opts, new LinuxTunnelBackend(), new PeerAuthorizer(policy.group()), log);
+        } catch (IOException | RuntimeException e) {
+            log.error(null, "Cannot start: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            h.close();
+            stopped.countDown();
+        }, "wgdesk-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return EXIT_OK;
     }
 }

@@ -1,0 +1,97 @@
+package dev.wgdesk.app.helper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The administrator's policy, {@code /etc/wgdesk/helper.conf}: {@code key=value} lines, {@code #}
+ * comments. A missing file means the defaults. Immutable.
+ *
+ * <ul>
+ *   <li>{@code allow-scripts=true|false} (default false): whether PreUp/PostUp/PreDown/PostDown
+ *       commands in tunnel configurations run (as root). Off, they are skipped and reported as
+ *       "disabled by policy", as wireguard-windows does, because anyone in group {@code wgdesk}
+ *       could otherwise run commands as root through a config.</li>
+ *   <li>{@code group=NAME} (default {@code wgdesk}): the group whose members may use the helper.</li>
+ * </ul>
+ *
+ * @param allowScripts whether hook commands run
+ * @param group        the group allowed to use the helper
+ * @param warnings     problems found in the file (unknown keys, bad values), for the log
+ */
+public record HelperPolicy(boolean allowScripts, String group, List<String> warnings) {
+    /** Where the policy file is by default. */
+    public static final Path DEFAULT_FILE = Path.of("/etc/wgdesk/helper.conf");
+    /** The default group. */
+    public static final String DEFAULT_GROUP = "wgdesk";
+
+    public HelperPolicy {
+        warnings = List.copyOf(warnings);
+    }
+
+    /** The defaults: no scripts, group {@code wgdesk}. */
+    public static HelperPolicy defaults() {
+        return new HelperPolicy(false, DEFAULT_GROUP, List.of());
+    }
+
+    /** Reads the policy file; a missing file gives the defaults. */
+    public static HelperPolicy load(Path file) throws IOException {
+        try {
+            return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return defaults();
+        }
+    }
+
+    /** Parses policy text; {@code name} prefixes warnings. Unknown keys and bad values are warned about and ignored. */
+    public static HelperPolicy parse(String name, String text) {
+        boolean scripts = false;
+        String group = DEFAULT_GROUP;
+        List<String> warnings = new ArrayList<>();
+        int lineNo = 0;
+        for (String raw : text.split("\r?\n", -1)) {
+            lineNo++;
+            String line = raw;
+            int hash = line.indexOf('#');
+            if (hash >= 0) {
+                line = line.substring(0, hash);
+            }
+            line = line.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                warnings.add(name + ":" + lineNo + ": not key=value: " + line);
+                continue;
+            }
+            String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            String value = line.substring(eq + 1).strip();
+            switch (key) {
+                case "allow-scripts" -> {
+                    switch (value.toLowerCase(Locale.ROOT)) {
+                        case "true", "yes", "1" -> scripts = true;
+                        case "false", "no", "0" -> scripts = false;
+                        default -> warnings.add(name + ":" + lineNo + ": allow-scripts must be true or false, not "
+                                + value + "; scripts stay disabled");
+                    }
+                }
+                case "group" -> {
+                    if (value.matches("[a-z_][a-z0-9_-]{0,31}")) {
+                        group = value;
+                    } else {
+                        warnings.add(name + ":" + lineNo + ": invalid group name " + value);
+                    }
+                }
+                default -> warnings.add(name + ":" + lineNo + ": unknown key " + key);
+            }
+        }
+        return new HelperPolicy(scripts, group, warnings);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.wgdesk.app.helper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wgdesk.app.ipc.ErrorCode;
+import dev.wgdesk.app.ipc.IpcException;
+import dev.wgdesk.app.ipc.IpcJson;
+import dev.wgdesk.app.ipc.IpcProtocol.Method;
+import dev.wgdesk.app.ipc.IpcServer;
+import dev.wgdesk.app.ipc.LogEntry;
+import dev.wgdesk.app.ipc.TunnelInfo;
+import dev.wgdesk.app.ipc.TunnelStatus;
+import java.util.List;
+
+/**
+ * Serves the IPC methods ({@code docs/ipc.md}) from the {@link ConfigStore} and the
+ * {@link TunnelManager}. Stateless and thread-safe.
+ */
+final class HelperService implements IpcServer.RequestHandler {
+    /** Most log lines one {@code logTail} returns. */
+    static final int MAX_LOG_LINES = 10_000;
+
+    private final ConfigStore store;
+    private final TunnelManager tunnels;
+    private final HelperLog log;
+
+    HelperService(ConfigStore store, TunnelManager tunnels, HelperLog log) {
+        this.store = store;
+        this.tunnels = tunnels;
+        this.log = log;
+    }
+
+    @Override
+    public JsonNode handle(String method, JsonNode params, IpcServer.Client client) throws IpcException {
+        String who = client.user();
+        return switch (method) {
+            case Method.LIST -> {
+                ObjectNode r = IpcJson.object();
+                ArrayNode a = r.putArray("tunnels");
+                for (TunnelInfo t : tunnels.list()) {
+                    a.add(IpcJson.toTree(t));
+                }
+                yield r;
+            }
+            case Method.GET -> {
+                String name = IpcJson.requireString(params, "name");
+                String text;
+                try {
+                    text = store.read(name);
+                } catch (StoreException e) {
+                    throw TunnelManager.toIpc(e);
+                }
+                ObjectNode r = IpcJson.object();
+                r.put("name", name);
+                r.put("config", text);
+                yield r;
+            }
+            case Method.SAVE, Method.IMPORT -> {
+                String name = IpcJson.requireString(params, "name");
+                String config = IpcJson.requireString(params, "config");
+                TunnelInfo t = tunnels.save(name, config, method.equals(Method.IMPORT));
+                log.info(name, (method.equals(Method.IMPORT) ? "Imported" : "Saved") + " by " + who);
+                yield tunnel(t);
+            }
+            case Method.DELETE -> {
+                tunnels.delete(IpcJson.requireString(params, "name"), who);
+                yield IpcJson.object();
+            }
+            case Method.RENAME -> tunnel(tunnels.rename(IpcJson.requireString(params, "name"),
+                    IpcJson.requireString(params, "newName"), who));
+            case Method.ACTIVATE -> status(tunnels.activate(IpcJson.requireString(params, "name"), who));
+            case Method.DEACTIVATE -> status(tunnels.deactivate(IpcJson.requireString(params, "name"), who));
+            case Method.SET_AUTOSTART -> tunnel(tunnels.setAutostart(IpcJson.requireString(params, "name"),
+                    IpcJson.requireBoolean(params, "enabled")));
+            case Method.STATUS -> {
+                String name = IpcJson.optionalString(params, "name");
+                List<TunnelStatus> list = name == null ? tunnels.statusAll() : List.of(tunnels.status(name));
+                ObjectNode r = IpcJson.object();
+                ArrayNode a = r.putArray("tunnels");
+                list.forEach(s -> a.add(IpcJson.toTree(s)));
+                yield r;
+            }
+            case Method.LOG_TAIL -> {
+                int lines = IpcJson.optionalInt(params, "lines", 100, 1, MAX_LOG_LINES);
+                ObjectNode r = IpcJson.object();
+                ArrayNode a = r.putArray("entries");
+                for (LogEntry e : log.tail(lines)) {
+                    a.add(IpcJson.toTree(e));
+                }
+                yield r;
+            }
+            default -> throw new IpcException(ErrorCode.UNKNOWN_METHOD, "unknown method \"" + method + "\"");
+        };
+    }
+
+    private static ObjectNode tunnel(TunnelInfo t) {
+        ObjectNode r = IpcJson.object();
+        r.set("tunnel", IpcJson.toTree(t));
+        return r;
+    }
+
+    private static ObjectNode status(TunnelStatus s) {
+        ObjectNode r = IpcJson.object();
+        r.set("status", IpcJson.toTree(s));
+        return r;
+    }
+}

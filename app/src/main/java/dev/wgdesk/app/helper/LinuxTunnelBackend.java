@@ -1,0 +1,54 @@
+package dev.wgdesk.app.helper;
+
+import dev.wgdesk.engine.config.EndpointResolver;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.platform.linux.net.LinuxTunnel;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** {@link TunnelBackend} on Linux: {@link LinuxTunnel} from {@code platform-linux}. */
+public final class LinuxTunnelBackend implements TunnelBackend {
+    @Override
+    public Active activate(String name, TunnelConfig config, boolean allowScripts, Consumer<List<List<String>>> journal,
+                           Consumer<String> log) throws TunnelBackend.ActivationException {
+        LinuxTunnel t;
+        try {
+            t = LinuxTunnel.activate(name, config,
+                    new LinuxTunnel.Options(allowScripts, EndpointResolver.system(), journal, log));
+        } catch (dev.wgdesk.platform.linux.net.ActivationException e) {
+            throw new TunnelBackend.ActivationException(e.step(), e.getMessage(), e);
+        }
+        return new Active() {
+            @Override
+            public DeviceSnapshot snapshot() {
+                return t.snapshot();
+            }
+
+            @Override
+            public int mtu() {
+                return t.mtu();
+            }
+
+            @Override
+            public List<String> warnings() {
+                return t.warnings();
+            }
+
+            @Override
+            public boolean isAlive() {
+                return t.isAlive();
+            }
+
+            @Override
+            public List<String> deactivate() {
+                return t.deactivate();
+            }
+        };
+    }
+
+    @Override
+    public List<String> cleanupStale(String name, List<List<String>> undo) {
+        return LinuxTunnel.cleanupStale(name, undo);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.wgdesk.app.helper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wgdesk.app.ipc.IpcJson;
+import dev.wgdesk.engine.config.TunnelName;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What each active tunnel changed outside its own interface (policy rules, DNS), as the commands
+ * that undo it: {@code STATE_DIR/runtime/NAME.json}, written (atomically) before activation changes
+ * anything and removed after a clean deactivation. After a crash, the helper replays the undo
+ * commands of every journal it finds ({@link TunnelBackend#cleanupStale}).
+ *
+ * <pre>{"interface":"home","undo":[["ip","-4","rule","del","not","fwmark","51820","table","51820"], ...]}</pre>
+ *
+ * Thread-safe.
+ */
+final class RuntimeJournal {
+    static final String DIR = "runtime";
+
+    private final Path dir;
+
+    private RuntimeJournal(Path dir) {
+        this.dir = dir;
+    }
+
+    static RuntimeJournal open(Path stateDir) throws IOException {
+        Path dir = stateDir.resolve(DIR);
+        AtomicFiles.ensurePrivateDirectory(dir);
+        AtomicFiles.removeTemporaryFiles(dir);
+        return new RuntimeJournal(dir);
+    }
+
+    synchronized void write(String name, List<List<String>> undo) throws IOException {
+        ObjectNode root = IpcJson.object();
+        root.put("interface", name);
+        ArrayNode cmds = root.putArray("undo");
+        for (List<String> cmd : undo) {
+            ArrayNode a = cmds.addArray();
+            cmd.forEach(a::add);
+        }
+        AtomicFiles.write(dir.resolve(name + ".json"), IpcJson.mapper().writeValueAsBytes(root));
+    }
+
+    synchronized void delete(String name) throws IOException {
+        AtomicFiles.delete(dir.resolve(name + ".json"));
+    }
+
+    /** Every journal left, by tunnel name. Unreadable journals are returned with no commands. */
+    synchronized Map<String, List<List<String>>> all() throws IOException {
+        Map<String, List<List<String>>> out = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path f : files) {
+                String file = f.getFileName().toString();
+                String name = file.substring(0, file.length() - ".json".length());
+                if (TunnelName.validate(name).isPresent()) {
+                    continue;
+                }
+                List<List<String>> undo = new ArrayList<>();
+                try {
+                    JsonNode root = IpcJson.mapper().readTree(Files.readAllBytes(f));
+                    for (JsonNode cmd : root.path("undo")) {
+                        List<String> argv = new ArrayList<>();
+                        cmd.forEach(n -> argv.add(n.asText()));
+                        if (!argv.isEmpty()) {
+                            undo.add(List.copyOf(argv));
+                        }
+                    }
+                } catch (IOException e) {
+                    // an unreadable journal still names a stale interface
+                }
+                out.put(name, List.copyOf(undo));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.wgdesk.app.helper;
+
+import dev.wgdesk.engine.config.PeerConfig;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.crypto.PresharedKey;
+import dev.wgdesk.engine.crypto.PrivateKey;
+import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.device.PeerSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** A backend that changes nothing on the system and records what it was asked. */
+public final class FakeBackend implements TunnelBackend {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final Map<String, FakeActive> active = new ConcurrentHashMap<>();
+    final Map<String, String> failAt = new ConcurrentHashMap<>();
+    final List<Boolean> scriptsAllowed = new CopyOnWriteArrayList<>();
+    final Map<String, List<List<String>>> cleaned = new ConcurrentHashMap<>();
+
+    final class FakeActive implements Active {
+        final String name;
+        final PrivateKey key;
+        final List<dev.wgdesk.engine.crypto.PublicKey> peers = new ArrayList<>();
+        volatile boolean alive = true;
+        volatile long handshakeNanos;
+
+        FakeActive(String name, TunnelConfig c) {
+            this.name = name;
+            this.key = PrivateKey.fromBytes(c.interfaceConfig().privateKey().rawBytes());
+            for (PeerConfig p : c.peers()) {
+                peers.add(p.publicKey());
+            }
+        }
+
+        @Override
+        public DeviceSnapshot snapshot() {
+            List<PeerSnapshot> ps = new ArrayList<>();
+            for (var p : peers) {
+                ps.add(new PeerSnapshot(p, PresharedKey.none(), null, handshakeNanos, 10, 20, 0, List.of()));
+            }
+            return new DeviceSnapshot(PrivateKey.fromBytes(key.rawBytes()), 51000, 0, ps);
+        }
+
+        @Override
+        public int mtu() {
+            return 1420;
+        }
+
+        @Override
+        public List<String> warnings() {
+            return List.of("DNS not applied: fake");
+        }
+
+        @Override
+        public boolean isAlive() {
+            return alive;
+        }
+
+        @Override
+        public List<String> deactivate() {
+            calls.add("down " + name);
+            active.remove(name);
+            return List.of();
+        }
+    }
+
+    @Override
+    public Active activate(String name, TunnelConfig config, boolean allowScripts, Consumer<List<List<String>>> journal,
+                           Consumer<String> log) throws ActivationException {
+        calls.add("up " + name);
+        scriptsAllowed.add(allowScripts);
+        journal.accept(List.of(List.of("undo", name)));
+        String step = failAt.get(name);
+        if (step != null) {
+            throw new ActivationException(step, "fake failure", null);
+        }
+        FakeActive a = new FakeActive(name, config);
+        active.put(name, a);
+        return a;
+    }
+
+    @Override
+    public List<String> cleanupStale(String name, List<List<String>> undo) {
+        calls.add("cleanup " + name);
+        cleaned.put(name, undo);
+        return List.of("cleaned " + name);
+    }
+}

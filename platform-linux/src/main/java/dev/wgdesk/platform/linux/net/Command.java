@@ -1,0 +1,98 @@
+package dev.wgdesk.platform.linux.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs an external program (no shell) with a time limit, feeding optional standard input and
+ * collecting standard output and error; a non-zero exit is a {@link CommandException} carrying
+ * the command line and what it printed. Thread-safe (stateless).
+ */
+public final class Command {
+    /** What a finished command printed. */
+    public record Result(int exitCode, String stdout, String stderr) {}
+
+    /** Default time limit for {@code ip} and friends. */
+    public static final long DEFAULT_TIMEOUT_SECONDS = 20;
+    private static final int MAX_OUTPUT = 1 << 20;
+
+    private Command() {}
+
+    /** Runs {@code argv}; throws unless it exits 0. Returns its standard output. */
+    public static String check(List<String> argv) throws CommandException {
+        Result r = run(argv, null, Map.of(), DEFAULT_TIMEOUT_SECONDS);
+        if (r.exitCode() != 0) {
+            throw new CommandException(argv, r);
+        }
+        return r.stdout();
+    }
+
+    /** {@link #check(List)} with varargs. */
+    public static String check(String... argv) throws CommandException {
+        return check(List.of(argv));
+    }
+
+    /**
+     * Runs {@code argv} and returns how it ended, whatever the exit code.
+     *
+     * @param stdin   text for standard input, or null for none
+     * @param env     extra environment variables
+     * @throws CommandException if it cannot be started or does not finish in time (it is killed)
+     */
+    public static Result run(List<String> argv, String stdin, Map<String, String> env, long timeoutSeconds)
+            throws CommandException {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().putAll(env);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new CommandException(argv, "cannot run " + argv.getFirst() + ": " + e.getMessage());
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()),
+                r -> Thread.ofVirtual().start(r));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()),
+                r -> Thread.ofVirtual().start(r));
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // the program did not read its input; its exit code tells the rest
+        }
+        try {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                throw new CommandException(argv, "did not finish within " + timeoutSeconds + " s and was killed");
+            }
+            return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new CommandException(argv, "interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            // A grandchild kept the pipes open; the exit code is all we have.
+            return new Result(p.exitValue(), "", "");
+        }
+    }
+
+    private static String drain(InputStream s) {
+        try (s) {
+            byte[] all = s.readNBytes(MAX_OUTPUT);
+            s.transferTo(OutputStream.nullOutputStream());
+            return new String(all, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,463 @@
+package dev.wgdesk.platform.linux.net;
+
+import dev.wgdesk.engine.config.Endpoint;
+import dev.wgdesk.engine.config.EndpointResolver;
+import dev.wgdesk.engine.config.InterfaceConfig;
+import dev.wgdesk.engine.config.IpPrefix;
+import dev.wgdesk.engine.config.PeerConfig;
+import dev.wgdesk.engine.config.RouteTable;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.conn.BindProvider;
+import dev.wgdesk.engine.crypto.PublicKey;
+import dev.wgdesk.engine.device.Device;
+import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.time.Clock;
+import dev.wgdesk.engine.tun.Tun;
+import dev.wgdesk.platform.linux.LinuxTunProvider;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * One tunnel brought up on Linux the way {@code wg-quick up} does it, with the engine in this
+ * process instead of the kernel module:
+ * <ol>
+ *   <li>PreUp hooks (if allowed by policy);</li>
+ *   <li>plan: resolve endpoint names, choose the MTU (configured, or the largest path MTU towards
+ *       the endpoints minus 80), choose the full-tunnel table, decide how DNS is set; and hand the
+ *       commands that undo changes outside the interface to the journal, before changing
+ *       anything;</li>
+ *   <li>the TUN interface (with its MTU, up) and the engine {@link Device} on it: key, port,
+ *       fwmark, peers;</li>
+ *   <li>addresses; DNS; routes for AllowedIPs, and for a {@code /0} the fwmark policy routing
+ *       (own table, {@code suppress_prefixlength 0}, SO_MARK on the engine's socket);</li>
+ *   <li>PostUp hooks.</li>
+ * </ol>
+ * If a step fails, what was done is undone in reverse order and an {@link ActivationException}
+ * names the step. {@link #deactivate()} runs PreDown, undoes everything in reverse order, then
+ * runs PostDown.
+ *
+ * <p>Not done (unlike wg-quick): the nftables rules wg-quick adds for a full tunnel to drop
+ * packets addressed to the tunnel's addresses that arrive on other interfaces; {@code SaveConfig}
+ * (reported as a warning).
+ *
+ * <p>Thread-safe: {@link #deactivate()} is serialised and idempotent; the queries may be called
+ * from any thread.
+ */
+public final class LinuxTunnel {
+    /**
+     * How to activate.
+     *
+     * @param allowScripts whether PreUp/PostUp/PreDown/PostDown run
+     * @param resolver     resolves endpoint host names
+     * @param journal      receives, before anything changes, the commands that undo the changes
+     *                     outside the interface (rules, DNS), for {@link #cleanupStale} after a crash
+     * @param log          progress lines
+     */
+    public record Options(boolean allowScripts, EndpointResolver resolver, Consumer<List<List<String>>> journal,
+                          Consumer<String> log) {
+        public Options {
+            Objects.requireNonNull(resolver, "resolver");
+            Objects.requireNonNull(journal, "journal");
+            Objects.requireNonNull(log, "log");
+        }
+    }
+
+    /** An undo action with a description for error messages. */
+    private record Undo(String what, IoAction action) {}
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private final String name;
+    private final Device device;
+    private final int mtu;
+    private final List<String> warnings;
+    private final Deque<Undo> undo;
+    private final List<String> preDown;
+    private final List<String> postDown;
+    private final boolean allowScripts;
+    private final Consumer<String> log;
+    private boolean down;
+
+    private LinuxTunnel(String name, Device device, int mtu, List<String> warnings, Deque<Undo> undo,
+                        InterfaceConfig iface, Options opts) {
+        this.name = name;
+        this.device = device;
+        this.mtu = mtu;
+        this.warnings = List.copyOf(warnings);
+        this.undo = undo;
+        this.preDown = iface.preDown();
+        this.postDown = iface.postDown();
+        this.allowScripts = opts.allowScripts();
+        this.log = opts.log();
+    }
+
+    /** The steps done so far and the step in progress, for rollback and error reports. */
+    private static final class Progress {
+        final Deque<Undo> undo = new ArrayDeque<>();
+        final List<String> warnings = new ArrayList<>();
+        String step = "plan";
+    }
+
+    /**
+     * Brings the tunnel up.
+     *
+     * @param name   the interface name
+     * @param config the configuration; not destroyed (the device keeps its own copies of the keys)
+     * @throws ActivationException naming the failed step, after undoing what was done
+     */
+    public static LinuxTunnel activate(String name, TunnelConfig config, Options opts) throws ActivationException {
+        Progress pr = new Progress();
+        InterfaceConfig ic = config.interfaceConfig();
+        try {
+            // ---- plan: nothing changes yet ----
+            pr.step = "resolve endpoints";
+            Map<PublicKey, InetSocketAddress> endpoints = resolveEndpoints(config, opts.resolver());
+            pr.step = "MTU";
+            int mtu = ic.mtu().isPresent() ? ic.mtu().getAsInt() : autoMtu(endpoints.values());
+            pr.step = "plan";
+            RouteTable table = ic.table();
+            List<IpPrefix> prefixes = NetPlan.routePrefixes(config);
+            List<IpPrefix> defaults = prefixes.stream().filter(p -> NetPlan.isFullTunnel(p, table)).toList();
+            long fwTable = 0;
+            if (!defaults.isEmpty()) {
+                fwTable = ic.fwMark().isPresent() && ic.fwMark().getAsLong() != 0 ? ic.fwMark().getAsLong() : freeTable();
+            }
+            Dns.Plan dns = Dns.plan(ic.dnsServers().isEmpty() && ic.dnsSearchDomains().isEmpty() ? Dns.Method.NONE
+                    : Dns.detect(), name, ic.dnsServers(), ic.dnsSearchDomains(), !defaults.isEmpty());
+            List<List<String>> journal = new ArrayList<>();
+            for (IpPrefix d : defaults) {
+                NetPlan.fullTunnel(name, d, fwTable).forEach(c -> journal.add(c.undo()));
+            }
+            journal.addAll(dns.undo());
+            opts.journal().accept(List.copyOf(journal));
+
+            // ---- hooks before ----
+            pr.step = "PreUp";
+            hooks("PreUp", name, ic.preUp(), opts, pr.warnings);
+            if (ic.saveConfig()) {
+                pr.warnings.add("SaveConfig is not supported by wgdesk; ignored");
+            }
+
+            // ---- interface and device ----
+            pr.step = "interface";
+            opts.log().accept("Creating interface " + name + " with MTU " + mtu);
+            Tun tun = new LinuxTunProvider().create(name, mtu);
+            pr.undo.push(new Undo("close interface " + name, tun::close));
+            pr.step = "device";
+            Device device = new Device(tun, BindProvider.createBest(), Clock.system());
+            pr.undo.pop();
+            pr.undo.push(new Undo("close device and interface " + name, device::close));
+            configure(device, config, endpoints, fwTable);
+            device.up();
+            opts.log().accept("Engine up on UDP port " + device.listenPort()
+                    + (device.fwmark() != 0 ? ", fwmark " + device.fwmark() : ""));
+
+            // ---- addresses, DNS, routes ----
+            pr.step = "addresses";
+            for (NetPlan.Cmd c : NetPlan.addresses(name, ic.addresses())) {
+                apply(c, pr, opts);
+            }
+            pr.step = "DNS";
+            if (dns.warning() != null) {
+                pr.warnings.add(dns.warning());
+            } else if (!dns.apply().isEmpty()) {
+                pr.undo.push(new Undo("revert DNS", () -> runAll(dns.undo())));
+                Dns.apply(dns);
+                opts.log().accept("DNS set through " + (dns.method() == Dns.Method.RESOLVED ? "systemd-resolved" : "resolvconf"));
+            }
+            pr.step = "routes";
+            if (table.kind() != RouteTable.Kind.OFF) {
+                for (IpPrefix p : prefixes) {
+                    if (NetPlan.isFullTunnel(p, table)) {
+                        if (p.isIpv4()) {
+                            enableSrcValidMark(opts);
+                        }
+                        for (NetPlan.Cmd c : NetPlan.fullTunnel(name, p, fwTable)) {
+                            apply(c, pr, opts);
+                        }
+                    } else if (table.kind() != RouteTable.Kind.AUTO || !coveredByExistingRoute(name, p)) {
+                        apply(NetPlan.route(name, p, table), pr, opts);
+                    }
+                }
+            }
+
+            // ---- hooks after ----
+            pr.step = "PostUp";
+            hooks("PostUp", name, ic.postUp(), opts, pr.warnings);
+            if (!ic.preDown().isEmpty() && !opts.allowScripts()) {
+                pr.warnings.add(Hooks.disabledWarning("PreDown", ic.preDown().size()));
+            }
+            if (!ic.postDown().isEmpty() && !opts.allowScripts()) {
+                pr.warnings.add(Hooks.disabledWarning("PostDown", ic.postDown().size()));
+            }
+            return new LinuxTunnel(name, device, mtu, pr.warnings, pr.undo, ic, opts);
+        } catch (IOException | RuntimeException e) {
+            List<String> leftovers = undoAll(pr.undo);
+            String msg = describe(e) + (leftovers.isEmpty() ? "" : "; could not undo: " + String.join("; ", leftovers));
+            throw new ActivationException(pr.step, msg, e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof UnknownHostException u) {
+            return "cannot resolve " + u.getMessage();
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private static void hooks(String kind, String dev, List<String> commands, Options opts, List<String> warnings)
+            throws CommandException {
+        if (commands.isEmpty()) {
+            return;
+        }
+        if (!opts.allowScripts()) {
+            warnings.add(Hooks.disabledWarning(kind, commands.size()));
+            return;
+        }
+        Hooks.run(kind, dev, commands, opts.log());
+    }
+
+    private static void apply(NetPlan.Cmd c, Progress pr, Options opts) throws CommandException {
+        opts.log().accept(String.join(" ", c.apply()));
+        Command.check(c.apply());
+        pr.undo.push(new Undo(String.join(" ", c.undo()), () -> Command.check(c.undo())));
+    }
+
+    private static void runAll(List<List<String>> commands) throws CommandException {
+        for (List<String> c : commands) {
+            Command.check(c);
+        }
+    }
+
+    /** Runs every undo action, newest first; returns what failed. */
+    private static List<String> undoAll(Deque<Undo> undo) {
+        List<String> failed = new ArrayList<>();
+        while (!undo.isEmpty()) {
+            Undo u = undo.pop();
+            try {
+                u.action().run();
+            } catch (IOException | RuntimeException e) {
+                failed.add(u.what() + ": " + describe(e));
+            }
+        }
+        return failed;
+    }
+
+    /* ====================== planning helpers ====================== */
+
+    private static Map<PublicKey, InetSocketAddress> resolveEndpoints(TunnelConfig config, EndpointResolver resolver)
+            throws UnknownHostException {
+        Map<PublicKey, InetSocketAddress> out = new LinkedHashMap<>();
+        for (PeerConfig p : config.peers()) {
+            if (p.endpoint().isEmpty()) {
+                continue;
+            }
+            Endpoint e = p.endpoint().get();
+            if (!e.isResolved()) {
+                try {
+                    e = resolver.resolve(e);
+                } catch (UnknownHostException ex) {
+                    throw new UnknownHostException(e.host() + " (the endpoint of peer " + p.publicKey() + ")");
+                }
+            }
+            InetAddress a = e.zone().isPresent() ? InetAddress.getByName(e.host() + "%" + e.zone().get())
+                    : e.address().orElseThrow().toInetAddress();
+            out.put(p.publicKey(), new InetSocketAddress(a, e.port()));
+        }
+        return out;
+    }
+
+    /** wg-quick's automatic MTU: the largest MTU of the routes towards the endpoints, minus 80. */
+    private static int autoMtu(Iterable<InetSocketAddress> endpoints) throws CommandException {
+        int best = 0;
+        for (InetSocketAddress e : endpoints) {
+            best = Math.max(best, pathMtu(Command.run(List.of("ip", "route", "get", e.getAddress().getHostAddress()),
+                    null, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS).stdout()));
+        }
+        if (best == 0) {
+            String out = Command.run(List.of("ip", "route", "show", "default"), null, Map.of(),
+                    Command.DEFAULT_TIMEOUT_SECONDS).stdout();
+            String first = out.lines().findFirst().orElse("");
+            best = pathMtu(first);
+        }
+        return NetPlan.autoMtu(best == 0 ? OptionalInt.empty() : OptionalInt.of(best));
+    }
+
+    private static int pathMtu(String routeOutput) throws CommandException {
+        OptionalInt m = NetPlan.mtuIn(routeOutput);
+        if (m.isPresent()) {
+            return m.getAsInt();
+        }
+        String dev = NetPlan.devIn(routeOutput);
+        if (dev == null) {
+            return 0;
+        }
+        Command.Result r = Command.run(List.of("ip", "link", "show", "dev", dev), null, Map.of(),
+                Command.DEFAULT_TIMEOUT_SECONDS);
+        return r.exitCode() == 0 ? NetPlan.mtuIn(r.stdout()).orElse(0) : 0;
+    }
+
+    /** The first table from 51820 with no IPv4 and no IPv6 routes, as wg-quick picks it. */
+    private static long freeTable() throws CommandException {
+        for (long t = NetPlan.FIRST_TABLE; t < NetPlan.FIRST_TABLE + 1000; t++) {
+            String v4 = Command.run(List.of("ip", "-4", "route", "show", "table", Long.toString(t)), null, Map.of(),
+                    Command.DEFAULT_TIMEOUT_SECONDS).stdout();
+            String v6 = Command.run(List.of("ip", "-6", "route", "show", "table", Long.toString(t)), null, Map.of(),
+                    Command.DEFAULT_TIMEOUT_SECONDS).stdout();
+            if (v4.isBlank() && v6.isBlank()) {
+                return t;
+            }
+        }
+        throw new CommandException(List.of("ip", "route", "show", "table"), "no free routing table from 51820 to 52819");
+    }
+
+    /** wg-quick skips a route the interface already has (e.g. the subnet of its own address). */
+    private static boolean coveredByExistingRoute(String dev, IpPrefix p) throws CommandException {
+        Command.Result r = Command.run(List.of("ip", NetPlan.family(p), "route", "show", "dev", dev, "match", p.toString()),
+                null, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
+        return r.exitCode() == 0 && !r.stdout().isBlank();
+    }
+
+    /** net.ipv4.conf.all.src_valid_mark=1, as wg-quick sets it for a full tunnel (not undone, like wg-quick). */
+    private static void enableSrcValidMark(Options opts) throws IOException {
+        Path p = Path.of("/proc/sys/net/ipv4/conf/all/src_valid_mark");
+        if (Files.exists(p) && !Files.readString(p).strip().equals("1")) {
+            Files.writeString(p, "1\n");
+            opts.log().accept("sysctl net.ipv4.conf.all.src_valid_mark=1");
+        }
+    }
+
+    private static void configure(Device d, TunnelConfig config, Map<PublicKey, InetSocketAddress> endpoints,
+                                  long fwTable) throws IOException {
+        InterfaceConfig ic = config.interfaceConfig();
+        d.setPrivateKey(ic.privateKey());
+        d.setListenPort(ic.listenPort().orElse(0));
+        long mark = ic.fwMark().orElse(0);
+        if (mark == 0) {
+            mark = fwTable;
+        }
+        if (mark != 0) {
+            d.setFwmark((int) mark);
+        }
+        for (PeerConfig p : config.peers()) {
+            PublicKey k = p.publicKey();
+            d.addPeer(k);
+            p.presharedKey().ifPresent(psk -> d.setPeerPresharedKey(k, psk));
+            InetSocketAddress ep = endpoints.get(k);
+            if (ep != null) {
+                d.setPeerEndpoint(k, ep);
+            }
+            for (IpPrefix ip : p.allowedIps()) {
+                byte[] addr = ip.address().toBytes();
+                d.addPeerAllowedIp(k, addr, ip.length());
+            }
+            p.persistentKeepalive().ifPresent(s -> d.setPeerPersistentKeepalive(k, s));
+        }
+    }
+
+    /* ====================== running tunnel ====================== */
+
+    /** The interface name. */
+    public String name() {
+        return name;
+    }
+
+    /** The engine device. */
+    public Device device() {
+        return device;
+    }
+
+    /** A snapshot of the device; the caller destroys the key copies in it. */
+    public DeviceSnapshot snapshot() {
+        return device.snapshot();
+    }
+
+    /** The MTU the interface was created with. */
+    public int mtu() {
+        return mtu;
+    }
+
+    /** What was not applied: DNS without a resolver manager, hooks disabled by policy, SaveConfig. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** False once the device closed, e.g. because the interface was deleted from outside. */
+    public boolean isAlive() {
+        return !device.isClosed();
+    }
+
+    /**
+     * PreDown hooks, everything undone in reverse order, PostDown hooks. Idempotent.
+     *
+     * @return what could not be undone (hook failures included); empty when all went well
+     */
+    public synchronized List<String> deactivate() {
+        if (down) {
+            return List.of();
+        }
+        down = true;
+        List<String> problems = new ArrayList<>();
+        runDownHooks("PreDown", preDown, problems);
+        problems.addAll(undoAll(undo));
+        runDownHooks("PostDown", postDown, problems);
+        log.accept("Deactivated");
+        return problems;
+    }
+
+    private void runDownHooks(String kind, List<String> commands, List<String> problems) {
+        if (commands.isEmpty() || !allowScripts) {
+            return;
+        }
+        try {
+            Hooks.run(kind, name, commands, log);
+        } catch (CommandException e) {
+            problems.add(kind + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Cleans up after a crashed helper: deletes the interface {@code name} if it still exists and
+     * is a TUN device (never someone else's kind of interface), then runs the journaled undo
+     * commands. Failures are expected (the crash may have taken things with it) and ignored.
+     *
+     * @return one line per thing actually removed
+     */
+    public static List<String> cleanupStale(String name, List<List<String>> undo) {
+        List<String> done = new ArrayList<>();
+        if (Files.exists(Path.of("/sys/class/net", name, "tun_flags"))) {
+            try {
+                Command.check("ip", "link", "del", name);
+                done.add("removed stale interface " + name);
+            } catch (CommandException e) {
+                // gone meanwhile
+            }
+        }
+        for (List<String> c : undo) {
+            try {
+                Command.check(c);
+                done.add(String.join(" ", c));
+            } catch (CommandException e) {
+                // already undone
+            }
+        }
+        return done;
+    }
+}
