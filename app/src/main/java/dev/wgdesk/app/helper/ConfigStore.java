@@ -182,7 +182,7 @@ public final class ConfigStore {
      * @throws StoreException INVALID_NAME with the reason
      */
     public static String checkName(String name) throws StoreException {
-        Optional<TunnelName.Error> e = TunnelName.validate(name);
+        Optional<TunnelName.NameError> e = TunnelName.validate(name);
         if (e.isPresent()) {
             throw new StoreException(StoreException.Kind.INVALID_NAME, "invalid tunnel name: " + e.get().message());
         }

@@ -274,7 +274,7 @@ public final class TunnelManager implements AutoCloseable {
         if (a.isIpv4() != b.isIpv4()) {
             return false;
         }
-        IpPrefix shorter = a.length() <= b.length() ? a : b;
+        IpPrefix shorter = a.cidr() <= b.cidr() ? a : b;
         IpPrefix longer = shorter == a ? b : a;
         return shorter.contains(longer.address());
     }

@@ -366,7 +366,7 @@ public final class LinuxTunnel {
             }
             for (IpPrefix ip : p.allowedIps()) {
                 byte[] addr = ip.address().toBytes();
-                d.addPeerAllowedIp(k, addr, ip.length());
+                d.addPeerAllowedIp(k, addr, ip.cidr());
             }
             p.persistentKeepalive().ifPresent(s -> d.setPeerPersistentKeepalive(k, s));
         }

@@ -77,14 +77,14 @@ public final class NetPlan {
             }
         }
         List<IpPrefix> out = new ArrayList<>(all);
-        out.sort(Comparator.comparingInt(IpPrefix::length).reversed()
+        out.sort(Comparator.comparingInt(IpPrefix::cidr).reversed()
                 .thenComparing(p -> p.isIpv4() ? 0 : 1));
         return out;
     }
 
     /** True if the prefix is a default route ({@code 0.0.0.0/0} or {@code ::/0}). */
     public static boolean isDefault(IpPrefix p) {
-        return p.length() == 0;
+        return p.cidr() == 0;
     }
 
     /** True when {@code wg-quick} would set up policy routing for this prefix and table. */
