@@ -1,0 +1,35 @@
+package dev.wgdesk.app.ipc;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runtime status of one tunnel, as {@code status} reports it. Immutable. Never contains key
+ * material except public keys.
+ *
+ * @param name          the tunnel name (also its interface name)
+ * @param state         the current state
+ * @param autostart     whether it is activated when the helper starts
+ * @param publicKey     the interface's public key (base64), or null if not active
+ * @param listenPort    the UDP port in use, 0 if not active
+ * @param mtu           the interface MTU, 0 if not active
+ * @param activeSinceMillis when it became active (epoch ms), 0 if not active
+ * @param peers         per-peer state (empty if not active)
+ * @param warnings      things that were not applied (e.g. "DNS not applied: ..."; scripts disabled by policy)
+ * @param error         why the last activation failed (state FAILED), else null
+ */
+public record TunnelStatus(String name, TunnelState state, boolean autostart, String publicKey, int listenPort,
+                           int mtu, long activeSinceMillis, List<PeerStatus> peers, List<String> warnings,
+                           String error) {
+    public TunnelStatus {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(state, "state");
+        peers = peers == null ? List.of() : List.copyOf(peers);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A status for a tunnel that is not up. */
+    public static TunnelStatus inactive(String name, TunnelState state, boolean autostart, String error) {
+        return new TunnelStatus(name, state, autostart, null, 0, 0, 0, List.of(), List.of(), error);
+    }
+}

@@ -1,0 +1,385 @@
+package dev.wgdesk.app.ipc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class IpcServerTest {
+    @TempDir
+    Path dir;
+    Path socket;
+    IpcServer server;
+    final AtomicBoolean refuseEveryone = new AtomicBoolean();
+
+    /** A handler serving list/status/get from fixed data, failing on demand. */
+    static JsonNode handle(String method, JsonNode params, IpcServer.Client client) throws IpcException {
+        return switch (method) {
+            case "list" -> {
+                ObjectNode r = IpcJson.object();
+                r.putArray("tunnels").add(IpcJson.toTree(new TunnelInfo("home", TunnelState.ACTIVE, true)))
+                        .add(IpcJson.toTree(new TunnelInfo("work", TunnelState.INACTIVE, false)));
+                yield r;
+            }
+            case "get" -> {
+                String name = IpcJson.requireString(params, "name");
+                if (!name.equals("home")) {
+                    throw new IpcException(ErrorCode.NOT_FOUND, "no tunnel named " + name);
+                }
+                ObjectNode r = IpcJson.object();
+                r.put("name", name);
+                r.put("config", "[Interface]\n" + "x".repeat(params.path("pad").asInt(0)));
+                yield r;
+            }
+            case "save" -> throw new IpcException(ErrorCode.INVALID_CONFIG, "2 problems",
+                    List.of("a.conf:1:1: one", "a.conf:2:3: two"));
+            case "boom" -> throw new IllegalStateException("handler bug");
+            case "slow" -> {
+                try {
+                    Thread.sleep(params.path("ms").asInt());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ObjectNode r = IpcJson.object();
+                r.put("slept", params.path("ms").asInt());
+                yield r;
+            }
+            default -> throw new IpcException(ErrorCode.UNKNOWN_METHOD, "unknown method " + method);
+        };
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        socket = dir.resolve("h.sock");
+        server = new IpcServer(socket,
+                peer -> refuseEveryone.get() ? Optional.of("not authorised: test refuses " + peer.user().getName())
+                        : Optional.empty(),
+                IpcServerTest::handle, "test-helper/1", 4);
+        server.start(p -> Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----")));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void typedRequestsRoundTrip() throws IpcException {
+        try (IpcClient c = IpcClient.connect(socket)) {
+            assertEquals("test-helper/1", c.serverName());
+            assertEquals(List.of(new TunnelInfo("home", TunnelState.ACTIVE, true),
+                    new TunnelInfo("work", TunnelState.INACTIVE, false)), c.list());
+            assertEquals("[Interface]\n", c.getConfig("home"));
+            IpcException e = assertThrows(IpcException.class, () -> c.getConfig("nope"));
+            assertEquals(ErrorCode.NOT_FOUND, e.code());
+            assertEquals("no tunnel named nope", e.getMessage());
+        }
+    }
+
+    @Test
+    void errorDetailsReachTheClient() throws IpcException {
+        try (IpcClient c = IpcClient.connect(socket)) {
+            IpcException e = assertThrows(IpcException.class, () -> c.save("a", "junk"));
+            assertEquals(ErrorCode.INVALID_CONFIG, e.code());
+            assertEquals(List.of("a.conf:1:1: one", "a.conf:2:3: two"), e.details());
+        }
+    }
+
+    @Test
+    void socketSetupRanBeforeClientsCame() throws IOException {
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+    }
+
+    @Test
+    void garbageTruncatedAndNonObjectLinesGetErrorsAndTheConnectionStaysUsable() throws IOException {
+        try (RawConnection raw = new RawConnection(socket)) {
+            assertEquals("hello", raw.read().path("type").asText());
+            for (String bad : List.of("garbage\n", "{\"id\":1,\"meth\n", "[1,2]\n", "42\n", "{\"id\":1}{\"id\":2}\n",
+                    "\u0000\u0001\u00ff\n")) {
+                raw.send(bad);
+                JsonNode r = raw.read();
+                assertEquals("response", r.path("type").asText(), bad);
+                assertTrue(r.get("id").isNull(), bad);
+                assertEquals("BAD_REQUEST", r.path("error").path("code").asText(), bad);
+            }
+            raw.send("{\"id\":7,\"method\":\"list\"}\n");
+            JsonNode ok = raw.read();
+            assertEquals(7, ok.path("id").asInt());
+            assertEquals(2, ok.path("result").path("tunnels").size());
+        }
+    }
+
+    @Test
+    void structurallyWrongRequestsAreAnsweredWithTheirId() throws IOException {
+        try (RawConnection raw = new RawConnection(socket)) {
+            raw.read();
+            raw.send("{\"method\":\"list\"}\n");
+            assertEquals("BAD_REQUEST", raw.read().path("error").path("code").asText());
+            raw.send("{\"id\":3}\n");
+            JsonNode r = raw.read();
+            assertEquals(3, r.path("id").asInt());
+            assertEquals("BAD_REQUEST", r.path("error").path("code").asText());
+            raw.send("{\"id\":4,\"method\":\"list\",\"params\":[1]}\n");
+            assertEquals("BAD_REQUEST", raw.read().path("error").path("code").asText());
+            raw.send("{\"id\":5,\"method\":\"frobnicate\"}\n");
+            r = raw.read();
+            assertEquals(5, r.path("id").asInt());
+            assertEquals("UNKNOWN_METHOD", r.path("error").path("code").asText());
+            raw.send("{\"id\":6,\"protocol\":2,\"method\":\"list\"}\n");
+            assertEquals("UNSUPPORTED_VERSION", raw.read().path("error").path("code").asText());
+            raw.send("{\"id\":8,\"protocol\":1,\"method\":\"list\"}\n");
+            assertTrue(raw.read().has("result"));
+        }
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefused() throws IOException {
+        try (RawConnection raw = new RawConnection(socket)) {
+            raw.read();
+            String deep = "{\"id\":1,\"method\":\"list\",\"params\":{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}}\n";
+            raw.send(deep);
+            assertEquals("BAD_REQUEST", raw.read().path("error").path("code").asText());
+            raw.send("{\"id\":2,\"method\":\"list\"}\n");
+            assertTrue(raw.read().has("result"));
+        }
+    }
+
+    @Test
+    void aTenMegabyteRequestIsAnsweredTooLargeAndTheConnectionStaysUsable() throws IOException {
+        try (RawConnection raw = new RawConnection(socket)) {
+            raw.read();
+            byte[] big = new byte[10 << 20];
+            Arrays.fill(big, (byte) 'a');
+            big[0] = '{';
+            big[big.length - 1] = '\n';
+            raw.send(big);
+            JsonNode r = raw.read();
+            assertEquals("TOO_LARGE", r.path("error").path("code").asText());
+            raw.send("{\"id\":2,\"method\":\"list\"}\n");
+            assertTrue(raw.read().has("result"));
+        }
+    }
+
+    @Test
+    void aRequestJustUnderTheLimitIsServed() throws IOException {
+        try (RawConnection raw = new RawConnection(socket)) {
+            raw.read();
+            String prefix = "{\"id\":1,\"method\":\"get\",\"params\":{\"name\":\"home\",\"junk\":\"";
+            String suffix = "\"}}\n";
+            int fill = IpcProtocol.MAX_REQUEST_BYTES - prefix.length() - suffix.length();
+            raw.send(prefix + "j".repeat(fill) + suffix);
+            assertTrue(raw.read().has("result"));
+            raw.send(prefix + "j".repeat(fill + 1) + suffix);
+            assertEquals("TOO_LARGE", raw.read().path("error").path("code").asText());
+        }
+    }
+
+    @Test
+    void aTruncatedRequestAtEndOfStreamIsAnswered() throws IOException {
+        try (RawConnection raw = new RawConnection(socket)) {
+            raw.read();
+            raw.send("{\"id\":1,\"method\":\"li");
+            raw.shutdownOutput();
+            assertEquals("BAD_REQUEST", raw.read().path("error").path("code").asText());
+        }
+    }
+
+    @Test
+    void clientRefusesToSendAnOversizedRequest() throws IpcException {
+        try (IpcClient c = IpcClient.connect(socket)) {
+            IpcException e = assertThrows(IpcException.class, () -> c.save("a", "x".repeat(IpcProtocol.MAX_REQUEST_BYTES)));
+            assertEquals(ErrorCode.TOO_LARGE, e.code());
+            assertEquals(2, c.list().size());
+        }
+    }
+
+    @Test
+    void aHandlerBugBecomesAnInternalErrorAndTheServerGoesOn() throws IpcException {
+        try (IpcClient c = IpcClient.connect(socket)) {
+            IpcException e = assertThrows(IpcException.class, () -> c.await(c.call("boom", IpcJson.object())));
+            assertEquals(ErrorCode.INTERNAL, e.code());
+            assertEquals(2, c.list().size());
+        }
+    }
+
+    @Test
+    void refusedUsersGetTheReasonAndOthersAreStillServed() throws IpcException {
+        refuseEveryone.set(true);
+        IpcException e = assertThrows(IpcException.class, () -> IpcClient.connect(socket));
+        assertEquals(ErrorCode.NOT_AUTHORISED, e.code());
+        assertTrue(e.getMessage().startsWith("not authorised"), e.getMessage());
+        refuseEveryone.set(false);
+        try (IpcClient c = IpcClient.connect(socket)) {
+            assertEquals(2, c.list().size());
+        }
+    }
+
+    @Test
+    void clientsBeyondTheLimitAreRefusedAndASlotFreesWhenOneLeaves() throws IpcException {
+        List<IpcClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                clients.add(IpcClient.connect(socket));
+            }
+            IpcException e = assertThrows(IpcException.class, () -> IpcClient.connect(socket));
+            assertEquals(ErrorCode.TOO_MANY_CLIENTS, e.code());
+            clients.removeFirst().close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.clientCount() > 3 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            clients.add(IpcClient.connect(socket));
+            assertEquals(2, clients.getLast().list().size());
+        } finally {
+            clients.forEach(IpcClient::close);
+        }
+    }
+
+    @Test
+    void eventsReachSubscribersOnlyInOrder() throws Exception {
+        try (IpcClient sub = IpcClient.connect(socket); IpcClient other = IpcClient.connect(socket)) {
+            BlockingQueue<IpcEvent> got = new LinkedBlockingQueue<>();
+            BlockingQueue<IpcEvent> otherGot = new LinkedBlockingQueue<>();
+            IpcClient.Subscription s = sub.subscribe(got::add);
+            other.list(); // connected, not subscribed
+            server.publish(new IpcEvent.StateChanged("home", TunnelState.ACTIVE, TunnelState.ACTIVATING, null));
+            server.publish(new IpcEvent.HandshakeCompleted("home", "AAAA", 1234));
+            server.publish(new IpcEvent.ErrorOccurred(null, "oops"));
+            server.publish(new IpcEvent.LogLine(new LogEntry(5, "INFO", "home", "hello")));
+            assertEquals(new IpcEvent.StateChanged("home", TunnelState.ACTIVE, TunnelState.ACTIVATING, null),
+                    got.poll(5, TimeUnit.SECONDS));
+            assertEquals(new IpcEvent.HandshakeCompleted("home", "AAAA", 1234), got.poll(5, TimeUnit.SECONDS));
+            assertEquals(new IpcEvent.ErrorOccurred(null, "oops"), got.poll(5, TimeUnit.SECONDS));
+            assertEquals(new IpcEvent.LogLine(new LogEntry(5, "INFO", "home", "hello")), got.poll(5, TimeUnit.SECONDS));
+            other.subscribe(otherGot::add);
+            s.close();
+            sub.list(); // the unsubscribe has been processed before this response
+            server.publish(new IpcEvent.ErrorOccurred("x", "second"));
+            assertEquals(new IpcEvent.ErrorOccurred("x", "second"), otherGot.poll(5, TimeUnit.SECONDS));
+            assertEquals(null, got.poll(200, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void slowRequestsDoNotHoldUpFastOnesOnTheSameConnection() throws Exception {
+        try (IpcClient c = IpcClient.connect(socket)) {
+            ObjectNode p = IpcJson.object();
+            p.put("ms", 1500);
+            CompletableFuture<JsonNode> slow = c.call("slow", p);
+            long t0 = System.nanoTime();
+            assertEquals(2, c.list().size());
+            assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1000), "list waited for slow");
+            assertEquals(1500, slow.get(10, TimeUnit.SECONDS).path("slept").asInt());
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsIsDisconnectedAndOthersAreUnaffected() throws Exception {
+        try (RawConnection raw = new RawConnection(socket); IpcClient c = IpcClient.connect(socket)) {
+            raw.send("{\"id\":1,\"method\":\"subscribe\"}\n");
+            String big = "x".repeat(2000);
+            for (int i = 0; i < IpcProtocol.MAX_QUEUED_MESSAGES * 4; i++) {
+                server.publish(new IpcEvent.ErrorOccurred(null, big));
+                if (server.clientCount() < 2) {
+                    break;
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.clientCount() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, server.clientCount());
+            assertEquals(2, c.list().size());
+        }
+    }
+
+    @Test
+    void pendingRequestsFailWithDisconnectedWhenTheServerGoes() throws Exception {
+        IpcClient c = IpcClient.connect(socket);
+        BlockingQueue<IpcException> down = new LinkedBlockingQueue<>();
+        c.onDisconnect(down::add);
+        ObjectNode p = IpcJson.object();
+        p.put("ms", 3000);
+        CompletableFuture<JsonNode> slow = c.call("slow", p);
+        Thread.sleep(200);
+        server.close();
+        IpcException cause = down.poll(10, TimeUnit.SECONDS);
+        assertNotNull(cause);
+        assertEquals(ErrorCode.DISCONNECTED, cause.code());
+        Exception e = assertThrows(Exception.class, () -> slow.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IpcException.class, e.getCause());
+        IpcException after = assertThrows(IpcException.class, c::list);
+        assertEquals(ErrorCode.DISCONNECTED, after.code());
+        c.close();
+    }
+
+    @Test
+    void connectingToNothingSaysHowToStartTheHelper() {
+        Path nowhere = dir.resolve("none.sock");
+        IpcException e = assertThrows(IpcException.class, () -> IpcClient.connect(nowhere));
+        assertEquals(ErrorCode.UNREACHABLE, e.code());
+        assertEquals("cannot reach the helper at " + nowhere
+                + ": is the wgdesk-helper service running? (systemctl start wgdesk-helper)", e.getMessage());
+    }
+
+    @Test
+    void aSecondServerOnTheSameSocketRefusesToStartAndAStaleSocketIsReplaced() throws IOException, IpcException {
+        IpcServer second = new IpcServer(socket, p -> Optional.empty(), IpcServerTest::handle, "second", 4);
+        IOException e = assertThrows(IOException.class, () -> second.start(p -> { }));
+        assertTrue(e.getMessage().contains("already listening"), e.getMessage());
+        try (IpcClient c = IpcClient.connect(socket)) {
+            assertEquals("test-helper/1", c.serverName());
+        }
+        // A socket file nobody listens on (a crashed helper's) is removed and replaced.
+        Path stale = dir.resolve("stale.sock");
+        try (var ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.bind(java.net.UnixDomainSocketAddress.of(stale));
+        }
+        assertTrue(Files.exists(stale));
+        IpcServer third = new IpcServer(stale, p -> Optional.empty(), IpcServerTest::handle, "third", 4);
+        try {
+            third.start(p -> { });
+            try (IpcClient c = IpcClient.connect(stale)) {
+                assertEquals("third", c.serverName());
+            }
+        } finally {
+            third.close();
+        }
+    }
+
+    @Test
+    void manyConcurrentRequestsAllComplete() throws Exception {
+        try (IpcClient c = IpcClient.connect(socket)) {
+            List<CompletableFuture<List<TunnelInfo>>> fs = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                fs.add(c.listAsync());
+            }
+            for (CompletableFuture<List<TunnelInfo>> f : fs) {
+                assertEquals(2, f.get(20, TimeUnit.SECONDS).size());
+            }
+        }
+    }
+}
