@@ -463,6 +463,11 @@ public final class MainViewModel implements HelperGateway.Listener {
         return tunnels.stream().filter(t -> t.state().isUp()).count();
     }
 
+    /** The connection in words, for the header chip: "Helper connected". */
+    public String connectionText() {
+        return Messages.get("connection." + connection.get().name());
+    }
+
     /** Current time (for the views' relative times). */
     public long nowMillis() {
         return clock.millis();
