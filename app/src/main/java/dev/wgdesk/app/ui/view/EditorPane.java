@@ -170,7 +170,9 @@ final class EditorPane extends BorderPane {
         problems.getStyleClass().add("problems-box");
         VBox.setVgrow(problemList, Priority.ALWAYS);
 
-        SplitPane split = new SplitPane(scroll, problems);
+        javafx.scene.layout.StackPane frame = new javafx.scene.layout.StackPane(scroll);
+        frame.getStyleClass().add("code-frame");
+        SplitPane split = new SplitPane(frame, problems);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.72);
         split.getStyleClass().add("editor-split");

@@ -87,12 +87,18 @@ final class LogPane extends BorderPane {
         LogCell() {
             time.getStyleClass().add("log-time");
             level.getStyleClass().add("log-level");
-            level.setMinWidth(64);
+            fix(level, 72);
             tunnel.getStyleClass().add("log-tunnel");
-            tunnel.setMinWidth(90);
+            fix(tunnel, 96);
             message.getStyleClass().add("log-message");
             box.setAlignment(Pos.CENTER_LEFT);
             getStyleClass().add("log-cell");
+        }
+
+        private static void fix(Label l, double width) {
+            l.setMinWidth(width);
+            l.setPrefWidth(width);
+            l.setMaxWidth(width);
         }
 
         @Override
