@@ -26,6 +26,7 @@ final class Fx {
         System.setProperty("testfx.robot", "glass");
         System.setProperty("prism.order", System.getProperty("prism.order", "sw"));
         FxToolkit.registerPrimaryStage();
+        javafx.application.Platform.setImplicitExit(false);
     }
 
     /** Runs {@code c} on the FX thread and waits for its result. */
