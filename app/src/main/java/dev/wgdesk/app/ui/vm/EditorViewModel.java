@@ -192,19 +192,23 @@ public final class EditorViewModel {
         String n = name.get().isEmpty() ? "tunnel" : name.get();
         Linter.Context ctx = lintContext.get();
         validated.set(false);
-        validation.execute(() -> {
-            Result r = analyse(n, t, ctx);
-            tasks.onUi(() -> {
-                if (gen == generation) {
-                    problems.setAll(r.problems());
-                    errorCount.set(r.errors());
-                    warningCount.set(r.warnings());
-                    publicKey.set(r.publicKey());
-                    blockState.set(r.block());
-                    validated.set(true);
-                }
+        try {
+            validation.execute(() -> {
+                Result r = analyse(n, t, ctx);
+                tasks.onUi(() -> {
+                    if (gen == generation) {
+                        problems.setAll(r.problems());
+                        errorCount.set(r.errors());
+                        warningCount.set(r.warnings());
+                        publicKey.set(r.publicKey());
+                        blockState.set(r.block());
+                        validated.set(true);
+                    }
+                });
             });
-        });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The app is shutting down.
+        }
     }
 
     /** Parses and lints {@code text}; a pure function, run off the UI thread. */

@@ -248,7 +248,11 @@ public final class MainViewModel implements HelperGateway.Listener {
 
     @Override
     public void onEvent(IpcEvent event) {
-        tasks.onUi(() -> handle(event));
+        tasks.onUi(() -> {
+            if (!closed) {
+                handle(event);
+            }
+        });
     }
 
     private void handle(IpcEvent event) {
@@ -281,7 +285,7 @@ public final class MainViewModel implements HelperGateway.Listener {
         }
         pendingRefresh = scheduler.schedule(() -> tasks.onUi(() -> {
             pendingRefresh = null;
-            if (connection.get() == Connection.CONNECTED) {
+            if (!closed && connection.get() == Connection.CONNECTED) {
                 refreshStatus();
                 scheduleRefresh();
             }

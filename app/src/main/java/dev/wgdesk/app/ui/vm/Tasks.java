@@ -5,6 +5,7 @@ import dev.wgdesk.app.ipc.IpcException;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -61,20 +62,26 @@ public final class Tasks {
      * thread.
      */
     public <T> void run(Work<T> work, Consumer<? super T> onSuccess, Consumer<? super IpcException> onFailure) {
-        background.execute(() -> {
-            T result;
-            try {
-                result = work.call();
-            } catch (IpcException e) {
-                ui.run(() -> onFailure.accept(e));
-                return;
-            } catch (Exception | LinkageError e) {
-                IpcException wrapped = new IpcException(ErrorCode.INTERNAL,
-                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), java.util.List.of(), e);
-                ui.run(() -> onFailure.accept(wrapped));
-                return;
-            }
-            ui.run(() -> onSuccess.accept(result));
-        });
+        try {
+            background.execute(() -> runNow(work, onSuccess, onFailure));
+        } catch (RejectedExecutionException e) {
+            // The app is shutting down: nobody is left to see the result.
+        }
+    }
+
+    private <T> void runNow(Work<T> work, Consumer<? super T> onSuccess, Consumer<? super IpcException> onFailure) {
+        T result;
+        try {
+            result = work.call();
+        } catch (IpcException e) {
+            ui.run(() -> onFailure.accept(e));
+            return;
+        } catch (Exception | LinkageError e) {
+            IpcException wrapped = new IpcException(ErrorCode.INTERNAL,
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), java.util.List.of(), e);
+            ui.run(() -> onFailure.accept(wrapped));
+            return;
+        }
+        ui.run(() -> onSuccess.accept(result));
     }
 }
