@@ -1,0 +1,359 @@
+package dev.wgdesk.app.ui.gateway;
+
+import dev.wgdesk.app.ipc.ErrorCode;
+import dev.wgdesk.app.ipc.IpcEvent;
+import dev.wgdesk.app.ipc.IpcException;
+import dev.wgdesk.app.ipc.LogEntry;
+import dev.wgdesk.app.ipc.PeerStatus;
+import dev.wgdesk.app.ipc.TunnelInfo;
+import dev.wgdesk.app.ipc.TunnelState;
+import dev.wgdesk.app.ipc.TunnelStatus;
+import dev.wgdesk.engine.config.ConfigError;
+import dev.wgdesk.engine.config.IpPrefix;
+import dev.wgdesk.engine.config.ParseResult;
+import dev.wgdesk.engine.config.PeerConfig;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.config.TunnelName;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * An in-process stand-in for the helper: tunnels live in memory, activation always works (unless
+ * told to fail), and events are delivered synchronously on the calling thread. It validates
+ * configurations and names as the helper does, answers with the same error codes, and keeps a
+ * log. Used by the UI tests and by the screenshot/demo mode ({@code --demo}). Thread-safe.
+ */
+public final class FakeHelperGateway implements HelperGateway {
+    private static final int LOG_CAPACITY = 1000;
+
+    private record Stored(String config, TunnelState state, long activeSince, String error) {
+    }
+
+    private final Clock clock;
+    private final Map<String, Stored> tunnels = new TreeMap<>();
+    private final Deque<LogEntry> log = new ArrayDeque<>();
+    private final Map<String, String> failNextActivation = new TreeMap<>();
+    private volatile Listener listener;
+    private boolean reachable = true;
+    private boolean connected;
+    private int connectAttempts;
+
+    /** An empty fake helper using {@code clock} for times. */
+    public FakeHelperGateway(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /* ---------- test controls ---------- */
+
+    /** Adds a tunnel without validation or events (for setting up a scene). */
+    public synchronized FakeHelperGateway with(String name, String config, boolean active) {
+        tunnels.put(name, new Stored(config, active ? TunnelState.ACTIVE : TunnelState.INACTIVE,
+                active ? clock.millis() - 3_723_000 : 0, null));
+        return this;
+    }
+
+    /** Makes the helper unreachable (disconnecting current clients) or reachable again. */
+    public void setReachable(boolean value) {
+        boolean drop;
+        synchronized (this) {
+            reachable = value;
+            drop = !value && connected;
+            if (drop) {
+                connected = false;
+            }
+        }
+        if (drop && listener != null) {
+            listener.onDisconnected(new IpcException(ErrorCode.DISCONNECTED, "the helper stopped"));
+        }
+    }
+
+    /** Makes the next activation of {@code name} fail with {@code reason}. */
+    public synchronized void failNextActivation(String name, String reason) {
+        failNextActivation.put(name, reason);
+    }
+
+    /** Adds a log line (and pushes it as an event). */
+    public void log(String level, String tunnel, String message) {
+        LogEntry e = new LogEntry(clock.millis(), level, tunnel, message);
+        synchronized (this) {
+            log.addLast(e);
+            while (log.size() > LOG_CAPACITY) {
+                log.removeFirst();
+            }
+        }
+        emit(new IpcEvent.LogLine(e));
+    }
+
+    /** How many times {@link #connect()} was called. */
+    public synchronized int connectAttempts() {
+        return connectAttempts;
+    }
+
+    /** The stored text of a tunnel, or null. */
+    public synchronized String storedConfig(String name) {
+        Stored s = tunnels.get(name);
+        return s == null ? null : s.config();
+    }
+
+    /** The current state of a tunnel, or null. */
+    public synchronized TunnelState state(String name) {
+        Stored s = tunnels.get(name);
+        return s == null ? null : s.state();
+    }
+
+    /* ---------- HelperGateway ---------- */
+
+    @Override
+    public void connect() throws IpcException {
+        synchronized (this) {
+            connectAttempts++;
+            if (!reachable) {
+                throw new IpcException(ErrorCode.UNREACHABLE, "the helper is not running (no answer at " + address() + ")");
+            }
+            connected = true;
+        }
+    }
+
+    @Override
+    public synchronized boolean isConnected() {
+        return connected;
+    }
+
+    @Override
+    public String address() {
+        return "fake://helper";
+    }
+
+    @Override
+    public void setListener(Listener l) {
+        this.listener = Objects.requireNonNull(l, "listener");
+    }
+
+    private void check() throws IpcException {
+        if (!connected) {
+            throw new IpcException(ErrorCode.DISCONNECTED, "not connected to the helper");
+        }
+    }
+
+    private Stored get(String name) throws IpcException {
+        Stored s = tunnels.get(name);
+        if (s == null) {
+            throw new IpcException(ErrorCode.NOT_FOUND, "no tunnel named " + name);
+        }
+        return s;
+    }
+
+    @Override
+    public synchronized List<TunnelInfo> list() throws IpcException {
+        check();
+        List<TunnelInfo> out = new ArrayList<>();
+        tunnels.forEach((n, s) -> out.add(new TunnelInfo(n, s.state(), false)));
+        return out;
+    }
+
+    @Override
+    public synchronized String getConfig(String name) throws IpcException {
+        check();
+        return get(name).config();
+    }
+
+    private static void validate(String name, String config) throws IpcException {
+        var nameError = TunnelName.validate(name);
+        if (nameError.isPresent()) {
+            throw new IpcException(ErrorCode.INVALID_NAME, nameError.get().message());
+        }
+        ParseResult r = TunnelConfig.parseLenient(name + ".conf", config);
+        if (!r.isValid()) {
+            int n = r.errors().size();
+            throw new IpcException(ErrorCode.INVALID_CONFIG, name + ".conf has " + n + (n == 1 ? " problem" : " problems"),
+                    r.errors().stream().map(ConfigError::message).toList());
+        }
+        r.config().orElseThrow().destroy();
+    }
+
+    @Override
+    public TunnelInfo save(String name, String config) throws IpcException {
+        TunnelInfo info;
+        synchronized (this) {
+            check();
+            validate(name, config);
+            Stored old = tunnels.get(name);
+            Stored s = old == null ? new Stored(config, TunnelState.INACTIVE, 0, null)
+                    : new Stored(config, old.state(), old.activeSince(), old.error());
+            tunnels.put(name, s);
+            info = new TunnelInfo(name, s.state(), false);
+        }
+        log("INFO", name, "configuration saved");
+        return info;
+    }
+
+    @Override
+    public TunnelInfo importConfig(String name, String config) throws IpcException {
+        synchronized (this) {
+            check();
+            if (tunnels.containsKey(name)) {
+                throw new IpcException(ErrorCode.ALREADY_EXISTS, "a tunnel named " + name + " exists already");
+            }
+            validate(name, config);
+            tunnels.put(name, new Stored(config, TunnelState.INACTIVE, 0, null));
+        }
+        log("INFO", name, "tunnel imported");
+        return new TunnelInfo(name, TunnelState.INACTIVE, false);
+    }
+
+    @Override
+    public void delete(String name) throws IpcException {
+        synchronized (this) {
+            check();
+            get(name);
+        }
+        deactivate(name);
+        synchronized (this) {
+            tunnels.remove(name);
+        }
+        log("INFO", name, "tunnel deleted");
+    }
+
+    @Override
+    public TunnelInfo rename(String name, String newName) throws IpcException {
+        synchronized (this) {
+            check();
+            Stored s = get(name);
+            if (s.state().isUp()) {
+                throw new IpcException(ErrorCode.INVALID_STATE, "deactivate " + name + " before renaming it");
+            }
+            if (tunnels.containsKey(newName)) {
+                throw new IpcException(ErrorCode.ALREADY_EXISTS, "a tunnel named " + newName + " exists already");
+            }
+            validate(newName, s.config());
+            tunnels.remove(name);
+            tunnels.put(newName, s);
+        }
+        log("INFO", newName, "renamed from " + name);
+        return new TunnelInfo(newName, TunnelState.INACTIVE, false);
+    }
+
+    @Override
+    public TunnelStatus activate(String name) throws IpcException {
+        TunnelState before;
+        String failure;
+        synchronized (this) {
+            check();
+            before = get(name).state();
+            if (before == TunnelState.ACTIVE) {
+                return statusOf(name, tunnels.get(name));
+            }
+            failure = failNextActivation.remove(name);
+            setState(name, TunnelState.ACTIVATING, null);
+        }
+        emit(new IpcEvent.StateChanged(name, TunnelState.ACTIVATING, before, null));
+        if (failure != null) {
+            synchronized (this) {
+                setState(name, TunnelState.FAILED, failure);
+            }
+            emit(new IpcEvent.StateChanged(name, TunnelState.FAILED, TunnelState.ACTIVATING, failure));
+            log("ERROR", name, "activation failed: " + failure);
+            throw new IpcException(ErrorCode.ACTIVATION_FAILED, "activating " + name + " failed: " + failure);
+        }
+        synchronized (this) {
+            setState(name, TunnelState.ACTIVE, null);
+        }
+        emit(new IpcEvent.StateChanged(name, TunnelState.ACTIVE, TunnelState.ACTIVATING, null));
+        log("INFO", name, "tunnel activated");
+        synchronized (this) {
+            return statusOf(name, tunnels.get(name));
+        }
+    }
+
+    @Override
+    public TunnelStatus deactivate(String name) throws IpcException {
+        TunnelState before;
+        synchronized (this) {
+            check();
+            before = get(name).state();
+            if (!before.isUp()) {
+                return statusOf(name, tunnels.get(name));
+            }
+            setState(name, TunnelState.INACTIVE, null);
+        }
+        emit(new IpcEvent.StateChanged(name, TunnelState.DEACTIVATING, before, null));
+        emit(new IpcEvent.StateChanged(name, TunnelState.INACTIVE, TunnelState.DEACTIVATING, null));
+        log("INFO", name, "tunnel deactivated");
+        synchronized (this) {
+            return statusOf(name, tunnels.get(name));
+        }
+    }
+
+    private void setState(String name, TunnelState state, String error) {
+        Stored s = tunnels.get(name);
+        long since = state == TunnelState.ACTIVE ? clock.millis() : 0;
+        tunnels.put(name, new Stored(s.config(), state, since, error));
+    }
+
+    @Override
+    public synchronized List<TunnelStatus> status() throws IpcException {
+        check();
+        List<TunnelStatus> out = new ArrayList<>();
+        tunnels.forEach((n, s) -> out.add(statusOf(n, s)));
+        return out;
+    }
+
+    private TunnelStatus statusOf(String name, Stored s) {
+        if (s.state() != TunnelState.ACTIVE) {
+            return TunnelStatus.inactive(name, s.state(), false, s.error());
+        }
+        ParseResult r = TunnelConfig.parseLenient(name + ".conf", s.config());
+        if (!r.isValid()) {
+            return TunnelStatus.inactive(name, s.state(), false, null);
+        }
+        TunnelConfig c = r.config().orElseThrow();
+        try {
+            long now = clock.millis();
+            long up = Math.max(1, (now - s.activeSince()) / 1000);
+            List<PeerStatus> peers = new ArrayList<>();
+            for (PeerConfig p : c.peers()) {
+                long seed = Integer.toUnsignedLong(p.publicKey().hashCode()) % 1000;
+                peers.add(new PeerStatus(p.publicKey().toBase64(),
+                        p.endpoint().map(Object::toString).orElse(null),
+                        now - (12_000 + seed * 10) % 110_000,
+                        up * (48_211 + seed * 13), up * (9_377 + seed * 7),
+                        p.persistentKeepalive().orElse(0),
+                        p.allowedIps().stream().map(IpPrefix::toString).toList()));
+            }
+            return new TunnelStatus(name, s.state(), false, c.interfaceConfig().publicKey().toBase64(),
+                    c.interfaceConfig().listenPort().orElse(51820), c.interfaceConfig().mtu().orElse(1420),
+                    s.activeSince(), peers, List.of(), null);
+        } finally {
+            c.destroy();
+        }
+    }
+
+    @Override
+    public synchronized List<LogEntry> logTail(int lines) throws IpcException {
+        check();
+        List<LogEntry> all = new ArrayList<>(log);
+        return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    private void emit(IpcEvent e) {
+        Listener l = listener;
+        boolean c;
+        synchronized (this) {
+            c = connected;
+        }
+        if (l != null && c) {
+            l.onEvent(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        connected = false;
+    }
+}

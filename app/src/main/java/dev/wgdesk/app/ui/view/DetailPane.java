@@ -1,0 +1,155 @@
+package dev.wgdesk.app.ui.view;
+
+import dev.wgdesk.app.ipc.TunnelState;
+import dev.wgdesk.app.ui.i18n.Messages;
+import dev.wgdesk.app.ui.vm.Formats;
+import dev.wgdesk.app.ui.vm.MainViewModel;
+import dev.wgdesk.app.ui.vm.TunnelDetail;
+import dev.wgdesk.app.ui.vm.TunnelItem;
+import java.util.List;
+import java.util.Locale;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+/**
+ * The right-hand side for a selected tunnel: a header with the name, a state badge and the
+ * Activate/Deactivate and Edit buttons, then an "Interface" card and one card per peer. Values
+ * come from {@link TunnelDetail}, rebuilt every second while the tunnel is live.
+ */
+final class DetailPane extends ScrollPane {
+    private final MainViewModel vm;
+    private final Label title = new Label();
+    private final Label badge = new Label();
+    private final Button toggle = new Button();
+    private final Button edit = new Button(Messages.get("main.edit"), Icons.EDIT.node(16));
+    private final VBox cards = new VBox(16);
+    private TunnelDetail shown;
+
+    DetailPane(MainViewModel vm, Runnable onEdit) {
+        this.vm = vm;
+        getStyleClass().add("detail-scroll");
+        setFitToWidth(true);
+        title.getStyleClass().add("detail-title");
+        badge.getStyleClass().add("badge");
+        toggle.getStyleClass().addAll("primary", "toggle-button-main");
+        toggle.setDefaultButton(false);
+        toggle.setId("toggle");
+        toggle.setOnAction(e -> {
+            TunnelItem item = vm.selectedProperty().get();
+            if (item != null) {
+                vm.toggle(item);
+            }
+        });
+        edit.setId("edit");
+        edit.setOnAction(e -> onEdit.run());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox header = new HBox(12, title, badge, grow, edit, toggle);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.getStyleClass().add("detail-header");
+        VBox content = new VBox(18, header, cards);
+        content.getStyleClass().add("detail-content");
+        setContent(content);
+        vm.detailProperty().addListener((o, a, b) -> show(b));
+        show(vm.detailProperty().get());
+    }
+
+    private void show(TunnelDetail d) {
+        if (d == null) {
+            shown = null;
+            cards.getChildren().clear();
+            return;
+        }
+        boolean sameTunnel = shown != null && shown.name().equals(d.name());
+        shown = d;
+        title.setText(d.name());
+        badge.setText(Formats.state(d.state()));
+        badge.getStyleClass().removeIf(c -> c.startsWith("badge-"));
+        badge.getStyleClass().add("badge-" + d.state().name().toLowerCase(Locale.ROOT));
+        TunnelItem item = vm.selectedProperty().get();
+        boolean on = d.state() == TunnelState.ACTIVE || d.state() == TunnelState.ACTIVATING;
+        toggle.setText(Messages.get(on ? "main.deactivate" : "main.activate"));
+        toggle.setGraphic(Icons.POWER.node(16));
+        toggle.getStyleClass().removeAll("primary", "secondary");
+        toggle.getStyleClass().add(on ? "secondary" : "primary");
+        toggle.setDisable(item == null || item.isBusy() || d.state() == TunnelState.DEACTIVATING);
+        rebuildCards(d, sameTunnel);
+    }
+
+    private void rebuildCards(TunnelDetail d, boolean keepScroll) {
+        double v = getVvalue();
+        cards.getChildren().clear();
+        if (d.error() != null) {
+            cards.getChildren().add(notice("notice-error", Icons.ERROR, Messages.get("detail.error") + ": " + d.error()));
+        }
+        for (String w : d.warnings()) {
+            cards.getChildren().add(notice("notice-warning", Icons.WARNING, Messages.get("detail.warnings") + ": " + w));
+        }
+        cards.getChildren().add(card(Messages.get("detail.interface"), d.iface()));
+        for (List<TunnelDetail.Field> peer : d.peers()) {
+            cards.getChildren().add(card(Messages.get("detail.peer"), peer));
+        }
+        if (keepScroll) {
+            setVvalue(v);
+        }
+    }
+
+    private static HBox notice(String style, Icons icon, String text) {
+        Label l = new Label(text);
+        l.setWrapText(true);
+        HBox box = new HBox(8, icon.node(16), l);
+        box.setAlignment(Pos.CENTER_LEFT);
+        box.getStyleClass().addAll("notice", style);
+        return box;
+    }
+
+    private VBox card(String heading, List<TunnelDetail.Field> fields) {
+        Label h = new Label(heading);
+        h.getStyleClass().add("card-title");
+        GridPane grid = new GridPane();
+        grid.getStyleClass().add("card-grid");
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(150);
+        labels.setPrefWidth(150);
+        ColumnConstraints values = new ColumnConstraints();
+        values.setHgrow(Priority.ALWAYS);
+        values.setFillWidth(true);
+        grid.getColumnConstraints().addAll(labels, values);
+        int row = 0;
+        for (TunnelDetail.Field f : fields) {
+            Label k = new Label(f.label());
+            k.getStyleClass().add("field-label");
+            Label val = new Label(f.value());
+            val.getStyleClass().add(f.monospace() ? "field-value-mono" : "field-value");
+            val.setWrapText(true);
+            val.setMaxWidth(Double.MAX_VALUE);
+            val.setAccessibleText(f.label() + ": " + f.value());
+            if (f.monospace()) {
+                Tooltip.install(val, new Tooltip(Messages.get("detail.copy")));
+                val.setOnMouseClicked(e -> {
+                    ClipboardContent c = new ClipboardContent();
+                    c.putString(f.value());
+                    Clipboard.getSystemClipboard().setContent(c);
+                });
+            }
+            k.setLabelFor(val);
+            grid.add(k, 0, row);
+            grid.add(val, 1, row);
+            row++;
+        }
+        VBox card = new VBox(10, h, grid);
+        card.getStyleClass().add("card");
+        return card;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.wgdesk.app.ui.view;
+
+import dev.wgdesk.app.ui.gateway.HelperGateway;
+import dev.wgdesk.app.ui.i18n.Messages;
+import dev.wgdesk.app.ui.tray.AwtTray;
+import dev.wgdesk.app.ui.tray.TrayViewModel;
+import dev.wgdesk.app.ui.vm.LogViewModel;
+import dev.wgdesk.app.ui.vm.MainViewModel;
+import dev.wgdesk.app.ui.vm.Scheduler;
+import dev.wgdesk.app.ui.vm.Tasks;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.stage.Stage;
+
+/**
+ * Puts the app together on a stage: view models, main window, theme, tray (or the no-tray
+ * fallback) and the connection to the helper. Used by {@link WgDeskApp}, the UI tests and the
+ * screenshot script, which pass a fake gateway.
+ */
+public final class WgDeskUi {
+
+    /**
+     * What to build with.
+     *
+     * @param gateway  the helper
+     * @param files    the file choosers
+     * @param clock    time source for relative times
+     * @param useTray  try to install a tray icon (tests and screenshots say no)
+     * @param theme    light, dark, or follow the OS
+     * @param open     files the OS asked the app to open (.conf preview, .zip import)
+     */
+    public record Options(HelperGateway gateway, FileDialogs files, Clock clock, boolean useTray, Theme.Mode theme,
+                          List<Path> open) {
+        /** Copies the list. */
+        public Options {
+            Objects.requireNonNull(gateway, "gateway");
+            Objects.requireNonNull(files, "files");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(theme, "theme");
+            open = List.copyOf(open);
+        }
+    }
+
+    private final Stage stage;
+    private final MainViewModel main;
+    private final LogViewModel log;
+    private final TrayViewModel trayVm;
+    private final MainWindow window;
+    private final ExecutorService background;
+    private final ExecutorService validation;
+    private volatile AwtTray tray;
+    private boolean trayChecked;
+
+    private WgDeskUi(Stage stage, Options o) {
+        this.stage = stage;
+        background = Tasks.backgroundPool();
+        validation = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wgdesk-ui-validation");
+            t.setDaemon(true);
+            return t;
+        });
+        Tasks tasks = new Tasks(background, FxUiThread.INSTANCE);
+        main = new MainViewModel(o.gateway(), tasks, Scheduler.daemon("wgdesk-ui-scheduler"), o.clock());
+        log = new LogViewModel(o.gateway(), tasks, ZoneId.systemDefault());
+        main.setLogSink(log::append);
+        window = new MainWindow(stage, main, log, o.files(), validation);
+        trayVm = new TrayViewModel(main, this::showWindow, () -> {
+            showWindow();
+            window.importWithChooser();
+        }, this::quit);
+        Theme.apply(window.scene(), o.theme());
+    }
+
+    /** Builds the app on {@code stage}, shows it, and starts connecting. Call on the FX thread. */
+    public static WgDeskUi show(Stage stage, Options o) {
+        WgDeskUi ui = new WgDeskUi(stage, o);
+        stage.setOnCloseRequest(e -> {
+            if (ui.tray != null) {
+                e.consume();
+                stage.hide();
+            } else {
+                ui.quit();
+            }
+        });
+        stage.show();
+        ui.main.start();
+        o.open().forEach(ui.window::openForImport);
+        if (o.useTray()) {
+            ui.installTray();
+        } else {
+            ui.trayChecked = true;
+        }
+        return ui;
+    }
+
+    private void installTray() {
+        Platform.setImplicitExit(false);
+        background.execute(() -> {
+            Optional<AwtTray> t = AwtTray.install(trayVm.actions(), FxUiThread.INSTANCE);
+            FxUiThread.INSTANCE.run(() -> {
+                trayChecked = true;
+                if (t.isPresent()) {
+                    tray = t.get();
+                    tray.show(trayVm.model());
+                    trayVm.modelProperty().addListener((o, a, b) -> tray.show(b));
+                } else {
+                    Platform.setImplicitExit(true);
+                    main.showInfo(Messages.get("tray.unavailable"));
+                }
+            });
+        });
+    }
+
+    /** Shows and raises the main window. */
+    public void showWindow() {
+        stage.show();
+        stage.setIconified(false);
+        stage.toFront();
+    }
+
+    /** Quits: says how many tunnels stay active in the helper, then exits. Tunnels keep running. */
+    public void quit() {
+        long active = main.activeCount();
+        if (active > 0 && stage.isShowing()) {
+            Alert a = new Alert(Alert.AlertType.INFORMATION, Messages.get("main.quitting", active), ButtonType.OK);
+            a.initOwner(stage);
+            a.setTitle(Messages.get("app.title"));
+            a.setHeaderText(null);
+            a.getDialogPane().getStylesheets().setAll(stage.getScene().getStylesheets());
+            a.showAndWait();
+        }
+        shutdown();
+        Platform.exit();
+    }
+
+    /** Stops background work and closes the connection (tunnels keep running). */
+    public void shutdown() {
+        main.close();
+        if (tray != null) {
+            tray.remove();
+        }
+        background.shutdownNow();
+        validation.shutdownNow();
+    }
+
+    /** The main view model. */
+    public MainViewModel mainViewModel() {
+        return main;
+    }
+
+    /** The log view model. */
+    public LogViewModel logViewModel() {
+        return log;
+    }
+
+    /** The tray's view model (its menu model and actions). */
+    public TrayViewModel trayViewModel() {
+        return trayVm;
+    }
+
+    /** The main window. */
+    public MainWindow window() {
+        return window;
+    }
+
+    /** True once the tray was installed or found missing. */
+    public boolean trayChecked() {
+        return trayChecked;
+    }
+
+    /** True when a tray icon is shown. */
+    public boolean hasTray() {
+        return tray != null;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.wgdesk.app.ui.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wgdesk.app.ipc.TunnelState;
+import dev.wgdesk.app.ui.Fixtures;
+import dev.wgdesk.app.ui.gateway.FakeHelperGateway;
+import dev.wgdesk.app.ui.i18n.Messages;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MainViewModelTest {
+    private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+    private final FakeHelperGateway helper = new FakeHelperGateway(clock);
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final MainViewModel vm = new MainViewModel(helper, Tasks.direct(), scheduler, clock);
+
+    @BeforeAll
+    static void english() {
+        Messages.useLocale(Locale.ROOT);
+    }
+
+    private static List<String> names(MainViewModel vm) {
+        return vm.tunnels().stream().map(TunnelItem::name).toList();
+    }
+
+    @Test
+    void listIsInNaturalOrderAndFirstIsSelected() {
+        helper.with("wg10", Fixtures.siteTunnel(), false).with("wg2", Fixtures.siteTunnel(), false)
+                .with("Office", Fixtures.siteTunnel(), true).with("home", Fixtures.fullTunnel(), false);
+        vm.start();
+        assertEquals(Connection.CONNECTED, vm.connectionProperty().get());
+        assertEquals(List.of("home", "Office", "wg2", "wg10"), names(vm));
+        assertEquals("home", vm.selectedProperty().get().name());
+        assertEquals(TunnelState.ACTIVE, vm.find("Office").orElseThrow().state());
+        assertNull(vm.bannerProperty().get());
+    }
+
+    @Test
+    void detailShowsConfigAndLiveStatus() {
+        helper.with("home", Fixtures.fullTunnel(), true);
+        vm.start();
+        TunnelDetail d = vm.detailProperty().get();
+        assertNotNull(d);
+        assertEquals("home", d.name());
+        assertEquals("Active", d.ifaceValue("Status"));
+        assertEquals("10.64.0.2/32, fd00:64::2/128", d.ifaceValue("Addresses"));
+        assertEquals("10.64.0.1", d.ifaceValue("DNS servers"));
+        assertEquals(1, d.peers().size());
+        var peer = d.peers().getFirst();
+        assertTrue(peer.stream().anyMatch(f -> f.label().equals("Latest handshake") && f.value().endsWith("ago")), peer.toString());
+        assertTrue(peer.stream().anyMatch(f -> f.label().equals("Endpoint") && f.value().equals("198.51.100.7:51820")));
+        assertTrue(peer.stream().anyMatch(f -> f.label().equals("Persistent keepalive") && f.value().equals("Every 25 seconds")));
+    }
+
+    @Test
+    void eventsUpdateStatesLive() throws Exception {
+        helper.with("home", Fixtures.fullTunnel(), false);
+        vm.start();
+        TunnelItem home = vm.find("home").orElseThrow();
+        List<TunnelState> seen = new ArrayList<>();
+        home.stateProperty().addListener((o, a, b) -> seen.add(b));
+        helper.activate("home");
+        assertEquals(TunnelState.ACTIVE, home.state());
+        assertEquals(List.of(TunnelState.ACTIVATING, TunnelState.ACTIVE), seen);
+    }
+
+    @Test
+    void toggleActivatesAndDeactivates() throws Exception {
+        helper.with("home", Fixtures.fullTunnel(), false);
+        vm.start();
+        TunnelItem home = vm.find("home").orElseThrow();
+        vm.toggle(home);
+        assertEquals(TunnelState.ACTIVE, helper.state("home"));
+        assertEquals(TunnelState.ACTIVE, home.state());
+        assertFalse(home.isBusy());
+        assertEquals("Active", vm.detailProperty().get().ifaceValue("Status"));
+        vm.toggle(home);
+        assertEquals(TunnelState.INACTIVE, helper.state("home"));
+        assertEquals(TunnelState.INACTIVE, home.state());
+    }
+
+    @Test
+    void activationFailureShowsTheReason() {
+        helper.with("home", Fixtures.fullTunnel(), false);
+        vm.start();
+        helper.failNextActivation("home", "creating the TUN device: permission denied");
+        vm.toggle("home");
+        assertEquals(TunnelState.FAILED, vm.find("home").orElseThrow().state());
+        String error = vm.errorProperty().get();
+        assertNotNull(error);
+        assertTrue(error.contains("home") && error.contains("permission denied"), error);
+        vm.dismissError();
+        assertNull(vm.errorProperty().get());
+    }
+
+    @Test
+    void unreachableHelperShowsBannerAndReconnectsWithBackoff() {
+        helper.setReachable(false);
+        helper.with("home", Fixtures.fullTunnel(), false);
+        vm.start();
+        assertEquals(Connection.UNREACHABLE, vm.connectionProperty().get());
+        assertTrue(vm.bannerProperty().get().contains("systemctl start wgdesk-helper"), vm.bannerProperty().get());
+        assertEquals(List.of(Duration.ofSeconds(1)), scheduler.pending().stream().map(ManualScheduler.Task::delay).toList());
+
+        scheduler.runAll(Duration.ofSeconds(1));
+        assertEquals(List.of(Duration.ofSeconds(2)), scheduler.pending().stream().map(ManualScheduler.Task::delay).toList());
+        scheduler.runAll(Duration.ofSeconds(2));
+        scheduler.runAll(Duration.ofSeconds(4));
+        assertEquals(4, helper.connectAttempts());
+        assertEquals(Connection.UNREACHABLE, vm.connectionProperty().get());
+
+        helper.setReachable(true);
+        scheduler.runAll(Duration.ofSeconds(8));
+        assertEquals(Connection.CONNECTED, vm.connectionProperty().get());
+        assertNull(vm.bannerProperty().get());
+        assertEquals(List.of("home"), names(vm));
+        // Connected: only the status refresh is pending, no reconnect.
+        assertEquals(List.of(MainViewModel.STATUS_INTERVAL),
+                scheduler.pending().stream().map(ManualScheduler.Task::delay).toList());
+    }
+
+    @Test
+    void lostConnectionReconnectsFromTheShortestDelay() {
+        helper.with("home", Fixtures.fullTunnel(), false);
+        vm.start();
+        helper.setReachable(false);
+        assertEquals(Connection.UNREACHABLE, vm.connectionProperty().get());
+        assertTrue(vm.bannerProperty().get().contains("not affected"), vm.bannerProperty().get());
+        assertEquals(List.of(Duration.ofSeconds(1)), scheduler.pending().stream().map(ManualScheduler.Task::delay).toList(),
+                "the status refresh is cancelled and one reconnect is scheduled");
+        helper.setReachable(true);
+        scheduler.runAll(Duration.ofSeconds(1));
+        assertEquals(Connection.CONNECTED, vm.connectionProperty().get());
+    }
+
+    @Test
+    void retryNowSkipsTheWait() {
+        helper.setReachable(false);
+        vm.start();
+        helper.setReachable(true);
+        vm.retryNow();
+        assertEquals(Connection.CONNECTED, vm.connectionProperty().get());
+        assertEquals(2, helper.connectAttempts());
+    }
+
+    @Test
+    void reconnectDelayIsCapped() {
+        assertEquals(Duration.ofSeconds(1), MainViewModel.reconnectDelay(0));
+        assertEquals(Duration.ofSeconds(8), MainViewModel.reconnectDelay(3));
+        assertEquals(MainViewModel.MAX_RECONNECT_DELAY, MainViewModel.reconnectDelay(4));
+        assertEquals(MainViewModel.MAX_RECONNECT_DELAY, MainViewModel.reconnectDelay(1000));
+    }
+
+    @Test
+    void statusRefreshKeepsRunningWhileConnected() {
+        helper.with("home", Fixtures.fullTunnel(), true);
+        vm.start();
+        assertEquals(1, scheduler.runAll(MainViewModel.STATUS_INTERVAL));
+        assertEquals(1, scheduler.pending().size(), "rescheduled");
+        vm.close();
+        assertEquals(0, scheduler.pending().size(), "closing stops it");
+    }
+
+    @Test
+    void deleteRemovesFromListAndSelectsAnother() {
+        helper.with("a", Fixtures.siteTunnel(), false).with("b", Fixtures.siteTunnel(), false);
+        vm.start();
+        vm.delete(vm.find("a").orElseThrow());
+        assertEquals(List.of("b"), names(vm));
+        assertEquals("b", vm.selectedProperty().get().name());
+    }
+
+    @Test
+    void logEventsGoToTheSink() {
+        List<String> lines = new ArrayList<>();
+        vm.setLogSink(e -> lines.add(e.entry().message()));
+        helper.with("home", Fixtures.fullTunnel(), false);
+        vm.start();
+        vm.toggle("home");
+        assertTrue(lines.contains("tunnel activated"), lines.toString());
+    }
+}
