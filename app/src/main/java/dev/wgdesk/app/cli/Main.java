@@ -41,7 +41,8 @@ public final class Main {
     static final int EXIT_NOT_AUTHORISED = 4;
 
     private static final String USAGE = """
-            usage: wgdesk [--socket PATH] VERB [ARGS]
+            usage: wgdesk                      start the tray app (also: wgdesk ui [--demo] [--socket PATH])
+                   wgdesk [--socket PATH] VERB [ARGS]
               import FILE...          import NAME.conf files and .zip archives of them
               list                    list tunnels and their state
               show [NAME] [--json]    runtime status (peers, handshakes, transfer)
@@ -67,6 +68,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // No verb, "ui", or "import-preview FILE..." (the desktop file's handler): the tray app.
+        if (args.length == 0 || args[0].equals("ui") || args[0].equals("import-preview")) {
+            String[] uiArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+            dev.wgdesk.app.ui.UiMain.main(uiArgs);
+            return;
+        }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         int code = new Main(out, System.err).run(Arrays.asList(args));
         out.flush();
