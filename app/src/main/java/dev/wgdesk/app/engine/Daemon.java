@@ -126,7 +126,26 @@ final class Daemon {
         return cmd;
     }
 
-    private static boolean interfaceExists(String name) {
+    /**
+     * True if the interface exists in this process's network namespace. Reads
+     * {@code /proc/self/net/dev}, which lists every interface, unlike {@link NetworkInterface},
+     * which misses interfaces without addresses.
+     */
+    static boolean interfaceExists(String name) {
+        Path dev = Path.of("/proc/self/net/dev");
+        if (Files.isReadable(dev)) {
+            try {
+                for (String line : Files.readAllLines(dev, StandardCharsets.US_ASCII)) {
+                    int colon = line.indexOf(':');
+                    if (colon > 0 && line.substring(0, colon).strip().equals(name)) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                // fall through
+            }
+        }
         try {
             return NetworkInterface.getByName(name) != null;
         } catch (SocketException e) {
