@@ -99,8 +99,8 @@ uapi_up() { [ -S "$SOCKDIR/$1.sock" ] && wg show "$1" >/dev/null 2>&1; }
 start_engine() {
   local impl=$1 ns=$2 ifc=$3
   case $impl in
-    java) nsx "$ns" env LOG_LEVEL=verbose "$ENGINE" -f "$ifc" >"$WORK/$ifc.log" 2>&1 & ;;
-    go) nsx "$ns" env LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 "$WG_GO" -f "$ifc" >"$WORK/$ifc.log" 2>&1 & ;;
+    java) ip netns exec "$ns" env LOG_LEVEL=verbose "$ENGINE" -f "$ifc" >"$WORK/$ifc.log" 2>&1 & ;;
+    go) ip netns exec "$ns" env LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 "$WG_GO" -f "$ifc" >"$WORK/$ifc.log" 2>&1 & ;;
     *) echo "unknown implementation $impl"; return 1 ;;
   esac
   PIDS+=($!)
@@ -131,7 +131,7 @@ transfer() {
   local src=$1 dst=$2 addr=$3 port=$((20000 + RANDOM % 10000))
   local data="$WORK/data.bin" out="$WORK/sink.$port"
   [ -f "$data" ] || head -c $((20 * 1024 * 1024)) /dev/urandom > "$data"
-  nsx "$dst" timeout 90 $NETTOOL sink "$addr" "$port" "$out" &
+  ip netns exec "$dst" timeout 90 $NETTOOL sink "$addr" "$port" "$out" &
   local sinkpid=$!
   PIDS+=($sinkpid)
   local t0=$(date +%s.%N)
