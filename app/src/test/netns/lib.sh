@@ -3,6 +3,7 @@
 # shellcheck shell=bash
 set -uo pipefail
 umask 077
+PATH=$PATH:/usr/sbin:/sbin
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ENGINE=${WGDESK_ENGINE:-$(cd "$HERE/../../.." && pwd)/target/dist/bin/wgdesk-engine}

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Daemon mode without {@code fork(2)}: the JVM starts a second copy of itself in the foreground
- * (same java, JVM options and class path, {@code --foreground}, {@code WG_PROCESS_FOREGROUND=1}),
+ * (same java, JVM options and class path, {@code --foreground}, {@code WG_PROCESS_FOREGROUND=1},
+ * working directory {@code /}),
  * detached from the terminal's session with {@code setsid} when it is installed, waits until the
  * interface and its UAPI socket exist, and exits 0; or reports the child's error and exits 1.
  * This is what {@code wg-quick} expects of {@code wireguard-go}.
@@ -57,7 +58,7 @@ final class Daemon {
         Path errorLog = null;
         Process child;
         try {
-            ProcessBuilder pb = new ProcessBuilder(command(interfaceName));
+            ProcessBuilder pb = new ProcessBuilder(command(interfaceName)).directory(new File("/"));
             pb.environment().put(FOREGROUND_ENV, "1");
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             if (inheritOutput) {
@@ -119,11 +120,21 @@ final class Daemon {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(absoluteClassPath()); // the child runs in "/"
         cmd.add(EngineMain.class.getName());
         cmd.add("--foreground");
         cmd.add(interfaceName);
         return cmd;
+    }
+
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                entries.add(Path.of(e).toAbsolutePath().toString());
+            }
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /**

@@ -51,7 +51,11 @@ class EngineMainTest {
         assertTrue(cmd.contains(EngineMain.class.getName()), cmd.toString());
         assertEquals(List.of("--foreground", "wg9"), cmd.subList(cmd.size() - 2, cmd.size()));
         int cp = cmd.indexOf("-cp");
-        assertEquals(System.getProperty("java.class.path"), cmd.get(cp + 1));
+        for (String entry : cmd.get(cp + 1).split(java.io.File.pathSeparator)) {
+            assertTrue(entry.startsWith("/"), "class path entries are absolute: " + entry);
+        }
+        assertEquals(System.getProperty("java.class.path").split(java.io.File.pathSeparator).length,
+                cmd.get(cp + 1).split(java.io.File.pathSeparator).length);
         assertTrue(cmd.stream().anyMatch(a -> a.endsWith("/bin/java")), cmd.toString());
     }
 
