@@ -4,13 +4,13 @@
 # Builds one two-namespace topology (veth pair, a WireGuard tunnel across it) per pairing:
 #   java  = wgdesk-engine <-> wgdesk-engine          go   = wireguard-go <-> wireguard-go
 #   mixed = wgdesk-engine <-> wireguard-go           javaw = wgdesk-engine with $VARIANT_OPTS
-# then, after an unrecorded 3 s warm-up run each, alternates rounds over them (java, go, mixed, javaw, java, go, ...): an iperf3 TCP run of
+# then, after an unrecorded warm-up run each ($WARMUP s: the JIT needs it, more so on a busy machine), alternates rounds over them (java, go, mixed, javaw, java, go, ...): an iperf3 TCP run of
 # $DURATION seconds through the tunnel, and a ping RTT sample. Prints per-run figures, medians,
 # the Java/Go ratios and the engines' peak RSS (VmHWM). RTT = median of 50 pings at 20 ms intervals. Not a test: it always exits 0 unless the
 # set-up fails. Needs root, iproute2, wg, wireguard-go, iperf3, python3; run after
 # ./mvnw -B -DskipTests package.
 #
-# Environment: DURATION (s, default 5), ROUNDS (default 3), ENGINE (default
+# Environment: DURATION (s, default 5), ROUNDS (default 3), WARMUP (s, default 10), ENGINE (default
 # app/target/dist/bin/wgdesk-engine), WGDESK_ENGINE_OPTS (JVM options for every Java engine),
 # VARIANT_OPTS (extra JVM options for the javaw pairing, default -Dwgdesk.cryptoWorkers=2; empty
 # to skip it).
@@ -21,6 +21,7 @@ ENGINE=${ENGINE:-$ROOT/app/target/dist/bin/wgdesk-engine}
 WG_GO=$(command -v wireguard-go || true)
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-10}
 VARIANT_OPTS=${VARIANT_OPTS--Dwgdesk.cryptoWorkers=2}
 T=wgb$$
 WORK=$(mktemp -d "/tmp/$T.XXXXXX")
@@ -103,7 +104,7 @@ rtt() { # name -> median RTT in ms of 50 pings
 }
 hwm() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
 
-echo "wgdesk-engine throughput benchmark: $(nproc) CPUs, iperf3 TCP ${DURATION}s x $ROUNDS rounds per pairing"
+echo "wgdesk-engine throughput benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), iperf3 TCP ${DURATION}s x $ROUNDS rounds per pairing after ${WARMUP}s warm-up"
 echo "engine JVM options: ${WGDESK_ENGINE_OPTS:-(default)}; variant javaw: ${VARIANT_OPTS:-(skipped)}"
 NAMES="java go mixed"
 topo java 1 java java
@@ -112,7 +113,7 @@ topo mixed 3 java go
 if [ -n "$VARIANT_OPTS" ]; then topo javaw 4 java java "$VARIANT_OPTS"; NAMES="$NAMES javaw"; fi
 
 for name in $NAMES; do   # warm-up (JIT compilation), not recorded
-  DURATION=3 iperf "$name" >/dev/null
+  DURATION=$WARMUP iperf "$name" >/dev/null
 done
 for r in $(seq "$ROUNDS"); do
   for name in $NAMES; do
