@@ -23,7 +23,7 @@ DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-10}
 VARIANT_OPTS=${VARIANT_OPTS--Dwgdesk.cryptoWorkers=2}
-T=wgb$$
+T=wgb$$x
 WORK=$(mktemp -d "/tmp/$T.XXXXXX")
 NSES=()
 PIDS=()
