@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 /**
  * Daemon mode without {@code fork(2)}: the JVM starts a second copy of itself in the foreground
@@ -51,8 +53,7 @@ final class Daemon {
             throws InterruptedException {
         Path socket = UapiSocket.socketPath(socketDirectory, interfaceName);
         if (UapiSocket.isListening(socket)) {
-            err.println(EngineLog.format(interfaceName, java.util.logging.Level.SEVERE, java.time.LocalDateTime.now(),
-                    "Failed to listen on uapi socket: unix socket in use: " + socket));
+            error(err, interfaceName, "Failed to listen on uapi socket: unix socket in use: " + socket);
             return 1;
         }
         Path errorLog = null;
@@ -74,8 +75,7 @@ final class Daemon {
             }
             child = pb.start();
         } catch (IOException e) {
-            err.println(EngineLog.format(interfaceName, java.util.logging.Level.SEVERE, java.time.LocalDateTime.now(),
-                    "Failed to start the engine process: " + e.getMessage()));
+            error(err, interfaceName, "Failed to start the engine process: " + e.getMessage());
             deleteQuietly(errorLog);
             return 1;
         }
@@ -85,8 +85,7 @@ final class Daemon {
                 if (!child.isAlive()) {
                     copyErrors(errorLog, err);
                     if (errorLog == null || child.exitValue() == 0) {
-                        err.println(EngineLog.format(interfaceName, java.util.logging.Level.SEVERE,
-                                java.time.LocalDateTime.now(), "The engine process exited with status " + child.exitValue()));
+                        error(err, interfaceName, "The engine process exited with status " + child.exitValue());
                     }
                     return 1;
                 }
@@ -96,8 +95,7 @@ final class Daemon {
                 if (System.nanoTime() - deadline > 0) {
                     kill(child);
                     copyErrors(errorLog, err);
-                    err.println(EngineLog.format(interfaceName, java.util.logging.Level.SEVERE, java.time.LocalDateTime.now(),
-                            "The engine did not start within " + STARTUP_TIMEOUT.toSeconds() + " seconds; stopped it"));
+                    error(err, interfaceName, "The engine did not start within " + STARTUP_TIMEOUT.toSeconds() + " seconds; stopped it");
                     return 1;
                 }
                 Thread.sleep(POLL_MILLIS);
@@ -105,6 +103,11 @@ final class Daemon {
         } finally {
             deleteQuietly(errorLog);
         }
+    }
+
+    private static void error(PrintStream err, String interfaceName, String message) {
+        err.println(EngineLog.format(interfaceName, Level.SEVERE, LocalDateTime.now(), message));
+        err.flush();
     }
 
     /** The command that runs this program in the foreground with the same JVM and class path. */
