@@ -1,0 +1,115 @@
+package dev.wgdesk.app.engine;
+
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/**
+ * Entry point of {@code wgdesk-engine}, a drop-in replacement for {@code wireguard-go}:
+ * <pre>
+ * wgdesk-engine [-f|--foreground] INTERFACE
+ * wgdesk-engine --version | --help
+ * </pre>
+ * Creates the TUN interface, runs the WireGuard device on it, and serves the UAPI socket
+ * {@code /var/run/wireguard/INTERFACE.sock} for {@code wg} and {@code wg-quick}. Without
+ * {@code -f} (and without {@code WG_PROCESS_FOREGROUND=1}) it starts itself in the background and
+ * returns once the interface is ready. {@code LOG_LEVEL=verbose|error|silent} selects the log
+ * level (default {@code error}); log lines go to standard error.
+ *
+ * <p>Exit status: 0 after a clean shutdown (interface deleted, socket removed, SIGINT) or a
+ * successful daemon start; 1 on usage errors and start-up failures. SIGTERM and SIGINT shut the
+ * engine down cleanly through a shutdown hook (the JVM then reports 128 + signal).
+ */
+public final class EngineMain {
+    private EngineMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        int status = run(List.of(args), System.out, System.err);
+        System.exit(status);
+    }
+
+    /** Runs the command line; returns the exit status. */
+    static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
+        CommandLine cl = CommandLine.parse(args);
+        switch (cl) {
+            case CommandLine.Version v -> {
+                out.println(versionText());
+                return 0;
+            }
+            case CommandLine.Help h -> {
+                out.println(CommandLine.USAGE);
+                out.println();
+                out.println(helpText());
+                return 0;
+            }
+            case CommandLine.Invalid inv -> {
+                err.println("wgdesk-engine: " + inv.message());
+                err.println(CommandLine.USAGE);
+                return 1;
+            }
+            case CommandLine.Run r -> {
+                String logLevelEnv = System.getenv("LOG_LEVEL");
+                LogLevel level = LogLevel.fromEnvironment(logLevelEnv);
+                boolean foreground = r.foreground() || "1".equals(System.getenv(Daemon.FOREGROUND_ENV));
+                if (!foreground) {
+                    EngineLog.install(r.interfaceName(), level, err);
+                    boolean inherit = logLevelEnv != null && level != LogLevel.SILENT;
+                    return Daemon.launch(r.interfaceName(), UapiSocket.DEFAULT_DIRECTORY, inherit, err);
+                }
+                return runForeground(r.interfaceName(), level, err);
+            }
+        }
+    }
+
+    private static int runForeground(String name, LogLevel level, PrintStream err) throws InterruptedException {
+        EngineLog.install(name, level, err);
+        System.Logger log = System.getLogger(EngineMain.class.getName());
+        log.log(Level.DEBUG, "Starting wgdesk-engine version {0}", version());
+        Engine engine;
+        try {
+            engine = Engine.start(name, UapiSocket.DEFAULT_DIRECTORY);
+        } catch (Engine.StartupException e) {
+            log.log(Level.ERROR, e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.requestStop("received a signal");
+            engine.close();
+        }, "wgdesk-engine-shutdown"));
+        if ("1".equals(System.getenv(Daemon.STARTUP_LOG_ONLY_ENV))) {
+            EngineLog.setLevel(LogLevel.SILENT); // as wireguard-go's detached child without LOG_LEVEL
+        }
+        String reason = engine.awaitStop();
+        log.log(Level.DEBUG, "Shutting down: {0}", reason);
+        engine.close();
+        return 0;
+    }
+
+    /** The implementation version from the jar manifest, or "development". */
+    static String version() {
+        String v = EngineMain.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    static String versionText() {
+        return "wgdesk-engine v" + version() + "\n\n"
+                + "Userspace WireGuard daemon (pure Java) for " + System.getProperty("os.name").toLowerCase()
+                + "-" + System.getProperty("os.arch") + ", Java " + Runtime.version() + ".\n"
+                + "A drop-in replacement for wireguard-go, configured with wg(8) and wg-quick(8).";
+    }
+
+    private static String helpText() {
+        return """
+                Runs a WireGuard interface in user space, configured through
+                /var/run/wireguard/INTERFACE-NAME.sock with wg(8) and wg-quick(8).
+
+                  -f, --foreground   stay in the foreground (also: WG_PROCESS_FOREGROUND=1)
+                      --version      print the version and exit
+                      --help         print this help and exit
+
+                Environment:
+                  LOG_LEVEL=verbose|error|silent   log level (default: error), to standard error
+                  WGDESK_ENGINE_OPTS               extra JVM options for the launcher script
+                  JAVA_HOME                        the JDK 25 to run on""";
+    }
+}

@@ -1,0 +1,131 @@
+package dev.wgdesk.app.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the network-namespace scenarios in {@code src/test/netns} against the packaged
+ * {@code target/dist/bin/wgdesk-engine} (failsafe runs this after {@code package}). Each script
+ * builds and removes its own namespaces, links and processes and exits 0 when every check passed,
+ * 77 when a tool it needs is missing. Needs root, {@code /dev/net/tun}, {@code wg} and
+ * {@code wireguard-go}; skipped otherwise. The scripts' output is printed and kept in
+ * {@code target/netns-logs}.
+ */
+class NetnsScenariosIT {
+    private static final long TIMEOUT_SECONDS = 240;
+
+    private static Path scripts;
+    private static Path engine;
+    private static Path logs;
+
+    @BeforeAll
+    static void locate() throws IOException {
+        scripts = Path.of(System.getProperty("wgdesk.netns", "src/test/netns")).toAbsolutePath();
+        engine = Path.of(System.getProperty("wgdesk.dist", "target/dist"), "bin", "wgdesk-engine").toAbsolutePath();
+        logs = Path.of(System.getProperty("wgdesk.logs", "target/netns-logs")).toAbsolutePath();
+        Files.createDirectories(logs);
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[1].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String dir : (path + ":/usr/sbin:/sbin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void run(String script, String... args) throws Exception {
+        assumeTrue(System.getProperty("os.name").equals("Linux"), "network namespace tests run on Linux only");
+        assumeTrue(isRoot(), "network namespace tests need root: skipped");
+        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun is missing: skipped");
+        for (String tool : List.of("bash", "ip", "wg", "wireguard-go", "python3", "ping")) {
+            assumeTrue(onPath(tool), tool + " is not installed: skipped (install wireguard-go, wireguard-tools, iproute2, iputils-ping, python3)");
+        }
+        assertTrue(Files.isExecutable(engine), engine + " is missing: the distribution must be packaged first");
+
+        List<String> cmd = new ArrayList<>(List.of("bash", scripts.resolve(script).toString()));
+        cmd.addAll(List.of(args));
+        String label = (script.replace(".sh", "") + (args.length == 0 ? "" : "-" + String.join("-", args)));
+        Path log = logs.resolve(label + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(scripts.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile()) // a file, not a pipe: a daemon keeping it open cannot block us
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("WGDESK_ENGINE", engine.toString());
+        Process p = pb.start();
+        boolean done = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroy(); // SIGTERM: the script's trap removes what it created
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println("===== " + label + " =====");
+        System.out.println(output);
+        if (!done) {
+            fail(label + " did not finish within " + TIMEOUT_SECONDS + " s; see " + log);
+        }
+        if (p.exitValue() == 77) {
+            abort(label + ": " + output.lines().filter(l -> l.startsWith("SKIP")).findFirst().orElse("skipped"));
+        }
+        List<String> failures = output.lines().filter(l -> l.startsWith("FAIL")).toList();
+        assertEquals(0, p.exitValue(), label + " failed (" + log + "):\n" + String.join("\n", failures));
+        assertTrue(output.contains("PASS: "), label + " ran no checks");
+    }
+
+    @Test
+    void lifecycleAndCommandLine() throws Exception {
+        run("lifecycle.sh");
+    }
+
+    @Test
+    void interopWithWireguardGo() throws Exception {
+        run("interop.sh", "java", "go");
+    }
+
+    @Test
+    void interopJavaWithJava() throws Exception {
+        run("interop.sh", "java", "java");
+    }
+
+    @Test
+    void badInputIsAnsweredLikeWireguardGo() throws Exception {
+        run("bad-input.sh");
+    }
+
+    @Test
+    void wgQuickUpAndDown() throws Exception {
+        run("wg-quick.sh");
+    }
+}
