@@ -13,8 +13,11 @@ import java.util.function.Supplier;
  * <p>Callers that need per-peer order (nonce order) must submit a peer's packets under that
  * peer's lock; the sequencer then sees them in the same order.
  *
- * <p>With {@code workers == 0} the stage runs inline on the submitting thread, which saves two
- * thread hand-offs per packet on machines with few cores.
+ * <p>With {@code workers == 0} the stage always runs inline on the submitting thread. With
+ * workers, a packet submitted while nothing is queued or in flight is still processed inline, so
+ * an idle tunnel (a ping) pays no thread hand-off; once packets queue up, the workers take over.
+ * Both paths deliver under {@link #deliverLock}, and the inline path is taken only when no
+ * earlier packet is still queued, so delivery order always equals submission order.
  */
 final class CryptoPipeline {
     /** The parallel part: seal or open {@code p} in place and set {@code p.ok}. */
@@ -41,6 +44,10 @@ final class CryptoPipeline {
     private final List<Thread> threads = new ArrayList<>();
     private final PacketPool pool;
     private volatile boolean running;
+    /** Held while delivering; guards the inline path's "nothing in flight" check. */
+    private final Object deliverLock = new Object();
+    /** Packets queued for the workers and not yet delivered; changed under deliverLock. */
+    private int inFlight;
 
     CryptoPipeline(String name, int workers, int queueSize, PacketPool pool, Supplier<PacketCipher> ciphers,
             Work work, Sequencer sequencer) {
@@ -94,6 +101,9 @@ final class CryptoPipeline {
                 pool.release(p);
             }
             workQueue.clear();
+            synchronized (deliverLock) {
+                inFlight = 0;
+            }
         }
     }
 
@@ -102,12 +112,13 @@ final class CryptoPipeline {
      * and delivers it before returning.
      */
     void submit(Packet p) throws InterruptedException {
-        if (workers == 0) {
-            work.process(p, inlineCipher.get());
-            synchronized (this) {
+        synchronized (deliverLock) {
+            if (workers == 0 || inFlight == 0) {
+                work.process(p, inlineCipher.get());
                 sequencer.deliver(p);
+                return;
             }
-            return;
+            inFlight++;
         }
         orderQueue.put(p);
         workQueue.put(p);
@@ -115,10 +126,10 @@ final class CryptoPipeline {
 
     /** Ends a burst of submissions; in inline mode this flushes the sequencer's batch. */
     void flush() {
-        if (workers == 0) {
-            synchronized (this) {
+        synchronized (deliverLock) {
+            if (inFlight == 0) {
                 sequencer.endOfBurst();
-            }
+            } // else the sequencer flushes once its queue drains
         }
     }
 
@@ -145,11 +156,16 @@ final class CryptoPipeline {
             while (running) {
                 Packet p = orderQueue.poll();
                 if (p == null) {
-                    sequencer.endOfBurst();
+                    synchronized (deliverLock) {
+                        sequencer.endOfBurst();
+                    }
                     p = orderQueue.take();
                 }
                 p.awaitDone();
-                sequencer.deliver(p);
+                synchronized (deliverLock) {
+                    sequencer.deliver(p);
+                    inFlight--;
+                }
             }
         } catch (InterruptedException e) {
             // stopping

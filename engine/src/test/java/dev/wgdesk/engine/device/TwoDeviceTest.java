@@ -188,6 +188,37 @@ class TwoDeviceTest {
     }
 
     @Test
+    void linkDownTakesTheDeviceDownAndLinkUpBringsItBack() throws Exception {
+        assertDelivered(tunA, tunB, TestPackets.udp("10.0.0.1", "10.0.0.2", payload("before")));
+        tunB.setLink(false);
+        await("device down", () -> !b.isUp());
+        tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", payload("while down")));
+        assertNull(tunB.poll(200, TimeUnit.MILLISECONDS));
+        int port = b.listenPort();
+        tunB.setLink(true);
+        await("device up", b::isUp);
+        assertEquals(port, b.listenPort(), "the listen port changed across down/up");
+        // Sessions were zeroed on down: a new handshake follows, then traffic flows again.
+        clock.advanceMillis(5500);
+        for (int i = 0; i < 50 && tunB.delivered() == 0; i++) {
+            tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", payload("after " + i)));
+            Thread.sleep(20);
+            clock.advanceMillis(5500);
+        }
+        assertNotNull(tunB.poll(5, TimeUnit.SECONDS), "no traffic after the link came back");
+    }
+
+    @Test
+    void aFailingTunClosesTheDeviceAndTellsListeners() throws Exception {
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        a.onClosed(closed::countDown);
+        tunA.failReads();
+        assertTrue(closed.await(10, TimeUnit.SECONDS), "onClosed was not called");
+        assertTrue(a.isClosed());
+        assertTrue(tunA.isClosed());
+    }
+
+    @Test
     void removingAPeerStopsItsTraffic() throws Exception {
         assertDelivered(tunA, tunB, TestPackets.udp("10.0.0.1", "10.0.0.2", payload("before")));
         b.removePeer(keyA.publicKey());

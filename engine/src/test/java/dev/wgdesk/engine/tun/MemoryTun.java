@@ -23,6 +23,7 @@ public final class MemoryTun implements Tun {
     private final BlockingQueue<byte[]> fromDevice = new LinkedBlockingQueue<>();
     private final List<Consumer<TunEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private volatile boolean failing;
 
     public MemoryTun(String name, int mtu) {
         this.name = name;
@@ -55,6 +56,17 @@ public final class MemoryTun implements Tun {
     public void setMtu(int newMtu) {
         mtu = newMtu;
         fire(new TunEvent.MtuChanged(newMtu));
+    }
+
+    /** Simulates {@code ip link set up|down}. */
+    public void setLink(boolean up) {
+        fire(up ? new TunEvent.Up() : new TunEvent.Down());
+    }
+
+    /** Makes the next (and every later) read fail, as a broken driver would. */
+    public void failReads() {
+        failing = true;
+        toDevice.add(CLOSED);
     }
 
     /** Simulates {@code ip link del}. */
@@ -97,6 +109,9 @@ public final class MemoryTun implements Tun {
         }
         if (first == CLOSED) {
             toDevice.add(CLOSED);
+            if (failing && !closed) {
+                throw new IOException("simulated driver failure");
+            }
             throw new ClosedChannelException();
         }
         int n = 0;
