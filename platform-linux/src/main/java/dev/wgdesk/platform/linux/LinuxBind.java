@@ -235,8 +235,8 @@ public final class LinuxBind implements Bind {
                 if (len > b.capacity() - pos || v.truncated(i)) {
                     continue; // larger than the caller's buffer: dropped
                 }
+                b.limit(pos + len); // first: absolute bulk puts are bounded by the limit
                 b.put(pos, receiveData.view(), i * MAX_DATAGRAM, len);
-                b.limit(pos + len);
                 from[n] = sources.lookup(v.view(), v.nameOffset(i));
                 n++;
             }

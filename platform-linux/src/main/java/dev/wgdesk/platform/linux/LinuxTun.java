@@ -126,8 +126,8 @@ public final class LinuxTun implements Tun {
                 ByteBuffer b = bufs[n];
                 int pos = b.position();
                 if (r <= b.capacity() - pos) { // else: too big for the caller's buffer, dropped
+                    b.limit(pos + (int) r); // first: absolute bulk puts are bounded by the limit
                     readBuffer.copyTo(b, pos, (int) r);
-                    b.limit(pos + (int) r);
                     if (++n == max) {
                         return n;
                     }

@@ -20,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The TUN's life cycle in the host namespace (no addresses, no traffic): creation, MTU, link
  * state, events, removal, close, and the creation errors. Skipped unless root.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LinuxTunTest {
     private final LinuxTunProvider provider = new LinuxTunProvider();
     private final String name = Host.uniqueName("tun");
