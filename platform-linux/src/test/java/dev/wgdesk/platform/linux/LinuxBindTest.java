@@ -1,0 +1,277 @@
+package dev.wgdesk.platform.linux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wgdesk.engine.Protocol;
+import dev.wgdesk.engine.conn.BindProvider;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The JNA UDP bind over loopback (127.0.0.1 and ::1). */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class LinuxBindTest {
+    private static final int HEAD_ROOM = 16;
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8})
+    void roundTripOverIpv4Loopback(int batch) throws Exception {
+        roundTrip(batch, InetAddress.getByName("127.0.0.1"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8})
+    void roundTripOverIpv6Loopback(int batch) throws Exception {
+        roundTrip(batch, InetAddress.getByName("::1"));
+    }
+
+    private static void roundTrip(int batch, InetAddress loopback) throws Exception {
+        try (LinuxBind a = new LinuxBind(batch); LinuxBind b = new LinuxBind(batch)) {
+            int portA = a.open(0);
+            int portB = b.open(0);
+            assertTrue(portA > 0 && portB > 0 && portA != portB);
+            assertEquals(batch, a.batchSize());
+            InetSocketAddress toB = new InetSocketAddress(loopback, portB);
+            ByteBuffer[] out = new ByteBuffer[3];
+            for (int i = 0; i < 3; i++) {
+                out[i] = ByteBuffer.allocate(2048).position(HEAD_ROOM);
+                out[i].put(payload(i, 100 + i)).flip().position(HEAD_ROOM);
+            }
+            a.send(out, 3, toB);
+            for (ByteBuffer o : out) {
+                assertFalse(o.hasRemaining(), "send consumes each datagram");
+            }
+            ByteBuffer[] in = buffers(Math.max(batch, 1));
+            InetSocketAddress[] from = new InetSocketAddress[in.length];
+            int got = 0;
+            while (got < 3) {
+                int n = b.receive(in, from, in.length);
+                assertTrue(n >= 1 && n <= batch, "receive returned " + n);
+                for (int i = 0; i < n; i++, got++) {
+                    assertEquals(HEAD_ROOM, in[i].position(), "receive leaves the position at the head room");
+                    assertArrayEquals(payload(got, 100 + got), Arrays.copyOfRange(in[i].array(), HEAD_ROOM, in[i].limit()));
+                    assertEquals(new InetSocketAddress(loopback, portA), from[i]);
+                    assertEquals(loopback.getClass(), from[i].getAddress().getClass());
+                    in[i].clear().position(HEAD_ROOM);
+                }
+            }
+            // and back
+            ByteBuffer reply = ByteBuffer.wrap(payload(9, 50));
+            b.send(new ByteBuffer[] {reply}, 1, from[0]);
+            assertEquals(1, a.receive(in, from, 1));
+            assertEquals(50, in[0].remaining());
+            assertEquals(new InetSocketAddress(loopback, portB), from[0]);
+        }
+    }
+
+    @Test
+    void ipv4SourceOnDualStackSocketIsPlainIpv4AndCached() throws Exception {
+        try (LinuxBind bind = new LinuxBind(); DatagramChannel peer = DatagramChannel.open()) {
+            int port = bind.open(0);
+            peer.bind(new InetSocketAddress("127.0.0.1", 0));
+            ByteBuffer[] in = buffers(1);
+            InetSocketAddress[] from = new InetSocketAddress[1];
+            peer.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress("127.0.0.1", port));
+            bind.receive(in, from, 1);
+            assertInstanceOf(Inet4Address.class, from[0].getAddress());
+            assertEquals(peer.getLocalAddress(), from[0]);
+            InetSocketAddress first = from[0];
+            peer.send(ByteBuffer.wrap(new byte[] {2}), new InetSocketAddress("127.0.0.1", port));
+            in[0].clear().position(HEAD_ROOM);
+            bind.receive(in, from, 1);
+            assertSame(first, from[0], "a repeated source must reuse the cached address");
+        }
+    }
+
+    @Test
+    void interoperatesWithDatagramChannelOverIpv6() throws Exception {
+        try (LinuxBind bind = new LinuxBind(); DatagramChannel peer = DatagramChannel.open()) {
+            int port = bind.open(0);
+            peer.bind(new InetSocketAddress("::1", 0));
+            bind.send(new ByteBuffer[] {ByteBuffer.wrap(new byte[] {7, 8, 9})}, 1, (InetSocketAddress) peer.getLocalAddress());
+            ByteBuffer got = ByteBuffer.allocate(64);
+            InetSocketAddress src = (InetSocketAddress) peer.receive(got);
+            assertEquals(3, got.position());
+            assertEquals(port, src.getPort());
+            assertInstanceOf(Inet6Address.class, src.getAddress());
+        }
+    }
+
+    @Test
+    void setMarkIsAppliedToTheSocket() throws Exception {
+        Assumptions.assumeTrue(Host.isRoot(), "not root: SO_MARK needs CAP_NET_ADMIN; skipping");
+        try (LinuxBind bind = new LinuxBind()) {
+            bind.setMark(0x51820); // before open: applied when the socket is made
+            bind.open(0);
+            assertEquals(0x51820, bind.socketOption(1, LinuxBind.SO_MARK));
+            bind.setMark(42);
+            assertEquals(42, bind.socketOption(1, LinuxBind.SO_MARK));
+            String ss = Host.run("ss", "-u", "-a", "-n", "-e", "sport", "=", ":" + bind.port());
+            assertTrue(ss.contains("fwmark:0x2a"), ss);
+            bind.setMark(0);
+            assertEquals(0, bind.socketOption(1, LinuxBind.SO_MARK));
+            assertEquals(0, bind.mark());
+        }
+    }
+
+    @Test
+    void buffersAreForcedToSevenMebibytesWhenRoot() throws Exception {
+        Assumptions.assumeTrue(Host.isRoot(), "not root: SO_RCVBUFFORCE needs CAP_NET_ADMIN; skipping");
+        try (LinuxBind bind = new LinuxBind()) {
+            bind.open(0);
+            // The kernel doubles the requested size for its bookkeeping.
+            assertEquals(2 * Protocol.SOCKET_BUFFER_SIZE, bind.socketOption(1, 8 /* SO_RCVBUF */));
+            assertEquals(2 * Protocol.SOCKET_BUFFER_SIZE, bind.socketOption(1, 7 /* SO_SNDBUF */));
+        }
+    }
+
+    @Test
+    void portInUseIsBindException() throws Exception {
+        try (DatagramChannel holder = DatagramChannel.open(); LinuxBind bind = new LinuxBind()) {
+            holder.bind(new InetSocketAddress(0));
+            int port = ((InetSocketAddress) holder.getLocalAddress()).getPort();
+            BindException e = assertThrows(BindException.class, () -> bind.open(port));
+            assertEquals("UDP port " + port + " is already in use", e.getMessage());
+            assertEquals(0, bind.port());
+        }
+    }
+
+    @Test
+    void reopenMovesToTheNewPortAndCloseResetsPort() throws Exception {
+        LinuxBind bind = new LinuxBind();
+        int first = bind.open(0);
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            int second = bind.open(0);
+            assertEquals(second, bind.port());
+            probe.bind(new InetSocketAddress(first)); // the first port was released
+        }
+        bind.close();
+        assertEquals(0, bind.port());
+        bind.close(); // idempotent
+        assertThrows(ClosedChannelException.class, () -> bind.receive(buffers(1), new InetSocketAddress[1], 1));
+        assertThrows(ClosedChannelException.class,
+                () -> bind.send(buffers(1), 1, new InetSocketAddress("127.0.0.1", 9)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8})
+    void closeUnblocksPendingReceive(int batch) throws Exception {
+        LinuxBind bind = new LinuxBind(batch);
+        bind.open(0);
+        CompletableFuture<Integer> receiver = CompletableFuture.supplyAsync(() -> {
+            try {
+                return bind.receive(buffers(batch), new InetSocketAddress[batch], batch);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofPlatform().daemon().start(r));
+        Thread.sleep(100);
+        assertFalse(receiver.isDone(), "receive returned without a datagram");
+        bind.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> receiver.get(3, TimeUnit.SECONDS));
+        assertInstanceOf(ClosedChannelException.class, e.getCause().getCause());
+    }
+
+    @Test
+    void oversizedDatagramIsDroppedNotTruncated() throws Exception {
+        try (LinuxBind bind = new LinuxBind(); DatagramChannel peer = DatagramChannel.open()) {
+            int port = bind.open(0);
+            InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
+            peer.send(ByteBuffer.wrap(new byte[500]), to);
+            peer.send(ByteBuffer.wrap(new byte[20]), to);
+            ByteBuffer[] in = {ByteBuffer.allocate(HEAD_ROOM + 100).position(HEAD_ROOM)};
+            assertEquals(1, bind.receive(in, new InetSocketAddress[1], 1));
+            assertEquals(20, in[0].remaining());
+        }
+    }
+
+    @Test
+    void unresolvedDestinationIsRejected() throws Exception {
+        try (LinuxBind bind = new LinuxBind()) {
+            bind.open(0);
+            IOException e = assertThrows(IOException.class,
+                    () -> bind.send(buffers(1), 1, InetSocketAddress.createUnresolved("example.invalid", 1)));
+            assertTrue(e.getMessage().startsWith("unresolved destination"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8})
+    void steadyStateSendAndReceiveDoNotAllocate(int batch) throws Exception {
+        try (LinuxBind a = new LinuxBind(batch); LinuxBind b = new LinuxBind(batch)) {
+            a.open(0);
+            InetSocketAddress toB = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), b.open(0));
+            ByteBuffer[] out = buffers(batch);
+            ByteBuffer[] in = buffers(batch);
+            InetSocketAddress[] from = new InetSocketAddress[batch];
+            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long before = 0;
+            int rounds = 2000;
+            for (int round = 0; round < 2; round++) { // the first warms up
+                if (round == 1) {
+                    before = mx.getCurrentThreadAllocatedBytes();
+                }
+                for (int i = 0; i < rounds; i++) {
+                    for (ByteBuffer o : out) {
+                        o.clear().position(HEAD_ROOM).limit(HEAD_ROOM + 1420);
+                    }
+                    a.send(out, batch, toB);
+                    int got = 0;
+                    while (got < batch) {
+                        for (ByteBuffer x : in) {
+                            x.clear().position(HEAD_ROOM);
+                        }
+                        got += b.receive(in, from, batch);
+                    }
+                }
+            }
+            long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated < 2000, "allocated " + allocated + " bytes for " + rounds * batch + " datagrams");
+        }
+    }
+
+    @Test
+    void isPreferredThroughServiceLoader() throws Exception {
+        try (var bind = BindProvider.createBest()) {
+            assertInstanceOf(LinuxBind.class, bind);
+        }
+    }
+
+    private static ByteBuffer[] buffers(int n) {
+        ByteBuffer[] bufs = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            bufs[i] = ByteBuffer.allocate(2048).position(HEAD_ROOM);
+        }
+        return bufs;
+    }
+
+    private static byte[] payload(int seed, int length) {
+        byte[] p = new byte[length];
+        for (int i = 0; i < length; i++) {
+            p[i] = (byte) (seed * 31 + i);
+        }
+        return p;
+    }
+}
