@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,9 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Buffers are {@link Protocol#SOCKET_BUFFER_SIZE} with {@code SO_RCVBUFFORCE}/{@code SO_SNDBUFFORCE}
  * when privileged, else the plain options (capped by {@code net.core.[rw]mem_max}).
  *
- * <p><b>Data path.</b> The socket is non-blocking: a receive calls {@code recvfrom} (or, with a
- * {@link #batchSize()} above 1, {@code recvmmsg}) and only when nothing is queued polls the
- * socket and a wake-up eventfd, so {@link #close()} unblocks it. Datagrams land in native memory
+ * <p><b>Data path.</b> The socket is blocking: a receive is one {@code recvfrom} (or, with a
+ * {@link #batchSize()} above 1, one {@code recvmmsg} with {@code MSG_WAITFORONE}) that waits in
+ * the kernel, so an idle receiver costs one system call per datagram too. {@link #close()}
+ * unblocks it with {@code shutdown(SHUT_RDWR)}, which wakes blocked socket calls even on an
+ * unconnected UDP socket, before the descriptor is closed. Datagrams land in native memory
  * and are copied into the caller's buffers; sources are resolved through a {@link SourceCache}
  * and IPv4-mapped sources come out as plain IPv4. Sends copy into a per-thread native buffer and
  * call {@code sendto} (or {@code sendmmsg}); destinations are encoded once per thread and
@@ -35,7 +38,6 @@ public final class LinuxBind implements Bind {
     static final int MAX_DATAGRAM = 65536;
 
     private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SOL_SOCKET = 1;
     private static final int SO_SNDBUF = 7;
@@ -46,6 +48,7 @@ public final class LinuxBind implements Bind {
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPV6_V6ONLY = 26;
     private static final int MSG_TRUNC = 0x20;
+    private static final int MSG_WAITFORONE = 0x10000;
 
     // struct mmsghdr on LP64: msghdr (56 bytes) + msg_len + padding.
     private static final int MMSGHDR_SIZE = 64;
@@ -70,8 +73,6 @@ public final class LinuxBind implements Bind {
     private final SourceCache sources = new SourceCache();
     private final NativeBuffer receiveData;
     private final MessageVector receiveVector;
-    private PolledFd.Waiter receiveWaiter;
-    private Socket receiveWaiterSocket;
 
     private final ThreadLocal<Sender> senders;
 
@@ -102,15 +103,15 @@ public final class LinuxBind implements Bind {
         }
         closeSocket();
         int family = SockAddr.AF_INET6;
-        int fd = LibC.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        int fd = LibC.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0 && LibC.errno() == Errno.EAFNOSUPPORT) {
             family = SockAddr.AF_INET;
-            fd = LibC.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            fd = LibC.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         }
         if (fd < 0) {
             throw Errno.exception("socket", LibC.errno());
         }
-        PolledFd polled = new PolledFd(fd);
+        PolledFd polled = new PolledFd(fd, /* shutdownOnClose = */ true);
         try {
             configure(fd, family);
             bind(fd, family, requestedPort);
@@ -187,10 +188,6 @@ public final class LinuxBind implements Bind {
         try {
             s.fd().enter();
             try {
-                if (receiveWaiterSocket != s) {
-                    receiveWaiter = s.fd().newWaiter();
-                    receiveWaiterSocket = s;
-                }
                 return receiveLocked(s, bufs, from, max);
             } finally {
                 s.fd().exit();
@@ -200,7 +197,7 @@ public final class LinuxBind implements Bind {
         }
     }
 
-    /** Must hold receiveLock and be inside s.fd().enter(). */
+    /** Must hold receiveLock and be inside s.fd().enter(). Blocks in the kernel. */
     private int receiveLocked(Socket s, ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
         MessageVector v = receiveVector;
         while (true) {
@@ -210,19 +207,21 @@ public final class LinuxBind implements Bind {
                 long r = LibC.recvfrom(s.fd().fd(), v.data(0), MAX_DATAGRAM, 0, v.name(0), v.nameLengthAddress(0));
                 if (r >= 0) {
                     v.setLength(0, (int) r);
+                    v.setFlags(0, 0);
                 }
                 got = r < 0 ? -1 : 1;
             } else {
                 for (int i = 0; i < max; i++) {
                     v.prepareReceive(i, Math.min(MAX_DATAGRAM, bufs[i].capacity() - bufs[i].position()));
                 }
-                got = LibC.recvmmsg(s.fd().fd(), v.address(), max, 0, 0);
+                got = LibC.recvmmsg(s.fd().fd(), v.address(), max, MSG_WAITFORONE, 0);
+            }
+            if (s.fd().isClosed()) {
+                throw new AsynchronousCloseException(); // shut down by close(): recv returned 0 or failed
             }
             if (got < 0) {
                 int errno = LibC.errno();
-                if (errno == Errno.EAGAIN) {
-                    receiveWaiter.await(PolledFd.POLLIN);
-                } else if (errno != Errno.EINTR) {
+                if (errno != Errno.EINTR && errno != Errno.EAGAIN) {
                     throw Errno.exception("receive on UDP port " + s.port(), errno);
                 }
                 continue;
@@ -232,8 +231,8 @@ public final class LinuxBind implements Bind {
                 int len = v.length(i);
                 ByteBuffer b = bufs[n];
                 int pos = b.position();
-                if (len > b.capacity() - pos || v.truncated(i)) {
-                    continue; // larger than the caller's buffer: dropped
+                if (len == 0 || len > b.capacity() - pos || v.truncated(i)) {
+                    continue; // empty, or larger than the caller's buffer: dropped
                 }
                 b.limit(pos + len); // first: absolute bulk puts are bounded by the limit
                 b.put(pos, receiveData.view(), i * MAX_DATAGRAM, len);
@@ -416,6 +415,10 @@ public final class LinuxBind implements Bind {
             meta.view().putLong(iovs + i * IOVEC_SIZE + 8, len);
         }
 
+        void setFlags(int i, int flags) {
+            meta.view().putInt(i * MMSGHDR_SIZE + MSG_FLAGS, flags);
+        }
+
         void setLength(int i, int len) {
             meta.view().putInt(i * MMSGHDR_SIZE + MSG_LEN, len);
         }
@@ -440,8 +443,6 @@ public final class LinuxBind implements Bind {
         private final InetSocketAddress[] encoded = new InetSocketAddress[DESTINATIONS];
         private final int[] encodedFamily = new int[DESTINATIONS];
         private final int[] encodedLength = new int[DESTINATIONS];
-        private PolledFd.Waiter waiter;
-        private Socket waiterSocket;
 
         Sender(int batch) {
             this.batch = batch;
@@ -458,10 +459,6 @@ public final class LinuxBind implements Bind {
             }
             long name = names.address() + (long) slot * NAME_SLOT;
             int nameLength = encodedLength[slot];
-            if (waiterSocket != s) {
-                waiter = s.fd().newWaiter();
-                waiterSocket = s;
-            }
             int i = 0;
             while (i < count) {
                 if (batch == 1 || count - i == 1) {
@@ -513,20 +510,18 @@ public final class LinuxBind implements Bind {
         }
 
         /**
-         * After a failed send: waits for room and returns false (retry), returns true if the
-         * datagram should be counted as lost (ENOBUFS: a full device queue, where waiting for
-         * POLLOUT would spin), or throws.
+         * After a failed send: returns false to retry (EINTR), true if the datagram should count
+         * as lost (ENOBUFS: a full device queue), or throws.
          */
-        private boolean dropAfter(Socket s, InetSocketAddress to) throws IOException {
+        private static boolean dropAfter(Socket s, InetSocketAddress to) throws IOException {
             int errno = LibC.errno();
-            if (errno == Errno.EAGAIN) {
-                waiter.await(PolledFd.POLLOUT);
-                return false;
+            if (s.fd().isClosed()) {
+                throw new AsynchronousCloseException();
             }
             if (errno == Errno.ENOBUFS) {
                 return true;
             }
-            if (errno == Errno.EINTR) {
+            if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
                 return false;
             }
             throw Errno.exception("send to " + to + " from UDP port " + s.port(), errno);
