@@ -8,8 +8,12 @@ import dev.wgdesk.engine.conn.BindProvider;
  * the portable bind on Linux. Found through {@link java.util.ServiceLoader}.
  */
 public final class LinuxBindProvider implements BindProvider {
-    /** Datagrams per system call for binds this provider creates. */
-    public static final int DEFAULT_BATCH_SIZE = 1;
+    /**
+     * Datagrams per system call ({@code recvmmsg}/{@code sendmmsg}) for binds this provider
+     * creates. On loopback, batches of 32 cut CPU time per datagram by about a fifth on both
+     * sides compared with one {@code recvfrom}/{@code sendto} per datagram (see BindBenchmark).
+     */
+    public static final int DEFAULT_BATCH_SIZE = 32;
 
     @Override
     public boolean isSupported() {
