@@ -88,6 +88,8 @@ final class LibC {
 
     static native int sendmmsg(int fd, long msgvec, int vlen, int flags);
 
+    static native long sendmsg(int fd, long msg, int flags);
+
     static native int shutdown(int fd, int how);
 
     // string.h

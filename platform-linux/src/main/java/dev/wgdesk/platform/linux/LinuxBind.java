@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and are copied into the caller's buffers; sources are resolved through a {@link SourceCache}
  * and IPv4-mapped sources come out as plain IPv4. Sends copy into a per-thread native buffer and
  * call {@code sendto} (or {@code sendmmsg}); destinations are encoded once per thread and
- * endpoint object. In steady state neither direction allocates.
+ * endpoint object; optionally a batch of equal-sized datagrams goes out as one segmented send
+ * ({@link UdpSender}). In steady state neither direction allocates.
  *
  * <p><b>Threading.</b> Receives are serialized (one receiving thread is expected); any number of
  * threads may send; {@link #open}, {@link #setMark} and {@link #close} may be called from any
@@ -47,25 +48,12 @@ public final class LinuxBind implements Bind {
     static final int SO_MARK = 36;
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPV6_V6ONLY = 26;
-    private static final int MSG_TRUNC = 0x20;
     private static final int MSG_WAITFORONE = 0x10000;
 
-    // struct mmsghdr on LP64: msghdr (56 bytes) + msg_len + padding.
-    private static final int MMSGHDR_SIZE = 64;
-    private static final int MSG_NAME = 0;
-    private static final int MSG_NAMELEN = 8;
-    private static final int MSG_IOV = 16;
-    private static final int MSG_IOVLEN = 24;
-    private static final int MSG_FLAGS = 48;
-    private static final int MSG_LEN = 56;
-    private static final int IOVEC_SIZE = 16;
-    private static final int NAME_SLOT = 32; // sockaddr_in6 (28) rounded up
-
-    /** An open socket; replaced as a whole by {@link #open}. */
-    private record Socket(PolledFd fd, int family, int port) {}
 
     private final int batchSize;
-    private volatile Socket socket;
+    private final boolean gso;
+    private volatile UdpSocket socket;
     private volatile int mark;
 
     private final ReentrantLock receiveLock = new ReentrantLock();
@@ -74,26 +62,37 @@ public final class LinuxBind implements Bind {
     private final NativeBuffer receiveData;
     private final MessageVector receiveVector;
 
-    private final ThreadLocal<Sender> senders;
+    private final ThreadLocal<UdpSender> senders;
 
     /** A bind using {@code recvfrom}/{@code sendto}, one datagram per call. */
     public LinuxBind() {
-        this(1);
+        this(1, false);
     }
 
     /**
      * A bind that receives and sends up to {@code batchSize} datagrams per system call with
-     * {@code recvmmsg}/{@code sendmmsg} (1 means {@code recvfrom}/{@code sendto}).
+     * {@code recvmmsg}/{@code sendmmsg} (1 means {@code recvfrom}/{@code sendto}), without
+     * segmentation offload.
      */
     public LinuxBind(int batchSize) {
+        this(batchSize, false);
+    }
+
+    /**
+     * As {@link #LinuxBind(int)}; with {@code gso}, batches of equal-sized datagrams are sent as
+     * one {@code sendmsg} with {@code UDP_SEGMENT} where the kernel accepts it (it falls back to
+     * {@code sendmmsg} for good on the first refusal).
+     */
+    public LinuxBind(int batchSize, boolean gso) {
         if (batchSize < 1 || batchSize > 256) {
             throw new IllegalArgumentException("batch size must be 1..256, not " + batchSize);
         }
         LibC.ensureAvailable();
         this.batchSize = batchSize;
+        this.gso = gso && batchSize > 1;
         this.receiveData = new NativeBuffer(batchSize * MAX_DATAGRAM, false);
         this.receiveVector = new MessageVector(batchSize, receiveData);
-        this.senders = ThreadLocal.withInitial(() -> new Sender(batchSize));
+        this.senders = ThreadLocal.withInitial(() -> new UdpSender(batchSize));
     }
 
     @Override
@@ -115,7 +114,7 @@ public final class LinuxBind implements Bind {
         try {
             configure(fd, family);
             bind(fd, family, requestedPort);
-            socket = new Socket(polled, family, localPort(fd));
+            socket = new UdpSocket(polled, family, localPort(fd), gso);
         } catch (IOException | RuntimeException e) {
             polled.close();
             throw e;
@@ -168,7 +167,7 @@ public final class LinuxBind implements Bind {
 
     @Override
     public int port() {
-        Socket s = socket;
+        UdpSocket s = socket;
         return s == null ? 0 : s.port();
     }
 
@@ -183,7 +182,7 @@ public final class LinuxBind implements Bind {
         if (max < 1) {
             throw new IllegalArgumentException("count must be at least 1");
         }
-        Socket s = open();
+        UdpSocket s = open();
         receiveLock.lock();
         try {
             s.fd().enter();
@@ -198,7 +197,7 @@ public final class LinuxBind implements Bind {
     }
 
     /** Must hold receiveLock and be inside s.fd().enter(). Blocks in the kernel. */
-    private int receiveLocked(Socket s, ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
+    private int receiveLocked(UdpSocket s, ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
         MessageVector v = receiveVector;
         while (true) {
             int got;
@@ -250,8 +249,8 @@ public final class LinuxBind implements Bind {
         if (count <= 0) {
             return;
         }
-        Socket s = open();
-        Sender sender = senders.get();
+        UdpSocket s = open();
+        UdpSender sender = senders.get();
         s.fd().enter();
         try {
             sender.send(s, bufs, count, to);
@@ -262,7 +261,7 @@ public final class LinuxBind implements Bind {
 
     @Override
     public synchronized void setMark(int mark) throws IOException {
-        Socket s = socket;
+        UdpSocket s = socket;
         if (s != null) {
             s.fd().enter();
             try {
@@ -274,6 +273,12 @@ public final class LinuxBind implements Bind {
         this.mark = mark;
     }
 
+    /** True if the open socket still sends with segmentation offload (tests, diagnostics). */
+    boolean segmentationActive() {
+        UdpSocket s = socket;
+        return s != null && s.gso();
+    }
+
     /** The mark last set with {@link #setMark}. */
     public int mark() {
         return mark;
@@ -281,7 +286,7 @@ public final class LinuxBind implements Bind {
 
     /** Reads an int socket option back from the kernel (tests: SO_MARK, buffer sizes). */
     int socketOption(int level, int option) throws IOException {
-        Socket s = open();
+        UdpSocket s = open();
         s.fd().enter();
         try {
             NativeBuffer value = new NativeBuffer(8);
@@ -311,7 +316,7 @@ public final class LinuxBind implements Bind {
     }
 
     private void closeSocket() {
-        Socket s = socket;
+        UdpSocket s = socket;
         socket = null;
         if (s != null) {
             s.fd().close();
@@ -320,11 +325,11 @@ public final class LinuxBind implements Bind {
 
     @Override
     public String toString() {
-        return "LinuxBind[port " + port() + ", batch " + batchSize + "]";
+        return "LinuxBind[port " + port() + ", batch " + batchSize + (gso ? ", gso" : "") + "]";
     }
 
-    private Socket open() throws ClosedChannelException {
-        Socket s = socket;
+    private UdpSocket open() throws ClosedChannelException {
+        UdpSocket s = socket;
         if (s == null) {
             throw new ClosedChannelException();
         }
@@ -343,194 +348,5 @@ public final class LinuxBind implements Bind {
         NativeBuffer v = new NativeBuffer(4);
         v.view().putInt(0, value);
         return LibC.setsockopt(fd, level, option, v.address(), 4) < 0 ? LibC.errno() : 0;
-    }
-
-    /**
-     * {@code struct mmsghdr[n]} with one {@code iovec} and one name slot each, pointing into a data
-     * block of {@code n * MAX_DATAGRAM} bytes. Also serves single {@code recvfrom}/{@code sendto}
-     * through slot 0.
-     */
-    static final class MessageVector {
-        private final NativeBuffer meta;
-        private final int iovs;
-        private final int names;
-        private final int nameLengths;
-
-        MessageVector(int n, NativeBuffer data) {
-            iovs = n * MMSGHDR_SIZE;
-            names = iovs + n * IOVEC_SIZE;
-            nameLengths = names + n * NAME_SLOT;
-            meta = new NativeBuffer(nameLengths + n * 4);
-            long base = meta.address();
-            ByteBuffer m = meta.view();
-            for (int i = 0; i < n; i++) {
-                int h = i * MMSGHDR_SIZE;
-                m.putLong(h + MSG_NAME, base + names + (long) i * NAME_SLOT);
-                m.putLong(h + MSG_IOV, base + iovs + (long) i * IOVEC_SIZE);
-                m.putLong(h + MSG_IOVLEN, 1);
-                m.putLong(iovs + i * IOVEC_SIZE, data.address() + (long) i * MAX_DATAGRAM);
-            }
-        }
-
-        long address() {
-            return meta.address();
-        }
-
-        ByteBuffer view() {
-            return meta.view();
-        }
-
-        long data(int i) {
-            return meta.view().getLong(iovs + i * IOVEC_SIZE);
-        }
-
-        long name(int i) {
-            return meta.address() + names + (long) i * NAME_SLOT;
-        }
-
-        int nameOffset(int i) {
-            return names + i * NAME_SLOT;
-        }
-
-        long nameLengthAddress(int i) {
-            return meta.address() + nameLengths + i * 4L;
-        }
-
-        void prepareName(int i) {
-            meta.view().putInt(nameLengths + i * 4, SockAddr.SOCKADDR_IN6_SIZE);
-        }
-
-        void prepareReceive(int i, int space) {
-            int h = i * MMSGHDR_SIZE;
-            meta.view().putInt(h + MSG_NAMELEN, SockAddr.SOCKADDR_IN6_SIZE);
-            meta.view().putLong(iovs + i * IOVEC_SIZE + 8, Math.max(space, 0));
-            meta.view().putInt(h + MSG_FLAGS, 0);
-        }
-
-        /** For sendmmsg: datagram {@code i} of {@code len} bytes to the sockaddr at {@code name}. */
-        void prepareSend(int i, int len, long name, int nameLength) {
-            int h = i * MMSGHDR_SIZE;
-            meta.view().putLong(h + MSG_NAME, name);
-            meta.view().putInt(h + MSG_NAMELEN, nameLength);
-            meta.view().putLong(iovs + i * IOVEC_SIZE + 8, len);
-        }
-
-        void setFlags(int i, int flags) {
-            meta.view().putInt(i * MMSGHDR_SIZE + MSG_FLAGS, flags);
-        }
-
-        void setLength(int i, int len) {
-            meta.view().putInt(i * MMSGHDR_SIZE + MSG_LEN, len);
-        }
-
-        int length(int i) {
-            return meta.view().getInt(i * MMSGHDR_SIZE + MSG_LEN);
-        }
-
-        boolean truncated(int i) {
-            return (meta.view().getInt(i * MMSGHDR_SIZE + MSG_FLAGS) & MSG_TRUNC) != 0;
-        }
-    }
-
-    /** One sending thread's native buffers, destination encodings and poll set. */
-    private static final class Sender {
-        private static final int DESTINATIONS = 64; // power of two
-
-        private final int batch;
-        private final NativeBuffer data;
-        private final MessageVector vector;
-        private final NativeBuffer names = new NativeBuffer(DESTINATIONS * NAME_SLOT);
-        private final InetSocketAddress[] encoded = new InetSocketAddress[DESTINATIONS];
-        private final int[] encodedFamily = new int[DESTINATIONS];
-        private final int[] encodedLength = new int[DESTINATIONS];
-
-        Sender(int batch) {
-            this.batch = batch;
-            this.data = new NativeBuffer(batch * MAX_DATAGRAM, false);
-            this.vector = new MessageVector(batch, data);
-        }
-
-        void send(Socket s, ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
-            int slot = System.identityHashCode(to) & (DESTINATIONS - 1);
-            if (encoded[slot] != to || encodedFamily[slot] != s.family()) {
-                encodedLength[slot] = SockAddr.encode(to, s.family(), names.view(), slot * NAME_SLOT);
-                encodedFamily[slot] = s.family();
-                encoded[slot] = to;
-            }
-            long name = names.address() + (long) slot * NAME_SLOT;
-            int nameLength = encodedLength[slot];
-            int i = 0;
-            while (i < count) {
-                if (batch == 1 || count - i == 1) {
-                    sendOne(s, bufs[i], name, nameLength, to);
-                    i++;
-                } else {
-                    i += sendMany(s, bufs, i, Math.min(batch, count - i), name, nameLength, to);
-                }
-            }
-        }
-
-        private void sendOne(Socket s, ByteBuffer b, long name, int nameLength, InetSocketAddress to)
-                throws IOException {
-            int len = b.remaining();
-            checkSize(len, to);
-            data.view().put(0, b, b.position(), len);
-            while (true) {
-                long r = LibC.sendto(s.fd().fd(), data.address(), len, 0, name, nameLength);
-                if (r >= 0 || dropAfter(s, to)) {
-                    b.position(b.limit());
-                    return;
-                }
-            }
-        }
-
-        /** Sends bufs[from, from + n) with one sendmmsg; returns how many went out (at least 1). */
-        private int sendMany(Socket s, ByteBuffer[] bufs, int from, int n, long name, int nameLength,
-                InetSocketAddress to) throws IOException {
-            for (int k = 0; k < n; k++) {
-                ByteBuffer b = bufs[from + k];
-                int len = b.remaining();
-                checkSize(len, to);
-                data.view().put(k * MAX_DATAGRAM, b, b.position(), len);
-                vector.prepareSend(k, len, name, nameLength);
-            }
-            while (true) {
-                int sent = LibC.sendmmsg(s.fd().fd(), vector.address(), n, 0);
-                if (sent <= 0 && dropAfter(s, to)) {
-                    sent = 1; // the first datagram was dropped
-                }
-                if (sent > 0) {
-                    for (int k = 0; k < sent; k++) {
-                        ByteBuffer b = bufs[from + k];
-                        b.position(b.limit());
-                    }
-                    return sent;
-                }
-            }
-        }
-
-        /**
-         * After a failed send: returns false to retry (EINTR), true if the datagram should count
-         * as lost (ENOBUFS: a full device queue), or throws.
-         */
-        private static boolean dropAfter(Socket s, InetSocketAddress to) throws IOException {
-            int errno = LibC.errno();
-            if (s.fd().isClosed()) {
-                throw new AsynchronousCloseException();
-            }
-            if (errno == Errno.ENOBUFS) {
-                return true;
-            }
-            if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
-                return false;
-            }
-            throw Errno.exception("send to " + to + " from UDP port " + s.port(), errno);
-        }
-
-        private static void checkSize(int len, InetSocketAddress to) throws IOException {
-            if (len > MAX_DATAGRAM - 1) {
-                throw new IOException("datagram of " + len + " bytes to " + to + " is too large");
-            }
-        }
     }
 }

@@ -26,6 +26,7 @@ public final class BindBenchmark {
             run("DatagramChannelBind", DatagramChannelBind::new, loopback, seconds);
             run("LinuxBind(1) recvfrom/sendto", () -> new LinuxBind(1), loopback, seconds);
             run("LinuxBind(32) recvmmsg/sendmmsg", () -> new LinuxBind(32), loopback, seconds);
+            run("LinuxBind(32) + UDP_SEGMENT", () -> new LinuxBind(32, true), loopback, seconds);
         }
     }
 

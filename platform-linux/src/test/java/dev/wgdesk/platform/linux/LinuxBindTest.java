@@ -86,6 +86,47 @@ class LinuxBindTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void segmentedSendArrivesAsSeparateDatagrams(String address) throws Exception {
+        InetAddress loopback = InetAddress.getByName(address);
+        try (LinuxBind sender = new LinuxBind(8, true); LinuxBind receiver = new LinuxBind(8)) {
+            sender.open(0);
+            InetSocketAddress to = new InetSocketAddress(loopback, receiver.open(0));
+            int[][] batches = {
+                {500, 500, 500, 500, 500, 500, 500, 100}, // one segmented send, shorter tail
+                {300, 300, 400, 400, 20}, // runs: [300,300] [400,400,20]
+                {64, 128, 64}, // a larger one after the first ends the run
+            };
+            int seed = 0;
+            for (int[] sizes : batches) {
+                ByteBuffer[] out = new ByteBuffer[sizes.length];
+                for (int i = 0; i < sizes.length; i++) {
+                    out[i] = ByteBuffer.allocate(2048).position(HEAD_ROOM);
+                    out[i].put(payload(seed + i, sizes[i])).flip().position(HEAD_ROOM);
+                }
+                sender.send(out, sizes.length, to);
+                for (ByteBuffer o : out) {
+                    assertFalse(o.hasRemaining());
+                }
+                ByteBuffer[] in = buffers(8);
+                InetSocketAddress[] from = new InetSocketAddress[8];
+                int got = 0;
+                while (got < sizes.length) {
+                    int n = receiver.receive(in, from, 8);
+                    for (int i = 0; i < n; i++, got++) {
+                        assertArrayEquals(payload(seed + got, sizes[got]),
+                                Arrays.copyOfRange(in[i].array(), in[i].position(), in[i].limit()), "datagram " + got);
+                        assertEquals(sender.port(), from[i].getPort());
+                        in[i].clear().position(HEAD_ROOM);
+                    }
+                }
+                seed += sizes.length;
+            }
+            assertTrue(sender.segmentationActive(), "the kernel refused UDP_SEGMENT on loopback");
+        }
+    }
+
     @Test
     void ipv4SourceOnDualStackSocketIsPlainIpv4AndCached() throws Exception {
         try (LinuxBind bind = new LinuxBind(); DatagramChannel peer = DatagramChannel.open()) {
@@ -218,9 +259,10 @@ class LinuxBindTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 8})
-    void steadyStateSendAndReceiveDoNotAllocate(int batch) throws Exception {
-        try (LinuxBind a = new LinuxBind(batch); LinuxBind b = new LinuxBind(batch)) {
+    @ValueSource(strings = {"1", "8", "8+gso"})
+    void steadyStateSendAndReceiveDoNotAllocate(String mode) throws Exception {
+        int batch = Integer.parseInt(mode.replace("+gso", ""));
+        try (LinuxBind a = new LinuxBind(batch, mode.endsWith("+gso")); LinuxBind b = new LinuxBind(batch)) {
             a.open(0);
             InetSocketAddress toB = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), b.open(0));
             ByteBuffer[] out = buffers(batch);
