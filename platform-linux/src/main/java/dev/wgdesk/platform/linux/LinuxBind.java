@@ -28,7 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and IPv4-mapped sources come out as plain IPv4. Sends copy into a per-thread native buffer and
  * call {@code sendto} (or {@code sendmmsg}); destinations are encoded once per thread and
  * endpoint object; optionally a batch of equal-sized datagrams goes out as one segmented send
- * ({@link UdpSender}). In steady state neither direction allocates.
+ * ({@link UdpSender}), and with {@code UDP_GRO} the kernel may deliver a run of datagrams as one
+ * coalesced buffer that is split again here (leftovers wait for the next receive). In steady
+ * state neither direction allocates.
  *
  * <p><b>Threading.</b> Receives are serialized (one receiving thread is expected); any number of
  * threads may send; {@link #open}, {@link #setMark} and {@link #close} may be called from any
@@ -49,10 +51,13 @@ public final class LinuxBind implements Bind {
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPV6_V6ONLY = 26;
     private static final int MSG_WAITFORONE = 0x10000;
+    private static final int SOL_UDP = 17;
+    private static final int UDP_GRO = 104;
 
 
     private final int batchSize;
     private final boolean gso;
+    private final boolean gro;
     private volatile UdpSocket socket;
     private volatile int mark;
 
@@ -61,6 +66,11 @@ public final class LinuxBind implements Bind {
     private final SourceCache sources = new SourceCache();
     private final NativeBuffer receiveData;
     private final MessageVector receiveVector;
+    private UdpSocket pendingSocket; // the socket the slots below were filled from
+    private int pendingSlot; // next slot to emit from
+    private int pendingOffset; // next segment's offset in that slot
+    private int pendingEnd; // slots filled by the last receive
+    private long coalesced; // receives the kernel handed over coalesced (diagnostics)
 
     private final ThreadLocal<UdpSender> senders;
 
@@ -78,18 +88,29 @@ public final class LinuxBind implements Bind {
         this(batchSize, false);
     }
 
+    /** As {@link #LinuxBind(int, boolean, boolean)} with both offloads on or off. */
+    public LinuxBind(int batchSize, boolean offload) {
+        this(batchSize, offload, offload);
+    }
+
     /**
-     * As {@link #LinuxBind(int)}; with {@code gso}, batches of equal-sized datagrams are sent as
-     * one {@code sendmsg} with {@code UDP_SEGMENT} where the kernel accepts it (it falls back to
-     * {@code sendmmsg} for good on the first refusal).
+     * A bind with explicit batching and offloads.
+     *
+     * @param batchSize datagrams per system call, 1..256
+     * @param gso send batches of equal-sized datagrams as one {@code sendmsg} with
+     *     {@code UDP_SEGMENT} where the kernel accepts it (the socket falls back to
+     *     {@code sendmmsg} for good on the first refusal); needs a batch size above 1
+     * @param gro set {@code UDP_GRO}, so the kernel may hand over runs of equal-sized datagrams
+     *     from one source as one coalesced buffer, which the bind splits again
      */
-    public LinuxBind(int batchSize, boolean gso) {
+    public LinuxBind(int batchSize, boolean gso, boolean gro) {
         if (batchSize < 1 || batchSize > 256) {
             throw new IllegalArgumentException("batch size must be 1..256, not " + batchSize);
         }
         LibC.ensureAvailable();
         this.batchSize = batchSize;
         this.gso = gso && batchSize > 1;
+        this.gro = gro;
         this.receiveData = new NativeBuffer(batchSize * MAX_DATAGRAM, false);
         this.receiveVector = new MessageVector(batchSize, receiveData);
         this.senders = ThreadLocal.withInitial(() -> new UdpSender(batchSize));
@@ -114,7 +135,8 @@ public final class LinuxBind implements Bind {
         try {
             configure(fd, family);
             bind(fd, family, requestedPort);
-            socket = new UdpSocket(polled, family, localPort(fd), gso);
+            boolean groOn = gro && setIntErrno(fd, SOL_UDP, UDP_GRO, 1) == 0; // before 5.0: not supported
+            socket = new UdpSocket(polled, family, localPort(fd), gso, groOn);
         } catch (IOException | RuntimeException e) {
             polled.close();
             throw e;
@@ -198,23 +220,19 @@ public final class LinuxBind implements Bind {
 
     /** Must hold receiveLock and be inside s.fd().enter(). Blocks in the kernel. */
     private int receiveLocked(UdpSocket s, ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
-        MessageVector v = receiveVector;
+        if (pendingSocket != s) {
+            pendingSocket = s;
+            pendingSlot = pendingEnd = 0;
+        }
         while (true) {
-            int got;
-            if (max == 1) {
-                v.prepareName(0);
-                long r = LibC.recvfrom(s.fd().fd(), v.data(0), MAX_DATAGRAM, 0, v.name(0), v.nameLengthAddress(0));
-                if (r >= 0) {
-                    v.setLength(0, (int) r);
-                    v.setFlags(0, 0);
+            if (pendingSlot < pendingEnd) { // segments left over from a coalesced receive
+                int n = emitSegments(bufs, from, max);
+                if (n > 0) {
+                    return n;
                 }
-                got = r < 0 ? -1 : 1;
-            } else {
-                for (int i = 0; i < max; i++) {
-                    v.prepareReceive(i, Math.min(MAX_DATAGRAM, bufs[i].capacity() - bufs[i].position()));
-                }
-                got = LibC.recvmmsg(s.fd().fd(), v.address(), max, MSG_WAITFORONE, 0);
+                continue;
             }
+            int got = receiveBatch(s, bufs, max);
             if (s.fd().isClosed()) {
                 throw new AsynchronousCloseException(); // shut down by close(): recv returned 0 or failed
             }
@@ -225,23 +243,76 @@ public final class LinuxBind implements Bind {
                 }
                 continue;
             }
-            int n = 0;
-            for (int i = 0; i < got; i++) {
-                int len = v.length(i);
-                ByteBuffer b = bufs[n];
-                int pos = b.position();
-                if (len == 0 || len > b.capacity() - pos || v.truncated(i)) {
-                    continue; // empty, or larger than the caller's buffer: dropped
+            pendingSlot = 0;
+            pendingOffset = 0;
+            pendingEnd = got;
+            if (s.gro()) {
+                for (int i = 0; i < got; i++) {
+                    if (receiveVector.groSegment(i) > 0) {
+                        coalesced++;
+                    }
                 }
+            }
+        }
+    }
+
+    /** One recvfrom or recvmmsg; returns the number of slots filled, or -1 with errno set. */
+    private int receiveBatch(UdpSocket s, ByteBuffer[] bufs, int max) {
+        MessageVector v = receiveVector;
+        if (max == 1 && !s.gro()) {
+            v.prepareName(0);
+            long r = LibC.recvfrom(s.fd().fd(), v.data(0), MAX_DATAGRAM, 0, v.name(0), v.nameLengthAddress(0));
+            if (r < 0) {
+                return -1;
+            }
+            v.setLength(0, (int) r);
+            v.setFlags(0, 0);
+            return 1;
+        }
+        for (int i = 0; i < max; i++) {
+            // Coalesced datagrams need the whole slot; single ones only the caller's room.
+            int space = s.gro() ? MAX_DATAGRAM : Math.min(MAX_DATAGRAM, bufs[i].capacity() - bufs[i].position());
+            v.prepareReceive(i, space, s.gro());
+        }
+        return LibC.recvmmsg(s.fd().fd(), v.address(), max, MSG_WAITFORONE, 0);
+    }
+
+    /**
+     * Copies datagrams from the filled slots into the caller's buffers, splitting coalesced ones
+     * at their segment size, until {@code max} buffers are used or the slots are drained. What
+     * does not fit stays pending for the next call. Drops empty, truncated and oversized ones.
+     */
+    private int emitSegments(ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
+        MessageVector v = receiveVector;
+        int n = 0;
+        while (n < max && pendingSlot < pendingEnd) {
+            int i = pendingSlot;
+            int length = v.length(i);
+            int segment = v.groSegment(i);
+            if (segment <= 0 || segment > length) {
+                segment = length;
+            }
+            if (length == 0 || v.truncated(i)) {
+                pendingSlot++;
+                pendingOffset = 0;
+                continue;
+            }
+            int len = Math.min(segment, length - pendingOffset);
+            ByteBuffer b = bufs[n];
+            int pos = b.position();
+            if (len <= b.capacity() - pos) { // else larger than the caller's buffer: dropped
                 b.limit(pos + len); // first: absolute bulk puts are bounded by the limit
-                b.put(pos, receiveData.view(), i * MAX_DATAGRAM, len);
+                b.put(pos, receiveData.view(), i * MAX_DATAGRAM + pendingOffset, len);
                 from[n] = sources.lookup(v.view(), v.nameOffset(i));
                 n++;
             }
-            if (n > 0) {
-                return n;
+            pendingOffset += len;
+            if (pendingOffset >= length) {
+                pendingSlot++;
+                pendingOffset = 0;
             }
         }
+        return n;
     }
 
     @Override
@@ -277,6 +348,16 @@ public final class LinuxBind implements Bind {
     boolean segmentationActive() {
         UdpSocket s = socket;
         return s != null && s.gso();
+    }
+
+    /** How many coalesced buffers ({@code UDP_GRO}) were received so far (tests, diagnostics). */
+    long coalescedReceives() {
+        receiveLock.lock();
+        try {
+            return coalesced;
+        } finally {
+            receiveLock.unlock();
+        }
     }
 
     /** The mark last set with {@link #setMark}. */
@@ -325,7 +406,7 @@ public final class LinuxBind implements Bind {
 
     @Override
     public String toString() {
-        return "LinuxBind[port " + port() + ", batch " + batchSize + (gso ? ", gso" : "") + "]";
+        return "LinuxBind[port " + port() + ", batch " + batchSize + (gso ? ", gso" : "") + (gro ? ", gro" : "") + "]";
     }
 
     private UdpSocket open() throws ClosedChannelException {

@@ -3,9 +3,9 @@ package dev.wgdesk.platform.linux;
 import java.nio.ByteBuffer;
 
 /**
- * {@code struct mmsghdr[n]} with one {@code iovec} and one name slot each, pointing into a data
- * block of {@code n * LinuxBind.MAX_DATAGRAM} bytes. Also serves single {@code recvfrom}/{@code sendto}
- * through slot 0.
+ * {@code struct mmsghdr[n]} with one {@code iovec}, one name slot and one small control buffer
+ * each, pointing into a data block of {@code n * LinuxBind.MAX_DATAGRAM} bytes. Also serves single
+ * {@code recvfrom}/{@code sendto} through slot 0. Not thread-safe.
  */
 final class MessageVector {
     // struct mmsghdr on LP64: msghdr (56 bytes) + msg_len + padding.
@@ -22,17 +22,23 @@ final class MessageVector {
     static final int IOVEC_SIZE = 16;
     static final int NAME_SLOT = 32; // sockaddr_in6 (28) rounded up
     static final int MSG_TRUNC = 0x20;
+    /** Room for one {@code cmsghdr} with an int (CMSG_SPACE(4) = 24), rounded up. */
+    static final int CONTROL_SLOT = 32;
+    private static final int SOL_UDP = 17;
+    private static final int UDP_GRO = 104;
 
     private final NativeBuffer meta;
     private final int iovs;
     private final int names;
     private final int nameLengths;
+    private final int controls;
 
     MessageVector(int n, NativeBuffer data) {
         iovs = n * MMSGHDR_SIZE;
         names = iovs + n * IOVEC_SIZE;
         nameLengths = names + n * NAME_SLOT;
-        meta = new NativeBuffer(nameLengths + n * 4);
+        controls = (nameLengths + n * 4 + 7) & ~7; // cmsghdr needs 8-byte alignment
+        meta = new NativeBuffer(controls + n * CONTROL_SLOT);
         long base = meta.address();
         ByteBuffer m = meta.view();
         for (int i = 0; i < n; i++) {
@@ -40,6 +46,7 @@ final class MessageVector {
             m.putLong(h + MSG_NAME, base + names + (long) i * NAME_SLOT);
             m.putLong(h + MSG_IOV, base + iovs + (long) i * IOVEC_SIZE);
             m.putLong(h + MSG_IOVLEN, 1);
+            m.putLong(h + MSG_CONTROL, base + controls + (long) i * CONTROL_SLOT);
             m.putLong(iovs + i * IOVEC_SIZE, data.address() + (long) i * LinuxBind.MAX_DATAGRAM);
         }
     }
@@ -72,11 +79,31 @@ final class MessageVector {
         meta.view().putInt(nameLengths + i * 4, SockAddr.SOCKADDR_IN6_SIZE);
     }
 
-    void prepareReceive(int i, int space) {
+    /** Resets slot {@code i} for recvmmsg: {@code space} bytes, and a control buffer if asked. */
+    void prepareReceive(int i, int space, boolean control) {
         int h = i * MMSGHDR_SIZE;
         meta.view().putInt(h + MSG_NAMELEN, SockAddr.SOCKADDR_IN6_SIZE);
         meta.view().putLong(iovs + i * IOVEC_SIZE + 8, Math.max(space, 0));
+        meta.view().putLong(h + MSG_CONTROLLEN, control ? CONTROL_SLOT : 0);
         meta.view().putInt(h + MSG_FLAGS, 0);
+    }
+
+    /**
+     * The segment size the kernel reported for a coalesced datagram in slot {@code i}
+     * ({@code UDP_GRO} control message), or 0 if the datagram is a single one.
+     */
+    int groSegment(int i) {
+        int h = i * MMSGHDR_SIZE;
+        long len = meta.view().getLong(h + MSG_CONTROLLEN);
+        if (len < 20) {
+            return 0;
+        }
+        int c = (int) (meta.view().getLong(h + MSG_CONTROL) - meta.address());
+        ByteBuffer m = meta.view();
+        if (m.getLong(c) >= 20 && m.getInt(c + 8) == SOL_UDP && m.getInt(c + 12) == UDP_GRO) {
+            return m.getInt(c + 16);
+        }
+        return 0;
     }
 
     /** For sendmmsg: datagram {@code i} of {@code len} bytes to the sockaddr at {@code name}. */

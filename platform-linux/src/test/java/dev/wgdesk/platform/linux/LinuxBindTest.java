@@ -127,6 +127,40 @@ class LinuxBindTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8})
+    void coalescedReceiveIsSplitIntoTheOriginalDatagrams(int receiveBatch) throws Exception {
+        try (LinuxBind sender = new LinuxBind(16, true, false); LinuxBind receiver = new LinuxBind(receiveBatch, false, true)) {
+            sender.open(0);
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), receiver.open(0));
+            int[] sizes = {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 333, 700, 700, 700, 5};
+            ByteBuffer[] out = new ByteBuffer[sizes.length];
+            for (int i = 0; i < sizes.length; i++) {
+                out[i] = ByteBuffer.allocate(2048).position(HEAD_ROOM);
+                out[i].put(payload(i, sizes[i])).flip().position(HEAD_ROOM);
+            }
+            sender.send(out, sizes.length, to);
+            ByteBuffer[] in = buffers(receiveBatch);
+            InetSocketAddress[] from = new InetSocketAddress[receiveBatch];
+            int got = 0;
+            int calls = 0;
+            while (got < sizes.length) {
+                int n = receiver.receive(in, from, receiveBatch);
+                calls++;
+                assertTrue(n >= 1 && n <= receiveBatch, "receive returned " + n);
+                for (int i = 0; i < n; i++, got++) {
+                    assertArrayEquals(payload(got, sizes[got]),
+                            Arrays.copyOfRange(in[i].array(), in[i].position(), in[i].limit()), "datagram " + got);
+                    assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), sender.port()), from[i]);
+                    in[i].clear().position(HEAD_ROOM);
+                }
+            }
+            assertEquals(sizes.length, got);
+            assertTrue(calls >= (sizes.length + receiveBatch - 1) / receiveBatch);
+            assertTrue(receiver.coalescedReceives() > 0, "the kernel never coalesced: the split path went untested");
+        }
+    }
+
     @Test
     void ipv4SourceOnDualStackSocketIsPlainIpv4AndCached() throws Exception {
         try (LinuxBind bind = new LinuxBind(); DatagramChannel peer = DatagramChannel.open()) {
@@ -259,10 +293,11 @@ class LinuxBindTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1", "8", "8+gso"})
+    @ValueSource(strings = {"1", "8", "8+offload"})
     void steadyStateSendAndReceiveDoNotAllocate(String mode) throws Exception {
-        int batch = Integer.parseInt(mode.replace("+gso", ""));
-        try (LinuxBind a = new LinuxBind(batch, mode.endsWith("+gso")); LinuxBind b = new LinuxBind(batch)) {
+        int batch = Integer.parseInt(mode.replace("+offload", ""));
+        boolean offload = mode.endsWith("+offload");
+        try (LinuxBind a = new LinuxBind(batch, offload); LinuxBind b = new LinuxBind(batch, offload)) {
             a.open(0);
             InetSocketAddress toB = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), b.open(0));
             ByteBuffer[] out = buffers(batch);
