@@ -31,6 +31,7 @@ public final class BindBenchmark {
         }
     }
 
+    @SuppressWarnings("try") // rx is closed early on purpose, to stop the receiver
     private static void run(String label, Supplier<Bind> factory, InetAddress loopback, int seconds) throws Exception {
         try (Bind rx = factory.get(); Bind tx = factory.get()) {
             int port = rx.open(0);

@@ -111,6 +111,7 @@ public final class TunBenchmark {
     }
 
     /** For comparison only: read(2) through the JDK's Foreign Function API, heap access allowed. */
+    @SuppressWarnings("restricted")
     private static final java.lang.invoke.MethodHandle FFM_READ = java.lang.foreign.Linker.nativeLinker().downcallHandle(
             java.lang.foreign.Linker.nativeLinker().defaultLookup().find("read").orElseThrow(),
             java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG, java.lang.foreign.ValueLayout.JAVA_INT,
@@ -213,6 +214,7 @@ public final class TunBenchmark {
         return fds;
     }
 
+    @SuppressWarnings("try") // the sink is closed early on purpose, to stop the drain thread
     private static void measureWrite(Netns ns, String kind, Io io, int seconds) throws Exception {
         Inet4Address local = (Inet4Address) InetAddress.getByName("10.213.0.1");
         Inet4Address peer = (Inet4Address) InetAddress.getByName("10.213.0.2");
