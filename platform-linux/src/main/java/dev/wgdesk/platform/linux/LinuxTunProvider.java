@@ -26,6 +26,7 @@ public final class LinuxTunProvider implements TunProvider {
     private static final int O_CLOEXEC = 0x80000;
 
     private final int batchSize;
+    private final String device;
 
     /** A provider whose devices read one packet per call. */
     public LinuxTunProvider() {
@@ -37,10 +38,16 @@ public final class LinuxTunProvider implements TunProvider {
      * call (further packets are taken only while the kernel queue is not empty).
      */
     public LinuxTunProvider(int batchSize) {
+        this(batchSize, DEVICE);
+    }
+
+    /** With another clone device than {@code /dev/net/tun} (tests of the error paths). */
+    LinuxTunProvider(int batchSize, String device) {
         if (batchSize < 1 || batchSize > 1024) {
             throw new IllegalArgumentException("batch size must be 1..1024, not " + batchSize);
         }
         this.batchSize = batchSize;
+        this.device = device;
     }
 
     @Override
@@ -70,7 +77,7 @@ public final class LinuxTunProvider implements TunProvider {
         String actual;
         int index;
         try {
-            fd = openDevice();
+            fd = openDevice(device);
             actual = attach(fd, name, control);
             control.setMtu(actual, mtu);
             control.setUp(actual, true);
@@ -88,20 +95,20 @@ public final class LinuxTunProvider implements TunProvider {
         return new LinuxTun(actual, index, fd, control, batchSize);
     }
 
-    private static int openDevice() throws TunException {
-        int fd = LibC.open(DEVICE, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    private static int openDevice(String device) throws TunException {
+        int fd = LibC.open(device, O_RDWR | O_NONBLOCK | O_CLOEXEC);
         if (fd >= 0) {
             return fd;
         }
         int errno = LibC.errno();
         if (errno == Errno.ENOENT || errno == Errno.ENODEV || errno == Errno.ENXIO) {
             throw new TunException(TunException.Reason.DRIVER_MISSING,
-                    DEVICE + " missing (is the tun module loaded? try 'modprobe tun'): " + Errno.describe(errno));
+                    device + " missing (is the tun module loaded? try 'modprobe tun'): " + Errno.describe(errno));
         }
         if (errno == Errno.EACCES || errno == Errno.EPERM) {
             throw permissionDenied();
         }
-        throw new TunException(TunException.Reason.OTHER, "cannot open " + DEVICE + ": " + Errno.describe(errno));
+        throw new TunException(TunException.Reason.OTHER, "cannot open " + device + ": " + Errno.describe(errno));
     }
 
     /** TUNSETIFF; returns the interface's actual name. */

@@ -109,6 +109,10 @@ class LinuxTunTest {
             assertTrue(failure.getMessage().contains("was removed"), failure.getMessage());
             IOException mtu = assertThrows(IOException.class, tun::mtu);
             assertTrue(mtu.getMessage().contains("was removed"), mtu.getMessage());
+            ByteBuffer packet = ByteBuffer.wrap(new Ipv4Udp((java.net.Inet4Address) java.net.InetAddress.getByName("10.213.0.2"),
+                    (java.net.Inet4Address) java.net.InetAddress.getByName("10.213.0.1"), 1, 2, new byte[8]).toBytes());
+            IOException write = assertThrows(IOException.class, () -> tun.write(new ByteBuffer[] {packet}, 1));
+            assertTrue(write.getMessage().contains("was removed"), write.getMessage());
         }
     }
 

@@ -68,10 +68,13 @@ class LinuxTunTrafficTest {
             int port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
             byte[] payload = "written into the tun".getBytes(StandardCharsets.UTF_8);
             byte[] packet = new Ipv4Udp(peer, local, 40000, port, payload).toBytes();
+            ByteBuffer garbage = ByteBuffer.wrap(new byte[] {0x12, 0x34, 0x56}); // neither IPv4 nor IPv6
+            ByteBuffer empty = ByteBuffer.allocate(0);
             ByteBuffer b = ByteBuffer.allocate(2048).position(HEAD_ROOM);
             b.put(packet).flip().position(HEAD_ROOM);
-            tun.write(new ByteBuffer[] {b}, 1);
+            tun.write(new ByteBuffer[] {garbage, empty, b}, 3); // the rejected packet is skipped
             assertEquals(b.limit(), b.position(), "write consumes the packet");
+            assertEquals(garbage.limit(), garbage.position(), "a rejected packet is consumed too");
 
             ByteBuffer in = ByteBuffer.allocate(2048);
             socket.configureBlocking(false);
