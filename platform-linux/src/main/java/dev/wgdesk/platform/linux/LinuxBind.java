@@ -54,7 +54,6 @@ public final class LinuxBind implements Bind {
     private static final int SOL_UDP = 17;
     private static final int UDP_GRO = 104;
 
-
     private final int batchSize;
     private final boolean gso;
     private final boolean gro;

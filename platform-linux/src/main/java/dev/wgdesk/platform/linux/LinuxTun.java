@@ -173,11 +173,11 @@ public final class LinuxTun implements Tun {
                 b.position(b.limit());
                 if (r < 0) {
                     int errno = LibC.errno();
-                    if (errno == Errno.EBADFD || errno == Errno.EIO || errno == Errno.ENXIO
-                            || errno == Errno.ENODEV || errno == Errno.EBADF) {
+                    if (errno == Errno.EBADFD || errno == Errno.ENXIO || errno == Errno.ENODEV || errno == Errno.EBADF) {
                         throw failure("write to", errno);
                     }
-                    // EINVAL, EFAULT, EAGAIN, ENOMEM...: the OS rejected this packet; skip it.
+                    // EIO: the link is down (ip link set down), the packet is dropped as the kernel
+                    // would; EINVAL (not IPv4/IPv6), EFAULT, EAGAIN, ENOMEM: the OS rejected it.
                 }
             }
         } finally {

@@ -84,6 +84,10 @@ class LinuxTunTest {
             assertEquals(1300, tun.mtu());
             Host.run("ip", "link", "set", name, "down");
             assertEquals(new TunEvent.Down(), next(events));
+            ByteBuffer packet = ByteBuffer.wrap(new Ipv4Udp((java.net.Inet4Address) java.net.InetAddress.getByName("10.213.0.2"),
+                    (java.net.Inet4Address) java.net.InetAddress.getByName("10.213.0.1"), 1, 2, new byte[8]).toBytes());
+            tun.write(new ByteBuffer[] {packet}, 1); // the kernel refuses (EIO) while down: dropped, not fatal
+            assertEquals(packet.limit(), packet.position());
             Host.run("ip", "link", "set", name, "up");
             assertEquals(new TunEvent.Up(), next(events));
             Host.run("ip", "link", "set", name, "mtu", "1300"); // no change, no event
