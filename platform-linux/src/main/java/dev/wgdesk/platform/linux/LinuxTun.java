@@ -82,11 +82,11 @@ public final class LinuxTun implements Tun {
 
     @Override
     public int mtu() throws IOException {
-        if (monitor.removed()) {
-            throw removedException();
-        }
         if (fd.isClosed()) {
             throw new ClosedChannelException();
+        }
+        if (monitor.removed()) {
+            throw removedException();
         }
         return control.mtu(name);
     }

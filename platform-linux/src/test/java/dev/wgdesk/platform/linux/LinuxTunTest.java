@@ -121,6 +121,23 @@ class LinuxTunTest {
     }
 
     @Test
+    void listenerMayCloseTheDeviceWhenItIsRemoved() throws Exception {
+        LinuxTun tun = provider.create(name, 1420);
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        tun.onEvent(e -> {
+            if (e instanceof TunEvent.Removed) {
+                tun.close(); // on the event thread: must neither deadlock nor throw
+                closed.complete(null);
+            }
+        });
+        CompletableFuture<Void> reader = readUntilFailure(tun);
+        Host.run("ip", "link", "del", name);
+        closed.get(5, TimeUnit.SECONDS);
+        failureOf(reader);
+        assertThrows(ClosedChannelException.class, tun::mtu);
+    }
+
+    @Test
     void closeUnblocksPendingReadAndDeletesInterface() throws Exception {
         LinuxTun tun = provider.create(name, 1420);
         BlockingQueue<TunEvent> events = new LinkedBlockingQueue<>();
