@@ -383,7 +383,7 @@ public final class LinuxBind implements Bind {
     private static void applyMark(int fd, int mark) throws IOException {
         int errno = setIntErrno(fd, SOL_SOCKET, SO_MARK, mark);
         if (errno == Errno.EPERM) {
-            throw new IOException("permission denied: setting SO_MARK needs root or CAP_NET_ADMIN");
+            throw new IOException("permission denied: setting SO_MARK needs root, CAP_NET_ADMIN or CAP_NET_RAW");
         }
         if (errno != 0) {
             throw Errno.exception("setsockopt(SO_MARK)", errno);
