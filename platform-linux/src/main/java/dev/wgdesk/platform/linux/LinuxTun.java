@@ -19,6 +19,14 @@ import java.util.function.Consumer;
  * so a busy reader makes one syscall per packet. With a {@link #batchSize()} above 1, one call
  * keeps reading until the queue is empty or the batch is full. {@link #write} copies each packet
  * into a per-thread native buffer and calls {@code write(2)}. Nothing is allocated per packet.
+ * Why not block in {@code read(2)}: a read blocked on a TUN descriptor wakes only for a packet,
+ * a signal or the device's deletion, so {@link #close()} could not interrupt it. The price is two
+ * extra system calls when the reader has caught up with the kernel (an idle tunnel); under load a
+ * read is one system call.
+ *
+ * <p><b>Drops.</b> A packet larger than the caller's room ({@code capacity - position}) is
+ * dropped on read, never truncated. On write, a packet the kernel refuses (neither IPv4 nor
+ * IPv6: {@code EINVAL}; link down: {@code EIO}) is dropped and the rest are written.
  *
  * <p><b>Events.</b> An rtnetlink listener ({@link LinkMonitor}) reports MTU changes, up/down and
  * removal of the interface ({@code ip link del}) to the {@link #onEvent} listeners. After
