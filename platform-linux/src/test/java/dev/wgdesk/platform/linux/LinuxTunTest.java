@@ -70,6 +70,14 @@ class LinuxTunTest {
     }
 
     @Test
+    void kernelNumbersATemplateName() throws Exception {
+        try (LinuxTun tun = provider.create("wgdt" + ProcessHandle.current().pid() % 1000 + "x%d", 1420)) {
+            assertTrue(tun.name().matches("wgdt\\d+x\\d+"), tun.name());
+            assertTrue(Host.linkExists(tun.name()));
+        }
+    }
+
+    @Test
     void isFoundThroughServiceLoader() {
         assertInstanceOf(LinuxTunProvider.class, TunProvider.load());
     }
