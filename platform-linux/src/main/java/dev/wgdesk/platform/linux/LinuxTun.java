@@ -47,8 +47,16 @@ public final class LinuxTun implements Tun {
     private final CopyOnWriteArrayList<Consumer<TunEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock readLock = new ReentrantLock();
     private final PolledFd.Waiter readWaiter;
-    private final NativeBuffer readBuffer = new NativeBuffer(MAX_PACKET, false);
-    private final ThreadLocal<NativeBuffer> writeBuffers = ThreadLocal.withInitial(() -> new NativeBuffer(MAX_PACKET, false));
+    private final boolean offload;
+    private final int head; // bytes in front of each packet: the virtio header with offload, else 0
+    private final NativeBuffer readBuffer;
+    private final ThreadLocal<NativeBuffer> writeBuffers;
+    // Guarded by readLock: a super-packet being cut into segments (offload only).
+    private final TunOffload.Header vnet = new TunOffload.Header();
+    private int pendingIndex;
+    private int pendingCount;
+    private int pendingLength;
+    private volatile long superPackets; // written under readLock, read without it (diagnostics)
     private final InterfaceControl control;
     private final LinkMonitor monitor;
 
@@ -56,11 +64,23 @@ public final class LinuxTun implements Tun {
      * Takes ownership of the attached, configured TUN descriptor and of {@code control} (opened
      * in the same network namespace); closes both if the event listener cannot be started.
      */
-    LinuxTun(String name, int index, int tunFd, InterfaceControl control, int batchSize) throws IOException {
+    LinuxTun(String name, int index, int tunFd, InterfaceControl control, int batchSize, boolean offload)
+            throws IOException {
         this.name = name;
         this.index = index;
         this.batchSize = batchSize;
         this.control = control;
+        this.offload = offload;
+        this.head = offload ? TunOffload.VNET_HDR_LEN : 0;
+        this.readBuffer = new NativeBuffer(head + MAX_PACKET, false);
+        int h = head;
+        this.writeBuffers = ThreadLocal.withInitial(() -> {
+            NativeBuffer b = new NativeBuffer(h + MAX_PACKET, false);
+            for (int i = 0; i < h; i++) {
+                b.view().put(i, (byte) 0); // virtio header: no checksum to finish, not segmented
+            }
+            return b;
+        });
         PolledFd polled = null;
         LinkMonitor m;
         try {
@@ -128,17 +148,19 @@ public final class LinuxTun implements Tun {
         int n = 0;
         boolean pollError = false;
         while (true) {
-            long r = LibC.read(fd.fd(), readBuffer.address(), MAX_PACKET);
-            if (r > 0) {
-                pollError = false;
+            if (pendingIndex < pendingCount) { // segments of a super-packet read earlier
                 ByteBuffer b = bufs[n];
-                int pos = b.position();
-                if (r <= b.capacity() - pos) { // else: too big for the caller's buffer, dropped
-                    b.limit(pos + (int) r); // first: absolute bulk puts are bounded by the limit
-                    readBuffer.copyTo(b, pos, (int) r);
-                    if (++n == max) {
-                        return n;
-                    }
+                int len = TunOffload.segment(readBuffer.view(), head, pendingLength, vnet, pendingIndex++, b, b.position());
+                if (len > 0 && ++n == max) { // len < 0: too big for the caller's buffer, dropped
+                    return n;
+                }
+                continue;
+            }
+            long r = LibC.read(fd.fd(), readBuffer.address(), head + MAX_PACKET);
+            if (r > head) {
+                pollError = false;
+                if (accept((int) r - head, bufs[n]) && ++n == max) {
+                    return n;
                 }
                 continue;
             }
@@ -161,6 +183,36 @@ public final class LinuxTun implements Tun {
         }
     }
 
+    /**
+     * Takes the packet just read ({@code length} bytes after the head): copies it into {@code b},
+     * or with offload finishes its checksum or queues its segments. Returns true if {@code b} now
+     * holds a packet; false if it was dropped or became pending segments.
+     */
+    private boolean accept(int length, ByteBuffer b) {
+        if (offload) {
+            if (!vnet.parse(readBuffer.view(), 0, length)) {
+                return false; // malformed virtio header
+            }
+            if (vnet.segmented()) {
+                superPackets = superPackets + 1; // single writer (readLock)
+                pendingCount = TunOffload.segmentCount(readBuffer.view(), head, length, vnet);
+                pendingIndex = 0;
+                pendingLength = length;
+                return false;
+            }
+        }
+        int pos = b.position();
+        if (length > b.capacity() - pos) {
+            return false; // too big for the caller's buffer: dropped, never truncated
+        }
+        b.limit(pos + length); // first: absolute bulk puts are bounded by the limit
+        b.put(pos, readBuffer.view(), head, length);
+        if (offload && vnet.needsChecksum()) {
+            TunOffload.completeChecksum(b, pos, length, vnet);
+        }
+        return true;
+    }
+
     @Override
     public void write(ByteBuffer[] bufs, int count) throws IOException {
         NativeBuffer out = writeBuffers.get();
@@ -176,8 +228,8 @@ public final class LinuxTun implements Tun {
                     b.position(b.limit()); // cannot be a valid packet: skipped
                     continue;
                 }
-                out.copyFrom(b, b.position(), len);
-                long r = LibC.write(fd.fd(), out.address(), len);
+                out.view().put(head, b, b.position(), len);
+                long r = LibC.write(fd.fd(), out.address(), head + len);
                 b.position(b.limit());
                 if (r < 0) {
                     int errno = LibC.errno();
@@ -191,6 +243,16 @@ public final class LinuxTun implements Tun {
         } finally {
             fd.exit();
         }
+    }
+
+    /** Whether the kernel hands this device offloaded packets ({@code IFF_VNET_HDR}). */
+    public boolean offload() {
+        return offload;
+    }
+
+    /** How many super-packets reads have cut into segments so far (tests, diagnostics). */
+    long superPackets() {
+        return superPackets; // not under readLock: a blocked reader holds it
     }
 
     @Override

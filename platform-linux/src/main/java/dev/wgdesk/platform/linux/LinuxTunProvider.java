@@ -25,7 +25,17 @@ public final class LinuxTunProvider implements TunProvider {
     private static final int O_NONBLOCK = 0x800;
     private static final int O_CLOEXEC = 0x80000;
 
+    private static final short IFF_VNET_HDR = 0x4000;
+    private static final long TUNSETOFFLOAD = 0x400454d0L; // _IOW('T', 208, unsigned int)
+    private static final long TUNSETVNETHDRSZ = 0x400454d8L; // _IOW('T', 216, int)
+    private static final int TUN_F_CSUM = 0x01;
+    private static final int TUN_F_TSO4 = 0x02;
+    private static final int TUN_F_TSO6 = 0x04;
+    private static final int TUN_F_USO4 = 0x20;
+    private static final int TUN_F_USO6 = 0x40;
+
     private final int batchSize;
+    private final boolean offload;
     private final String device;
 
     /** A provider whose devices read one packet per call. */
@@ -38,15 +48,27 @@ public final class LinuxTunProvider implements TunProvider {
      * call (further packets are taken only while the kernel queue is not empty).
      */
     public LinuxTunProvider(int batchSize) {
-        this(batchSize, DEVICE);
+        this(batchSize, false, DEVICE);
+    }
+
+    /**
+     * A provider whose devices may also use offloads: with {@code offload}, the interface is
+     * opened with {@code IFF_VNET_HDR} and told ({@code TUNSETOFFLOAD}) that it may hand over
+     * TCP and UDP packets of up to 64 KiB with partial checksums, which {@link LinuxTun#read}
+     * cuts into MTU-sized packets itself ({@link TunOffload}); the kernel's stack then handles
+     * one large packet where it would have handled dozens.
+     */
+    public LinuxTunProvider(int batchSize, boolean offload) {
+        this(batchSize, offload, DEVICE);
     }
 
     /** With another clone device than {@code /dev/net/tun} (tests of the error paths). */
-    LinuxTunProvider(int batchSize, String device) {
+    LinuxTunProvider(int batchSize, boolean offload, String device) {
         if (batchSize < 1 || batchSize > 1024) {
             throw new IllegalArgumentException("batch size must be 1..1024, not " + batchSize);
         }
         this.batchSize = batchSize;
+        this.offload = offload;
         this.device = device;
     }
 
@@ -78,7 +100,10 @@ public final class LinuxTunProvider implements TunProvider {
         int index;
         try {
             fd = openDevice(device);
-            actual = attach(fd, name, control);
+            actual = attach(fd, name, control, offload);
+            if (offload) {
+                enableOffload(fd, actual);
+            }
             control.setMtu(actual, mtu);
             control.setUp(actual, true);
             index = control.index(actual);
@@ -92,7 +117,7 @@ public final class LinuxTunProvider implements TunProvider {
             control.close();
             throw e;
         }
-        return new LinuxTun(actual, index, fd, control, batchSize);
+        return new LinuxTun(actual, index, fd, control, batchSize, offload);
     }
 
     private static int openDevice(String device) throws TunException {
@@ -112,9 +137,9 @@ public final class LinuxTunProvider implements TunProvider {
     }
 
     /** TUNSETIFF; returns the interface's actual name. */
-    private static String attach(int fd, String name, InterfaceControl control) throws IOException {
+    private static String attach(int fd, String name, InterfaceControl control, boolean offload) throws IOException {
         NativeBuffer req = InterfaceControl.ifreq(name == null ? "" : name);
-        req.view().putShort(InterfaceControl.IFREQ_UNION, (short) (IFF_TUN | IFF_NO_PI));
+        req.view().putShort(InterfaceControl.IFREQ_UNION, (short) (IFF_TUN | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0)));
         if (LibC.ioctl(fd, TUNSETIFF, req.address()) == 0) {
             return InterfaceControl.name(req);
         }
@@ -136,6 +161,20 @@ public final class LinuxTunProvider implements TunProvider {
             }
             default -> throw new TunException(TunException.Reason.OTHER,
                     "cannot create TUN interface " + (name == null ? "" : name) + ": " + Errno.describe(errno));
+        }
+    }
+
+    /** Sets the 10-byte virtio header and the offloads: TCP and UDP segmentation, or TCP only before 6.2. */
+    private static void enableOffload(int fd, String name) throws IOException {
+        NativeBuffer arg = new NativeBuffer(4);
+        arg.view().putInt(0, TunOffload.VNET_HDR_LEN);
+        if (LibC.ioctl(fd, TUNSETVNETHDRSZ, arg.address()) != 0) {
+            throw Errno.exception("TUNSETVNETHDRSZ on " + name, LibC.errno());
+        }
+        int all = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+        if (LibC.ioctl(fd, TUNSETOFFLOAD, all | TUN_F_USO4 | TUN_F_USO6) != 0
+                && LibC.ioctl(fd, TUNSETOFFLOAD, all) != 0) {
+            throw Errno.exception("TUNSETOFFLOAD on " + name, LibC.errno());
         }
     }
 

@@ -39,7 +39,7 @@ class TunPrivilegeTest {
     void missingCloneDeviceIsDriverMissing() {
         Assumptions.assumeTrue(LibC.isAvailable(), "JNA could not bind libc: skipping");
         TunException e = assertThrows(TunException.class,
-                () -> new LinuxTunProvider(1, "/nonexistent/net/tun").create("wg0", 1420));
+                () -> new LinuxTunProvider(1, false, "/nonexistent/net/tun").create("wg0", 1420));
         assertEquals(TunException.Reason.DRIVER_MISSING, e.reason());
         assertEquals("/nonexistent/net/tun missing (is the tun module loaded? try 'modprobe tun'): "
                 + "errno 2 (No such file or directory)", e.getMessage());
