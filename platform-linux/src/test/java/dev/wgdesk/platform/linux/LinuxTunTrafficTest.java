@@ -44,7 +44,11 @@ class LinuxTunTrafficTest {
     }
 
     private LinuxTun open(int batch) throws IOException {
-        LinuxTun t = ns.call(() -> new LinuxTunProvider(batch).create(TUN, 1420));
+        return open(batch, false);
+    }
+
+    private LinuxTun open(int batch, boolean offload) throws IOException {
+        LinuxTun t = ns.call(() -> new LinuxTunProvider(batch, offload).create(TUN, 1420));
         ns.ip("addr", "add", "10.213.0.1/24", "dev", TUN);
         return t;
     }
@@ -157,8 +161,13 @@ class LinuxTunTrafficTest {
      * Write and read in a loop through the kernel (the namespace forwards 10.213.0.2 -> .3
      * straight back out of the TUN) and check the thread allocates nothing per packet.
      */
-    @Test
-    void steadyStateReadAndWriteDoNotAllocate() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void steadyStateReadAndWriteDoNotAllocate(boolean offload) throws Exception {
+        if (offload) {
+            tun.close();
+            tun = open(1, true);
+        }
         ns.ip("route", "add", "10.213.1.0/24", "dev", TUN);
         Host.run("ip", "netns", "exec", ns.name(), "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         byte[] packet = new Ipv4Udp(peer, (Inet4Address) InetAddress.getByName("10.213.1.3"), 1000, 2000,

@@ -110,8 +110,12 @@ class TunRelayTest {
         return transfer(relay, "10.213.0.2");
     }
 
-    /** Sends BYTES of random data from namespace a to b over TCP and checks the digest. */
     static Result transfer(Relay relay, String serverAddress) throws Exception {
+        return transfer(relay, serverAddress, BYTES);
+    }
+
+    /** Sends {@code bytes} of random data from namespace a to b over TCP and checks the digest. */
+    static Result transfer(Relay relay, String serverAddress, int bytes) throws Exception {
         ServerSocketChannel server = relay.nsB.call(() -> ServerSocketChannel.open().bind(new InetSocketAddress(serverAddress, 0)));
         try (server) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
@@ -124,13 +128,13 @@ class TunRelayTest {
                         d.update(b.flip());
                         total += b.limit();
                     }
-                    assertEquals(BYTES, total);
+                    assertEquals(bytes, total);
                     return d.digest();
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
             }, r -> Thread.ofPlatform().daemon().start(r));
-            byte[] data = new byte[BYTES];
+            byte[] data = new byte[bytes];
             new Random(42).nextBytes(data);
             byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
             long start = System.nanoTime();
@@ -143,7 +147,7 @@ class TunRelayTest {
             byte[] digest = received.get(90, TimeUnit.SECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
             assertArrayEquals(expected, digest, "data corrupted in transit");
-            return new Result(BYTES / seconds / 1e6);
+            return new Result(bytes / seconds / 1e6);
         }
     }
 
@@ -190,6 +194,12 @@ class TunRelayTest {
                 }
                 throw e;
             }
+        }
+
+        /** CPU time used so far by the two relay threads. */
+        long cpuNanos() {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            return mx.getThreadCpuTime(ab.threadId()) + mx.getThreadCpuTime(ba.threadId());
         }
 
         private static Thread pump(LinuxTun from, LinuxTun to) {
