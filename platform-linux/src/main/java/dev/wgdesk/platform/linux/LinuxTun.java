@@ -28,6 +28,13 @@ import java.util.function.Consumer;
  * dropped on read, never truncated. On write, a packet the kernel refuses (neither IPv4 nor
  * IPv6: {@code EINVAL}; link down: {@code EIO}) is dropped and the rest are written.
  *
+ * <p><b>Offload</b> (optional, {@link LinuxTunProvider#LinuxTunProvider(int, boolean)}). Every read
+ * and write then carries a 10-byte {@code virtio_net_hdr} in front of the packet, kept in native
+ * memory and never shown to the caller. A read may return a TCP or UDP super-packet of up to
+ * 64 KiB, which is cut into MTU-sized segments ({@link TunOffload}) and handed out over this and
+ * the following read calls; a packet with a partial checksum gets it completed. Writes go out
+ * with an empty header (nothing to segment or checksum).
+ *
  * <p><b>Events.</b> An rtnetlink listener ({@link LinkMonitor}) reports MTU changes, up/down and
  * removal of the interface ({@code ip link del}) to the {@link #onEvent} listeners. After
  * removal, {@code read} and {@code write} throw an IOException naming the interface.
