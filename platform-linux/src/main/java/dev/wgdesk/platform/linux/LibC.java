@@ -59,8 +59,6 @@ final class LibC {
 
     static native long write(int fd, long buf, long count);
 
-    static native int fcntl(int fd, int cmd, long arg);
-
     static native int ioctl(int fd, long request, long arg);
 
     static native int poll(long fds, long nfds, int timeoutMillis);
