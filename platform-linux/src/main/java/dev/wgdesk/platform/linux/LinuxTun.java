@@ -171,6 +171,9 @@ public final class LinuxTun implements Tun {
                 }
                 continue;
             }
+            if (r > 0) {
+                continue; // shorter than the virtio header: nothing to deliver
+            }
             int errno = r == 0 ? Errno.EAGAIN : LibC.errno();
             if (errno == Errno.EAGAIN) {
                 if (n > 0) {
