@@ -33,6 +33,7 @@ final class UdpSender {
     private final InetSocketAddress[] encoded = new InetSocketAddress[DESTINATIONS];
     private final int[] encodedFamily = new int[DESTINATIONS];
     private final int[] encodedLength = new int[DESTINATIONS];
+    private final byte[] mostRecent = new byte[DESTINATIONS / 2]; // per set: the way used last
     /** A msghdr, its iovec and a control buffer holding one UDP_SEGMENT cmsg. */
     private final NativeBuffer gsoMessage = new NativeBuffer(MessageVector.MSGHDR_SIZE + MessageVector.IOVEC_SIZE + CMSG_SPACE_U16);
 
@@ -56,12 +57,7 @@ final class UdpSender {
 
     /** Sends {@code bufs[0, count)} to {@code to}; each buffer's position ends at its limit. */
     void send(UdpSocket s, ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
-        int slot = System.identityHashCode(to) & (DESTINATIONS - 1);
-        if (encoded[slot] != to || encodedFamily[slot] != s.family()) {
-            encodedLength[slot] = SockAddr.encode(to, s.family(), names.view(), slot * MessageVector.NAME_SLOT);
-            encodedFamily[slot] = s.family();
-            encoded[slot] = to;
-        }
+        int slot = destination(to, s.family());
         long name = names.address() + (long) slot * MessageVector.NAME_SLOT;
         int nameLength = encodedLength[slot];
         int i = 0;
@@ -78,6 +74,27 @@ final class UdpSender {
             }
             i += sent;
         }
+    }
+
+    /**
+     * The slot holding {@code to} encoded for {@code family}, encoding it on a miss. Two-way set
+     * associative, keyed by identity: an engine that keeps one endpoint object per peer never
+     * encodes (and so never allocates) twice, even when two peers share a set.
+     */
+    private int destination(InetSocketAddress to, int family) throws IOException {
+        int base = System.identityHashCode(to) & (DESTINATIONS - 2);
+        for (int slot = base; slot < base + 2; slot++) {
+            if (encoded[slot] == to && encodedFamily[slot] == family) {
+                mostRecent[base >>> 1] = (byte) (slot - base);
+                return slot;
+            }
+        }
+        int slot = base + (1 - mostRecent[base >>> 1]);
+        encodedLength[slot] = SockAddr.encode(to, family, names.view(), slot * MessageVector.NAME_SLOT);
+        encodedFamily[slot] = family;
+        encoded[slot] = to;
+        mostRecent[base >>> 1] = (byte) (slot - base);
+        return slot;
     }
 
     private int sendOne(UdpSocket s, ByteBuffer b, long name, int nameLength, InetSocketAddress to) throws IOException {

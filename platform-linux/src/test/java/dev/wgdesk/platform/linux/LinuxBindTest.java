@@ -383,6 +383,41 @@ class LinuxBindTest {
     }
 
     @Test
+    void alternatingDestinationsEachGetTheirDatagrams() throws Exception {
+        int peers = 5;
+        LinuxBind[] rx = new LinuxBind[peers];
+        InetSocketAddress[] to = new InetSocketAddress[peers];
+        try (LinuxBind tx = new LinuxBind()) {
+            tx.open(0);
+            for (int p = 0; p < peers; p++) {
+                rx[p] = new LinuxBind();
+                to[p] = new InetSocketAddress(InetAddress.getByName(p % 2 == 0 ? "127.0.0.1" : "::1"), rx[p].open(0));
+            }
+            for (int round = 0; round < 20; round++) {
+                for (int p = 0; p < peers; p++) {
+                    tx.send(new ByteBuffer[] {ByteBuffer.wrap(new byte[] {(byte) p, (byte) round})}, 1, to[p]);
+                }
+            }
+            for (int p = 0; p < peers; p++) {
+                ByteBuffer[] in = buffers(1);
+                for (int round = 0; round < 20; round++) {
+                    in[0].clear().position(HEAD_ROOM);
+                    rx[p].receive(in, new InetSocketAddress[1], 1);
+                    assertEquals(2, in[0].remaining());
+                    assertEquals(p, in[0].get(HEAD_ROOM), "datagram for peer " + p + " went elsewhere");
+                    assertEquals(round, in[0].get(HEAD_ROOM + 1));
+                }
+            }
+        } finally {
+            for (LinuxBind b : rx) {
+                if (b != null) {
+                    b.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void isPreferredThroughServiceLoader() throws Exception {
         try (var bind = BindProvider.createBest()) {
             assertInstanceOf(LinuxBind.class, bind);
