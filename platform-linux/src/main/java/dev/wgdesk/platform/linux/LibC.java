@@ -59,8 +59,6 @@ final class LibC {
 
     static native long write(int fd, long buf, long count);
 
-    static native int fcntl(int fd, int cmd, long arg);
-
     static native int ioctl(int fd, long request, long arg);
 
     static native int poll(long fds, long nfds, int timeoutMillis);
@@ -87,6 +85,10 @@ final class LibC {
     static native int recvmmsg(int fd, long msgvec, int vlen, int flags, long timeout);
 
     static native int sendmmsg(int fd, long msgvec, int vlen, int flags);
+
+    static native long sendmsg(int fd, long msg, int flags);
+
+    static native int shutdown(int fd, int how);
 
     // string.h
     static native String strerror(int errnum);

@@ -3,16 +3,13 @@ package dev.wgdesk.platform.linux;
 import dev.wgdesk.engine.tun.TunEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.function.Consumer;
 
 /**
  * Watches one network interface through an rtnetlink socket subscribed to
- * {@code RTMGRP_LINK}, and turns the kernel's link messages for that interface's index into
- * {@link TunEvent}s: {@code MtuChanged} when the MTU differs from the last one seen, {@code Up}
- * and {@code Down} when {@code IFF_UP} flips, and {@code Removed} on {@code RTM_DELLINK}, after
- * which the monitor stops.
+ * {@code RTMGRP_LINK}; {@link LinkEvents} turns the kernel's link messages for that interface's
+ * index into {@link TunEvent}s. The monitor stops after {@code Removed}.
  *
  * <p>Events are delivered on the monitor's own daemon thread, outside any lock, so a listener
  * may close the device. If the kernel drops messages because the socket overflowed
@@ -31,30 +28,20 @@ final class LinkMonitor implements AutoCloseable {
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVBUF = 8;
 
-    private static final int NLMSG_HDRLEN = 16;
-    private static final int NLMSG_DONE = 3;
-    private static final int RTM_NEWLINK = 16;
-    private static final int RTM_DELLINK = 17;
-    private static final int IFINFOMSG_SIZE = 16;
-    private static final int IFLA_MTU = 4;
-
     private final String name;
     private final int index;
     private final InterfaceControl control;
-    private final Consumer<TunEvent> sink;
+    private final LinkEvents events;
     private final PolledFd socket;
     private final NativeBuffer buffer = new NativeBuffer(64 * 1024);
     private final Thread thread;
-    private int lastMtu;
-    private boolean lastUp;
-    private volatile boolean removed;
 
     private LinkMonitor(String name, int index, InterfaceControl control, PolledFd socket, Consumer<TunEvent> sink) {
         this.name = name;
         this.index = index;
         this.control = control;
         this.socket = socket;
-        this.sink = sink;
+        this.events = new LinkEvents(name, index, sink);
         this.thread = Thread.ofPlatform().daemon().name("wgdesk-link-" + name).unstarted(this::run);
     }
 
@@ -82,8 +69,7 @@ final class LinkMonitor implements AutoCloseable {
         LinkMonitor m = new LinkMonitor(name, index, control, new PolledFd(fd), sink);
         try {
             // Baseline after subscribing: a change racing with this read is still reported.
-            m.lastMtu = control.mtu(name);
-            m.lastUp = (control.flags(name) & InterfaceControl.IFF_UP) != 0;
+            m.events.baseline(control.mtu(name), (control.flags(name) & InterfaceControl.IFF_UP) != 0);
         } catch (IOException e) {
             m.socket.close();
             throw e;
@@ -94,7 +80,7 @@ final class LinkMonitor implements AutoCloseable {
 
     /** True once the kernel reported the interface deleted. */
     boolean removed() {
-        return removed;
+        return events.removed();
     }
 
     /** Stops listening; returns once the thread has ended (unless called from it). */
@@ -112,7 +98,7 @@ final class LinkMonitor implements AutoCloseable {
 
     private void run() {
         PolledFd.Waiter waiter = socket.newWaiter();
-        while (!removed) {
+        while (!events.removed()) {
             int length;
             try {
                 socket.enter();
@@ -130,7 +116,7 @@ final class LinkMonitor implements AutoCloseable {
             if (length < 0) {
                 resync();
             } else {
-                parse(buffer.view(), length);
+                events.parse(buffer.view(), length);
             }
         }
     }
@@ -153,85 +139,17 @@ final class LinkMonitor implements AutoCloseable {
         }
     }
 
-    /** Walks the netlink messages in {@code buf[0, length)}. */
-    void parse(ByteBuffer buf, int length) {
-        int off = 0;
-        while (off + NLMSG_HDRLEN <= length && !removed) {
-            int msgLen = buf.getInt(off);
-            int type = buf.getShort(off + 4) & 0xffff;
-            if (msgLen < NLMSG_HDRLEN || off + msgLen > length || type == NLMSG_DONE) {
-                return;
-            }
-            if ((type == RTM_NEWLINK || type == RTM_DELLINK) && msgLen >= NLMSG_HDRLEN + IFINFOMSG_SIZE) {
-                int body = off + NLMSG_HDRLEN;
-                if (buf.getInt(body + 4) == index) {
-                    if (type == RTM_DELLINK) {
-                        markRemoved();
-                    } else {
-                        boolean up = (buf.getInt(body + 8) & InterfaceControl.IFF_UP) != 0;
-                        int mtu = findMtu(buf, body + IFINFOMSG_SIZE, off + msgLen);
-                        update(mtu, up);
-                    }
-                }
-            }
-            off += align4(msgLen);
-        }
-    }
-
-    private static int findMtu(ByteBuffer buf, int from, int end) {
-        int off = from;
-        while (off + 4 <= end) {
-            int len = buf.getShort(off) & 0xffff;
-            int type = buf.getShort(off + 2) & 0x3fff; // without NLA_F_NESTED / NLA_F_NET_BYTEORDER
-            if (len < 4 || off + len > end) {
-                break;
-            }
-            if (type == IFLA_MTU && len >= 8) {
-                return buf.getInt(off + 4);
-            }
-            off += align4(len);
-        }
-        return -1;
-    }
-
-    private void update(int mtu, boolean up) {
-        if (mtu > 0 && mtu != lastMtu) {
-            lastMtu = mtu;
-            emit(new TunEvent.MtuChanged(mtu));
-        }
-        if (up != lastUp) {
-            lastUp = up;
-            emit(up ? new TunEvent.Up() : new TunEvent.Down());
-        }
-    }
-
     /** After lost messages: compare the interface's state with what was last reported. */
     private void resync() {
         try {
             if (control.index(name) != index) {
-                markRemoved();
+                events.removedSeen();
                 return;
             }
-            update(control.mtu(name), (control.flags(name) & InterfaceControl.IFF_UP) != 0);
+            events.update(control.mtu(name), (control.flags(name) & InterfaceControl.IFF_UP) != 0);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "cannot re-read the state of " + name + ": " + e.getMessage());
         }
     }
 
-    private void markRemoved() {
-        removed = true;
-        emit(new TunEvent.Removed());
-    }
-
-    private void emit(TunEvent event) {
-        try {
-            sink.accept(event);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "listener for " + name + " failed on " + event, e);
-        }
-    }
-
-    private static int align4(int n) {
-        return (n + 3) & ~3;
-    }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,13 +19,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * Buffers are {@link Protocol#SOCKET_BUFFER_SIZE} with {@code SO_RCVBUFFORCE}/{@code SO_SNDBUFFORCE}
  * when privileged, else the plain options (capped by {@code net.core.[rw]mem_max}).
  *
- * <p><b>Data path.</b> The socket is non-blocking: a receive calls {@code recvfrom} (or, with a
- * {@link #batchSize()} above 1, {@code recvmmsg}) and only when nothing is queued polls the
- * socket and a wake-up eventfd, so {@link #close()} unblocks it. Datagrams land in native memory
+ * <p><b>Data path.</b> The socket is blocking: a receive is one {@code recvfrom} (or, with a
+ * {@link #batchSize()} above 1, one {@code recvmmsg} with {@code MSG_WAITFORONE}) that waits in
+ * the kernel, so an idle receiver costs one system call per datagram too. {@link #close()}
+ * unblocks it with {@code shutdown(SHUT_RDWR)}, which wakes blocked socket calls even on an
+ * unconnected UDP socket, before the descriptor is closed. Datagrams land in native memory
  * and are copied into the caller's buffers; sources are resolved through a {@link SourceCache}
  * and IPv4-mapped sources come out as plain IPv4. Sends copy into a per-thread native buffer and
  * call {@code sendto} (or {@code sendmmsg}); destinations are encoded once per thread and
- * endpoint object. In steady state neither direction allocates.
+ * endpoint object; optionally a batch of equal-sized datagrams goes out as one segmented send
+ * ({@link UdpSender}), and with {@code UDP_GRO} the kernel may deliver a run of datagrams as one
+ * coalesced buffer that is split again here (leftovers wait for the next receive). In steady
+ * state neither direction allocates.
  *
  * <p><b>Threading.</b> Receives are serialized (one receiving thread is expected); any number of
  * threads may send; {@link #open}, {@link #setMark} and {@link #close} may be called from any
@@ -35,7 +41,6 @@ public final class LinuxBind implements Bind {
     static final int MAX_DATAGRAM = 65536;
 
     private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SOL_SOCKET = 1;
     private static final int SO_SNDBUF = 7;
@@ -45,24 +50,14 @@ public final class LinuxBind implements Bind {
     static final int SO_MARK = 36;
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPV6_V6ONLY = 26;
-    private static final int MSG_TRUNC = 0x20;
-
-    // struct mmsghdr on LP64: msghdr (56 bytes) + msg_len + padding.
-    private static final int MMSGHDR_SIZE = 64;
-    private static final int MSG_NAME = 0;
-    private static final int MSG_NAMELEN = 8;
-    private static final int MSG_IOV = 16;
-    private static final int MSG_IOVLEN = 24;
-    private static final int MSG_FLAGS = 48;
-    private static final int MSG_LEN = 56;
-    private static final int IOVEC_SIZE = 16;
-    private static final int NAME_SLOT = 32; // sockaddr_in6 (28) rounded up
-
-    /** An open socket; replaced as a whole by {@link #open}. */
-    private record Socket(PolledFd fd, int family, int port) {}
+    private static final int MSG_WAITFORONE = 0x10000;
+    private static final int SOL_UDP = 17;
+    private static final int UDP_GRO = 104;
 
     private final int batchSize;
-    private volatile Socket socket;
+    private final boolean gso;
+    private final boolean gro;
+    private volatile UdpSocket socket;
     private volatile int mark;
 
     private final ReentrantLock receiveLock = new ReentrantLock();
@@ -70,29 +65,54 @@ public final class LinuxBind implements Bind {
     private final SourceCache sources = new SourceCache();
     private final NativeBuffer receiveData;
     private final MessageVector receiveVector;
-    private PolledFd.Waiter receiveWaiter;
-    private Socket receiveWaiterSocket;
+    private UdpSocket pendingSocket; // the socket the slots below were filled from
+    private int pendingSlot; // next slot to emit from
+    private int pendingOffset; // next segment's offset in that slot
+    private int pendingEnd; // slots filled by the last receive
+    private volatile long coalesced; // written under receiveLock, read without it (diagnostics)
 
-    private final ThreadLocal<Sender> senders;
+    private final ThreadLocal<UdpSender> senders;
 
     /** A bind using {@code recvfrom}/{@code sendto}, one datagram per call. */
     public LinuxBind() {
-        this(1);
+        this(1, false);
     }
 
     /**
      * A bind that receives and sends up to {@code batchSize} datagrams per system call with
-     * {@code recvmmsg}/{@code sendmmsg} (1 means {@code recvfrom}/{@code sendto}).
+     * {@code recvmmsg}/{@code sendmmsg} (1 means {@code recvfrom}/{@code sendto}), without
+     * segmentation offload.
      */
     public LinuxBind(int batchSize) {
+        this(batchSize, false);
+    }
+
+    /** As {@link #LinuxBind(int, boolean, boolean)} with both offloads on or off. */
+    public LinuxBind(int batchSize, boolean offload) {
+        this(batchSize, offload, offload);
+    }
+
+    /**
+     * A bind with explicit batching and offloads.
+     *
+     * @param batchSize datagrams per system call, 1..256
+     * @param gso send batches of equal-sized datagrams as one {@code sendmsg} with
+     *     {@code UDP_SEGMENT} where the kernel accepts it (the socket falls back to
+     *     {@code sendmmsg} for good on the first refusal); needs a batch size above 1
+     * @param gro set {@code UDP_GRO}, so the kernel may hand over runs of equal-sized datagrams
+     *     from one source as one coalesced buffer, which the bind splits again
+     */
+    public LinuxBind(int batchSize, boolean gso, boolean gro) {
         if (batchSize < 1 || batchSize > 256) {
             throw new IllegalArgumentException("batch size must be 1..256, not " + batchSize);
         }
         LibC.ensureAvailable();
         this.batchSize = batchSize;
+        this.gso = gso && batchSize > 1;
+        this.gro = gro;
         this.receiveData = new NativeBuffer(batchSize * MAX_DATAGRAM, false);
         this.receiveVector = new MessageVector(batchSize, receiveData);
-        this.senders = ThreadLocal.withInitial(() -> new Sender(batchSize));
+        this.senders = ThreadLocal.withInitial(() -> new UdpSender(batchSize));
     }
 
     @Override
@@ -102,19 +122,20 @@ public final class LinuxBind implements Bind {
         }
         closeSocket();
         int family = SockAddr.AF_INET6;
-        int fd = LibC.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        int fd = LibC.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0 && LibC.errno() == Errno.EAFNOSUPPORT) {
             family = SockAddr.AF_INET;
-            fd = LibC.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            fd = LibC.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         }
         if (fd < 0) {
             throw Errno.exception("socket", LibC.errno());
         }
-        PolledFd polled = new PolledFd(fd);
+        PolledFd polled = new PolledFd(fd, /* shutdownOnClose = */ true);
         try {
             configure(fd, family);
             bind(fd, family, requestedPort);
-            socket = new Socket(polled, family, localPort(fd));
+            boolean groOn = gro && setIntErrno(fd, SOL_UDP, UDP_GRO, 1) == 0; // before 5.0: not supported
+            socket = new UdpSocket(polled, family, localPort(fd), gso, groOn);
         } catch (IOException | RuntimeException e) {
             polled.close();
             throw e;
@@ -167,7 +188,7 @@ public final class LinuxBind implements Bind {
 
     @Override
     public int port() {
-        Socket s = socket;
+        UdpSocket s = socket;
         return s == null ? 0 : s.port();
     }
 
@@ -182,15 +203,11 @@ public final class LinuxBind implements Bind {
         if (max < 1) {
             throw new IllegalArgumentException("count must be at least 1");
         }
-        Socket s = open();
+        UdpSocket s = open();
         receiveLock.lock();
         try {
             s.fd().enter();
             try {
-                if (receiveWaiterSocket != s) {
-                    receiveWaiter = s.fd().newWaiter();
-                    receiveWaiterSocket = s;
-                }
                 return receiveLocked(s, bufs, from, max);
             } finally {
                 s.fd().exit();
@@ -200,50 +217,101 @@ public final class LinuxBind implements Bind {
         }
     }
 
-    /** Must hold receiveLock and be inside s.fd().enter(). */
-    private int receiveLocked(Socket s, ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
-        MessageVector v = receiveVector;
+    /** Must hold receiveLock and be inside s.fd().enter(). Blocks in the kernel. */
+    private int receiveLocked(UdpSocket s, ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
+        if (pendingSocket != s) {
+            pendingSocket = s;
+            pendingSlot = pendingEnd = 0;
+        }
         while (true) {
-            int got;
-            if (max == 1) {
-                v.prepareName(0);
-                long r = LibC.recvfrom(s.fd().fd(), v.data(0), MAX_DATAGRAM, 0, v.name(0), v.nameLengthAddress(0));
-                if (r >= 0) {
-                    v.setLength(0, (int) r);
+            if (pendingSlot < pendingEnd) { // segments left over from a coalesced receive
+                int n = emitSegments(bufs, from, max);
+                if (n > 0) {
+                    return n;
                 }
-                got = r < 0 ? -1 : 1;
-            } else {
-                for (int i = 0; i < max; i++) {
-                    v.prepareReceive(i, Math.min(MAX_DATAGRAM, bufs[i].capacity() - bufs[i].position()));
-                }
-                got = LibC.recvmmsg(s.fd().fd(), v.address(), max, 0, 0);
+                continue;
+            }
+            int got = receiveBatch(s, bufs, max);
+            if (s.fd().isClosed()) {
+                throw new AsynchronousCloseException(); // shut down by close(): recv returned 0 or failed
             }
             if (got < 0) {
                 int errno = LibC.errno();
-                if (errno == Errno.EAGAIN) {
-                    receiveWaiter.await(PolledFd.POLLIN);
-                } else if (errno != Errno.EINTR) {
+                if (errno != Errno.EINTR && errno != Errno.EAGAIN) {
                     throw Errno.exception("receive on UDP port " + s.port(), errno);
                 }
                 continue;
             }
-            int n = 0;
-            for (int i = 0; i < got; i++) {
-                int len = v.length(i);
-                ByteBuffer b = bufs[n];
-                int pos = b.position();
-                if (len > b.capacity() - pos || v.truncated(i)) {
-                    continue; // larger than the caller's buffer: dropped
+            pendingSlot = 0;
+            pendingOffset = 0;
+            pendingEnd = got;
+            if (s.gro()) {
+                for (int i = 0; i < got; i++) {
+                    if (receiveVector.groSegment(i) > 0) {
+                        coalesced = coalesced + 1; // single writer (receiveLock)
+                    }
                 }
-                b.put(pos, receiveData.view(), i * MAX_DATAGRAM, len);
-                b.limit(pos + len);
+            }
+        }
+    }
+
+    /** One recvfrom or recvmmsg; returns the number of slots filled, or -1 with errno set. */
+    private int receiveBatch(UdpSocket s, ByteBuffer[] bufs, int max) {
+        MessageVector v = receiveVector;
+        if (max == 1 && !s.gro()) {
+            v.prepareName(0);
+            long r = LibC.recvfrom(s.fd().fd(), v.data(0), MAX_DATAGRAM, 0, v.name(0), v.nameLengthAddress(0));
+            if (r < 0) {
+                return -1;
+            }
+            v.setLength(0, (int) r);
+            v.setFlags(0, 0);
+            return 1;
+        }
+        for (int i = 0; i < max; i++) {
+            // Coalesced datagrams need the whole slot; single ones only the caller's room.
+            int space = s.gro() ? MAX_DATAGRAM : Math.min(MAX_DATAGRAM, bufs[i].capacity() - bufs[i].position());
+            v.prepareReceive(i, space, s.gro());
+        }
+        return LibC.recvmmsg(s.fd().fd(), v.address(), max, MSG_WAITFORONE, 0);
+    }
+
+    /**
+     * Copies datagrams from the filled slots into the caller's buffers, splitting coalesced ones
+     * at their segment size, until {@code max} buffers are used or the slots are drained. What
+     * does not fit stays pending for the next call. Drops empty, truncated and oversized ones.
+     */
+    private int emitSegments(ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
+        MessageVector v = receiveVector;
+        int n = 0;
+        while (n < max && pendingSlot < pendingEnd) {
+            int i = pendingSlot;
+            int length = v.length(i);
+            int segment = v.groSegment(i);
+            if (segment <= 0 || segment > length) {
+                segment = length;
+            }
+            if (length == 0 || v.truncated(i)) {
+                pendingSlot++;
+                pendingOffset = 0;
+                continue;
+            }
+            int len = Math.min(segment, length - pendingOffset);
+            ByteBuffer b = bufs[n];
+            int pos = b.position();
+            if (len <= b.capacity() - pos) { // else larger than the caller's buffer: dropped
+                b.limit(pos + len); // first: absolute bulk puts are bounded by the limit
+                b.put(pos, receiveData.view(), i * MAX_DATAGRAM + pendingOffset, len);
                 from[n] = sources.lookup(v.view(), v.nameOffset(i));
                 n++;
             }
-            if (n > 0) {
-                return n;
+            pendingOffset += len;
+            if (pendingOffset >= length) {
+                pendingSlot++;
+                pendingOffset = 0;
             }
         }
+        return n;
     }
 
     @Override
@@ -251,8 +319,8 @@ public final class LinuxBind implements Bind {
         if (count <= 0) {
             return;
         }
-        Socket s = open();
-        Sender sender = senders.get();
+        UdpSocket s = open();
+        UdpSender sender = senders.get();
         s.fd().enter();
         try {
             sender.send(s, bufs, count, to);
@@ -263,7 +331,7 @@ public final class LinuxBind implements Bind {
 
     @Override
     public synchronized void setMark(int mark) throws IOException {
-        Socket s = socket;
+        UdpSocket s = socket;
         if (s != null) {
             s.fd().enter();
             try {
@@ -275,6 +343,17 @@ public final class LinuxBind implements Bind {
         this.mark = mark;
     }
 
+    /** True if the open socket still sends with segmentation offload (tests, diagnostics). */
+    boolean segmentationActive() {
+        UdpSocket s = socket;
+        return s != null && s.gso();
+    }
+
+    /** How many coalesced buffers ({@code UDP_GRO}) were received so far (tests, diagnostics). */
+    long coalescedReceives() {
+        return coalesced; // not under receiveLock: a blocked receiver holds it
+    }
+
     /** The mark last set with {@link #setMark}. */
     public int mark() {
         return mark;
@@ -282,7 +361,7 @@ public final class LinuxBind implements Bind {
 
     /** Reads an int socket option back from the kernel (tests: SO_MARK, buffer sizes). */
     int socketOption(int level, int option) throws IOException {
-        Socket s = open();
+        UdpSocket s = open();
         s.fd().enter();
         try {
             NativeBuffer value = new NativeBuffer(8);
@@ -299,7 +378,7 @@ public final class LinuxBind implements Bind {
     private static void applyMark(int fd, int mark) throws IOException {
         int errno = setIntErrno(fd, SOL_SOCKET, SO_MARK, mark);
         if (errno == Errno.EPERM) {
-            throw new IOException("permission denied: setting SO_MARK needs root or CAP_NET_ADMIN");
+            throw new IOException("permission denied: setting SO_MARK needs root, CAP_NET_ADMIN or CAP_NET_RAW");
         }
         if (errno != 0) {
             throw Errno.exception("setsockopt(SO_MARK)", errno);
@@ -312,7 +391,7 @@ public final class LinuxBind implements Bind {
     }
 
     private void closeSocket() {
-        Socket s = socket;
+        UdpSocket s = socket;
         socket = null;
         if (s != null) {
             s.fd().close();
@@ -321,11 +400,11 @@ public final class LinuxBind implements Bind {
 
     @Override
     public String toString() {
-        return "LinuxBind[port " + port() + ", batch " + batchSize + "]";
+        return "LinuxBind[port " + port() + ", batch " + batchSize + (gso ? ", gso" : "") + (gro ? ", gro" : "") + "]";
     }
 
-    private Socket open() throws ClosedChannelException {
-        Socket s = socket;
+    private UdpSocket open() throws ClosedChannelException {
+        UdpSocket s = socket;
         if (s == null) {
             throw new ClosedChannelException();
         }
@@ -344,198 +423,5 @@ public final class LinuxBind implements Bind {
         NativeBuffer v = new NativeBuffer(4);
         v.view().putInt(0, value);
         return LibC.setsockopt(fd, level, option, v.address(), 4) < 0 ? LibC.errno() : 0;
-    }
-
-    /**
-     * {@code struct mmsghdr[n]} with one {@code iovec} and one name slot each, pointing into a data
-     * block of {@code n * MAX_DATAGRAM} bytes. Also serves single {@code recvfrom}/{@code sendto}
-     * through slot 0.
-     */
-    static final class MessageVector {
-        private final NativeBuffer meta;
-        private final int iovs;
-        private final int names;
-        private final int nameLengths;
-
-        MessageVector(int n, NativeBuffer data) {
-            iovs = n * MMSGHDR_SIZE;
-            names = iovs + n * IOVEC_SIZE;
-            nameLengths = names + n * NAME_SLOT;
-            meta = new NativeBuffer(nameLengths + n * 4);
-            long base = meta.address();
-            ByteBuffer m = meta.view();
-            for (int i = 0; i < n; i++) {
-                int h = i * MMSGHDR_SIZE;
-                m.putLong(h + MSG_NAME, base + names + (long) i * NAME_SLOT);
-                m.putLong(h + MSG_IOV, base + iovs + (long) i * IOVEC_SIZE);
-                m.putLong(h + MSG_IOVLEN, 1);
-                m.putLong(iovs + i * IOVEC_SIZE, data.address() + (long) i * MAX_DATAGRAM);
-            }
-        }
-
-        long address() {
-            return meta.address();
-        }
-
-        ByteBuffer view() {
-            return meta.view();
-        }
-
-        long data(int i) {
-            return meta.view().getLong(iovs + i * IOVEC_SIZE);
-        }
-
-        long name(int i) {
-            return meta.address() + names + (long) i * NAME_SLOT;
-        }
-
-        int nameOffset(int i) {
-            return names + i * NAME_SLOT;
-        }
-
-        long nameLengthAddress(int i) {
-            return meta.address() + nameLengths + i * 4L;
-        }
-
-        void prepareName(int i) {
-            meta.view().putInt(nameLengths + i * 4, SockAddr.SOCKADDR_IN6_SIZE);
-        }
-
-        void prepareReceive(int i, int space) {
-            int h = i * MMSGHDR_SIZE;
-            meta.view().putInt(h + MSG_NAMELEN, SockAddr.SOCKADDR_IN6_SIZE);
-            meta.view().putLong(iovs + i * IOVEC_SIZE + 8, Math.max(space, 0));
-            meta.view().putInt(h + MSG_FLAGS, 0);
-        }
-
-        /** For sendmmsg: datagram {@code i} of {@code len} bytes to the sockaddr at {@code name}. */
-        void prepareSend(int i, int len, long name, int nameLength) {
-            int h = i * MMSGHDR_SIZE;
-            meta.view().putLong(h + MSG_NAME, name);
-            meta.view().putInt(h + MSG_NAMELEN, nameLength);
-            meta.view().putLong(iovs + i * IOVEC_SIZE + 8, len);
-        }
-
-        void setLength(int i, int len) {
-            meta.view().putInt(i * MMSGHDR_SIZE + MSG_LEN, len);
-        }
-
-        int length(int i) {
-            return meta.view().getInt(i * MMSGHDR_SIZE + MSG_LEN);
-        }
-
-        boolean truncated(int i) {
-            return (meta.view().getInt(i * MMSGHDR_SIZE + MSG_FLAGS) & MSG_TRUNC) != 0;
-        }
-    }
-
-    /** One sending thread's native buffers, destination encodings and poll set. */
-    private static final class Sender {
-        private static final int DESTINATIONS = 64; // power of two
-
-        private final int batch;
-        private final NativeBuffer data;
-        private final MessageVector vector;
-        private final NativeBuffer names = new NativeBuffer(DESTINATIONS * NAME_SLOT);
-        private final InetSocketAddress[] encoded = new InetSocketAddress[DESTINATIONS];
-        private final int[] encodedFamily = new int[DESTINATIONS];
-        private final int[] encodedLength = new int[DESTINATIONS];
-        private PolledFd.Waiter waiter;
-        private Socket waiterSocket;
-
-        Sender(int batch) {
-            this.batch = batch;
-            this.data = new NativeBuffer(batch * MAX_DATAGRAM, false);
-            this.vector = new MessageVector(batch, data);
-        }
-
-        void send(Socket s, ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
-            int slot = System.identityHashCode(to) & (DESTINATIONS - 1);
-            if (encoded[slot] != to || encodedFamily[slot] != s.family()) {
-                encodedLength[slot] = SockAddr.encode(to, s.family(), names.view(), slot * NAME_SLOT);
-                encodedFamily[slot] = s.family();
-                encoded[slot] = to;
-            }
-            long name = names.address() + (long) slot * NAME_SLOT;
-            int nameLength = encodedLength[slot];
-            if (waiterSocket != s) {
-                waiter = s.fd().newWaiter();
-                waiterSocket = s;
-            }
-            int i = 0;
-            while (i < count) {
-                if (batch == 1 || count - i == 1) {
-                    sendOne(s, bufs[i], name, nameLength, to);
-                    i++;
-                } else {
-                    i += sendMany(s, bufs, i, Math.min(batch, count - i), name, nameLength, to);
-                }
-            }
-        }
-
-        private void sendOne(Socket s, ByteBuffer b, long name, int nameLength, InetSocketAddress to)
-                throws IOException {
-            int len = b.remaining();
-            checkSize(len, to);
-            data.view().put(0, b, b.position(), len);
-            while (true) {
-                long r = LibC.sendto(s.fd().fd(), data.address(), len, 0, name, nameLength);
-                if (r >= 0 || dropAfter(s, to)) {
-                    b.position(b.limit());
-                    return;
-                }
-            }
-        }
-
-        /** Sends bufs[from, from + n) with one sendmmsg; returns how many went out (at least 1). */
-        private int sendMany(Socket s, ByteBuffer[] bufs, int from, int n, long name, int nameLength,
-                InetSocketAddress to) throws IOException {
-            for (int k = 0; k < n; k++) {
-                ByteBuffer b = bufs[from + k];
-                int len = b.remaining();
-                checkSize(len, to);
-                data.view().put(k * MAX_DATAGRAM, b, b.position(), len);
-                vector.prepareSend(k, len, name, nameLength);
-            }
-            while (true) {
-                int sent = LibC.sendmmsg(s.fd().fd(), vector.address(), n, 0);
-                if (sent <= 0 && dropAfter(s, to)) {
-                    sent = 1; // the first datagram was dropped
-                }
-                if (sent > 0) {
-                    for (int k = 0; k < sent; k++) {
-                        ByteBuffer b = bufs[from + k];
-                        b.position(b.limit());
-                    }
-                    return sent;
-                }
-            }
-        }
-
-        /**
-         * After a failed send: waits for room and returns false (retry), returns true if the
-         * datagram should be counted as lost (ENOBUFS: a full device queue, where waiting for
-         * POLLOUT would spin), or throws.
-         */
-        private boolean dropAfter(Socket s, InetSocketAddress to) throws IOException {
-            int errno = LibC.errno();
-            if (errno == Errno.EAGAIN) {
-                waiter.await(PolledFd.POLLOUT);
-                return false;
-            }
-            if (errno == Errno.ENOBUFS) {
-                return true;
-            }
-            if (errno == Errno.EINTR) {
-                return false;
-            }
-            throw Errno.exception("send to " + to + " from UDP port " + s.port(), errno);
-        }
-
-        private static void checkSize(int len, InetSocketAddress to) throws IOException {
-            if (len > MAX_DATAGRAM - 1) {
-                throw new IOException("datagram of " + len + " bytes to " + to + " is too large");
-            }
-        }
     }
 }

@@ -19,6 +19,21 @@ import java.util.function.Consumer;
  * so a busy reader makes one syscall per packet. With a {@link #batchSize()} above 1, one call
  * keeps reading until the queue is empty or the batch is full. {@link #write} copies each packet
  * into a per-thread native buffer and calls {@code write(2)}. Nothing is allocated per packet.
+ * Why not block in {@code read(2)}: a read blocked on a TUN descriptor wakes only for a packet,
+ * a signal or the device's deletion, so {@link #close()} could not interrupt it. The price is two
+ * extra system calls when the reader has caught up with the kernel (an idle tunnel); under load a
+ * read is one system call.
+ *
+ * <p><b>Drops.</b> A packet larger than the caller's room ({@code capacity - position}) is
+ * dropped on read, never truncated. On write, a packet the kernel refuses (neither IPv4 nor
+ * IPv6: {@code EINVAL}; link down: {@code EIO}) is dropped and the rest are written.
+ *
+ * <p><b>Offload</b> (optional, {@link LinuxTunProvider#LinuxTunProvider(int, boolean)}). Every read
+ * and write then carries a 10-byte {@code virtio_net_hdr} in front of the packet, kept in native
+ * memory and never shown to the caller. A read may return a TCP or UDP super-packet of up to
+ * 64 KiB, which is cut into MTU-sized segments ({@link TunOffload}) and handed out over this and
+ * the following read calls; a packet with a partial checksum gets it completed. Writes go out
+ * with an empty header (nothing to segment or checksum).
  *
  * <p><b>Events.</b> An rtnetlink listener ({@link LinkMonitor}) reports MTU changes, up/down and
  * removal of the interface ({@code ip link del}) to the {@link #onEvent} listeners. After
@@ -39,8 +54,16 @@ public final class LinuxTun implements Tun {
     private final CopyOnWriteArrayList<Consumer<TunEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock readLock = new ReentrantLock();
     private final PolledFd.Waiter readWaiter;
-    private final NativeBuffer readBuffer = new NativeBuffer(MAX_PACKET, false);
-    private final ThreadLocal<NativeBuffer> writeBuffers = ThreadLocal.withInitial(() -> new NativeBuffer(MAX_PACKET, false));
+    private final boolean offload;
+    private final int head; // bytes in front of each packet: the virtio header with offload, else 0
+    private final NativeBuffer readBuffer;
+    private final ThreadLocal<NativeBuffer> writeBuffers;
+    // Guarded by readLock: a super-packet being cut into segments (offload only).
+    private final TunOffload.Header vnet = new TunOffload.Header();
+    private int pendingIndex;
+    private int pendingCount;
+    private int pendingLength;
+    private volatile long superPackets; // written under readLock, read without it (diagnostics)
     private final InterfaceControl control;
     private final LinkMonitor monitor;
 
@@ -48,11 +71,23 @@ public final class LinuxTun implements Tun {
      * Takes ownership of the attached, configured TUN descriptor and of {@code control} (opened
      * in the same network namespace); closes both if the event listener cannot be started.
      */
-    LinuxTun(String name, int index, int tunFd, InterfaceControl control, int batchSize) throws IOException {
+    LinuxTun(String name, int index, int tunFd, InterfaceControl control, int batchSize, boolean offload)
+            throws IOException {
         this.name = name;
         this.index = index;
         this.batchSize = batchSize;
         this.control = control;
+        this.offload = offload;
+        this.head = offload ? TunOffload.VNET_HDR_LEN : 0;
+        this.readBuffer = new NativeBuffer(head + MAX_PACKET, false);
+        int h = head;
+        this.writeBuffers = ThreadLocal.withInitial(() -> {
+            NativeBuffer b = new NativeBuffer(h + MAX_PACKET, false);
+            for (int i = 0; i < h; i++) {
+                b.view().put(i, (byte) 0); // virtio header: no checksum to finish, not segmented
+            }
+            return b;
+        });
         PolledFd polled = null;
         LinkMonitor m;
         try {
@@ -82,11 +117,11 @@ public final class LinuxTun implements Tun {
 
     @Override
     public int mtu() throws IOException {
-        if (monitor.removed()) {
-            throw removedException();
-        }
         if (fd.isClosed()) {
             throw new ClosedChannelException();
+        }
+        if (monitor.removed()) {
+            throw removedException();
         }
         return control.mtu(name);
     }
@@ -120,19 +155,24 @@ public final class LinuxTun implements Tun {
         int n = 0;
         boolean pollError = false;
         while (true) {
-            long r = LibC.read(fd.fd(), readBuffer.address(), MAX_PACKET);
-            if (r > 0) {
-                pollError = false;
+            if (pendingIndex < pendingCount) { // segments of a super-packet read earlier
                 ByteBuffer b = bufs[n];
-                int pos = b.position();
-                if (r <= b.capacity() - pos) { // else: too big for the caller's buffer, dropped
-                    readBuffer.copyTo(b, pos, (int) r);
-                    b.limit(pos + (int) r);
-                    if (++n == max) {
-                        return n;
-                    }
+                int len = TunOffload.segment(readBuffer.view(), head, pendingLength, vnet, pendingIndex++, b, b.position());
+                if (len > 0 && ++n == max) { // len < 0: too big for the caller's buffer, dropped
+                    return n;
                 }
                 continue;
+            }
+            long r = LibC.read(fd.fd(), readBuffer.address(), head + MAX_PACKET);
+            if (r > head) {
+                pollError = false;
+                if (accept((int) r - head, bufs[n]) && ++n == max) {
+                    return n;
+                }
+                continue;
+            }
+            if (r > 0) {
+                continue; // shorter than the virtio header: nothing to deliver
             }
             int errno = r == 0 ? Errno.EAGAIN : LibC.errno();
             if (errno == Errno.EAGAIN) {
@@ -153,6 +193,36 @@ public final class LinuxTun implements Tun {
         }
     }
 
+    /**
+     * Takes the packet just read ({@code length} bytes after the head): copies it into {@code b},
+     * or with offload finishes its checksum or queues its segments. Returns true if {@code b} now
+     * holds a packet; false if it was dropped or became pending segments.
+     */
+    private boolean accept(int length, ByteBuffer b) {
+        if (offload) {
+            if (!vnet.parse(readBuffer.view(), 0, length)) {
+                return false; // malformed virtio header
+            }
+            if (vnet.segmented()) {
+                superPackets = superPackets + 1; // single writer (readLock)
+                pendingCount = TunOffload.segmentCount(readBuffer.view(), head, length, vnet);
+                pendingIndex = 0;
+                pendingLength = length;
+                return false;
+            }
+        }
+        int pos = b.position();
+        if (length > b.capacity() - pos) {
+            return false; // too big for the caller's buffer: dropped, never truncated
+        }
+        b.limit(pos + length); // first: absolute bulk puts are bounded by the limit
+        b.put(pos, readBuffer.view(), head, length);
+        if (offload && vnet.needsChecksum()) {
+            TunOffload.completeChecksum(b, pos, length, vnet);
+        }
+        return true;
+    }
+
     @Override
     public void write(ByteBuffer[] bufs, int count) throws IOException {
         NativeBuffer out = writeBuffers.get();
@@ -168,21 +238,31 @@ public final class LinuxTun implements Tun {
                     b.position(b.limit()); // cannot be a valid packet: skipped
                     continue;
                 }
-                out.copyFrom(b, b.position(), len);
-                long r = LibC.write(fd.fd(), out.address(), len);
+                out.view().put(head, b, b.position(), len);
+                long r = LibC.write(fd.fd(), out.address(), head + len);
                 b.position(b.limit());
                 if (r < 0) {
                     int errno = LibC.errno();
-                    if (errno == Errno.EBADFD || errno == Errno.EIO || errno == Errno.ENXIO
-                            || errno == Errno.ENODEV || errno == Errno.EBADF) {
+                    if (errno == Errno.EBADFD || errno == Errno.ENXIO || errno == Errno.ENODEV || errno == Errno.EBADF) {
                         throw failure("write to", errno);
                     }
-                    // EINVAL, EFAULT, EAGAIN, ENOMEM...: the OS rejected this packet; skip it.
+                    // EIO: the link is down (ip link set down), the packet is dropped as the kernel
+                    // would; EINVAL (not IPv4/IPv6), EFAULT, EAGAIN, ENOMEM: the OS rejected it.
                 }
             }
         } finally {
             fd.exit();
         }
+    }
+
+    /** Whether the kernel hands this device offloaded packets ({@code IFF_VNET_HDR}). */
+    public boolean offload() {
+        return offload;
+    }
+
+    /** How many super-packets reads have cut into segments so far (tests, diagnostics). */
+    long superPackets() {
+        return superPackets; // not under readLock: a blocked reader holds it
     }
 
     @Override

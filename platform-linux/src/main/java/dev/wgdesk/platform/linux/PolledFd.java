@@ -9,12 +9,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A non-blocking file descriptor that threads can wait on and that another thread can close
- * safely at any time.
+ * A file descriptor that threads can block on and that another thread can close safely at any
+ * time.
  *
- * <p>Blocking is done with {@code poll(2)} on the descriptor plus an {@code eventfd} that
- * {@link #close()} signals, so a thread parked in {@link #await} wakes with an
- * {@link AsynchronousCloseException}. Every use of the descriptor is bracketed by
+ * <p>Two ways of blocking are supported. For a non-blocking descriptor, threads wait in
+ * {@link Waiter#await} ({@code poll(2)} on the descriptor plus an {@code eventfd} that
+ * {@link #close()} signals), so a parked thread wakes with an {@link AsynchronousCloseException}.
+ * For a blocking socket created with {@code shutdownOnClose}, threads may block in the system
+ * call itself: {@code close()} first calls {@code shutdown(SHUT_RDWR)}, which makes a blocked
+ * {@code recvfrom}/{@code recvmmsg} return 0 and a blocked send fail, after which the caller sees
+ * {@link #isClosed()} and throws. Every use of the descriptor is bracketed by
  * {@link #enter()}/{@link #exit()}; {@code close()} closes the descriptor only once no thread is
  * inside such a bracket, so a number the kernel hands out again can never be read or written by
  * a late caller. Thread-safe.
@@ -31,8 +35,11 @@ final class PolledFd implements AutoCloseable {
     private static final int POLLFD_SIZE = 8; // int fd; short events; short revents
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+    private static final int SHUT_RDWR = 2;
+
     private final int fd;
     private final int wakeFd;
+    private final boolean shutdownOnClose;
     private final AtomicInteger users = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -41,6 +48,15 @@ final class PolledFd implements AutoCloseable {
      * cannot be created, {@code fd} is closed and the error thrown.
      */
     PolledFd(int fd) throws IOException {
+        this(fd, false);
+    }
+
+    /**
+     * As {@link #PolledFd(int)}; with {@code shutdownOnClose} (sockets only), {@link #close()}
+     * shuts the socket down first so threads blocked in a socket call return.
+     */
+    PolledFd(int fd, boolean shutdownOnClose) throws IOException {
+        this.shutdownOnClose = shutdownOnClose;
         int efd = LibC.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (efd < 0) {
             int errno = LibC.errno();
@@ -90,6 +106,9 @@ final class PolledFd implements AutoCloseable {
         NativeBuffer one = new NativeBuffer(8);
         one.view().putLong(0, 1);
         LibC.write(wakeFd, one.address(), 8); // stays readable: every later poll returns at once
+        if (shutdownOnClose) {
+            LibC.shutdown(fd, SHUT_RDWR); // ENOTCONN on unconnected UDP, but blocked callers still wake
+        }
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         while (users.get() > 0 && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(50_000);

@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Turns the source {@code sockaddr} of each received datagram into an {@link InetSocketAddress}
- * without allocating when the same source was seen recently: a direct-mapped table keyed by the
- * raw address, port and scope id. A WireGuard device hears from a handful of endpoints, so after
+ * without allocating when the same source was seen recently: a two-way set-associative table
+ * (128 sets, least recently used way replaced) keyed by the raw address, port and scope id. A WireGuard device hears from a handful of endpoints, so after
  * the first datagram from each, receiving allocates nothing.
  *
  * <p>IPv4 sources, whether from an {@code AF_INET} socket or IPv4-mapped on a dual-stack one, are
@@ -21,6 +21,7 @@ final class SourceCache {
     private final long[] lows = new long[SIZE];
     private final long[] portScopes = new long[SIZE];
     private final InetSocketAddress[] addresses = new InetSocketAddress[SIZE];
+    private final byte[] mostRecent = new byte[SIZE / 2]; // per set: the way hit last
 
     /** The address at {@code off} in {@code view} (native order), cached. */
     InetSocketAddress lookup(ByteBuffer view, int off) throws IOException {
@@ -42,16 +43,22 @@ final class SourceCache {
         }
         long portScope = ((long) scope << 16) | port;
         long h = (high * 0x9E3779B97F4A7C15L) ^ (low * 0xC2B2AE3D27D4EB4FL) ^ (portScope * 0x165667B19E3779F9L);
-        int slot = (int) (h >>> 56) & (SIZE - 1);
-        InetSocketAddress cached = addresses[slot];
-        if (cached != null && highs[slot] == high && lows[slot] == low && portScopes[slot] == portScope) {
-            return cached;
+        int base = (int) (h >>> 56) & (SIZE - 2); // two ways per set: sources that collide still hit
+        for (int way = 0; way < 2; way++) {
+            int slot = base + way;
+            InetSocketAddress cached = addresses[slot];
+            if (cached != null && highs[slot] == high && lows[slot] == low && portScopes[slot] == portScope) {
+                mostRecent[base >>> 1] = (byte) way;
+                return cached;
+            }
         }
+        int slot = base + (1 - mostRecent[base >>> 1]); // replace the less recently used way
         InetSocketAddress fresh = SockAddr.decode(view, off);
         highs[slot] = high;
         lows[slot] = low;
         portScopes[slot] = portScope;
         addresses[slot] = fresh;
+        mostRecent[base >>> 1] = (byte) (slot - base);
         return fresh;
     }
 }

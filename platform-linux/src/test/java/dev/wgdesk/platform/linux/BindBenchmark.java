@@ -26,9 +26,12 @@ public final class BindBenchmark {
             run("DatagramChannelBind", DatagramChannelBind::new, loopback, seconds);
             run("LinuxBind(1) recvfrom/sendto", () -> new LinuxBind(1), loopback, seconds);
             run("LinuxBind(32) recvmmsg/sendmmsg", () -> new LinuxBind(32), loopback, seconds);
+            run("LinuxBind(32) + UDP_SEGMENT", () -> new LinuxBind(32, true, false), loopback, seconds);
+            run("LinuxBind(32) + UDP_SEGMENT + UDP_GRO", () -> new LinuxBind(32, true, true), loopback, seconds);
         }
     }
 
+    @SuppressWarnings("try") // rx is closed early on purpose, to stop the receiver
     private static void run(String label, Supplier<Bind> factory, InetAddress loopback, int seconds) throws Exception {
         try (Bind rx = factory.get(); Bind tx = factory.get()) {
             int port = rx.open(0);
@@ -98,7 +101,7 @@ public final class BindBenchmark {
             rx.close();
             receiver.join();
             long rxCpu = receiverCpu.get() - receiverCpuAtStart.get();
-            System.out.printf("%-34s sent %,9.0f/s  received %,9.0f/s  (%4.0f MB/s, loss %4.1f%%)  cpu/pkt: send %,5d ns, receive %,5d ns%n",
+            System.out.printf("%-38s sent %,9.0f/s  received %,9.0f/s  (%4.0f MB/s, loss %4.1f%%)  cpu/pkt: send %,5d ns, receive %,5d ns%n",
                     label, (sent - sentAtStart) / secs, rcv / secs, rcv * SIZE / secs / 1e6,
                     100.0 * (1 - (double) rcv / (sent - sentAtStart)), senderCpu / (sent - sentAtStart),
                     rxCpu / Math.max(1, rcv));

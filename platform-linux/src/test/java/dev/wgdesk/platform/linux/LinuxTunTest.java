@@ -20,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The TUN's life cycle in the host namespace (no addresses, no traffic): creation, MTU, link
  * state, events, removal, close, and the creation errors. Skipped unless root.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LinuxTunTest {
     private final LinuxTunProvider provider = new LinuxTunProvider();
     private final String name = Host.uniqueName("tun");
@@ -68,6 +70,14 @@ class LinuxTunTest {
     }
 
     @Test
+    void kernelNumbersATemplateName() throws Exception {
+        try (LinuxTun tun = provider.create("wgdt" + ProcessHandle.current().pid() % 1000 + "x%d", 1420)) {
+            assertTrue(tun.name().matches("wgdt\\d+x\\d+"), tun.name());
+            assertTrue(Host.linkExists(tun.name()));
+        }
+    }
+
+    @Test
     void isFoundThroughServiceLoader() {
         assertInstanceOf(LinuxTunProvider.class, TunProvider.load());
     }
@@ -82,6 +92,10 @@ class LinuxTunTest {
             assertEquals(1300, tun.mtu());
             Host.run("ip", "link", "set", name, "down");
             assertEquals(new TunEvent.Down(), next(events));
+            ByteBuffer packet = ByteBuffer.wrap(new Ipv4Udp((java.net.Inet4Address) java.net.InetAddress.getByName("10.213.0.2"),
+                    (java.net.Inet4Address) java.net.InetAddress.getByName("10.213.0.1"), 1, 2, new byte[8]).toBytes());
+            tun.write(new ByteBuffer[] {packet}, 1); // the kernel refuses (EIO) while down: dropped, not fatal
+            assertEquals(packet.limit(), packet.position());
             Host.run("ip", "link", "set", name, "up");
             assertEquals(new TunEvent.Up(), next(events));
             Host.run("ip", "link", "set", name, "mtu", "1300"); // no change, no event
@@ -107,7 +121,28 @@ class LinuxTunTest {
             assertTrue(failure.getMessage().contains("was removed"), failure.getMessage());
             IOException mtu = assertThrows(IOException.class, tun::mtu);
             assertTrue(mtu.getMessage().contains("was removed"), mtu.getMessage());
+            ByteBuffer packet = ByteBuffer.wrap(new Ipv4Udp((java.net.Inet4Address) java.net.InetAddress.getByName("10.213.0.2"),
+                    (java.net.Inet4Address) java.net.InetAddress.getByName("10.213.0.1"), 1, 2, new byte[8]).toBytes());
+            IOException write = assertThrows(IOException.class, () -> tun.write(new ByteBuffer[] {packet}, 1));
+            assertTrue(write.getMessage().contains("was removed"), write.getMessage());
         }
+    }
+
+    @Test
+    void listenerMayCloseTheDeviceWhenItIsRemoved() throws Exception {
+        LinuxTun tun = provider.create(name, 1420);
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        tun.onEvent(e -> {
+            if (e instanceof TunEvent.Removed) {
+                tun.close(); // on the event thread: must neither deadlock nor throw
+                closed.complete(null);
+            }
+        });
+        CompletableFuture<Void> reader = readUntilFailure(tun);
+        Host.run("ip", "link", "del", name);
+        closed.get(5, TimeUnit.SECONDS);
+        failureOf(reader);
+        assertThrows(ClosedChannelException.class, tun::mtu);
     }
 
     @Test
