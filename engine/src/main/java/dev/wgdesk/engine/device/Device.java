@@ -612,39 +612,64 @@ public final class Device implements AutoCloseable {
         return padded - lastUnit;
     }
 
-    /** Sends sealed packets in order, and runs the send-side timer hooks. */
+    /**
+     * Sends sealed packets in order, in batches of consecutive packets to one endpoint (so a
+     * batching {@link Bind} can use sendmmsg and UDP segmentation), and runs the send-side
+     * timer hooks once each packet has gone.
+     */
     private final class OutboundSequencer implements CryptoPipeline.Sequencer {
-        private final ByteBuffer[] one = new ByteBuffer[1];
+        private final Packet[] pending = new Packet[Math.max(1, bind.batchSize())];
+        private final ByteBuffer[] bufs = new ByteBuffer[pending.length];
+        private int count;
+        private InetSocketAddress target;
 
         @Override
         public void deliver(Packet p) {
-            try {
-                Peer peer = p.peer;
-                if (!p.ok) {
-                    return;
-                }
-                peer.timers.anyAuthenticatedPacketTraversal();
-                p.buf.limit(p.off + p.len).position(p.off);
-                one[0] = p.buf;
-                try {
-                    bind.send(one, 1, p.endpoint);
-                } catch (IOException e) {
-                    return;
-                } finally {
-                    one[0] = null;
-                }
-                peer.txBytes.addAndGet(p.len);
-                if (p.len > MESSAGE_TRANSPORT_SIZE) {
-                    peer.timers.dataSent();
-                }
-                peer.timers.anyAuthenticatedPacketSent();
-            } finally {
+            if (!p.ok) {
                 outboundPool.release(p);
+                return;
             }
+            if (count > 0 && (count == pending.length || !p.endpoint.equals(target))) {
+                endOfBurst();
+            }
+            p.peer.timers.anyAuthenticatedPacketTraversal();
+            p.buf.limit(p.off + p.len).position(p.off);
+            target = p.endpoint;
+            pending[count] = p;
+            bufs[count] = p.buf;
+            count++;
         }
 
         @Override
-        public void endOfBurst() {}
+        public void endOfBurst() {
+            if (count == 0) {
+                return;
+            }
+            boolean sent;
+            try {
+                bind.send(bufs, count, target);
+                sent = true;
+            } catch (IOException e) {
+                sent = false;
+                log.log(System.Logger.Level.DEBUG, "sending to {0} failed: {1}", target, e.getMessage());
+            }
+            for (int i = 0; i < count; i++) {
+                Packet p = pending[i];
+                if (sent) {
+                    Peer peer = p.peer;
+                    peer.txBytes.addAndGet(p.len);
+                    if (p.len > MESSAGE_TRANSPORT_SIZE) {
+                        peer.timers.dataSent();
+                    }
+                    peer.timers.anyAuthenticatedPacketSent();
+                }
+                outboundPool.release(p);
+                pending[i] = null;
+                bufs[i] = null;
+            }
+            count = 0;
+            target = null;
+        }
     }
 
     private void tunReaderLoop() {
