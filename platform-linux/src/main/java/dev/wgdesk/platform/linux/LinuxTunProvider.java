@@ -50,9 +50,21 @@ public final class LinuxTunProvider implements TunProvider {
     private final boolean offload;
     private final String device;
 
-    /** A provider with {@link #DEFAULT_BATCH_SIZE} and {@link #DEFAULT_OFFLOAD}. */
+    /**
+     * The provider ServiceLoader finds: {@link #DEFAULT_BATCH_SIZE} and {@link #DEFAULT_OFFLOAD},
+     * unless the system properties {@code wgdesk.tun.offload} (true/false) and
+     * {@code wgdesk.tun.batch} (1..1024; 64 by default with offload, so one read can return all
+     * the segments of a super-packet) say otherwise.
+     */
     public LinuxTunProvider() {
-        this(DEFAULT_BATCH_SIZE, DEFAULT_OFFLOAD);
+        this(batchFromProperties(), Boolean.parseBoolean(
+                System.getProperty("wgdesk.tun.offload", Boolean.toString(DEFAULT_OFFLOAD))));
+    }
+
+    private static int batchFromProperties() {
+        boolean offload = Boolean.parseBoolean(System.getProperty("wgdesk.tun.offload", Boolean.toString(DEFAULT_OFFLOAD)));
+        String b = System.getProperty("wgdesk.tun.batch");
+        return b != null ? Integer.parseInt(b) : offload ? 64 : DEFAULT_BATCH_SIZE;
     }
 
     /**
