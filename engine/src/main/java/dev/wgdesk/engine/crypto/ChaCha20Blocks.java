@@ -10,11 +10,12 @@ import java.util.Arrays;
  * block counters at once, and the keystream XOR (section 2.4) over those blocks.
  *
  * <p><b>Layout.</b> The working state is "vertical": word {@code w} of block {@code i} lives at
- * {@code x[w * MAX_BLOCKS + i]}, so each round is a loop over blocks whose body is the same
- * scalar code for every block. The stride is a compile-time constant and the blocks of one
- * word are adjacent, which lets HotSpot's C2 compiler turn those loops into AVX2/SSE code
- * (superword auto-vectorization) with no incubator module or flag. Without vectorization
- * (interpreter, C1, another JIT) the same code is correct, just slower.
+ * {@code x[w * MAX_BLOCKS + i]}, so a round is a loop over blocks whose body is the same scalar
+ * code for every block. With a compile-time-constant stride and the blocks of one word adjacent,
+ * HotSpot's C2 turns the small per-quarter-round loops of {@link #wideDoubleRound} into SSE/AVX
+ * code (superword auto-vectorization), with no incubator module or flag; batches of fewer than
+ * {@link #WIDE_MIN} blocks run whole rounds per block instead, which is cheaper at that size.
+ * Without vectorization (interpreter, C1, another JIT) the code is just as correct, only slower.
  *
  * <p>The feed-forward addition of the input block is fused into the XOR: after
  * {@link #generate} the lanes hold the permuted state, and {@link #keystreamWord} and
@@ -27,6 +28,11 @@ final class ChaCha20Blocks {
     /** Blocks computed by one {@link #generate} call at most (2 KiB of keystream). */
     static final int MAX_BLOCKS = 32;
     private static final int S = MAX_BLOCKS;
+    /**
+     * Batches of at least this many blocks take the vectorized path ({@link #wideDoubleRound});
+     * smaller ones run the rounds block by block, which costs less for one to five blocks.
+     */
+    static final int WIDE_MIN = 6;
 
     private static final int C0 = 0x61707865; // "expa"
     private static final int C1 = 0x3320646e; // "nd 3"
@@ -74,7 +80,10 @@ final class ChaCha20Blocks {
             throw new IllegalArgumentException("blocks must be 1.." + S + ", not " + blocks);
         }
         final int[] x = this.x;
-        final int n = blocks;
+        // Wide batches run a multiple of four lanes (the extra ones are computed and ignored) so
+        // that the vector loops never end in scalar leftovers; narrow ones run exactly.
+        final boolean wide = blocks >= WIDE_MIN;
+        final int n = wide ? (blocks + 3) & ~3 : blocks;
         final int a4 = k0, a5 = k1, a6 = k2, a7 = k3, a8 = k4, a9 = k5, a10 = k6, a11 = k7;
         final int a13 = n0, a14 = n1, a15 = n2;
         for (int i = 0; i < n; i++) {
@@ -95,12 +104,18 @@ final class ChaCha20Blocks {
             x[14 * S + i] = a14;
             x[15 * S + i] = a15;
         }
-        for (int round = 0; round < 10; round++) {
-            columnRound(x, n);
-            diagonalRound(x, n);
+        if (wide) {
+            for (int round = 0; round < 10; round++) {
+                wideDoubleRound(x, n);
+            }
+        } else {
+            for (int round = 0; round < 10; round++) {
+                columnRound(x, n);
+                diagonalRound(x, n);
+            }
         }
         counter0 = counter;
-        count = n;
+        count = blocks;
     }
 
     /**
@@ -257,6 +272,159 @@ final class ChaCha20Blocks {
             x[4 * S + i] = x4; x[5 * S + i] = x5; x[6 * S + i] = x6; x[7 * S + i] = x7;
             x[8 * S + i] = x8; x[9 * S + i] = x9; x[10 * S + i] = x10; x[11 * S + i] = x11;
             x[12 * S + i] = x12; x[13 * S + i] = x13; x[14 * S + i] = x14; x[15 * S + i] = x15;
+        }
+    }
+
+    /**
+     * A double round as eight loops, one per quarter round, each over all lanes: the small loop
+     * bodies are what C2 vectorizes (four lanes per SSE/AVX register here).
+     */
+    private static void wideDoubleRound(int[] x, int n) {
+        // columns
+        for (int i = 0; i < n; i++) {
+            int a = x[0 * S + i];
+            int b = x[4 * S + i];
+            int c = x[8 * S + i];
+            int d = x[12 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[0 * S + i] = a;
+            x[4 * S + i] = b;
+            x[8 * S + i] = c;
+            x[12 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[1 * S + i];
+            int b = x[5 * S + i];
+            int c = x[9 * S + i];
+            int d = x[13 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[1 * S + i] = a;
+            x[5 * S + i] = b;
+            x[9 * S + i] = c;
+            x[13 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[2 * S + i];
+            int b = x[6 * S + i];
+            int c = x[10 * S + i];
+            int d = x[14 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[2 * S + i] = a;
+            x[6 * S + i] = b;
+            x[10 * S + i] = c;
+            x[14 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[3 * S + i];
+            int b = x[7 * S + i];
+            int c = x[11 * S + i];
+            int d = x[15 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[3 * S + i] = a;
+            x[7 * S + i] = b;
+            x[11 * S + i] = c;
+            x[15 * S + i] = d;
+        }
+        // diagonals
+        for (int i = 0; i < n; i++) {
+            int a = x[0 * S + i];
+            int b = x[5 * S + i];
+            int c = x[10 * S + i];
+            int d = x[15 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[0 * S + i] = a;
+            x[5 * S + i] = b;
+            x[10 * S + i] = c;
+            x[15 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[1 * S + i];
+            int b = x[6 * S + i];
+            int c = x[11 * S + i];
+            int d = x[12 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[1 * S + i] = a;
+            x[6 * S + i] = b;
+            x[11 * S + i] = c;
+            x[12 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[2 * S + i];
+            int b = x[7 * S + i];
+            int c = x[8 * S + i];
+            int d = x[13 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[2 * S + i] = a;
+            x[7 * S + i] = b;
+            x[8 * S + i] = c;
+            x[13 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[3 * S + i];
+            int b = x[4 * S + i];
+            int c = x[9 * S + i];
+            int d = x[14 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[3 * S + i] = a;
+            x[4 * S + i] = b;
+            x[9 * S + i] = c;
+            x[14 * S + i] = d;
         }
     }
 }
