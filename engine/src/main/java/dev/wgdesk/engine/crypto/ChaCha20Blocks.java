@@ -12,10 +12,13 @@ import java.util.Arrays;
  * <p><b>Layout.</b> The working state is "vertical": word {@code w} of block {@code i} lives at
  * {@code x[w * MAX_BLOCKS + i]}, so a round is a loop over blocks whose body is the same scalar
  * code for every block. With a compile-time-constant stride and the blocks of one word adjacent,
- * HotSpot's C2 turns the small per-quarter-round loops of {@link #wideDoubleRound} into SSE/AVX
- * code (superword auto-vectorization), with no incubator module or flag; batches of fewer than
- * {@link #WIDE_MIN} blocks run whole rounds per block instead, which is cheaper at that size.
- * Without vectorization (interpreter, C1, another JIT) the code is just as correct, only slower.
+ * HotSpot's C2 turns such loops with small bodies into SSE/AVX2 code (superword
+ * auto-vectorization), with no incubator module or flag. C2 picks the vector width from the trip
+ * count: the column round, whose four quarter rounds form one loop over {@code 4 * MAX_BLOCKS}
+ * positions ({@link #fullColumnRound}), gets 8 lanes; the diagonal round, four loops of up to
+ * {@code MAX_BLOCKS} lanes ({@link #wideDiagonalRound}), gets 4. Batches of fewer than
+ * {@link #WIDE_MIN} blocks run whole rounds block by block instead, cheaper at that size. Without
+ * vectorization (interpreter, C1, another JIT) the code is just as correct, only slower.
  *
  * <p>The feed-forward addition of the input block is fused into the XOR: after
  * {@link #generate} the lanes hold the permuted state, and {@link #keystreamWord} and
@@ -29,10 +32,11 @@ final class ChaCha20Blocks {
     static final int MAX_BLOCKS = 32;
     private static final int S = MAX_BLOCKS;
     /**
-     * Batches of at least this many blocks take the vectorized path ({@link #wideDoubleRound});
-     * smaller ones run the rounds block by block, which costs less for one to five blocks.
+     * Batches of at least this many blocks take the vectorized path ({@link #fullColumnRound},
+     * {@link #wideDiagonalRound}); smaller ones run whole rounds block by block, which costs less
+     * for one to seven blocks.
      */
-    static final int WIDE_MIN = 6;
+    static final int WIDE_MIN = 8;
 
     private static final int C0 = 0x61707865; // "expa"
     private static final int C1 = 0x3320646e; // "nd 3"
@@ -80,8 +84,9 @@ final class ChaCha20Blocks {
             throw new IllegalArgumentException("blocks must be 1.." + S + ", not " + blocks);
         }
         final int[] x = this.x;
-        // Wide batches run a multiple of four lanes (the extra ones are computed and ignored) so
-        // that the vector loops never end in scalar leftovers; narrow ones run exactly.
+        // Wide batches: the column round runs over all lanes, the diagonal round over a multiple
+        // of four (the extra lanes are computed and ignored) so that its vector loops never end
+        // in scalar leftovers. Narrow batches run exactly their lanes.
         final boolean wide = blocks >= WIDE_MIN;
         final int n = wide ? (blocks + 3) & ~3 : blocks;
         final int a4 = k0, a5 = k1, a6 = k2, a7 = k3, a8 = k4, a9 = k5, a10 = k6, a11 = k7;
@@ -106,7 +111,8 @@ final class ChaCha20Blocks {
         }
         if (wide) {
             for (int round = 0; round < 10; round++) {
-                wideDoubleRound(x, n);
+                fullColumnRound(x);
+                wideDiagonalRound(x, n);
             }
         } else {
             for (int round = 0; round < 10; round++) {
@@ -275,14 +281,92 @@ final class ChaCha20Blocks {
         }
     }
 
+    /** The diagonal round as four loops, one per quarter round, over the first {@code n} lanes. */
+    private static void wideDiagonalRound(int[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            int a = x[0 * S + i];
+            int b = x[5 * S + i];
+            int c = x[10 * S + i];
+            int d = x[15 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[0 * S + i] = a;
+            x[5 * S + i] = b;
+            x[10 * S + i] = c;
+            x[15 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[1 * S + i];
+            int b = x[6 * S + i];
+            int c = x[11 * S + i];
+            int d = x[12 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[1 * S + i] = a;
+            x[6 * S + i] = b;
+            x[11 * S + i] = c;
+            x[12 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[2 * S + i];
+            int b = x[7 * S + i];
+            int c = x[8 * S + i];
+            int d = x[13 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[2 * S + i] = a;
+            x[7 * S + i] = b;
+            x[8 * S + i] = c;
+            x[13 * S + i] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = x[3 * S + i];
+            int b = x[4 * S + i];
+            int c = x[9 * S + i];
+            int d = x[14 * S + i];
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 16);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 12);
+            a += b;
+            d = Integer.rotateLeft(d ^ a, 8);
+            c += d;
+            b = Integer.rotateLeft(b ^ c, 7);
+            x[3 * S + i] = a;
+            x[4 * S + i] = b;
+            x[9 * S + i] = c;
+            x[14 * S + i] = d;
+        }
+    }
+
     /**
-     * A double round as eight loops, one per quarter round, each over all lanes: the small loop
-     * bodies are what C2 vectorizes (four lanes per SSE/AVX register here).
+     * The column round over all {@code 4 * MAX_BLOCKS} positions of rows 0-3, 4-7, 8-11 and
+     * 12-15 at once: column {@code q} of lane {@code i} is position {@code q * MAX_BLOCKS + i} of
+     * each row, so the four column quarter rounds are one loop with a long trip count, which C2
+     * vectorizes at full AVX2 width. It also mixes the unused lanes, which is harmless: lanes
+     * never mix with each other.
      */
-    private static void wideDoubleRound(int[] x, int n) {
-        // columns
-        for (int i = 0; i < n; i++) {
-            int a = x[0 * S + i];
+    private static void fullColumnRound(int[] x) {
+        for (int i = 0; i < 4 * S; i++) {
+            int a = x[i];
             int b = x[4 * S + i];
             int c = x[8 * S + i];
             int d = x[12 * S + i];
@@ -294,137 +378,10 @@ final class ChaCha20Blocks {
             d = Integer.rotateLeft(d ^ a, 8);
             c += d;
             b = Integer.rotateLeft(b ^ c, 7);
-            x[0 * S + i] = a;
+            x[i] = a;
             x[4 * S + i] = b;
             x[8 * S + i] = c;
             x[12 * S + i] = d;
-        }
-        for (int i = 0; i < n; i++) {
-            int a = x[1 * S + i];
-            int b = x[5 * S + i];
-            int c = x[9 * S + i];
-            int d = x[13 * S + i];
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 16);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 12);
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 8);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 7);
-            x[1 * S + i] = a;
-            x[5 * S + i] = b;
-            x[9 * S + i] = c;
-            x[13 * S + i] = d;
-        }
-        for (int i = 0; i < n; i++) {
-            int a = x[2 * S + i];
-            int b = x[6 * S + i];
-            int c = x[10 * S + i];
-            int d = x[14 * S + i];
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 16);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 12);
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 8);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 7);
-            x[2 * S + i] = a;
-            x[6 * S + i] = b;
-            x[10 * S + i] = c;
-            x[14 * S + i] = d;
-        }
-        for (int i = 0; i < n; i++) {
-            int a = x[3 * S + i];
-            int b = x[7 * S + i];
-            int c = x[11 * S + i];
-            int d = x[15 * S + i];
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 16);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 12);
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 8);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 7);
-            x[3 * S + i] = a;
-            x[7 * S + i] = b;
-            x[11 * S + i] = c;
-            x[15 * S + i] = d;
-        }
-        // diagonals
-        for (int i = 0; i < n; i++) {
-            int a = x[0 * S + i];
-            int b = x[5 * S + i];
-            int c = x[10 * S + i];
-            int d = x[15 * S + i];
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 16);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 12);
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 8);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 7);
-            x[0 * S + i] = a;
-            x[5 * S + i] = b;
-            x[10 * S + i] = c;
-            x[15 * S + i] = d;
-        }
-        for (int i = 0; i < n; i++) {
-            int a = x[1 * S + i];
-            int b = x[6 * S + i];
-            int c = x[11 * S + i];
-            int d = x[12 * S + i];
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 16);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 12);
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 8);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 7);
-            x[1 * S + i] = a;
-            x[6 * S + i] = b;
-            x[11 * S + i] = c;
-            x[12 * S + i] = d;
-        }
-        for (int i = 0; i < n; i++) {
-            int a = x[2 * S + i];
-            int b = x[7 * S + i];
-            int c = x[8 * S + i];
-            int d = x[13 * S + i];
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 16);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 12);
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 8);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 7);
-            x[2 * S + i] = a;
-            x[7 * S + i] = b;
-            x[8 * S + i] = c;
-            x[13 * S + i] = d;
-        }
-        for (int i = 0; i < n; i++) {
-            int a = x[3 * S + i];
-            int b = x[4 * S + i];
-            int c = x[9 * S + i];
-            int d = x[14 * S + i];
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 16);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 12);
-            a += b;
-            d = Integer.rotateLeft(d ^ a, 8);
-            c += d;
-            b = Integer.rotateLeft(b ^ c, 7);
-            x[3 * S + i] = a;
-            x[4 * S + i] = b;
-            x[9 * S + i] = c;
-            x[14 * S + i] = d;
         }
     }
 }
