@@ -21,8 +21,9 @@ import javax.security.auth.Destroyable;
  * tag check is a single comparison of the OR of the XORed tag words.
  *
  * <p><b>Not thread-safe:</b> one instance per worker thread. Between calls the instance holds
- * the last key and keystream (the one-time Poly1305 key is zeroed at the end of each call);
- * {@link #destroy()} zeroes everything when the worker ends, and the instance stays usable.
+ * the last key and keystream (the one-time Poly1305 key, accumulator and tag are zeroed at the
+ * end of each call); {@link #destroy()} zeroes everything when the worker ends, and the instance
+ * stays usable.
  *
  * <p>Nonce uniqueness is the caller's job: WireGuard never reuses a (key, counter) pair.
  */
@@ -107,6 +108,7 @@ public final class FastChaCha20Poly1305 implements Destroyable {
         encryptRest(buf, off + first, len - first, MAX_BLOCKS);
         mac(ad, buf, off, len);
         poly.writeTag(buf, off + len);
+        poly.wipe();
     }
 
     private boolean open(byte[] key32, int n0, int n1, int n2, byte[] buf, int off, int lenWithTag, byte[] ad) {
@@ -122,7 +124,9 @@ public final class FastChaCha20Poly1305 implements Destroyable {
         chacha.generate(0, 1 + blocks(first));
         startMac();
         mac(ad, buf, off, len);
-        if (!poly.tagEquals(buf, off + len)) {
+        boolean genuine = poly.tagEquals(buf, off + len);
+        poly.wipe(); // the expected tag would let its holder forge this one packet
+        if (!genuine) {
             return false;
         }
         chacha.xor(1, buf, off, first);
