@@ -51,6 +51,9 @@ public final class FastChaCha20Poly1305 implements Destroyable {
      *
      * @param key32 the 32-byte key
      * @param counter the 64-bit nonce counter (treated as unsigned)
+     * @param buf the packet buffer, with room for the tag after the plaintext
+     * @param off where the plaintext starts
+     * @param len plaintext length in bytes
      * @param ad associated data, or {@code null} for none
      * @throws IllegalArgumentException if the key is not 32 bytes
      * @throws IndexOutOfBoundsException if the range plus the tag does not fit in {@code buf}
@@ -65,6 +68,9 @@ public final class FastChaCha20Poly1305 implements Destroyable {
      *
      * @param key32 the 32-byte key
      * @param counter the 64-bit nonce counter (treated as unsigned)
+     * @param buf the packet buffer
+     * @param off where the ciphertext starts
+     * @param lenWithTag ciphertext plus tag length in bytes
      * @param ad associated data, or {@code null} for none
      * @return false if the tag does not verify or {@code lenWithTag < 16}, and then the buffer
      *     is unchanged (the tag is checked before anything is decrypted); never throws for bad

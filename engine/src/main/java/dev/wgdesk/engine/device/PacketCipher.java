@@ -89,17 +89,23 @@ interface PacketCipher {
      * <p><b>Why {@code java} by default.</b> The bar (issue: the engine's seal/open cost per
      * 1420-byte packet against bare JCE ChaCha20-Poly1305, goal at most 1.3x) is met with room to
      * spare, and the JCE allocates about 4.4 KB per seal+open where the data path must allocate
-     * nothing. Measured on JDK 25, AMD EPYC (Zen 3, AVX2), on a shared and loaded 2-core machine,
-     * with {@code AeadBenchmark} (JMH, {@code -prof gc}) and {@code AeadCpuTime} (thread CPU time,
-     * interleaved, which the load disturbs less); ratios are pure Java over JCE:
-     * <ul>
-     *   <li>seal 1420 bytes: 0.98x (thread CPU time, medians 4.91 vs 5.03 us under load);
-     *   <li>open 1420 bytes: 1.00x;
-     *   <li>seal / open 64 bytes: 0.53x / 0.55x (the JCE's per-call init dominates);
-     *   <li>allocation: 0 B/op against 2208 B/op (seal) and 2248 B/op (open).
-     * </ul>
-     * The decision rule: {@code java} becomes the default only while it stays within 1.3x of the
-     * JCE's time per 1420-byte seal; re-measure with the two benchmarks before changing either.
+     * nothing. Measured on JDK 25, AMD EPYC (Zen 3, AVX2), 2 vCPUs shared with other busy
+     * processes, with {@code AeadBenchmark} ({@code -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc -prof
+     * dev.wgdesk.engine.bench.CpuTimeProfiler}), two runs; times are CPU time per operation, since
+     * the wall-clock scores swung by up to 100% with the other processes' load:
+     * <table>
+     *   <caption>pure Java ({@link #fast()}) against the JCE ({@link #jce()})</caption>
+     *   <tr><th>operation</th><th>java ns/op</th><th>jce ns/op</th><th>java/jce</th></tr>
+     *   <tr><td>seal 1420 B</td><td>2954-3059</td><td>4005-4263</td><td>0.72-0.74</td></tr>
+     *   <tr><td>open 1420 B</td><td>3059-3094</td><td>3673-4332</td><td>0.71-0.83</td></tr>
+     *   <tr><td>seal 64 B</td><td>465-488</td><td>905-948</td><td>0.51</td></tr>
+     *   <tr><td>open 64 B</td><td>476-484</td><td>856-948</td><td>0.50-0.57</td></tr>
+     *   <tr><td>allocation</td><td>0 B/op</td><td>2208 (seal), 2248 (open) B/op</td><td></td></tr>
+     * </table>
+     * {@code AeadCpuTime} (thread CPU time, cases interleaved) agrees: 0.80x for seal and open
+     * of 1420 bytes, 0.53x for 64 bytes. The rule: {@code java} is the default only while its
+     * 1420-byte seal stays within 1.3x of the JCE's; re-measure with both tools before changing
+     * either implementation or the JDK.
      *
      * @throws IllegalArgumentException if the property has another value
      */

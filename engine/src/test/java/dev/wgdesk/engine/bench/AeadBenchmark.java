@@ -24,8 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * ./mvnw -q -o -pl engine test-compile
  * ./mvnw -q -o -pl engine dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * cd engine &amp;&amp; java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) org.openjdk.jmh.Main \
- *     AeadBenchmark -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc
+ *     AeadBenchmark -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc -prof dev.wgdesk.engine.bench.CpuTimeProfiler
  * </pre>
+ *
+ * <p>On a shared machine read {@code cpu.time.norm} ({@link CpuTimeProfiler}) rather than the
+ * wall-clock score, which also counts the time spent waiting for a core.
  *
  * <p>Seal encrypts with a new counter each time, as the data path does. Open needs a genuine
  * packet each time, so it first copies a sealed packet into the working buffer (about 1% of an
