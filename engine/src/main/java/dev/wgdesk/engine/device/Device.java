@@ -111,7 +111,7 @@ public final class Device implements AutoCloseable {
      *     the TUN reader and UDP receiver threads
      */
     public Device(Tun tun, Bind bind, Clock clock, int cryptoWorkers) {
-        this(tun, bind, clock, cryptoWorkers, PacketCipher::jce);
+        this(tun, bind, clock, cryptoWorkers, PacketCipher.defaultFactory());
     }
 
     /** For tests: a different transport cipher. */
