@@ -147,6 +147,16 @@ final class NetnsTopology implements AutoCloseable {
 
     /** Everything routing-related in A, for before/after comparisons. */
     String routingState() throws CommandException {
+        // The kernel adds the local route of an IPv6 link-local address only once duplicate
+        // address detection has finished; wait for that so two snapshots compare like for like.
+        for (int i = 0; i < 100 && !a("-6", "addr", "show", "tentative").isBlank(); i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         return "== rules v4\n" + a("-4", "rule") + "== rules v6\n" + a("-6", "rule")
                 + "== routes v4\n" + a("-4", "route", "show", "table", "all")
                 + "== routes v6\n" + a("-6", "route", "show", "table", "all")

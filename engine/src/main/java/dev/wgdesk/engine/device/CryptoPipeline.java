@@ -41,6 +41,8 @@ final class CryptoPipeline {
     private final ArrayBlockingQueue<Packet> orderQueue;
     private final Supplier<PacketCipher> ciphers;
     private final ThreadLocal<PacketCipher> inlineCipher;
+    /** Every inline cipher handed out, so stop() can zero their key state. */
+    private final List<PacketCipher> inlineCiphers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final PacketPool pool;
     private volatile boolean running;
@@ -52,7 +54,11 @@ final class CryptoPipeline {
     CryptoPipeline(String name, int workers, int queueSize, PacketPool pool, Supplier<PacketCipher> ciphers,
             Work work, Sequencer sequencer) {
         this.ciphers = ciphers;
-        this.inlineCipher = ThreadLocal.withInitial(ciphers);
+        this.inlineCipher = ThreadLocal.withInitial(() -> {
+            PacketCipher c = ciphers.get();
+            inlineCiphers.add(c);
+            return c;
+        });
         this.name = name;
         this.workers = workers;
         this.work = work;
@@ -105,6 +111,9 @@ final class CryptoPipeline {
                 inFlight = 0;
             }
         }
+        for (PacketCipher c : inlineCiphers) {
+            c.destroy(); // still usable afterwards; only the cached key state is zeroed
+        }
     }
 
     /**
@@ -148,6 +157,8 @@ final class CryptoPipeline {
             }
         } catch (InterruptedException e) {
             // stopping
+        } finally {
+            aead.destroy(); // zero the cached key and keystream
         }
     }
 
