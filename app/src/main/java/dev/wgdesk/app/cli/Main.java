@@ -71,6 +71,9 @@ public final class Main {
         // No verb, "ui", or "import-preview FILE..." (the desktop file's handler): the tray app.
         if (args.length == 0 || args[0].equals("ui") || args[0].equals("import-preview")) {
             String[] uiArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+            if (!Arrays.asList(uiArgs).contains("--demo") && !Arrays.asList(uiArgs).contains("--socket")) {
+                startHelperIfRootAndMissing();
+            }
             dev.wgdesk.app.ui.UiMain.main(uiArgs);
             return;
         }
@@ -78,6 +81,39 @@ public final class Main {
         int code = new Main(out, System.err).run(Arrays.asList(args));
         out.flush();
         System.exit(code);
+    }
+
+    /**
+     * A newcomer who runs the app as root with no helper running gets one: started in the
+     * background from this same installation, logging to the state directory. Anyone else sees
+     * the app's banner explaining how to start the service.
+     */
+    private static void startHelperIfRootAndMissing() {
+        try {
+            if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
+                return;
+            }
+            Path socket = IpcProtocol.defaultSocket();
+            if (java.nio.file.Files.exists(socket)) {
+                try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                    ch.connect(java.net.UnixDomainSocketAddress.of(socket));
+                    return; // a helper answers
+                } catch (java.io.IOException stale) {
+                    // nobody listening: start one below
+                }
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Path log = Path.of("/var/log/wgdesk-helper.log");
+            new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "helper")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            System.err.println("wgdesk: no helper was running; started one as root (log: " + log + ")");
+        } catch (java.io.IOException | RuntimeException | LinkageError e) {
+            System.err.println("wgdesk: could not start a helper: " + e.getMessage());
+        }
     }
 
     /** Runs one command line; returns the exit code. */
