@@ -30,6 +30,8 @@ root=$work/root
 rm -rf "$work"
 mkdir -p "$work"/{BUILD,RPMS,SPECS,SOURCES,SRPMS,BUILDROOT}
 bash "$src/stage-tree.sh" "$image" "$root" "$unitdir" "$epoch"
+# RPM distributions install shared objects executable.
+find "$root/usr/lib/wgdesk" -type f -name '*.so' -exec chmod 0755 {} +
 mkdir -p "$root/usr/share/licenses/wgdesk"
 install -m 644 "$src/deb/copyright" "$root/usr/share/licenses/wgdesk/copyright"
 
@@ -50,6 +52,7 @@ Name:           wgdesk
 Version:        ${version}
 Release:        1
 Summary:        Desktop WireGuard VPN client with its own Java WireGuard engine
+Group:          Productivity/Networking/Security
 License:        MIT AND GPL-2.0-only WITH Classpath-exception-2.0 AND Apache-2.0 AND BSD-2-Clause
 URL:            ${homepage}
 Packager:       ${maintainer}
@@ -142,6 +145,10 @@ ${unitdir}/wgdesk-helper.service
 %dir /etc/wgdesk
 %config(noreplace) /etc/wgdesk/helper.conf
 %config(noreplace) /etc/xdg/autostart/wgdesk-tray.desktop
+
+%changelog
+* $(LC_ALL=C date -u -d "@$epoch" '+%a %b %d %Y') ${maintainer} - ${version}-1
+- Package built from the wgdesk sources (see ${homepage}).
 EOF
 
 rm -f "$target"/wgdesk-*.rpm
