@@ -94,7 +94,6 @@ else
   export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
   (cd "$repo" && ./mvnw -B -q -DskipTests -Pdeb package) >"$work/build.log" 2>&1 \
     || { tail -n 40 "$work/build.log"; die "the build failed"; }
-  grep 'build-deb:' "$work/build.log" | sed 's/^.*\[exec\] //'
   deb=$(ls "$repo"/installers/target/wgdesk_*.deb 2>/dev/null | head -n 1)
 fi
 [ -f "$deb" ] || die "no .deb (looked for $repo/installers/target/wgdesk_*.deb)"
