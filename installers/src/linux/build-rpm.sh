@@ -117,7 +117,7 @@ if [ "\$1" -eq 0 ]; then
     elif command -v systemctl >/dev/null; then
         systemctl disable wgdesk-helper.service >/dev/null 2>&1 || :
     fi
-$(sed -n '/^stop_unmanaged_helpers() {$/,/^}$/p' "$src/deb/prerm" | sed 's/^/    /')
+$(sed -n '/^is_launcher() {$/,/^}$/p; /^stop_unmanaged_helpers() {$/,/^}$/p' "$src/deb/prerm" | sed 's/^/    /')
     LAUNCHER=/usr/lib/wgdesk/bin/wgdesk
     stop_unmanaged_helpers
 fi

@@ -346,7 +346,7 @@ check "/var/lib/wgdesk is kept" test -f /var/lib/wgdesk/install-test-marker
 check "a user the administrator took out of group wgdesk is not added back" \
   sh -c "! getent group wgdesk | cut -d: -f4 | tr ',' '\n' | grep -qx '$TEST_USER'"
 if [ -n "$helper_pid" ]; then
-  check "the helper (not run by systemd) keeps running across the upgrade" kill -0 "$helper_pid"
+  check "the helper (not run by systemd) keeps running across the upgrade" test -e "/proc/$helper_pid/exe"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -354,7 +354,8 @@ echo "== remove: the helper stops and takes its tunnels down; configs and state 
 if dpkg -r "$PKG" >"$work/remove.log" 2>&1; then pass "dpkg -r $PKG"; else sed 's/^/  /' "$work/remove.log"; fail "dpkg -r $PKG"; fi
 sed 's/^/  dpkg: /' "$work/remove.log"
 if [ -n "$helper_pid" ]; then
-  check "prerm stopped the helper" sh -c "! kill -0 $helper_pid 2>/dev/null"
+  # Gone or a zombie not yet reaped by this script: either way /proc/PID/exe cannot be read.
+  check "prerm stopped the helper" sh -c "! readlink /proc/$helper_pid/exe >/dev/null 2>&1"
   check "the tunnel interface is gone" sh -c "! ip -n '$NS_CLIENT' link show | grep -q wgdtest"
 fi
 check "the program files are gone" test ! -e /usr/lib/wgdesk -a ! -e /usr/bin/wgdesk -a ! -e "$unit"
