@@ -37,6 +37,14 @@ check() { # check DESCRIPTION COMMAND...: pass if the command succeeds
   if "$@"; then pass "$what"; else fail "$what"; fi
 }
 die() { echo "install-test: $*" >&2; exit 2; }
+eventually() { # eventually SECONDS COMMAND...: the command succeeds within SECONDS
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
 
 [ "$(id -u)" = 0 ] || die "must run as root (it installs and removes the package)"
 command -v dpkg >/dev/null && command -v apt-get >/dev/null || die "needs dpkg and apt-get (Debian or Ubuntu)"
@@ -356,7 +364,13 @@ sed 's/^/  dpkg: /' "$work/remove.log"
 if [ -n "$helper_pid" ]; then
   # Gone or a zombie not yet reaped by this script: either way /proc/PID/exe cannot be read.
   check "prerm stopped the helper" sh -c "! readlink /proc/$helper_pid/exe >/dev/null 2>&1"
-  check "the tunnel interface is gone" sh -c "! ip -n '$NS_CLIENT' link show | grep -q wgdtest"
+  # The kernel removes a TUN interface shortly after its last file descriptor is closed.
+  if eventually 10 sh -c "! ip -n '$NS_CLIENT' -o link show | grep -q ': wgdtest[:@]'"; then
+    pass "the tunnel interface is gone"
+  else
+    ip -n "$NS_CLIENT" -o link show | sed 's/^/  /'
+    fail "the tunnel interface is gone"
+  fi
 fi
 check "the program files are gone" test ! -e /usr/lib/wgdesk -a ! -e /usr/bin/wgdesk -a ! -e "$unit"
 check "the conffiles are kept" test -f /etc/wgdesk/helper.conf
