@@ -1,0 +1,396 @@
+#!/usr/bin/env bash
+# Acceptance test of the wgdesk .deb: builds it, checks it (lintian, unit, size), really
+# installs it on this machine, checks what it installed, starts the installed helper by hand,
+# upgrades (reinstalls) it, removes it, purges it, and compares a listing of /usr /etc /var/lib
+# /opt taken before the installation with one taken after the purge.
+#
+# Root only, on Debian or Ubuntu. It changes the machine while it runs (installs the package's
+# dependencies and test tools, which stay; adds and removes wgdesk, a test user and network
+# namespaces) and refuses to run where wgdesk is already installed.
+#
+#   bash installers/src/test/install-test.sh
+#
+# Environment:
+#   WGDESK_DEB=FILE   test this .deb instead of building one (./mvnw -B -DskipTests -Pdeb package)
+#   JAVA_HOME         the JDK 25 used to build (default /usr/lib/jvm/temurin-25-jdk-amd64)
+#
+# Ends with "N passed, N failed, N skipped"; exits 1 if anything failed. Checks that need a
+# part of wgdesk that is not implemented yet (the helper, `wgdesk --version` in the CLI, the
+# wgdesk-engine launcher's main class) are skipped with a message saying so.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+PKG=wgdesk
+MAX_DEB_BYTES=$((80 * 1000 * 1000))
+TEST_USER=wgdesk-install-test
+NS_CLIENT=wgdtest-client
+NS_PEER=wgdtest-peer
+
+passed=0 failed=0 skipped=0
+pass() { passed=$((passed + 1)); echo "PASS: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
+check() { # check DESCRIPTION COMMAND...: pass if the command succeeds
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+die() { echo "install-test: $*" >&2; exit 2; }
+eventually() { # eventually SECONDS COMMAND...: the command succeeds within SECONDS
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+[ "$(id -u)" = 0 ] || die "must run as root (it installs and removes the package)"
+command -v dpkg >/dev/null && command -v apt-get >/dev/null || die "needs dpkg and apt-get (Debian or Ubuntu)"
+if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'installed\|config-files'; then
+  if [ "${CI:-}" = true ]; then
+    echo "install-test: purging the $PKG left by an earlier run (CI=true)"
+    dpkg -P "$PKG" >/dev/null || die "could not purge $PKG"
+  else
+    die "$PKG is already installed here; purge it first (dpkg -P $PKG) to run this test"
+  fi
+fi
+# Left over from an earlier run that was killed.
+ip netns del "$NS_CLIENT" 2>/dev/null
+ip netns del "$NS_PEER" 2>/dev/null
+if getent passwd "$TEST_USER" >/dev/null; then userdel "$TEST_USER" || die "cannot delete the old user $TEST_USER"; fi
+
+work=$(mktemp -d /tmp/wgdesk-install-test.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null && sleep 1
+    kill -KILL "$pid" 2>/dev/null
+  done
+  ip netns del "$NS_CLIENT" 2>/dev/null
+  ip netns del "$NS_PEER" 2>/dev/null
+  if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'installed\|config-files'; then
+    echo "install-test: purging $PKG after an aborted run"
+    dpkg -P "$PKG" >/dev/null 2>&1
+  fi
+  getent passwd "$TEST_USER" >/dev/null && userdel "$TEST_USER" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------------------------------------
+echo "== tools"
+export DEBIAN_FRONTEND=noninteractive
+tools=(lintian desktop-file-utils shared-mime-info hicolor-icon-theme libglib2.0-bin systemd
+  python3 iproute2 wireguard-tools wireguard-go xvfb xauth binutils)
+missing=()
+for p in "${tools[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "could not install ${missing[*]}"
+fi
+
+# ---------------------------------------------------------------------------------------------
+echo "== build"
+if [ -n "${WGDESK_DEB:-}" ]; then
+  deb=$WGDESK_DEB
+else
+  export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+  (cd "$repo" && ./mvnw -B -q -DskipTests -Pdeb package) >"$work/build.log" 2>&1 \
+    || { tail -n 40 "$work/build.log"; die "the build failed"; }
+  deb=$(ls "$repo"/installers/target/wgdesk_*.deb 2>/dev/null | head -n 1)
+fi
+[ -f "$deb" ] || die "no .deb (looked for $repo/installers/target/wgdesk_*.deb)"
+echo "package: $deb"
+deb_version=$(dpkg-deb -f "$deb" Version)
+app_version=${deb_version/\~snapshot/-SNAPSHOT}
+
+# ---------------------------------------------------------------------------------------------
+echo "== package checks"
+deb_bytes=$(stat -c %s "$deb")
+installed_kib=$(dpkg-deb -f "$deb" Installed-Size)
+echo "size: .deb $deb_bytes bytes ($((deb_bytes / 1000000)) MB), installed $installed_kib KiB ($((installed_kib / 1024)) MiB)"
+check ".deb is at most 80 MB ($deb_bytes bytes)" test "$deb_bytes" -le "$MAX_DEB_BYTES"
+
+lintian --fail-on error --tag-display-limit 0 "$deb" >"$work/lintian.txt" 2>&1
+lintian_rc=$?
+grep -v "running with root privileges" "$work/lintian.txt" | sed 's/^/  lintian: /'
+check "lintian reports no errors (overrides justified in src/linux/deb/lintian-overrides)" test "$lintian_rc" = 0
+
+for field in Maintainer Description Homepage Depends Recommends Section Priority Installed-Size; do
+  check "control field $field is set" test -n "$(dpkg-deb -f "$deb" "$field")"
+done
+dpkg-deb -c "$deb" >"$work/contents.txt"
+check "the copyright file is in the package" grep -q ' ./usr/share/doc/wgdesk/copyright$' "$work/contents.txt"
+
+# ---------------------------------------------------------------------------------------------
+echo "== before: dependencies, test user, file listing"
+depends=$(dpkg-deb -f "$deb" Depends)
+apt-get satisfy -y -qq --no-install-recommends "$depends" >/dev/null 2>"$work/satisfy.err" \
+  || { apt-get update -qq && apt-get satisfy -y -qq --no-install-recommends "$depends" >/dev/null 2>"$work/satisfy.err"; } \
+  || { cat "$work/satisfy.err"; die "could not install the package's dependencies: $depends"; }
+# Caches that triggers of other packages rewrite when wgdesk adds files: make them exist
+# before the listing, so that the comparison sees only what the package leaves behind.
+command -v update-desktop-database >/dev/null && update-desktop-database -q /usr/share/applications
+command -v update-mime-database >/dev/null && update-mime-database /usr/share/mime
+command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t -f /usr/share/icons/hicolor
+useradd --system --no-create-home --shell /usr/sbin/nologin "$TEST_USER" || die "cannot add user $TEST_USER"
+
+listing() {
+  # The package databases change by design; the shadow tools keep backups (group-, gshadow-).
+  find /usr /etc /var/lib /opt -xdev \
+    \( -path /var/lib/dpkg -o -path /var/lib/apt -o -path /var/lib/ucf -o -path /etc/group- \
+       -o -path /etc/gshadow- -o -path /etc/passwd- -o -path /etc/shadow- \) -prune \
+    -o -printf '%y %p\n' 2>/dev/null | LC_ALL=C sort
+}
+listing >"$work/before.txt"
+
+# ---------------------------------------------------------------------------------------------
+echo "== install"
+if SUDO_USER=$TEST_USER dpkg -i "$deb" >"$work/install.log" 2>&1; then
+  pass "dpkg -i $(basename "$deb")"
+else
+  cat "$work/install.log"
+  fail "dpkg -i $(basename "$deb")"
+  echo "$passed passed, $failed failed, $skipped skipped"
+  exit 1
+fi
+sed 's/^/  dpkg: /' "$work/install.log"
+
+check "/usr/bin/wgdesk links to the launcher" test "$(readlink -f /usr/bin/wgdesk)" = /usr/lib/wgdesk/bin/wgdesk
+check "/usr/bin/wgdesk-engine links to the launcher" \
+  test "$(readlink -f /usr/bin/wgdesk-engine)" = /usr/lib/wgdesk/bin/wgdesk-engine
+actual_kib=$(du -sk /usr/lib/wgdesk | cut -f1)
+echo "installed: /usr/lib/wgdesk is $actual_kib KiB ($((actual_kib / 1024)) MiB)"
+
+# Runs a command where no JDK can be found: /usr/lib/jvm hidden by an empty tmpfs in a private
+# mount namespace, an empty environment and a PATH of system directories only.
+nojdk() {
+  unshare -m -- sh -c '[ ! -d /usr/lib/jvm ] || mount -t tmpfs none /usr/lib/jvm || exit 125
+    exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 "$@"' sh "$@"
+}
+if nojdk sh -c '! command -v java && ! ls /usr/lib/jvm/* ' >/dev/null 2>&1; then
+  pass "a shell with /usr/lib/jvm hidden and no java on PATH can be made"
+else
+  fail "a shell with /usr/lib/jvm hidden and no java on PATH can be made (unshare -m)"
+fi
+
+# wgdesk --version, where no JDK can be found. Until the CLI implements --version, cli.Main
+# answers "NOT IMPLEMENTED": that still shows that the launcher ran the app on the bundled runtime.
+out=$(nojdk /usr/bin/wgdesk --version 2>&1)
+rc=$?
+echo "  wgdesk --version: $(head -n 1 <<<"$out") (exit $rc)"
+if grep -q "NOT IMPLEMENTED" <<<"$out"; then
+  pass "/usr/bin/wgdesk runs the app's main class on the bundled runtime without a JDK"
+  skip "wgdesk --version: dev.wgdesk.app.cli.Main does not implement --version in this build"
+else
+  check "/usr/bin/wgdesk --version prints version $app_version and the build commit, using only the bundled runtime" \
+    grep -Eqx "wgdesk ${app_version//./\\.} \(commit [0-9a-f]{7,40}(-dirty)?\)" <<<"$out"
+  head_commit=$(git -C "$repo" rev-parse HEAD 2>/dev/null || true)
+  built_commit=$(sed -n 's/^wgdesk [^ ]* (commit \([0-9a-f]*\).*/\1/p' <<<"$out")
+  if [ -n "$head_commit" ] && [ -z "${WGDESK_DEB:-}" ]; then
+    check "the build commit '$built_commit' is HEAD" test -n "$built_commit" -a "${head_commit#"$built_commit"}" != "$head_commit"
+  else
+    skip "build commit against HEAD: the package was not built from this work tree by this test"
+  fi
+fi
+out=$(nojdk /usr/bin/wgdesk-engine --version 2>&1)
+rc=$?
+echo "  wgdesk-engine --version: $(head -n 1 <<<"$out") (exit $rc)"
+if grep -q "Could not find or load main class dev.wgdesk.app.engine.EngineMain" <<<"$out"; then
+  skip "wgdesk-engine --version: dev.wgdesk.app.engine.EngineMain is not in this build yet"
+else
+  check "/usr/bin/wgdesk-engine --version runs on the bundled runtime" test "$rc" = 0
+fi
+
+# Every ELF object finds the libraries it needs once the package's Depends are installed.
+unresolved=
+while IFS= read -r f; do
+  missing_libs=$(LD_LIBRARY_PATH=/usr/lib/wgdesk/lib/runtime/lib:/usr/lib/wgdesk/lib/runtime/lib/server:/usr/lib/wgdesk/lib \
+    ldd "$f" 2>/dev/null | grep 'not found' | awk '{print $1}' | paste -sd' ')
+  [ -z "$missing_libs" ] || unresolved="$unresolved ${f#/usr/lib/wgdesk/}: $missing_libs;"
+done < <(find /usr/lib/wgdesk -type f \( -name '*.so' -o -perm -u+x \) -exec sh -c 'head -c 4 "$1" | grep -q ELF && echo "$1"' _ {} \;)
+check "every bundled ELF object resolves its libraries with the Depends installed${unresolved:+ (missing:$unresolved)}" \
+  test -z "$unresolved"
+
+if command -v xvfb-run >/dev/null && [ -x "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" ]; then
+  fxjars=$(ls -d "$repo"/installers/target/javafx-app/javafx-*-linux.jar 2>/dev/null | head -n 1)
+  fxdir=$([ -n "$fxjars" ] && echo "$repo/installers/target/javafx-app" || echo "$repo/installers/target/javafx-default")
+  if ls "$fxdir"/javafx-controls-*-linux.jar >/dev/null 2>&1 \
+     && "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" -d "$work/fx" \
+        --module-path "$fxdir" --add-modules javafx.controls "$here/FxSmoke.java" 2>"$work/javac.err"; then
+    out=$(HOME=$work nojdk xvfb-run -a /usr/lib/wgdesk/lib/runtime/bin/java -Djavafx.verbose=true \
+      -cp "$work/fx" FxSmoke 2>&1)
+    echo "$out" | grep -E 'FxSmoke:|Loaded .*libglass' | sed 's/^/  /'
+    fx_ok() {
+      grep -q "FxSmoke: window shown=true" <<<"$out" \
+        && grep -q "Loaded /usr/lib/wgdesk/lib/runtime/lib/libglass.so" <<<"$out" \
+        && ! grep -q openjfx/cache <<<"$out"
+    }
+    check "the bundled runtime shows a JavaFX window under Xvfb, loading JavaFX's libraries from itself" fx_ok
+  else
+    skip "JavaFX window check: no JavaFX jars in installers/target to compile the check against"
+  fi
+else
+  skip "JavaFX window check: needs xvfb-run and a JDK to compile the check"
+fi
+
+for f in /usr/share/applications/wgdesk.desktop /usr/share/applications/wgdesk-import.desktop \
+         /etc/xdg/autostart/wgdesk-tray.desktop; do
+  check "desktop-file-validate $f" desktop-file-validate "$f"
+done
+check "the MIME type application/x-wireguard-config is in the MIME database" \
+  test -f /usr/share/mime/application/x-wireguard-config.xml
+mkdir -p "$work/files"
+printf '[Interface]\nPrivateKey = %s\nAddress = 10.214.0.1/24\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.214.0.2/32\n' \
+  "$(wg genkey)" "$(wg genkey | wg pubkey)" >"$work/files/office.conf"
+printf 'server {\n  listen 80;\n}\n' >"$work/files/nginx.conf"
+if command -v gio >/dev/null; then
+  type_of() { gio info -a standard::content-type "$1" 2>/dev/null | sed -n 's/^ *standard::content-type: //p'; }
+  check "a WireGuard .conf is application/x-wireguard-config ($(type_of "$work/files/office.conf"))" \
+    test "$(type_of "$work/files/office.conf")" = application/x-wireguard-config
+  check "another .conf is not ($(type_of "$work/files/nginx.conf"))" \
+    test "$(type_of "$work/files/nginx.conf")" != application/x-wireguard-config
+  handlers=$(gio mime application/x-wireguard-config 2>/dev/null)
+  check "wgdesk-import.desktop handles application/x-wireguard-config" grep -q wgdesk-import.desktop <<<"$handlers"
+else
+  skip "MIME detection: gio (libglib2.0-bin) not installed"
+fi
+
+unit=$(dpkg -L "$PKG" | grep '/systemd/system/wgdesk-helper.service$' | head -n 1)
+check "the unit file is installed ($unit)" test -f "$unit"
+check "the unit starts /usr/bin/wgdesk helper" grep -qx 'ExecStart=/usr/bin/wgdesk helper' "$unit"
+if command -v systemd-analyze >/dev/null; then
+  if systemd-analyze verify "$unit" >"$work/verify.txt" 2>&1; then
+    pass "systemd-analyze verify $unit"
+  else
+    sed 's/^/  /' "$work/verify.txt"
+    fail "systemd-analyze verify $unit"
+  fi
+  systemd-analyze security --offline=yes "$unit" 2>/dev/null | grep 'Overall exposure' | sed 's/^/  /'
+else
+  skip "systemd-analyze verify: systemd-analyze not installed"
+fi
+check "the group wgdesk exists" sh -c "getent group wgdesk >/dev/null"
+check "the installing user (SUDO_USER=$TEST_USER) is in group wgdesk" \
+  sh -c "getent group wgdesk | cut -d: -f4 | tr ',' '\n' | grep -qx '$TEST_USER'"
+check "/var/lib/wgdesk exists with mode 700" test "$(stat -c %a /var/lib/wgdesk 2>/dev/null)" = 700
+check "the conffiles are installed" test -f /etc/wgdesk/helper.conf -a -f /etc/xdg/autostart/wgdesk-tray.desktop
+check "the helper is enabled (multi-user.target.wants link)" \
+  test -L /etc/systemd/system/multi-user.target.wants/wgdesk-helper.service
+
+# ---------------------------------------------------------------------------------------------
+echo "== the installed helper, started by hand (its unit's ExecStart line)"
+helper_pid=
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+/usr/bin/wgdesk --help >"$work/help.txt" 2>&1
+help_rc=$?
+if [ "$help_rc" != 0 ] || grep -q "NOT IMPLEMENTED" "$work/help.txt" || ! grep -qw helper "$work/help.txt"; then
+  skip "helper and tunnel checks: this build's 'wgdesk --help' has no helper command ($(head -n 1 "$work/help.txt"))"
+else
+  # What systemd would provide: the runtime directory; the state directory exists (postinst).
+  mkdir -p /run/wgdesk
+  chmod 0755 /run/wgdesk
+  ip netns add "$NS_CLIENT" && ip netns add "$NS_PEER"
+  ip link add wgdt-c type veth peer name wgdt-p
+  ip link set wgdt-c netns "$NS_CLIENT"
+  ip link set wgdt-p netns "$NS_PEER"
+  ip -n "$NS_CLIENT" addr add 10.213.0.1/24 dev wgdt-c
+  ip -n "$NS_PEER" addr add 10.213.0.2/24 dev wgdt-p
+  for ns in "$NS_CLIENT" "$NS_PEER"; do
+    ip -n "$ns" link set lo up
+  done
+  ip -n "$NS_CLIENT" link set wgdt-c up
+  ip -n "$NS_PEER" link set wgdt-p up
+
+  # The peer: wireguard-go in its own namespace.
+  peer_key=$(wg genkey) client_key=$(wg genkey)
+  peer_pub=$(wg pubkey <<<"$peer_key") client_pub=$(wg pubkey <<<"$client_key")
+  WG_PROCESS_FOREGROUND=1 ip netns exec "$NS_PEER" wireguard-go wgdt0 >"$work/wireguard-go.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do ip -n "$NS_PEER" link show wgdt0 >/dev/null 2>&1 && break; sleep 0.2; done
+  printf '%s\n' "$peer_key" >"$work/peer.key"
+  ip netns exec "$NS_PEER" wg set wgdt0 private-key "$work/peer.key" listen-port 51820 \
+    peer "$client_pub" allowed-ips 10.214.0.1/32
+  ip -n "$NS_PEER" addr add 10.214.0.2/24 dev wgdt0
+  ip -n "$NS_PEER" link set wgdt0 up
+
+  # The helper, as its unit starts it, in the client namespace.
+  # shellcheck disable=SC2086
+  ip netns exec "$NS_CLIENT" $exec_start >"$work/helper.log" 2>&1 &
+  helper_pid=$!
+  pids+=("$helper_pid")
+  ipc() { python3 "$here/ipc.py" /run/wgdesk/helper.sock "$@"; }
+  for _ in $(seq 150); do ipc list >/dev/null 2>&1 && break; sleep 0.2; done
+  check "the helper answers on /run/wgdesk/helper.sock" ipc list
+  check "the socket is 0660 root:wgdesk" test "$(stat -c '%a %U:%G' /run/wgdesk/helper.sock 2>/dev/null)" = "660 root:wgdesk"
+  config=$(printf '[Interface]\nPrivateKey = %s\nAddress = 10.214.0.1/24\n\n[Peer]\nPublicKey = %s\nEndpoint = 10.213.0.2:51820\nAllowedIPs = 10.214.0.2/32\n' \
+    "$client_key" "$peer_pub")
+  params=$(python3 -c 'import json,sys; print(json.dumps({"name": "wgdtest", "config": sys.argv[1]}))' "$config")
+  check "import a tunnel over IPC" ipc import "$params"
+  check "activate it" ipc activate '{"name":"wgdtest"}'
+  check "ping the wireguard-go peer through the tunnel" ip netns exec "$NS_CLIENT" ping -c 3 -W 2 -q 10.214.0.2
+  check "wg on the peer shows a handshake with the helper's tunnel" \
+    sh -c "ip netns exec '$NS_PEER' wg show wgdt0 latest-handshakes | awk '{print \$2}' | grep -qv '^0$'"
+fi
+
+# ---------------------------------------------------------------------------------------------
+echo "== upgrade (reinstall the same package): configs, state and group membership stay"
+echo '# local change' >>/etc/wgdesk/helper.conf
+echo keep >/var/lib/wgdesk/install-test-marker
+gpasswd -d "$TEST_USER" wgdesk >/dev/null
+if SUDO_USER=$TEST_USER dpkg -i "$deb" >"$work/upgrade.log" 2>&1; then
+  pass "dpkg -i over the installed package"
+else
+  sed 's/^/  /' "$work/upgrade.log"
+  fail "dpkg -i over the installed package"
+fi
+check "the edited conffile is kept" grep -qx '# local change' /etc/wgdesk/helper.conf
+check "/var/lib/wgdesk is kept" test -f /var/lib/wgdesk/install-test-marker
+check "a user the administrator took out of group wgdesk is not added back" \
+  sh -c "! getent group wgdesk | cut -d: -f4 | tr ',' '\n' | grep -qx '$TEST_USER'"
+if [ -n "$helper_pid" ]; then
+  check "the helper (not run by systemd) keeps running across the upgrade" test -e "/proc/$helper_pid/exe"
+fi
+
+# ---------------------------------------------------------------------------------------------
+echo "== remove: the helper stops and takes its tunnels down; configs and state stay"
+if dpkg -r "$PKG" >"$work/remove.log" 2>&1; then pass "dpkg -r $PKG"; else sed 's/^/  /' "$work/remove.log"; fail "dpkg -r $PKG"; fi
+sed 's/^/  dpkg: /' "$work/remove.log"
+if [ -n "$helper_pid" ]; then
+  # Gone or a zombie not yet reaped by this script: either way /proc/PID/exe cannot be read.
+  check "prerm stopped the helper" sh -c "! readlink /proc/$helper_pid/exe >/dev/null 2>&1"
+  # The kernel removes a TUN interface shortly after its last file descriptor is closed.
+  if eventually 10 sh -c "! ip -n '$NS_CLIENT' -o link show | grep -q ': wgdtest[:@]'"; then
+    pass "the tunnel interface is gone"
+  else
+    ip -n "$NS_CLIENT" -o link show | sed 's/^/  /'
+    fail "the tunnel interface is gone"
+  fi
+fi
+check "the program files are gone" test ! -e /usr/lib/wgdesk -a ! -e /usr/bin/wgdesk -a ! -e "$unit"
+check "the conffiles are kept" test -f /etc/wgdesk/helper.conf
+check "/var/lib/wgdesk is kept" test -f /var/lib/wgdesk/install-test-marker
+check "the group is kept" sh -c "getent group wgdesk >/dev/null"
+
+echo "== purge: nothing is left"
+if dpkg -P "$PKG" >"$work/purge.log" 2>&1; then pass "dpkg -P $PKG"; else sed 's/^/  /' "$work/purge.log"; fail "dpkg -P $PKG"; fi
+check "/var/lib/wgdesk is gone" test ! -e /var/lib/wgdesk
+check "/etc/wgdesk is gone" test ! -e /etc/wgdesk
+check "the group wgdesk is gone" sh -c '! getent group wgdesk'
+listing >"$work/after.txt"
+if diff -u "$work/before.txt" "$work/after.txt" >"$work/listing.diff"; then
+  pass "the listing of /usr /etc /var/lib /opt after the purge equals the one before the install"
+else
+  sed 's/^/  /' "$work/listing.diff" | head -n 60
+  fail "the listing of /usr /etc /var/lib /opt after the purge equals the one before the install"
+fi
+
+echo
+echo "package: $(basename "$deb"): $deb_bytes bytes, installed size $installed_kib KiB"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
