@@ -68,8 +68,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // No verb, "ui", or "import-preview FILE..." (the desktop file's handler): the tray app.
-        if (args.length == 0 || args[0].equals("ui") || args[0].equals("import-preview")) {
+        // No verb, "ui", "tray" (the login autostart entry) or "import-preview FILE..." (the
+        // .conf handler): the tray app. "tray" still opens the window: starting hidden in the
+        // tray is not implemented yet.
+        if (args.length == 0 || args[0].equals("ui") || args[0].equals("tray") || args[0].equals("import-preview")) {
             String[] uiArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
             if (!Arrays.asList(uiArgs).contains("--demo") && !Arrays.asList(uiArgs).contains("--socket")) {
                 startHelperIfRootAndMissing();
