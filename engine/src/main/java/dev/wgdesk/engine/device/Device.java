@@ -84,8 +84,8 @@ public final class Device implements AutoCloseable {
     private final Object configLock = new Object();
     private final RateLimiter rateLimiter;
     private final CryptoPipeline outbound;
-    private final CryptoPipeline inbound;
-    private final HandshakeQueue handshakes;
+    private final ReceivePath receive;
+    final HandshakeQueue handshakes;
 
     private volatile StaticIdentity identity; // null when no private key is set
     private volatile CookieChecker cookieChecker;
@@ -124,8 +124,7 @@ public final class Device implements AutoCloseable {
         this.rateLimiter = new RateLimiter(clock);
         this.outbound = new CryptoPipeline(name + "-out", cryptoWorkers, PACKETS_IN_FLIGHT, outboundPool, ciphers,
                 this::seal, new OutboundSequencer());
-        this.inbound = new CryptoPipeline(name + "-in", cryptoWorkers, PACKETS_IN_FLIGHT, inboundPool, ciphers,
-                this::open, new InboundSequencer());
+        this.receive = new ReceivePath(this, tun, bind, allowedIps, cryptoWorkers, PACKETS_IN_FLIGHT, ciphers);
         this.handshakes = new HandshakeQueue(this, QUEUE_HANDSHAKE_SIZE);
         try {
             this.mtu = tun.mtu();
@@ -171,10 +170,10 @@ public final class Device implements AutoCloseable {
             }
             up = true;
             outbound.start();
-            inbound.start();
+            receive.pipeline.start();
             handshakes.start();
             startThread("tun-reader", this::tunReaderLoop);
-            startThread("udp-receiver", this::udpReceiverLoop);
+            startThread("udp-receiver", receive::loop);
             for (Peer p : peers.values()) {
                 p.start();
             }
@@ -199,7 +198,7 @@ public final class Device implements AutoCloseable {
             }
             handshakes.stop();
             outbound.stop();
-            inbound.stop();
+            receive.pipeline.stop();
             for (Thread t : threads) {
                 t.interrupt();
             }
@@ -755,210 +754,6 @@ public final class Device implements AutoCloseable {
             stats.droppedNoRoute.incrementAndGet();
         }
         return peer;
-    }
-
-    /* ====================== Receiving ====================== */
-
-    private void udpReceiverLoop() {
-        int batch = Math.max(1, bind.batchSize());
-        Packet[] packets = new Packet[batch];
-        ByteBuffer[] bufs = new ByteBuffer[batch];
-        InetSocketAddress[] from = new InetSocketAddress[batch];
-        try {
-            while (up) {
-                for (int i = 0; i < batch; i++) {
-                    if (packets[i] == null) {
-                        packets[i] = inboundPool.take();
-                    }
-                    packets[i].buf.clear();
-                    bufs[i] = packets[i].buf;
-                }
-                int n;
-                try {
-                    n = bind.receive(bufs, from, batch);
-                } catch (IOException e) {
-                    if (!up) {
-                        return;
-                    }
-                    // The bind may be re-opening (listen port change); retry unless closed for good.
-                    if (bind.port() == 0) {
-                        Thread.sleep(10);
-                    }
-                    continue;
-                }
-                for (int i = 0; i < n; i++) {
-                    Packet p = packets[i];
-                    p.off = p.buf.position();
-                    p.len = p.buf.limit() - p.off;
-                    p.endpoint = from[i];
-                    from[i] = null;
-                    if (classify(p)) {
-                        packets[i] = null; // ownership passed on
-                    }
-                }
-                inbound.flush();
-            }
-        } catch (InterruptedException e) {
-            // going down
-        } finally {
-            for (Packet p : packets) {
-                if (p != null) {
-                    inboundPool.release(p);
-                }
-            }
-        }
-    }
-
-    /**
-     * Sorts one received datagram. Returns true if the packet was handed on (the caller must not
-     * reuse it), false if it was dropped or copied.
-     */
-    private boolean classify(Packet p) throws InterruptedException {
-        if (p.len < 4) {
-            stats.droppedMalformed.incrementAndGet();
-            return false;
-        }
-        int type = getIntLE(p.data, p.off); // type and 3 reserved zero bytes, as one u32
-        switch (type) {
-            case MESSAGE_INITIATION_TYPE, MESSAGE_RESPONSE_TYPE, MESSAGE_COOKIE_REPLY_TYPE -> {
-                int expected = type == MESSAGE_INITIATION_TYPE ? MESSAGE_INITIATION_SIZE
-                        : type == MESSAGE_RESPONSE_TYPE ? MESSAGE_RESPONSE_SIZE : MESSAGE_COOKIE_REPLY_SIZE;
-                if (p.len != expected) {
-                    stats.droppedMalformed.incrementAndGet();
-                    return false;
-                }
-                handshakes.offer(p.data, p.off, p.len, p.endpoint);
-                return false;
-            }
-            case MESSAGE_TRANSPORT_TYPE -> {
-                if (p.len < MESSAGE_TRANSPORT_SIZE) {
-                    stats.droppedMalformed.incrementAndGet();
-                    return false;
-                }
-                IndexTable.Entry e = indexTable.lookup(getIntLE(p.data, p.off + 4));
-                Keypair kp = e == null ? null : e.keypair();
-                if (kp == null) {
-                    stats.droppedUnknownIndex.incrementAndGet();
-                    return false;
-                }
-                long counter = getLongLE(p.data, p.off + 8);
-                if (!kp.canReceive(clock.nanoTime()) || Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
-                    stats.droppedDecrypt.incrementAndGet();
-                    return false;
-                }
-                p.keypair = kp;
-                p.peer = kp.peer;
-                p.counter = counter;
-                inbound.submit(p);
-                return true;
-            }
-            default -> {
-                stats.droppedMalformed.incrementAndGet();
-                return false;
-            }
-        }
-    }
-
-    /** The decryption stage: authenticate and decrypt in place. */
-    private void open(Packet p, PacketCipher aead) {
-        Keypair kp = p.keypair;
-        if (kp.isDestroyed()) {
-            p.ok = false;
-            return;
-        }
-        p.ok = aead.open(kp.keys.receiveKey(), p.counter, p.data, p.off + MESSAGE_TRANSPORT_HEADER_SIZE,
-                p.len - MESSAGE_TRANSPORT_HEADER_SIZE);
-    }
-
-    /** Everything after decryption, in order: replay, roaming, confirmation, routing, TUN write. */
-    private final class InboundSequencer implements CryptoPipeline.Sequencer {
-        private final Packet[] pending = new Packet[Math.max(1, tun.batchSize())];
-        private final ByteBuffer[] bufs = new ByteBuffer[pending.length];
-        private int count;
-
-        @Override
-        public void deliver(Packet p) {
-            if (!p.ok) {
-                stats.droppedDecrypt.incrementAndGet();
-                inboundPool.release(p);
-                return;
-            }
-            Keypair kp = p.keypair;
-            Peer peer = kp.peer;
-            if (!kp.replay.validate(p.counter)) {
-                stats.droppedReplay.incrementAndGet();
-                inboundPool.release(p);
-                return;
-            }
-            peer.setEndpointFromPacket(p.endpoint);
-            if (peer.receivedWithKeypair(kp)) {
-                peer.timers.handshakeComplete();
-                stats.handshakesCompleted.incrementAndGet();
-                peer.sendStaged();
-            }
-            peer.keepKeyFreshReceiving();
-            peer.timers.anyAuthenticatedPacketTraversal();
-            peer.timers.anyAuthenticatedPacketReceived();
-            peer.rxBytes.addAndGet(p.len);
-
-            int plainOff = p.off + MESSAGE_TRANSPORT_HEADER_SIZE;
-            int plainLen = p.len - MESSAGE_TRANSPORT_SIZE;
-            if (plainLen == 0) {
-                inboundPool.release(p); // keepalive
-                return;
-            }
-            peer.timers.dataReceived();
-            byte[] d = p.data;
-            int version = (d[plainOff] & 0xff) >>> 4;
-            int innerLen;
-            Peer owner;
-            if (version == 4 && plainLen >= 20) {
-                innerLen = ((d[plainOff + 2] & 0xff) << 8) | (d[plainOff + 3] & 0xff);
-                owner = innerLen >= 20 && innerLen <= plainLen ? allowedIps.lookupV4(d, plainOff + 12) : null;
-            } else if (version == 6 && plainLen >= 40) {
-                innerLen = 40 + (((d[plainOff + 4] & 0xff) << 8) | (d[plainOff + 5] & 0xff));
-                owner = innerLen <= plainLen ? allowedIps.lookupV6(d, plainOff + 8) : null;
-            } else {
-                stats.droppedInvalidInnerPacket.incrementAndGet();
-                inboundPool.release(p);
-                return;
-            }
-            if (innerLen > plainLen || innerLen < 20) {
-                stats.droppedInvalidInnerPacket.incrementAndGet();
-                inboundPool.release(p);
-                return;
-            }
-            if (owner != peer) {
-                stats.droppedInnerSource.incrementAndGet();
-                inboundPool.release(p);
-                return;
-            }
-            p.buf.limit(plainOff + innerLen).position(plainOff);
-            pending[count] = p;
-            bufs[count] = p.buf;
-            if (++count == pending.length) {
-                endOfBurst();
-            }
-        }
-
-        @Override
-        public void endOfBurst() {
-            if (count == 0) {
-                return;
-            }
-            try {
-                tun.write(bufs, count);
-            } catch (IOException e) {
-                log.log(System.Logger.Level.DEBUG, "writing to TUN {0} failed: {1}", name, e.getMessage());
-            } finally {
-                for (int i = 0; i < count; i++) {
-                    inboundPool.release(pending[i]);
-                    pending[i] = null;
-                    bufs[i] = null;
-                }
-                count = 0;
-            }
-        }
     }
 
     /* ====================== Little-endian helpers ====================== */
