@@ -101,7 +101,7 @@ class TimersTest {
         settle();
         assertEquals(before, count(bindB, 4, 32), "keepalive before KEEPALIVE_TIMEOUT");
         clock.advanceMillis(200);
-        await("keepalive", () -> count(bindB, 4, 32) == before + 1);
+        await("keepalive", () -> count(bindB, 4, 32) >= before + 1);
     }
 
     @Test
