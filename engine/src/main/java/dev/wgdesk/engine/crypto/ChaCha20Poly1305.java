@@ -12,7 +12,6 @@ import javax.crypto.NoSuchPaddingException;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import javax.security.auth.Destroyable;
 
 /**
  * ChaCha20-Poly1305 AEAD (RFC 8439) with WireGuard's nonce, {@code 0x00000000 || le64(counter)},
@@ -42,7 +41,7 @@ import javax.security.auth.Destroyable;
  * JCE refuses to encrypt twice in a row under one key and nonce; this class works around that
  * refusal so that {@code seal} stays a pure function of its inputs.
  */
-public final class ChaCha20Poly1305 implements Destroyable {
+public final class ChaCha20Poly1305 implements Aead {
     /** Key length in bytes. */
     public static final int KEY_LENGTH = Protocol.KEY_LENGTH;
     /** Poly1305 tag length in bytes. */

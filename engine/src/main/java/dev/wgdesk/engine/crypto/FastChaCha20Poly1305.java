@@ -2,7 +2,6 @@ package dev.wgdesk.engine.crypto;
 
 import dev.wgdesk.engine.Protocol;
 import java.util.Objects;
-import javax.security.auth.Destroyable;
 
 /**
  * ChaCha20-Poly1305 AEAD (RFC 8439) in pure Java with WireGuard's nonce,
@@ -27,7 +26,7 @@ import javax.security.auth.Destroyable;
  *
  * <p>Nonce uniqueness is the caller's job: WireGuard never reuses a (key, counter) pair.
  */
-public final class FastChaCha20Poly1305 implements Destroyable {
+public final class FastChaCha20Poly1305 implements Aead {
     /** Key length in bytes. */
     public static final int KEY_LENGTH = Protocol.KEY_LENGTH;
     /** Poly1305 tag length in bytes. */

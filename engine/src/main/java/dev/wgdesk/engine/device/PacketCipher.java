@@ -1,5 +1,6 @@
 package dev.wgdesk.engine.device;
 
+import dev.wgdesk.engine.crypto.Aead;
 import dev.wgdesk.engine.crypto.ChaCha20Poly1305;
 import dev.wgdesk.engine.crypto.FastChaCha20Poly1305;
 import java.util.Locale;
@@ -31,33 +32,16 @@ interface PacketCipher {
      * inside {@code Cipher.init}/{@code doFinal}, which no public JCE API avoids.
      */
     static PacketCipher jce() {
-        ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-        return new PacketCipher() {
-            @Override
-            public void seal(byte[] key, long counter, byte[] buf, int off, int len) {
-                aead.seal(key, counter, buf, off, len, null);
-            }
-
-            @Override
-            public boolean open(byte[] key, long counter, byte[] buf, int off, int lenWithTag) {
-                return aead.open(key, counter, buf, off, lenWithTag, null);
-            }
-
-            @Override
-            public void destroy() {
-                aead.destroy();
-            }
-
-            @Override
-            public String toString() {
-                return "jce";
-            }
-        };
+        return of(new ChaCha20Poly1305(), "jce");
     }
 
     /** ChaCha20-Poly1305 in pure Java ({@link FastChaCha20Poly1305}): no allocation per packet. */
     static PacketCipher fast() {
-        FastChaCha20Poly1305 aead = new FastChaCha20Poly1305();
+        return of(new FastChaCha20Poly1305(), "java");
+    }
+
+    /** Adapts an {@link Aead} (no associated data: WireGuard's transport messages have none). */
+    private static PacketCipher of(Aead aead, String name) {
         return new PacketCipher() {
             @Override
             public void seal(byte[] key, long counter, byte[] buf, int off, int len) {
@@ -76,7 +60,7 @@ interface PacketCipher {
 
             @Override
             public String toString() {
-                return "java";
+                return name;
             }
         };
     }
