@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,7 @@ public final class Main {
 
     private static final String USAGE = """
             usage: wgdesk                      start the tray app (also: wgdesk ui [--demo] [--socket PATH])
+                   wgdesk tray                 start it in the tray, without the window (login autostart)
                    wgdesk [--socket PATH] VERB [ARGS]
               import FILE...          import NAME.conf files and .zip archives of them
               list                    list tunnels and their state
@@ -68,11 +70,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // No verb, "ui", "tray" (the login autostart entry) or "import-preview FILE..." (the
-        // .conf handler): the tray app. "tray" still opens the window: starting hidden in the
-        // tray is not implemented yet.
+        // No verb, "ui", "tray" (the login autostart entry: starts hidden in the tray, or shows
+        // the window when the desktop has no tray) or "import-preview FILE..." (the .conf
+        // handler): the tray app.
         if (args.length == 0 || args[0].equals("ui") || args[0].equals("tray") || args[0].equals("import-preview")) {
             String[] uiArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+            if (args.length > 0 && args[0].equals("tray")) {
+                uiArgs = Stream.concat(Stream.of("--hidden"), Arrays.stream(uiArgs))
+                        .toArray(String[]::new);
+            }
             if (!Arrays.asList(uiArgs).contains("--demo") && !Arrays.asList(uiArgs).contains("--socket")) {
                 startHelperIfRootAndMissing();
             }

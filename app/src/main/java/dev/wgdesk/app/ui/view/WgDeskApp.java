@@ -14,8 +14,9 @@ import javafx.stage.Stage;
 
 /**
  * The JavaFX application. Arguments: {@code --demo} (an in-process fake helper with two tunnels),
- * {@code --socket PATH}, {@code --theme light|dark|system}, {@code --no-tray}, and file paths of
- * .conf/.zip files to open. Started by {@link dev.wgdesk.app.ui.UiMain}.
+ * {@code --socket PATH}, {@code --theme light|dark|system}, {@code --no-tray}, {@code --hidden}
+ * (start in the tray; the window shows anyway when there is no tray), and file paths of
+ * .conf/.zip files to open. Unknown options are reported on standard error and ignored. Started by {@link dev.wgdesk.app.ui.UiMain}.
  */
 public final class WgDeskApp extends Application {
     private WgDeskUi ui;
@@ -25,6 +26,7 @@ public final class WgDeskApp extends Application {
         List<String> args = getParameters().getRaw();
         boolean demo = false;
         boolean tray = true;
+        boolean hidden = false;
         Path socket = IpcProtocol.defaultSocket();
         Theme.Mode theme = Theme.Mode.SYSTEM;
         List<Path> open = new ArrayList<>();
@@ -33,18 +35,34 @@ public final class WgDeskApp extends Application {
             switch (a) {
                 case "--demo" -> demo = true;
                 case "--no-tray" -> tray = false;
-                case "--socket" -> socket = Path.of(args.get(++i));
-                case "--theme" -> theme = Theme.Mode.valueOf(args.get(++i).toUpperCase(Locale.ROOT));
+                case "--hidden" -> hidden = true;
+                case "--socket" -> {
+                    if (i + 1 < args.size()) {
+                        socket = Path.of(args.get(++i));
+                    } else {
+                        System.err.println("wgdesk: --socket needs a path; using " + socket);
+                    }
+                }
+                case "--theme" -> {
+                    String v = i + 1 < args.size() ? args.get(++i) : "";
+                    try {
+                        theme = Theme.Mode.valueOf(v.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("wgdesk: --theme " + v + ": expected light, dark or system; following the OS");
+                    }
+                }
                 default -> {
                     if (!a.startsWith("--")) {
                         open.add(Path.of(a));
+                    } else {
+                        System.err.println("wgdesk: unknown option " + a + " (ignored)");
                     }
                 }
             }
         }
         HelperGateway gateway = demo ? DemoData.gateway(Clock.systemDefaultZone()) : new IpcHelperGateway(socket);
         ui = WgDeskUi.show(stage, new WgDeskUi.Options(gateway, FileDialogs.native_(), Clock.systemDefaultZone(), tray,
-                theme, open));
+                theme, open, hidden));
         StartupTimer.windowShown(stage);
     }
 

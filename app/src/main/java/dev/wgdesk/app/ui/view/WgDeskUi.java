@@ -2,8 +2,9 @@ package dev.wgdesk.app.ui.view;
 
 import dev.wgdesk.app.ui.gateway.HelperGateway;
 import dev.wgdesk.app.ui.i18n.Messages;
-import dev.wgdesk.app.ui.tray.AwtTray;
+import dev.wgdesk.app.ui.tray.Tray;
 import dev.wgdesk.app.ui.tray.TrayViewModel;
+import dev.wgdesk.app.ui.tray.Trays;
 import dev.wgdesk.app.ui.vm.LogViewModel;
 import dev.wgdesk.app.ui.vm.MainViewModel;
 import dev.wgdesk.app.ui.vm.Scheduler;
@@ -37,9 +38,11 @@ public final class WgDeskUi {
      * @param useTray  try to install a tray icon (tests and screenshots say no)
      * @param theme    light, dark, or follow the OS
      * @param open     files the OS asked the app to open (.conf preview, .zip import)
+     * @param startHidden start in the tray without showing the window (the login autostart); the
+     *                 window is shown anyway when no tray turns out to exist
      */
     public record Options(HelperGateway gateway, FileDialogs files, Clock clock, boolean useTray, Theme.Mode theme,
-                          List<Path> open) {
+                          List<Path> open, boolean startHidden) {
         /** Copies the list. */
         public Options {
             Objects.requireNonNull(gateway, "gateway");
@@ -47,6 +50,12 @@ public final class WgDeskUi {
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(theme, "theme");
             open = List.copyOf(open);
+        }
+
+        /** Options for an app that shows its window at once. */
+        public Options(HelperGateway gateway, FileDialogs files, Clock clock, boolean useTray, Theme.Mode theme,
+                       List<Path> open) {
+            this(gateway, files, clock, useTray, theme, open, false);
         }
     }
 
@@ -57,7 +66,7 @@ public final class WgDeskUi {
     private final MainWindow window;
     private final ExecutorService background;
     private final ExecutorService validation;
-    private volatile AwtTray tray;
+    private volatile Tray tray;
     private boolean trayChecked;
 
     private WgDeskUi(Stage stage, Options o) {
@@ -91,33 +100,54 @@ public final class WgDeskUi {
                 ui.quit();
             }
         });
-        stage.show();
+        boolean hidden = o.startHidden() && o.useTray() && o.open().isEmpty();
+        if (!hidden) {
+            stage.show();
+        }
         ui.main.start();
         o.open().forEach(ui.window::openForImport);
         if (o.useTray()) {
-            ui.installTray();
+            ui.installTray(Trays.Choice.configured());
         } else {
             ui.trayChecked = true;
         }
         return ui;
     }
 
-    private void installTray() {
+    private void installTray(Trays.Choice choice) {
         Platform.setImplicitExit(false);
         background.execute(() -> {
-            Optional<AwtTray> t = AwtTray.install(trayVm.actions(), FxUiThread.INSTANCE);
+            Optional<Tray> t = Trays.install(choice, trayVm.actions(), FxUiThread.INSTANCE, this::trayLost);
             FxUiThread.INSTANCE.run(() -> {
                 trayChecked = true;
                 if (t.isPresent()) {
                     tray = t.get();
                     tray.show(trayVm.model());
-                    trayVm.modelProperty().addListener((o, a, b) -> tray.show(b));
+                    trayVm.modelProperty().addListener((o, a, b) -> {
+                        Tray current = tray;
+                        if (current != null) {
+                            current.show(b);
+                        }
+                    });
                 } else {
                     Platform.setImplicitExit(true);
+                    showWindow();
                     main.showInfo(Messages.get("tray.unavailable"));
                 }
             });
         });
+    }
+
+    /** The desktop's tray went away while the app was running: never stay invisible. */
+    private void trayLost() {
+        Tray lost = tray;
+        tray = null;
+        if (lost != null) {
+            background.execute(lost::remove);
+        }
+        Platform.setImplicitExit(true);
+        showWindow();
+        main.showInfo(Messages.get("tray.lost"));
     }
 
     /** Shows and raises the main window. */
@@ -145,8 +175,9 @@ public final class WgDeskUi {
     /** Stops background work and closes the connection (tunnels keep running). */
     public void shutdown() {
         main.close();
-        if (tray != null) {
-            tray.remove();
+        Tray t = tray;
+        if (t != null) {
+            t.remove();
         }
         background.shutdownNow();
         validation.shutdownNow();
@@ -180,5 +211,10 @@ public final class WgDeskUi {
     /** True when a tray icon is shown. */
     public boolean hasTray() {
         return tray != null;
+    }
+
+    /** The tray in use, if any. */
+    public Optional<Tray> tray() {
+        return Optional.ofNullable(tray);
     }
 }

@@ -1,0 +1,74 @@
+package dev.wgdesk.app.ui.tray;
+
+import dev.wgdesk.app.ui.tray.sni.SniTray;
+import dev.wgdesk.app.ui.vm.UiThread;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Picks the tray for this desktop. On Linux the StatusNotifierItem (D-Bus) comes first: KDE,
+ * GNOME with the AppIndicator extension, and most current panels draw it, and many of them no
+ * longer draw XEmbed icons at all. Then AWT's {@code SystemTray} (Windows, macOS, XEmbed trays).
+ * If neither is there, none: the caller keeps the window open and says why.
+ *
+ * <p>The system property {@code wgdesk.tray} (or the environment variable {@code WGDESK_TRAY})
+ * forces a choice: {@code sni}, {@code awt}, {@code none}, or {@code auto} (the default).
+ * {@code wgdesk.tray.dbus} names a D-Bus address other than the session bus (tests use it).
+ */
+public final class Trays {
+    private static final System.Logger LOG = System.getLogger(Trays.class.getName());
+
+    private Trays() {}
+
+    /** Which trays to try. */
+    public enum Choice {
+        /** StatusNotifierItem first on Linux, then AWT. */
+        AUTO,
+        /** Only the StatusNotifierItem. */
+        SNI,
+        /** Only AWT's system tray. */
+        AWT,
+        /** No tray. */
+        NONE;
+
+        /** The choice in {@code wgdesk.tray} / {@code WGDESK_TRAY}, AUTO when unset or unknown. */
+        public static Choice configured() {
+            String v = System.getProperty("wgdesk.tray", System.getenv("WGDESK_TRAY"));
+            if (v == null || v.isBlank()) {
+                return AUTO;
+            }
+            try {
+                return valueOf(v.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "wgdesk.tray=" + v + " is not one of auto, sni, awt, none;"
+                        + " using auto");
+                return AUTO;
+            }
+        }
+    }
+
+    /**
+     * Installs a tray. Blocking (D-Bus, AWT): call it off the UI thread.
+     *
+     * @param choice     which trays to try
+     * @param actions    what the menu does
+     * @param ui         where actions run
+     * @param onHostLost runs on the UI thread if the desktop's tray goes away later
+     * @return the tray, or empty when the desktop has none
+     */
+    public static Optional<Tray> install(Choice choice, TrayActions actions, UiThread ui, Runnable onHostLost) {
+        Objects.requireNonNull(choice, "choice");
+        boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+        if (choice == Choice.SNI || (choice == Choice.AUTO && linux)) {
+            Optional<SniTray> sni = SniTray.install(System.getProperty("wgdesk.tray.dbus"), actions, ui, onHostLost);
+            if (sni.isPresent() || choice == Choice.SNI) {
+                return sni.map(t -> t);
+            }
+        }
+        if (choice == Choice.AWT || choice == Choice.AUTO) {
+            return AwtTray.install(actions, ui).map(t -> t);
+        }
+        return Optional.empty();
+    }
+}

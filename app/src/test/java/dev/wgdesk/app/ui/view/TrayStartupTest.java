@@ -1,0 +1,100 @@
+package dev.wgdesk.app.ui.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wgdesk.app.ui.gateway.DemoData;
+import dev.wgdesk.app.ui.i18n.Messages;
+import dev.wgdesk.app.ui.tray.Tray;
+import dev.wgdesk.app.ui.tray.sni.FakeWatcher;
+import dev.wgdesk.app.ui.tray.sni.SessionBus;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxToolkit;
+
+/**
+ * {@code wgdesk tray} (the login autostart) on a desktop with a StatusNotifierItem host starts
+ * with no window, only the icon; without a host it shows the window and says why; and when the
+ * desktop's tray goes away later, the window comes back rather than leaving an invisible app.
+ */
+class TrayStartupTest {
+    @TempDir
+    Path dir;
+    private SessionBus bus;
+    private Stage stage;
+    private WgDeskUi ui;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Fx.requireDisplay();
+        Assumptions.assumeTrue(SessionBus.available(), "dbus-daemon is not installed; .ci/run installs it");
+        Messages.useLocale(Locale.ROOT);
+        bus = SessionBus.start(dir);
+        System.setProperty("wgdesk.tray.dbus", bus.address());
+        System.setProperty("wgdesk.tray", "sni");
+        stage = FxToolkit.registerStage(Stage::new);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        System.clearProperty("wgdesk.tray.dbus");
+        System.clearProperty("wgdesk.tray");
+        if (ui != null) {
+            Fx.run(() -> {
+                ui.shutdown();
+                Platform.setImplicitExit(false); // keep the toolkit for the next tests
+                stage.close();
+            });
+        }
+        if (bus != null) {
+            bus.close();
+        }
+    }
+
+    private WgDeskUi start() throws Exception {
+        ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(DemoData.gateway(Clock.systemUTC()),
+                FileDialogs.native_(), Clock.systemUTC(), true, Theme.Mode.SYSTEM, List.of(), true)));
+        Fx.waitUntil("tray checked", ui::trayChecked);
+        return ui;
+    }
+
+    @Test
+    void withAHostItStartsHiddenInTheTray() throws Exception {
+        try (FakeWatcher watcher = new FakeWatcher(bus.address(), true)) {
+            start();
+            assertTrue(Fx.call(ui::hasTray));
+            assertEquals("StatusNotifierItem", Fx.call(() -> ui.tray().map(Tray::kind).orElse("")));
+            assertFalse(Fx.call(stage::isShowing), "no window at login");
+            assertFalse(Fx.call(Platform::isImplicitExit), "the app lives on without a window");
+
+            Fx.run(() -> ui.trayViewModel().actions().showWindow());
+            Fx.waitUntil("window shown from the tray", stage::isShowing);
+
+            watcher.close();
+            Fx.waitUntil("tray lost", () -> !ui.hasTray());
+            assertTrue(Fx.call(stage::isShowing));
+            String info = Fx.call(() -> ui.mainViewModel().infoProperty().get());
+            assertTrue(info != null && info.contains("tray went away"), String.valueOf(info));
+            assertTrue(Fx.call(Platform::isImplicitExit), "closing the window now quits");
+        }
+    }
+
+    @Test
+    void withoutAHostTheWindowShowsAndSaysWhy() throws Exception {
+        start();
+        assertFalse(Fx.call(ui::hasTray));
+        Fx.waitUntil("window shown", stage::isShowing);
+        String info = Fx.call(() -> ui.mainViewModel().infoProperty().get());
+        assertTrue(info != null && info.contains("No system tray"), String.valueOf(info));
+    }
+}
