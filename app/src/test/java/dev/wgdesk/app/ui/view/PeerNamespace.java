@@ -148,6 +148,14 @@ final class PeerNamespace implements AutoCloseable {
                 + "\nwireguard-go: " + peerState());
     }
 
+    /**
+     * Sends a little traffic through the tunnel (a bounded number of larger pings), so the
+     * transfer counters show more than the handshake.
+     */
+    void someTraffic() throws CommandException {
+        Command.run(List.of("ping", "-c", "12", "-i", "0.2", "-s", "1200", "-W", "2", PEER_TUNNEL_ADDRESS), null, Map.of(), 30);
+    }
+
     /** {@code wg show} of the peer, for diagnosis. */
     String peerState() {
         try {
