@@ -15,24 +15,28 @@ import java.util.concurrent.TimeUnit;
  * A WireGuard peer for a tunnel run by the in-process helper: Debian's {@code wireguard-go} in a
  * network namespace of its own, reached over a veth pair from this (the helper's) namespace.
  * <pre>
- *   [this namespace]  HOST_LINK 10.213.250.1/30 ---- 10.213.250.2/30  [namespace: wireguard-go]
- *   tunnel "home" 10.213.0.2/24 (in this namespace)      wg interface 10.213.0.1/24, UDP 51820
+ *   [this namespace]  link 10.213.L.1/30 ---------- 10.213.L.2/30  [namespace: wireguard-go]
+ *   the tunnel 10.213.T.2/24 (in this namespace)     wg interface 10.213.T.1/24, UDP 51820
  * </pre>
- * Only 10.213.250.0/30 (the link) and the tunnel's own 10.213.0.0/24 are routed in this
- * namespace, so nothing else of the host's routing changes. Names are unique to this JVM. The
- * names and the wireguard-go pid are written to a state directory so that a wrapper script can
- * clean up even if this JVM is killed; {@link #close()} cleans up (by pid and name) whatever
- * happened.
+ * Only 10.213.L.0/30 (the link) and the tunnel's own 10.213.T.0/24 are routed in this
+ * namespace, so nothing else of the host's routing changes; callers pick different L and T so
+ * that the screenshots and the window tests never meet. Names are unique to this JVM and tag.
+ * The names and the wireguard-go pid are written to a state directory so that a wrapper script
+ * can clean up even if this JVM is killed; {@link #close()} cleans up (by pid and name)
+ * whatever happened.
  */
 final class PeerNamespace implements AutoCloseable {
     /** The peer's address inside the tunnel. */
-    static final String PEER_TUNNEL_ADDRESS = "10.213.0.1";
-    /** The tunnel's own address (the helper's side). */
-    static final String TUNNEL_ADDRESS = "10.213.0.2/24";
+    final String peerTunnelAddress;
+    /** The tunnel's own address (the helper's side), a /24. */
+    final String tunnelAddress;
+    /** The tunnel's own address as a /32 (the peer's AllowedIPs for it). */
+    final String tunnelHost;
     /** The tunnel's AllowedIPs: the tunnel network only, never a default route. */
-    static final String ALLOWED_IPS = "10.213.0.0/24";
+    final String allowedIps;
     /** The peer's endpoint, on the veth link. */
-    static final String ENDPOINT = "10.213.250.2:51820";
+    final String endpoint;
+    private final int linkNet;
 
     final String namespace;
     final String hostLink;
@@ -44,12 +48,18 @@ final class PeerNamespace implements AutoCloseable {
     private final List<String> log = new ArrayList<>();
     private Process wireguardGo;
 
-    private PeerNamespace(Path stateDir) throws CommandException {
+    private PeerNamespace(Path stateDir, char tag, int tunnelNet, int linkNet) throws CommandException {
         long id = ProcessHandle.current().pid() % 100_000;
-        namespace = "wgdesk-shot-" + id;
-        hostLink = "wgdsh" + id;
-        peerLink = "wgdsp" + id;
-        wgIface = "wgdsw" + id;
+        namespace = "wgdesk-" + tag + "-" + id;
+        hostLink = "wgd" + tag + "h" + id;
+        peerLink = "wgd" + tag + "p" + id;
+        wgIface = "wgd" + tag + "w" + id;
+        peerTunnelAddress = "10.213." + tunnelNet + ".1";
+        tunnelAddress = "10.213." + tunnelNet + ".2/24";
+        tunnelHost = "10.213." + tunnelNet + ".2/32";
+        allowedIps = "10.213." + tunnelNet + ".0/24";
+        endpoint = "10.213." + linkNet + ".2:51820";
+        this.linkNet = linkNet;
         this.stateDir = stateDir;
         peerPrivateKey = Command.check("wg", "genkey").strip();
         peerPublicKey = Command.run(List.of("wg", "pubkey"), peerPrivateKey, Map.of(), 10).stdout().strip();
@@ -76,11 +86,15 @@ final class PeerNamespace implements AutoCloseable {
     /**
      * Creates the namespace, the link and the peer.
      *
-     * @param stateDir where to record the names and pid for an outside clean-up
+     * @param stateDir  where to record the names and pid for an outside clean-up
+     * @param tag       a letter that tells this use's names from another's
+     * @param tunnelNet T in 10.213.T.0/24, the tunnel network
+     * @param linkNet   L in 10.213.L.0/30, the veth link
      */
-    static PeerNamespace create(Path stateDir) throws IOException, InterruptedException {
+    static PeerNamespace create(Path stateDir, char tag, int tunnelNet, int linkNet)
+            throws IOException, InterruptedException {
         Files.createDirectories(stateDir);
-        PeerNamespace n = new PeerNamespace(stateDir);
+        PeerNamespace n = new PeerNamespace(stateDir, tag, tunnelNet, linkNet);
         try {
             n.setUp();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -97,10 +111,10 @@ final class PeerNamespace implements AutoCloseable {
         Command.run(List.of("ip", "link", "del", "dev", hostLink), null, Map.of(), 10);
         Command.check("ip", "netns", "add", namespace);
         Command.check("ip", "link", "add", hostLink, "type", "veth", "peer", "name", peerLink, "netns", namespace);
-        Command.check("ip", "address", "add", "10.213.250.1/30", "dev", hostLink);
+        Command.check("ip", "address", "add", "10.213." + linkNet + ".1/30", "dev", hostLink);
         Command.check("ip", "link", "set", hostLink, "up");
         ns("link", "set", "lo", "up");
-        ns("address", "add", "10.213.250.2/30", "dev", peerLink);
+        ns("address", "add", "10.213." + linkNet + ".2/30", "dev", peerLink);
         ns("link", "set", peerLink, "up");
         Path goLog = stateDir.resolve("wireguard-go.log");
         wireguardGo = new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", wgIface)
@@ -119,7 +133,7 @@ final class PeerNamespace implements AutoCloseable {
         Command.check("ip", "netns", "exec", namespace, "wg", "set", wgIface, "private-key", key.toString(),
                 "listen-port", "51820");
         Files.delete(key);
-        ns("address", "add", PEER_TUNNEL_ADDRESS + "/24", "dev", wgIface);
+        ns("address", "add", peerTunnelAddress + "/24", "dev", wgIface);
         ns("link", "set", wgIface, "up");
     }
 
@@ -138,13 +152,13 @@ final class PeerNamespace implements AutoCloseable {
     String pingPeer(int rounds) throws CommandException, InterruptedException {
         Command.Result r = null;
         for (int i = 0; i < rounds; i++) {
-            r = Command.run(List.of("ping", "-c", "3", "-i", "0.2", "-W", "2", PEER_TUNNEL_ADDRESS), null, Map.of(), 30);
+            r = Command.run(List.of("ping", "-c", "3", "-i", "0.2", "-W", "2", peerTunnelAddress), null, Map.of(), 30);
             if (r.exitCode() == 0) {
                 return r.stdout();
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("ping " + PEER_TUNNEL_ADDRESS + " through the tunnel failed: " + r.stdout() + r.stderr()
+        throw new AssertionError("ping " + peerTunnelAddress + " through the tunnel failed: " + r.stdout() + r.stderr()
                 + "\nwireguard-go: " + peerState());
     }
 
@@ -153,7 +167,7 @@ final class PeerNamespace implements AutoCloseable {
      * transfer counters show more than the handshake.
      */
     void someTraffic() throws CommandException {
-        Command.run(List.of("ping", "-c", "12", "-i", "0.2", "-s", "1200", "-W", "2", PEER_TUNNEL_ADDRESS), null, Map.of(), 30);
+        Command.run(List.of("ping", "-c", "12", "-i", "0.2", "-s", "1200", "-W", "2", peerTunnelAddress), null, Map.of(), 30);
     }
 
     /** {@code wg show} of the peer, for diagnosis. */

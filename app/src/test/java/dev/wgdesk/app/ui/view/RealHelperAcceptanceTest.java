@@ -27,7 +27,9 @@ import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.fxmisc.richtext.CodeArea;
+import dev.wgdesk.engine.crypto.PrivateKey;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -44,8 +46,9 @@ import org.testfx.api.FxToolkit;
  * right line and column then fix and save, activate and deactivate from the window, the tray
  * menu model and another client, export and re-import, and the helper going away and coming
  * back. As root, tunnels run on real TUN interfaces (narrow 10.213.x.0/24 prefixes, no DNS, names
- * unique to this JVM, every interface removed afterwards); otherwise activation uses the fake
- * backend, which the class's display name says. Skipped when there is no display.
+ * unique to this JVM, every interface removed afterwards), and one scenario shakes hands with a
+ * {@code wireguard-go} peer in a network namespace ({@link PeerNamespace}); otherwise activation
+ * uses the fake backend, which the class's display name says. Skipped when there is no display.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayNameGeneration(RealHelperAcceptanceTest.Names.class)
@@ -196,13 +199,16 @@ class RealHelperAcceptanceTest {
         return d == null || !d.name().equals(name) ? null : d.ifaceValue("Status");
     }
 
-    /** Asserts that the tunnel is up everywhere: helper, interface, list, detail and tray. */
-    private void assertUp(String name, int subnet, boolean selected) throws Exception {
+    /**
+     * Asserts that the tunnel is up everywhere: helper, interface (with {@code address}), list,
+     * detail and tray.
+     */
+    private void assertUp(String name, String address, boolean selected) throws Exception {
         eventually(name + " active in the helper", () -> helperState(name) == TunnelState.ACTIVE);
         if (helper.realBackend()) {
             assertTrue(RealHelper.interfaceExists(name), "the TUN interface " + name + " exists");
             String addr = RealHelper.interfaceAddresses(name);
-            assertTrue(addr.contains("inet 10.213." + subnet + ".1/24"), addr);
+            assertTrue(addr.contains("inet " + address + " "), "the interface has " + address + ": " + addr);
         }
         Fx.waitUntil(name + " active in the list", WAIT, () -> uiState(name) == TunnelState.ACTIVE);
         Fx.waitUntil(name + " checked in the tray menu", WAIT, () -> trayChecked(name));
@@ -304,20 +310,20 @@ class RealHelperAcceptanceTest {
         // The main window.
         clickTunnel(a);
         robot.clickOn("#toggle");
-        assertUp(a, 102, true);
+        assertUp(a, "10.213.102.1/24", true);
         robot.clickOn("#toggle");
         assertDown(a, true);
 
         // The tray menu (its model and actions, as the AWT tray calls them).
         Fx.run(() -> ui.trayViewModel().actions().toggleTunnel(b));
-        assertUp(b, 103, false);
+        assertUp(b, "10.213.103.1/24", false);
         Fx.run(() -> ui.trayViewModel().actions().toggleTunnel(b));
         assertDown(b, false);
         Fx.waitUntil("tray icon inactive", WAIT, () -> ui.trayViewModel().model().icon() == TrayMenuModel.IconState.INACTIVE);
 
         // Another client (e.g. the CLI): the app follows what the helper pushes.
         client.activate(a);
-        assertUp(a, 102, true);
+        assertUp(a, "10.213.102.1/24", true);
         client.deactivate(a);
         assertDown(a, true);
     }
@@ -361,7 +367,7 @@ class RealHelperAcceptanceTest {
         importThroughTheHelper(a, config(106, false));
         clickTunnel(a);
         robot.clickOn("#toggle");
-        assertUp(a, 106, true);
+        assertUp(a, "10.213.106.1/24", true);
         assertFalse(robot.lookup(".banner").query().isVisible(), "no banner while connected");
 
         client.close();
@@ -384,8 +390,47 @@ class RealHelperAcceptanceTest {
         Fx.waitUntil("reconnected by itself", WAIT, () -> ui.mainViewModel().connectionProperty().get()
                 == Connection.CONNECTED);
         Fx.waitUntil("banner gone", WAIT, () -> !robot.lookup(".banner").query().isVisible());
-        assertUp(a, 106, true);
+        assertUp(a, "10.213.106.1/24", true);
         client.deactivate(a);
         assertDown(a, true);
+    }
+
+    @Test
+    void aHandshakeWithARealWireGuardPeerShowsInTheDetail() throws Exception {
+        String missing = PeerNamespace.missingPrerequisite();
+        Assumptions.assumeTrue(missing == null && helper.realBackend(),
+                "needs the real backend and a wireguard-go peer in a namespace: " + missing);
+        String a = name('g');
+        try (PeerNamespace peer = PeerNamespace.create(dir.resolve("peer"), 'u', 107, 251)) {
+            PrivateKey key = PrivateKey.generate();
+            String text;
+            try {
+                peer.allowPeer(key.publicKey().toBase64(), peer.tunnelHost);
+                text = "[Interface]\nPrivateKey = " + key.toBase64() + "\nAddress = " + peer.tunnelAddress
+                        + "\n\n[Peer]\nPublicKey = " + peer.peerPublicKey + "\nAllowedIPs = " + peer.allowedIps
+                        + "\nEndpoint = " + peer.endpoint + "\n";
+            } finally {
+                key.destroy();
+            }
+            importThroughTheHelper(a, text);
+            clickTunnel(a);
+            Fx.waitUntil(a + " detail shown", WAIT, () -> ui.mainViewModel().detailProperty().get() != null
+                    && ui.mainViewModel().detailProperty().get().name().equals(a));
+            robot.clickOn("#toggle");
+            assertUp(a, peer.tunnelAddress, true);
+            peer.pingPeer(10);
+            String never = Messages.get("time.never");
+            Fx.waitUntil("the detail shows the handshake and the bytes", WAIT, () -> {
+                List<TunnelDetail.Field> f = ui.mainViewModel().detailProperty().get().peers().getFirst();
+                return f.stream().anyMatch(x -> x.label().equals("Latest handshake") && !x.value().equals(never))
+                        && f.stream().anyMatch(x -> x.label().equals("Transfer") && !x.value().startsWith("0 B"));
+            });
+            assertTrue(Fx.call(() -> ui.mainViewModel().detailProperty().get().peers().getFirst().stream()
+                    .anyMatch(x -> x.value().equals(peer.endpoint))), "the endpoint is shown");
+            robot.clickOn("#toggle");
+            assertDown(a, true);
+            peer.close();
+            assertEquals(List.of(), peer.problems(), "the namespace and link are gone");
+        }
     }
 }

@@ -63,7 +63,7 @@ class ScreenshotTest {
     }
 
     /** The "home" tunnel: to the peer in the namespace, the tunnel network only, no DNS. */
-    private static String home(String privateKey, String peerPublicKey) {
+    private static String home(String privateKey, PeerNamespace peer) {
         return """
                 # Home router (split tunnel to the home network)
                 [Interface]
@@ -75,21 +75,20 @@ class ScreenshotTest {
                 AllowedIPs = %s
                 Endpoint = %s
                 PersistentKeepalive = 25
-                """.formatted(privateKey, PeerNamespace.TUNNEL_ADDRESS, peerPublicKey, PeerNamespace.ALLOWED_IPS,
-                PeerNamespace.ENDPOINT);
+                """.formatted(privateKey, peer.tunnelAddress, peer.peerPublicKey, peer.allowedIps, peer.endpoint);
     }
 
     private void againstTheRealHelper(Path out) throws Exception {
         String run = System.getProperty("wgdesk.screenshots.run");
         Path base = Files.createTempDirectory("wgdesk-shots-");
         Path runDir = run != null && !run.isBlank() ? Path.of(run) : base.resolve("run-state");
-        try (PeerNamespace peer = PeerNamespace.create(runDir); RealHelper helper = new RealHelper(base, true)) {
+        try (PeerNamespace peer = PeerNamespace.create(runDir, 's', 0, 250); RealHelper helper = new RealHelper(base, true)) {
             helper.start();
             PrivateKey key = PrivateKey.generate();
             String homeText;
             try {
-                peer.allowPeer(key.publicKey().toBase64(), PeerNamespace.TUNNEL_ADDRESS.replace("/24", "/32"));
-                homeText = home(key.toBase64(), peer.peerPublicKey);
+                peer.allowPeer(key.publicKey().toBase64(), peer.tunnelHost);
+                homeText = home(key.toBase64(), peer);
             } finally {
                 key.destroy();
             }
@@ -102,8 +101,7 @@ class ScreenshotTest {
                     + peer.pingPeer(10));
             peer.someTraffic();
             shoot(out, () -> new IpcHelperGateway(helper.socket()),
-                    t -> t.replace("AllowedIPs = " + PeerNamespace.ALLOWED_IPS,
-                            "AllowedIPs = " + PeerNamespace.ALLOWED_IPS + ", 10.213.1.0/33"));
+                    t -> t.replace("AllowedIPs = " + peer.allowedIps, "AllowedIPs = " + peer.allowedIps + ", 10.213.1.0/33"));
             List<String> left = helper.closeAndSweep();
             if (!left.isEmpty()) {
                 throw new AssertionError("interfaces left behind by the helper (now deleted): " + left);
