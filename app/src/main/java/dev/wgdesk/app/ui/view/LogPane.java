@@ -91,7 +91,15 @@ final class LogPane extends BorderPane {
             tunnel.getStyleClass().add("log-tunnel");
             fix(tunnel, 96);
             message.getStyleClass().add("log-message");
-            box.setAlignment(Pos.CENTER_LEFT);
+            // Long messages (paths, commands) wrap within the list's width instead of running
+            // off its right edge: the cell takes the list's width, not its text's.
+            time.setMinWidth(Region.USE_PREF_SIZE);
+            message.setWrapText(true);
+            message.setMinWidth(0);
+            message.setMaxWidth(Double.MAX_VALUE);
+            HBox.setHgrow(message, Priority.ALWAYS);
+            box.setAlignment(Pos.TOP_LEFT);
+            setPrefWidth(0);
             getStyleClass().add("log-cell");
         }
 

@@ -52,7 +52,12 @@ final class Fx {
 
     /** Waits until {@code condition} (evaluated on the FX thread) holds, up to 15 s. */
     static void waitUntil(String what, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        waitUntil(what, 15, condition);
+    }
+
+    /** Waits until {@code condition} (evaluated on the FX thread) holds, up to {@code seconds}. */
+    static void waitUntil(String what, int seconds, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             if (call(condition::getAsBoolean)) {
                 return;

@@ -1,14 +1,24 @@
 package dev.wgdesk.app.ui.view;
 
+import dev.wgdesk.app.ipc.IpcClient;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ui.gateway.DemoData;
-import dev.wgdesk.app.ui.gateway.FakeHelperGateway;
+import dev.wgdesk.app.ui.gateway.HelperGateway;
+import dev.wgdesk.app.ui.gateway.IpcHelperGateway;
 import dev.wgdesk.app.ui.i18n.Messages;
+import dev.wgdesk.app.ui.vm.TunnelDetail;
+import dev.wgdesk.engine.crypto.PrivateKey;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.junit.jupiter.api.Assumptions;
@@ -16,10 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxToolkit;
 
 /**
- * The screenshot script's engine: starts the app against the demo helper (two tunnels, one
- * active) and saves PNGs of the main window, the editor with an error, and the log view, in light
- * and dark. Runs only when {@code -Dwgdesk.screenshots=DIR} is given (see
- * {@code app/src/test/screenshots/screenshots.sh}).
+ * The screenshot script's engine. As root it starts the real helper in this JVM on a socket in a
+ * temporary directory with two tunnels, "home" and "office", and "home" active on a real TUN
+ * interface against a {@code wireguard-go} peer in a network namespace ({@link PeerNamespace}),
+ * pings through it so the detail shows a real handshake and transfer, and then shows the app
+ * against that helper. Otherwise it falls back, loudly, to the in-process demo helper
+ * ({@link DemoData}). Saves PNGs of the main window, the editor with an error, and the log view,
+ * in light and dark. Runs only when {@code -Dwgdesk.screenshots=DIR} is given (see
+ * {@code app/src/test/screenshots/screenshots.sh}, which passes {@code -Dwgdesk.screenshots.run}
+ * for its own clean-up).
  */
 class ScreenshotTest {
 
@@ -30,9 +45,95 @@ class ScreenshotTest {
         Fx.requireDisplay();
         Messages.useLocale(Locale.ROOT);
         Path out = Path.of(dir);
+        String missing = PeerNamespace.missingPrerequisite();
+        if (missing == null) {
+            againstTheRealHelper(out);
+        } else {
+            System.err.println("""
+
+                    ************************************************************************
+                    *  ScreenshotTest: NOT against the real helper (%s):
+                    *  falling back to the in-process DEMO helper (DemoData, fake backend).
+                    ************************************************************************
+                    """.formatted(missing));
+            Clock clock = Clock.systemDefaultZone();
+            shoot(out, () -> DemoData.gateway(clock),
+                    t -> t.replace("AllowedIPs = 0.0.0.0/0, ::/0", "AllowedIPs = 0.0.0.0/0, ::/0, 10.8.0.0/33"));
+        }
+    }
+
+    /** The "home" tunnel: to the peer in the namespace, the tunnel network only, no DNS. */
+    private static String home(String privateKey, PeerNamespace peer) {
+        return """
+                # Home router (split tunnel to the home network)
+                [Interface]
+                PrivateKey = %s
+                Address = %s
+
+                [Peer]
+                PublicKey = %s
+                AllowedIPs = %s
+                Endpoint = %s
+                PersistentKeepalive = 25
+                """.formatted(privateKey, peer.tunnelAddress, peer.peerPublicKey, peer.allowedIps, peer.endpoint);
+    }
+
+    private void againstTheRealHelper(Path out) throws Exception {
+        String run = System.getProperty("wgdesk.screenshots.run");
+        Path base = Files.createTempDirectory("wgdesk-shots-");
+        Path runDir = run != null && !run.isBlank() ? Path.of(run) : base.resolve("run-state");
+        try (PeerNamespace peer = PeerNamespace.create(runDir, 's', 0, 250); RealHelper helper = new RealHelper(base, true)) {
+            helper.start();
+            PrivateKey key = PrivateKey.generate();
+            String homeText;
+            try {
+                peer.allowPeer(key.publicKey().toBase64(), peer.tunnelHost);
+                homeText = home(key.toBase64(), peer);
+            } finally {
+                key.destroy();
+            }
+            try (IpcClient c = helper.connect()) {
+                c.importConfig("home", homeText);
+                c.importConfig("office", DemoData.office()); // never activated: its DNS is not applied
+                c.activate("home");
+            }
+            System.err.println("ScreenshotTest: home is up against wireguard-go in " + peer.namespace + ":\n"
+                    + peer.pingPeer(10));
+            peer.someTraffic();
+            shoot(out, () -> new IpcHelperGateway(helper.socket()),
+                    t -> t.replace("AllowedIPs = " + peer.allowedIps, "AllowedIPs = " + peer.allowedIps + ", 10.213.1.0/33"));
+            List<String> left = helper.closeAndSweep();
+            if (!left.isEmpty()) {
+                throw new AssertionError("interfaces left behind by the helper (now deleted): " + left);
+            }
+            peer.close();
+            if (!peer.problems().isEmpty()) {
+                throw new AssertionError("clean-up problems: " + peer.problems());
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(base)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary directory
+            }
+        }
+    }
+
+    /** True once the detail of "home" shows a handshake that happened and some bytes. */
+    private static boolean liveHandshake(TunnelDetail d) {
+        if (d == null || !d.name().equals("home") || d.peers().isEmpty()) {
+            return false;
+        }
+        List<TunnelDetail.Field> f = d.peers().getFirst();
+        String never = Messages.get("time.never");
+        return f.stream().anyMatch(x -> x.label().equals("Latest handshake") && !x.value().equals(never))
+                && f.stream().anyMatch(x -> x.label().equals("Transfer") && !x.value().startsWith("0 B"));
+    }
+
+    private static void shoot(Path out, Supplier<HelperGateway> gateways, UnaryOperator<String> addError)
+            throws Exception {
         for (Theme.Mode mode : List.of(Theme.Mode.LIGHT, Theme.Mode.DARK)) {
             String suffix = mode == Theme.Mode.DARK ? "-dark" : "";
-            FakeHelperGateway helper = DemoData.gateway(Clock.systemDefaultZone());
             FileDialogs none = new FileDialogs() {
                 @Override
                 public List<Path> chooseImport(Window owner) {
@@ -51,36 +152,46 @@ class ScreenshotTest {
             };
             Stage stage = FxToolkit.registerStage(Stage::new);
             WgDeskUi ui = Fx.call(() -> WgDeskUi.show(stage,
-                    new WgDeskUi.Options(helper, none, Clock.systemDefaultZone(), false, mode, List.of())));
-            var vm = ui.mainViewModel();
-            Fx.waitUntil("home listed and active", () -> vm.find("home").map(t -> t.state() == TunnelState.ACTIVE).orElse(false));
-            Fx.waitUntil("home detail with peers", () -> vm.detailProperty().get() != null
-                    && !vm.detailProperty().get().peers().isEmpty());
-            Fx.settle();
-            Fx.snapshot(stage.getScene(), out.resolve("main-window" + suffix + ".png"));
+                    new WgDeskUi.Options(gateways.get(), none, Clock.systemDefaultZone(), false, mode, List.of())));
+            try {
+                var vm = ui.mainViewModel();
+                Fx.waitUntil("home listed and active", 60, () -> vm.find("home")
+                        .map(t -> t.state() == TunnelState.ACTIVE).orElse(false));
+                Fx.waitUntil("home selected", 60, () -> vm.detailProperty().get() != null
+                        && vm.detailProperty().get().name().equals("home"));
+                Fx.waitUntil("home detail with a live handshake and transfer", 60,
+                        () -> liveHandshake(vm.detailProperty().get()));
+                Fx.settle();
+                Fx.snapshot(stage.getScene(), out.resolve("main-window" + suffix + ".png"));
 
-            Fx.run(() -> ui.window().editSelected());
-            Fx.waitUntil("editor open", () -> ui.window().editor() != null);
-            Fx.run(() -> {
-                var evm = ui.window().editor().viewModel();
-                evm.textProperty().set(evm.textProperty().get()
-                        .replace("AllowedIPs = 0.0.0.0/0, ::/0", "AllowedIPs = 0.0.0.0/0, ::/0, 10.8.0.0/33")
-                        .replace("DNS = 10.8.0.1", "DNS = 10.8.0.1, 1.1.1.1"));
-            });
-            Fx.waitUntil("error shown", () -> ui.window().editor().viewModel().errorCountProperty().get() == 1);
-            Fx.settle();
-            Fx.snapshot(stage.getScene(), out.resolve("editor-error" + suffix + ".png"));
+                Fx.run(() -> ui.window().editSelected());
+                Fx.waitUntil("editor open", 60, () -> ui.window().editor() != null
+                        && ui.window().editor().viewModel().textProperty().get().contains("[Peer]"));
+                Fx.run(() -> {
+                    var evm = ui.window().editor().viewModel();
+                    String before = evm.textProperty().get();
+                    String after = addError.apply(before);
+                    if (after.equals(before)) {
+                        throw new AssertionError("no AllowedIPs line to break in:\n" + before);
+                    }
+                    evm.textProperty().set(after);
+                });
+                Fx.waitUntil("error shown", 60, () -> ui.window().editor().viewModel().errorCountProperty().get() == 1);
+                Fx.settle();
+                Fx.snapshot(stage.getScene(), out.resolve("editor-error" + suffix + ".png"));
 
-            Fx.run(() -> ui.window().editor().viewModel().revert());
-            Fx.run(() -> ui.window().editor().requestClose());
-            Fx.run(() -> ui.window().showLog());
-            Fx.waitUntil("log loaded", () -> !ui.logViewModel().entries().isEmpty());
-            Fx.settle();
-            Fx.snapshot(stage.getScene(), out.resolve("log-view" + suffix + ".png"));
-            Fx.run(() -> {
-                ui.shutdown();
-                stage.close();
-            });
+                Fx.run(() -> ui.window().editor().viewModel().revert());
+                Fx.run(() -> ui.window().editor().requestClose());
+                Fx.run(() -> ui.window().showLog());
+                Fx.waitUntil("log loaded", 60, () -> !ui.logViewModel().entries().isEmpty());
+                Fx.settle();
+                Fx.snapshot(stage.getScene(), out.resolve("log-view" + suffix + ".png"));
+            } finally {
+                Fx.run(() -> {
+                    ui.shutdown();
+                    stage.close();
+                });
+            }
         }
     }
 }
