@@ -2,6 +2,7 @@ package dev.wgdesk.app.ui.tray;
 
 import dev.wgdesk.app.ui.tray.sni.SniTray;
 import dev.wgdesk.app.ui.vm.UiThread;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,9 +16,17 @@ import java.util.Optional;
  * <p>The system property {@code wgdesk.tray} (or the environment variable {@code WGDESK_TRAY})
  * forces a choice: {@code sni}, {@code awt}, {@code none}, or {@code auto} (the default).
  * {@code wgdesk.tray.dbus} names a D-Bus address other than the session bus (tests use it).
+ *
+ * <p>At login the app may start before the desktop's panel, so the StatusNotifierItem path waits
+ * up to {@code wgdesk.tray.wait} milliseconds (default {@value #DEFAULT_WAIT_MILLIS}) for a host
+ * to appear before falling back; the window is not held up by this (the check runs in the
+ * background, and a hidden start stays hidden until it is decided).
  */
 public final class Trays {
     private static final System.Logger LOG = System.getLogger(Trays.class.getName());
+
+    /** How long to wait for a StatusNotifierItem host by default. */
+    public static final long DEFAULT_WAIT_MILLIS = 8000;
 
     private Trays() {}
 
@@ -61,7 +70,8 @@ public final class Trays {
         Objects.requireNonNull(choice, "choice");
         boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
         if (choice == Choice.SNI || (choice == Choice.AUTO && linux)) {
-            Optional<SniTray> sni = SniTray.install(System.getProperty("wgdesk.tray.dbus"), actions, ui, onHostLost);
+            Optional<SniTray> sni = SniTray.install(System.getProperty("wgdesk.tray.dbus"),
+                    Duration.ofMillis(Long.getLong("wgdesk.tray.wait", DEFAULT_WAIT_MILLIS)), actions, ui, onHostLost);
             if (sni.isPresent() || choice == Choice.SNI) {
                 return sni.map(t -> t);
             }

@@ -42,6 +42,7 @@ class TrayStartupTest {
         bus = SessionBus.start(dir);
         System.setProperty("wgdesk.tray.dbus", bus.address());
         System.setProperty("wgdesk.tray", "sni");
+        System.setProperty("wgdesk.tray.wait", "3000");
         stage = FxToolkit.registerStage(Stage::new);
     }
 
@@ -49,6 +50,7 @@ class TrayStartupTest {
     void tearDown() throws Exception {
         System.clearProperty("wgdesk.tray.dbus");
         System.clearProperty("wgdesk.tray");
+        System.clearProperty("wgdesk.tray.wait");
         if (ui != null) {
             Fx.run(() -> {
                 ui.shutdown();
@@ -86,6 +88,19 @@ class TrayStartupTest {
             String info = Fx.call(() -> ui.mainViewModel().infoProperty().get());
             assertTrue(info != null && info.contains("tray went away"), String.valueOf(info));
             assertTrue(Fx.call(Platform::isImplicitExit), "closing the window now quits");
+        }
+    }
+
+    @Test
+    void aPanelThatStartsAfterTheAppStillGetsTheIcon() throws Exception {
+        ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(DemoData.gateway(Clock.systemUTC()),
+                FileDialogs.native_(), Clock.systemUTC(), true, Theme.Mode.SYSTEM, List.of(), true)));
+        Thread.sleep(500); // the app is already looking for a host
+        try (FakeWatcher watcher = new FakeWatcher(bus.address(), true)) {
+            Fx.waitUntil("tray checked", ui::trayChecked);
+            assertTrue(Fx.call(ui::hasTray), "the icon appears once the panel is up");
+            assertFalse(Fx.call(stage::isShowing), "still no window");
+            assertTrue(watcher.registered.poll(10, java.util.concurrent.TimeUnit.SECONDS) != null);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.wgdesk.app.ui.tray.TrayIcons;
 import dev.wgdesk.app.ui.tray.TrayMenuModel;
 import dev.wgdesk.app.ui.vm.UiThread;
 import java.awt.image.BufferedImage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class SniTray implements Tray {
     public static final String MENU_PATH = "/MenuBar";
     /** The item's Id property: stable across runs, used by hosts to remember placement. */
     public static final String ITEM_ID = "wgdesk";
+    private static final long HOST_POLL_MILLIS = 250;
     private static final int[] ICON_SIZES = {16, 22, 24, 32, 48, 64};
     private static final System.Logger LOG = System.getLogger(SniTray.class.getName());
     /** dbus-java reports every connection at INFO; only its warnings are worth a user's log. Held: JUL keeps loggers weakly. */
@@ -95,6 +97,17 @@ public final class SniTray implements Tray {
      *         watcher, or no host
      */
     public static Optional<SniTray> install(String busAddress, TrayActions actions, UiThread ui, Runnable onHostLost) {
+        return install(busAddress, Duration.ZERO, actions, ui, onHostLost);
+    }
+
+    /**
+     * Like {@link #install(String, TrayActions, UiThread, Runnable)}, but waits up to
+     * {@code waitForHost} for a host to appear: at login the app's autostart entry often runs
+     * before the panel has started its watcher.
+     */
+    public static Optional<SniTray> install(String busAddress, Duration waitForHost, TrayActions actions, UiThread ui,
+                                            Runnable onHostLost) {
+        Objects.requireNonNull(waitForHost, "waitForHost");
         Objects.requireNonNull(actions, "actions");
         Objects.requireNonNull(ui, "ui");
         Objects.requireNonNull(onHostLost, "onHostLost");
@@ -102,7 +115,7 @@ public final class SniTray implements Tray {
         try {
             bus = (busAddress == null ? DBusConnectionBuilder.forSessionBus() : DBusConnectionBuilder.forAddress(busAddress))
                     .withShared(false).build();
-            if (!hostPresent(bus)) {
+            if (!awaitHost(bus, waitForHost)) {
                 LOG.log(System.Logger.Level.INFO, "no StatusNotifierItem host on the session bus");
                 bus.close();
                 return Optional.empty();
@@ -126,6 +139,22 @@ public final class SniTray implements Tray {
             }
             return Optional.empty();
         }
+    }
+
+    private static boolean awaitHost(DBusConnection bus, Duration wait) throws DBusException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!hostPresent(bus)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(HOST_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hostPresent(DBusConnection bus) throws DBusException {
