@@ -91,7 +91,9 @@ public final class EditorViewModel {
         name.set(originalName == null ? "" : originalName);
         savedName.set(name.get());
         text.set(initialText);
-        savedText.set(originalName == null ? "" : initialText);
+        // An untouched new tunnel (the template with its generated key) is nothing to lose:
+        // closing it asks nothing. A name or an edit makes it worth a question.
+        savedText.set(initialText);
         dirty = Bindings.createBooleanBinding(() -> !text.get().equals(savedText.get())
                 || !name.get().equals(savedName.get()), text, savedText, name, savedName);
         canSave = Bindings.createBooleanBinding(() -> validated.get() && errorCount.get() == 0

@@ -116,7 +116,9 @@ class EditorViewModelTest {
         assertFalse(vm.publicKeyProperty().get().isEmpty());
         assertNotNull(vm.nameErrorProperty().get());
         assertFalse(vm.canSaveProperty().get());
+        assertFalse(vm.dirtyProperty().get(), "an untouched new tunnel is nothing to lose");
         vm.nameProperty().set("bad name!");
+        assertTrue(vm.dirtyProperty().get(), "a typed name is");
         assertTrue(vm.nameErrorProperty().get().contains("'") || vm.nameErrorProperty().get().contains("contains"));
         vm.nameProperty().set("fresh");
         assertNull(vm.nameErrorProperty().get());
