@@ -7,7 +7,7 @@
 # "window visible after N ms (JVM start)" after the first frame of the main window and the app
 # exits. Two figures per run: "wall", from just before the process is started to that line
 # (what a user waits for; includes the JVM's own start before its clock begins), and "jvm", the
-# app's own figure. Variants (VARIANTS, default all but launcher):
+# app's own figure. Variants (VARIANTS, default all of them):
 #
 #   c1           the dist launcher's UI flags before issue 5: -XX:TieredStopAtLevel=1
 #                -XX:+UseSerialGC -Xshare:auto (the JDK's default CDS archive)
@@ -33,7 +33,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIST=${DIST:-$ROOT/app/target/dist}
 RUNS=${RUNS:-11}
-VARIANTS=${VARIANTS:-c1 c1-aot c1-appcds tiered tiered-aot}
+VARIANTS=${VARIANTS:-c1 c1-aot c1-appcds tiered tiered-aot launcher}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 
