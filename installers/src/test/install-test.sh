@@ -239,6 +239,34 @@ else
   skip "JavaFX window check: needs xvfb-run and a JDK to compile the check"
 fi
 
+# The AOT cache that build-image.sh made for the image at build time, at another path: the
+# installed launcher uses it (the app's classes come from it, "source: shared objects file"),
+# and the window shows sooner than with it turned off (-XX:AOTMode=off; figures only, not a
+# check: this machine's load varies).
+aot=/usr/lib/wgdesk/lib/app/wgdesk.aot
+check "the package ships the AOT cache ${aot#/usr/lib/wgdesk/} ($(du -h "$aot" 2>/dev/null | cut -f1))" test -s "$aot"
+if [ -s "$aot" ] && command -v xvfb-run >/dev/null; then
+  ui_once() { # ui_once EXTRA_JVM_OPTIONS: the installed UI in demo mode, quitting once its window is shown
+    mkdir -p "$work/uihome"
+    nojdk env HOME="$work/uihome" JAVA_TOOL_OPTIONS="-Dwgdesk.startup.report=true -Dwgdesk.startup.exit=true $1" \
+      timeout 120 xvfb-run -a /usr/bin/wgdesk ui --demo --no-tray 2>&1
+  }
+  out=$(ui_once -Xlog:class+load)
+  shared=$(grep -c 'dev\.wgdesk\..* source: shared objects file' <<<"$out")
+  from_jars=$(grep -c 'dev\.wgdesk\..* source: file:' <<<"$out")
+  check "the installed UI loads its classes from the AOT cache ($shared from the cache, $from_jars from jars)" \
+    test "$shared" -gt 0 -a "$from_jars" -lt "$shared"
+  check "the installed UI shows its window with the AOT cache" grep -q 'window visible after' <<<"$out"
+  aot_quiet() { ! grep -qE '\[(warning|error) *\]\[(aot|cds)' <<<"$out"; }
+  check "the JVM reports no problem with the AOT cache" aot_quiet
+  on= off=
+  for _ in 1 2 3; do
+    on="$on $(ui_once '' | sed -n 's/.*window visible after \([0-9]*\) ms.*/\1/p')"
+    off="$off $(ui_once -XX:AOTMode=off | sed -n 's/.*window visible after \([0-9]*\) ms.*/\1/p')"
+  done
+  echo "  window visible after (ms since JVM start, 3 runs each): AOT cache:$on; -XX:AOTMode=off:$off"
+fi
+
 for f in /usr/share/applications/wgdesk.desktop /usr/share/applications/wgdesk-import.desktop \
          /etc/xdg/autostart/wgdesk-tray.desktop; do
   check "desktop-file-validate $f" desktop-file-validate "$f"
