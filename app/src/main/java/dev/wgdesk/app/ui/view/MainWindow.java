@@ -8,6 +8,7 @@ import dev.wgdesk.app.ui.io.Importer;
 import dev.wgdesk.app.ui.vm.Connection;
 import dev.wgdesk.app.ui.vm.EditorViewModel;
 import dev.wgdesk.app.ui.vm.LogViewModel;
+import dev.wgdesk.app.ui.vm.SettingsViewModel;
 import dev.wgdesk.app.ui.vm.MainViewModel;
 import dev.wgdesk.app.ui.vm.TunnelItem;
 import java.io.File;
@@ -29,6 +30,8 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tab;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.MenuButton;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.DragEvent;
@@ -65,7 +68,8 @@ public final class MainWindow {
     private EditorPane editor;
 
     /** Builds the window's scene on {@code stage} (not shown yet). */
-    public MainWindow(Stage stage, MainViewModel vm, LogViewModel logVm, FileDialogs files, Executor validation) {
+    public MainWindow(Stage stage, MainViewModel vm, LogViewModel logVm, SettingsViewModel settings, FileDialogs files,
+                      Executor validation) {
         this.stage = stage;
         this.vm = vm;
         this.logVm = logVm;
@@ -87,7 +91,7 @@ public final class MainWindow {
         styleConnection(conn, vm.connectionProperty().get());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox header = new HBox(10, logo, appName, grow, conn);
+        HBox header = new HBox(10, logo, appName, grow, conn, settingsMenu(settings));
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("app-header");
 
@@ -198,6 +202,22 @@ public final class MainWindow {
         stage.setMinWidth(720);
         stage.setMinHeight(480);
         updateContent();
+    }
+
+    /** The "⋮" menu in the header: settings that belong to the user, not to the helper. */
+    private static MenuButton settingsMenu(SettingsViewModel settings) {
+        CheckMenuItem login = new CheckMenuItem(Messages.get("settings.autostart"));
+        login.setId("settings-autostart");
+        login.setSelected(settings.startAtLoginProperty().get());
+        settings.startAtLoginProperty().addListener((o, a, b) -> login.setSelected(b));
+        login.disableProperty().bind(settings.startAtLoginAvailableProperty().not().or(settings.busyProperty()));
+        login.setOnAction(e -> settings.setStartAtLogin(login.isSelected()));
+        MenuButton menu = new MenuButton(null, Icons.MORE.node(18), login);
+        menu.setId("settings-menu");
+        menu.getStyleClass().add("settings-menu");
+        menu.setAccessibleText(Messages.get("settings.menu"));
+        menu.setTooltip(new Tooltip(Messages.get("settings.menu")));
+        return menu;
     }
 
     private static void styleConnection(Label chip, Connection c) {

@@ -2,12 +2,14 @@ package dev.wgdesk.app.ui.view;
 
 import dev.wgdesk.app.ui.gateway.HelperGateway;
 import dev.wgdesk.app.ui.i18n.Messages;
+import dev.wgdesk.app.ui.io.Autostart;
 import dev.wgdesk.app.ui.tray.Tray;
 import dev.wgdesk.app.ui.tray.TrayViewModel;
 import dev.wgdesk.app.ui.tray.Trays;
 import dev.wgdesk.app.ui.vm.LogViewModel;
 import dev.wgdesk.app.ui.vm.MainViewModel;
 import dev.wgdesk.app.ui.vm.Scheduler;
+import dev.wgdesk.app.ui.vm.SettingsViewModel;
 import dev.wgdesk.app.ui.vm.Tasks;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,28 +42,37 @@ public final class WgDeskUi {
      * @param open     files the OS asked the app to open (.conf preview, .zip import)
      * @param startHidden start in the tray without showing the window (the login autostart); the
      *                 window is shown anyway when no tray turns out to exist
+     * @param autostart the "start at login" entry the settings menu edits
      */
     public record Options(HelperGateway gateway, FileDialogs files, Clock clock, boolean useTray, Theme.Mode theme,
-                          List<Path> open, boolean startHidden) {
+                          List<Path> open, boolean startHidden, Autostart autostart) {
         /** Copies the list. */
         public Options {
             Objects.requireNonNull(gateway, "gateway");
             Objects.requireNonNull(files, "files");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(theme, "theme");
+            Objects.requireNonNull(autostart, "autostart");
             open = List.copyOf(open);
+        }
+
+        /** Options with the current user's autostart entry. */
+        public Options(HelperGateway gateway, FileDialogs files, Clock clock, boolean useTray, Theme.Mode theme,
+                       List<Path> open, boolean startHidden) {
+            this(gateway, files, clock, useTray, theme, open, startHidden, Autostart.forCurrentUser());
         }
 
         /** Options for an app that shows its window at once. */
         public Options(HelperGateway gateway, FileDialogs files, Clock clock, boolean useTray, Theme.Mode theme,
                        List<Path> open) {
-            this(gateway, files, clock, useTray, theme, open, false);
+            this(gateway, files, clock, useTray, theme, open, false, Autostart.forCurrentUser());
         }
     }
 
     private final Stage stage;
     private final MainViewModel main;
     private final LogViewModel log;
+    private final SettingsViewModel settings;
     private final TrayViewModel trayVm;
     private final MainWindow window;
     private final ExecutorService background;
@@ -81,7 +92,8 @@ public final class WgDeskUi {
         main = new MainViewModel(o.gateway(), tasks, Scheduler.daemon("wgdesk-ui-scheduler"), o.clock());
         log = new LogViewModel(o.gateway(), tasks, ZoneId.systemDefault());
         main.setLogSink(log::append);
-        window = new MainWindow(stage, main, log, o.files(), validation);
+        settings = new SettingsViewModel(o.autostart(), tasks, main::showError);
+        window = new MainWindow(stage, main, log, settings, o.files(), validation);
         trayVm = new TrayViewModel(main, this::showWindow, () -> {
             showWindow();
             window.importWithChooser();
@@ -105,6 +117,7 @@ public final class WgDeskUi {
             stage.show();
         }
         ui.main.start();
+        ui.settings.load();
         o.open().forEach(ui.window::openForImport);
         if (o.useTray()) {
             ui.installTray(Trays.Choice.configured());
@@ -191,6 +204,11 @@ public final class WgDeskUi {
     /** The log view model. */
     public LogViewModel logViewModel() {
         return log;
+    }
+
+    /** The settings view model. */
+    public SettingsViewModel settingsViewModel() {
+        return settings;
     }
 
     /** The tray's view model (its menu model and actions). */

@@ -134,6 +134,32 @@ class KeyboardAccessibilityTest {
     }
 
     @Test
+    void startAtLoginFromTheSettingsMenu(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Fx.run(() -> {
+            ui.shutdown();
+            stage.close();
+        });
+        java.nio.file.Path userDir = dir.resolve("autostart");
+        dev.wgdesk.app.ui.io.Autostart autostart = new dev.wgdesk.app.ui.io.Autostart(userDir, List.of(dir.resolve("xdg")),
+                "/opt/wgdesk/bin/wgdesk", true);
+        stage = FxToolkit.registerStage(Stage::new);
+        ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(helper, FileDialogs.native_(), Clock.systemUTC(),
+                false, Theme.Mode.LIGHT, List.of(), false, autostart)));
+        Fx.waitUntil("settings loaded", () -> ui.settingsViewModel().startAtLoginAvailableProperty().get());
+        assertTrue(!Fx.call(() -> ui.settingsViewModel().startAtLoginProperty().get()));
+        java.nio.file.Path entry = userDir.resolve(dev.wgdesk.app.ui.io.Autostart.FILE_NAME);
+        robot.clickOn("#settings-menu");
+        robot.clickOn(Messages.get("settings.autostart"));
+        Fx.waitUntil("entry written", () -> java.nio.file.Files.exists(entry));
+        assertTrue(java.nio.file.Files.readString(entry).contains("Exec=/opt/wgdesk/bin/wgdesk tray"));
+        Fx.waitUntil("shown as on", () -> ui.settingsViewModel().startAtLoginProperty().get());
+        robot.clickOn("#settings-menu");
+        robot.clickOn(Messages.get("settings.autostart"));
+        Fx.waitUntil("turned off", () -> !ui.settingsViewModel().startAtLoginProperty().get());
+        assertEquals(dev.wgdesk.app.ui.io.Autostart.State.DISABLED, autostart.state());
+    }
+
+    @Test
     void mainTasksWorkFromTheKeyboardAlone() throws Exception {
         @SuppressWarnings("unchecked")
         ListView<TunnelItem> list = robot.lookup("#tunnel-list").queryAs(ListView.class);
