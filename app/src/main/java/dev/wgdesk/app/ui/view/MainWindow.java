@@ -326,7 +326,7 @@ public final class MainWindow {
                     vm.saved(saved);
                 });
         if (original == null && !suggestedName.isEmpty()) {
-            evm.nameProperty().set(suggestedName);
+            evm.suggestName(suggestedName);
         }
         editor = new EditorPane(evm, this::closeEditor);
         updateContent();

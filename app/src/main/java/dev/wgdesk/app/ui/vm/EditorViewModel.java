@@ -56,6 +56,8 @@ public final class EditorViewModel {
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
     private final StringProperty savedText = new SimpleStringProperty(this, "savedText", "");
     private final StringProperty savedName = new SimpleStringProperty(this, "savedName", "");
+    /** The name that counts as "unchanged": the saved one, or a suggestion for a new tunnel. */
+    private final StringProperty cleanName = new SimpleStringProperty(this, "cleanName", "");
     private final ObservableList<Problem> problems = FXCollections.observableArrayList();
     private final IntegerProperty errorCount = new SimpleIntegerProperty(this, "errorCount");
     private final IntegerProperty warningCount = new SimpleIntegerProperty(this, "warningCount");
@@ -90,12 +92,13 @@ public final class EditorViewModel {
         this.onSaved = Objects.requireNonNull(onSaved, "onSaved");
         name.set(originalName == null ? "" : originalName);
         savedName.set(name.get());
+        cleanName.set(name.get());
         text.set(initialText);
         // An untouched new tunnel (the template with its generated key) is nothing to lose:
         // closing it asks nothing. A name or an edit makes it worth a question.
         savedText.set(initialText);
         dirty = Bindings.createBooleanBinding(() -> !text.get().equals(savedText.get())
-                || !name.get().equals(savedName.get()), text, savedText, name, savedName);
+                || !name.get().equals(cleanName.get()), text, savedText, name, cleanName);
         canSave = Bindings.createBooleanBinding(() -> validated.get() && errorCount.get() == 0
                         && nameError.get() == null && !saving.get() && (dirty.get() || isNew()),
                 validated, errorCount, nameError, saving, dirty, savedName);
@@ -303,12 +306,23 @@ public final class EditorViewModel {
         text.set(BlockUntunneled.apply(text.get(), block));
     }
 
+    /**
+     * Names a new tunnel without making that a change of the user's: an import preview suggests
+     * the file's name, and closing the preview untouched asks nothing.
+     */
+    public void suggestName(String suggested) {
+        if (isNew()) {
+            name.set(suggested);
+            cleanName.set(suggested);
+        }
+    }
+
     /** Puts the text back as it was last saved. */
     public void revert() {
         if (!isNew()) {
             text.set(savedText.get());
         }
-        name.set(savedName.get());
+        name.set(isNew() ? cleanName.get() : savedName.get());
     }
 
     /** Saves the tunnel in the helper (creating it if new, renaming it if the name changed). */
@@ -336,6 +350,7 @@ public final class EditorViewModel {
             saving.set(false);
             savedText.set(t);
             savedName.set(n);
+            cleanName.set(n);
             onSaved.accept(saved);
         }, e -> {
             saving.set(false);

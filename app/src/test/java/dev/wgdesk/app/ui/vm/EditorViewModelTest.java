@@ -130,6 +130,21 @@ class EditorViewModelTest {
     }
 
     @Test
+    void anImportPreviewIsNotAChangeUntilTheUserMakesOne() throws Exception {
+        EditorViewModel vm = editor(null, Fixtures.fullTunnel());
+        vm.suggestName("laptop");
+        assertEquals("laptop", vm.nameProperty().get());
+        assertFalse(vm.dirtyProperty().get(), "closing an untouched preview asks nothing");
+        assertTrue(vm.canSaveProperty().get(), "and it can be imported as it is");
+        vm.nameProperty().set("laptop2");
+        assertTrue(vm.dirtyProperty().get());
+        vm.revert();
+        assertEquals("laptop", vm.nameProperty().get());
+        vm.save();
+        assertEquals(List.of("laptop"), saved);
+    }
+
+    @Test
     void newTunnelWithATakenNameReportsTheHelpersError() throws Exception {
         helper.with("home", Fixtures.fullTunnel(), false);
         EditorViewModel vm = editor(null, EditorViewModel.newTunnelText());
