@@ -6,92 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** RFC 8439 vectors (section 2.8.2 and appendix A.5) plus tag-failure and nonce-layout cases. */
-class ChaCha20Poly1305Test {
-    private static final HexFormat HEX = HexFormat.of();
-
-    // RFC 8439 section 2.8.2
-    private static final byte[] KEY_282 = HEX.parseHex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
-    private static final byte[] NONCE_282 = HEX.parseHex("070000004041424344454647");
-    private static final byte[] AAD_282 = HEX.parseHex("50515253c0c1c2c3c4c5c6c7");
-    private static final byte[] PLAIN_282 = ("Ladies and Gentlemen of the class of '99: If I could offer you only one tip "
-            + "for the future, sunscreen would be it.").getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CIPHER_282 = HEX.parseHex(
-            "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d6"
-            + "3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36"
-            + "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
-            + "3ff4def08e4b7a9de576d26586cec64b6116");
-    private static final byte[] TAG_282 = HEX.parseHex("1ae10b594f09e26a7e902ecbd0600691");
-
-    // RFC 8439 appendix A.5: nonce 00000000 0102030405060708 = WireGuard's layout with
-    // counter 0x0807060504030201.
-    private static final byte[] KEY_A5 = HEX.parseHex("1c9240a5eb55d38af333888604f6b5f0473917c1402b80099dca5cbc207075c0");
-    private static final long COUNTER_A5 = 0x0807060504030201L;
-    private static final byte[] AAD_A5 = HEX.parseHex("f33388860000000000004e91");
-    private static final byte[] CIPHER_A5 = HEX.parseHex(
-            "64a0861575861af460f062c79be643bd5e805cfd345cf389f108670ac76c8cb2"
-            + "4c6cfc18755d43eea09ee94e382d26b0bdb7b73c321b0100d4f03b7f355894cf"
-            + "332f830e710b97ce98c8a84abd0b948114ad176e008d33bd60f982b1ff37c855"
-            + "9797a06ef4f0ef61c186324e2b3506383606907b6a7c02b0f9f6157b53c867e4"
-            + "b9166c767b804d46a59b5216cde7a4e99040c5a40433225ee282a1b0a06c523e"
-            + "af4534d7f83fa1155b0047718cbc546a0d072b04b3564eea1b422273f548271a"
-            + "0bb2316053fa76991955ebd63159434ecebb4e466dae5a1073a6727627097a10"
-            + "49e617d91d361094fa68f0ff77987130305beaba2eda04df997b714d6c6f2c29"
-            + "a6ad5cb4022b02709b");
-    private static final byte[] TAG_A5 = HEX.parseHex("eead9d67890cbb22392336fea1851f38");
-    private static final byte[] PLAIN_A5 = HEX.parseHex(
-            "496e7465726e65742d4472616674732061726520647261667420646f63756d65"
-            + "6e74732076616c696420666f722061206d6178696d756d206f6620736978206d"
-            + "6f6e74687320616e64206d617920626520757064617465642c207265706c6163"
-            + "65642c206f72206f62736f6c65746564206279206f7468657220646f63756d65"
-            + "6e747320617420616e792074696d652e20497420697320696e617070726f7072"
-            + "6961746520746f2075736520496e7465726e65742d4472616674732061732072"
-            + "65666572656e6365206d6174657269616c206f7220746f206369746520746865"
-            + "6d206f74686572207468616e206173202fe2809c776f726b20696e2070726f67"
-            + "726573732e2fe2809d");
-
+/** The JCE-backed ChaCha20-Poly1305: the RFC 8439 contract, tag failures, the nonce layout and its key cache. */
+class ChaCha20Poly1305Test extends Rfc8439AeadContract {
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
 
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
+    @Override
+    Aead aead() {
+        return aead;
     }
 
-    @Test
-    void rfc8439Section282SealMatchesVectorAtAnOffset() {
-        byte[] buf = new byte[5 + PLAIN_282.length + 16 + 3];
-        System.arraycopy(PLAIN_282, 0, buf, 5, PLAIN_282.length);
-        aead.sealWithNonce(KEY_282, NONCE_282, buf, 5, PLAIN_282.length, AAD_282);
-        assertArrayEquals(concat(CIPHER_282, TAG_282), Arrays.copyOfRange(buf, 5, 5 + PLAIN_282.length + 16));
-        assertEquals(0, buf[0] | buf[4] | buf[buf.length - 1], "bytes outside the range are untouched");
+    @Override
+    void sealWithNonce(byte[] key, byte[] nonce, byte[] buf, int off, int len, byte[] ad) {
+        aead.sealWithNonce(key, nonce, buf, off, len, ad);
     }
 
-    @Test
-    void rfc8439Section282OpenRecoversPlaintext() {
-        byte[] buf = concat(CIPHER_282, TAG_282);
-        assertTrue(aead.openWithNonce(KEY_282, NONCE_282, buf, 0, buf.length, AAD_282));
-        assertArrayEquals(PLAIN_282, Arrays.copyOf(buf, PLAIN_282.length));
+    @Override
+    boolean openWithNonce(byte[] key, byte[] nonce, byte[] buf, int off, int len, byte[] ad) {
+        return aead.openWithNonce(key, nonce, buf, off, len, ad);
     }
 
-    @Test
-    void rfc8439AppendixA5DecryptsWithWireGuardNonceLayout() {
-        byte[] buf = concat(CIPHER_A5, TAG_A5);
-        assertTrue(aead.open(KEY_A5, COUNTER_A5, buf, 0, buf.length, AAD_A5));
-        assertArrayEquals(PLAIN_A5, Arrays.copyOf(buf, PLAIN_A5.length));
-    }
 
-    @Test
-    void rfc8439AppendixA5SealReproducesCiphertext() {
-        byte[] buf = Arrays.copyOf(PLAIN_A5, PLAIN_A5.length + 16);
-        aead.seal(KEY_A5, COUNTER_A5, buf, 0, PLAIN_A5.length, AAD_A5);
-        assertArrayEquals(concat(CIPHER_A5, TAG_A5), buf);
-    }
+
+
+
 
     @Test
     void flippedCiphertextTagOrAdIsRejected() {
@@ -120,20 +60,7 @@ class ChaCha20Poly1305Test {
         assertTrue(aead.open(KEY_A5, COUNTER_A5, good, 0, good.length, AAD_A5));
     }
 
-    @Test
-    void inputShorterThanATagIsRejectedNotThrown() {
-        byte[] buf = new byte[15];
-        assertFalse(aead.open(KEY_A5, 0, buf, 0, 15, null));
-        assertFalse(aead.open(KEY_A5, 0, buf, 0, 0, null));
-    }
 
-    @Test
-    void emptyPlaintextKeepaliveRoundTrips() {
-        byte[] buf = new byte[16];
-        aead.seal(KEY_A5, 7, buf, 0, 0, null);
-        assertFalse(ConstantTime.isZero(buf), "a tag was written");
-        assertTrue(aead.open(KEY_A5, 7, buf, 0, 16, null));
-    }
 
     @Test
     void counterIsLittleEndianAndHighBitsMatter() {

@@ -18,10 +18,8 @@ import dev.wgdesk.app.ui.tray.TrayMenuModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import javafx.scene.Node;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.DragEvent;
@@ -29,7 +27,6 @@ import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.TransferMode;
 import javafx.stage.Stage;
-import javafx.stage.Window;
 import org.fxmisc.richtext.CodeArea;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,8 +46,7 @@ class AppAcceptanceTest {
     Path dir;
 
     private final FakeHelperGateway helper = new FakeHelperGateway(Clock.systemUTC());
-    private final List<Path> nextImport = new ArrayList<>();
-    private Path nextExport;
+    private final ScriptedFileDialogs files = new ScriptedFileDialogs();
     private Stage stage;
     private WgDeskUi ui;
     private final FxRobot robot = new FxRobot();
@@ -59,24 +55,6 @@ class AppAcceptanceTest {
     void start() throws Exception {
         Fx.requireDisplay();
         Messages.useLocale(Locale.ROOT);
-        FileDialogs files = new FileDialogs() {
-            @Override
-            public List<Path> chooseImport(Window owner) {
-                List<Path> p = List.copyOf(nextImport);
-                nextImport.clear();
-                return p;
-            }
-
-            @Override
-            public Optional<Path> chooseExport(Window owner) {
-                return Optional.ofNullable(nextExport);
-            }
-
-            @Override
-            public Optional<Path> chooseLogFile(Window owner) {
-                return Optional.empty();
-            }
-        };
         stage = FxToolkit.registerStage(Stage::new);
         ui = Fx.call(() -> WgDeskUi.show(stage,
                 new WgDeskUi.Options(helper, files, Clock.systemUTC(), false, Theme.Mode.LIGHT, List.of())));
@@ -107,8 +85,8 @@ class AppAcceptanceTest {
 
     @Test
     void importByFileChooser() throws Exception {
-        nextImport.add(Files.writeString(dir.resolve("home.conf"), Fixtures.fullTunnel()));
-        nextImport.add(Files.writeString(dir.resolve("bad.conf"), "[Interface]\nListenPort = x\n"));
+        files.nextImport.add(Files.writeString(dir.resolve("home.conf"), Fixtures.fullTunnel()));
+        files.nextImport.add(Files.writeString(dir.resolve("bad.conf"), "[Interface]\nListenPort = x\n"));
         robot.clickOn("#import");
         Fx.waitUntil("home listed", () -> ui.mainViewModel().find("home").isPresent());
         Fx.waitUntil("report shown", () -> ui.mainViewModel().infoProperty().get() != null);
@@ -232,10 +210,10 @@ class AppAcceptanceTest {
         helper.with("home", home, true).with("office", office, false);
         Fx.run(() -> ui.mainViewModel().refreshList());
         Fx.waitUntil("listed", () -> ui.mainViewModel().tunnels().size() == 2);
-        nextExport = dir.resolve("backup.zip");
+        files.nextExport = dir.resolve("backup.zip");
         robot.clickOn("#export");
         robot.clickOn("Export"); // the warning that the zip holds private keys
-        Fx.waitUntil("exported", () -> Files.exists(nextExport));
+        Fx.waitUntil("exported", () -> Files.exists(files.nextExport));
         Fx.waitUntil("reported", () -> String.valueOf(ui.mainViewModel().infoProperty().get()).startsWith("Exported 2 tunnels"));
 
         clickTunnel("office");
@@ -243,7 +221,7 @@ class AppAcceptanceTest {
         robot.clickOn("Delete");
         Fx.waitUntil("office deleted", () -> ui.mainViewModel().find("office").isEmpty());
 
-        nextImport.add(nextExport);
+        files.nextImport.add(files.nextExport);
         robot.clickOn("#import");
         Fx.waitUntil("office back", () -> ui.mainViewModel().find("office").isPresent());
         Fx.waitUntil("report", () -> String.valueOf(ui.mainViewModel().infoProperty().get()).startsWith("Imported 1 of 2"));

@@ -17,15 +17,12 @@ import dev.wgdesk.app.ui.vm.TunnelDetail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import javafx.stage.Window;
 import org.fxmisc.richtext.CodeArea;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import org.junit.jupiter.api.AfterEach;
@@ -74,8 +71,7 @@ class RealHelperAcceptanceTest {
     Path helperDir;
 
     private final String id = Long.toString(ProcessHandle.current().pid() % 100_000);
-    private final List<Path> nextImport = new ArrayList<>();
-    private Path nextExport;
+    private final ScriptedFileDialogs files = new ScriptedFileDialogs();
     private RealHelper helper;
     private IpcClient client;
     private Stage stage;
@@ -93,24 +89,6 @@ class RealHelperAcceptanceTest {
         helper = new RealHelper(helperDir, NO_REAL_BACKEND == null);
         helper.start();
         client = helper.connect();
-        FileDialogs files = new FileDialogs() {
-            @Override
-            public List<Path> chooseImport(Window owner) {
-                List<Path> p = List.copyOf(nextImport);
-                nextImport.clear();
-                return p;
-            }
-
-            @Override
-            public Optional<Path> chooseExport(Window owner) {
-                return Optional.ofNullable(nextExport);
-            }
-
-            @Override
-            public Optional<Path> chooseLogFile(Window owner) {
-                return Optional.empty();
-            }
-        };
         stage = FxToolkit.registerStage(Stage::new);
         ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(new IpcHelperGateway(helper.socket()), files,
                 Clock.systemUTC(), false, Theme.Mode.LIGHT, List.of())));
@@ -260,7 +238,7 @@ class RealHelperAcceptanceTest {
     void importByTheChooserThenEditToAnErrorAtTheRightLineFixAndSave() throws Exception {
         String a = name('a');
         String text = config(101, true);
-        nextImport.add(Files.writeString(dir.resolve(a + ".conf"), text));
+        files.nextImport.add(Files.writeString(dir.resolve(a + ".conf"), text));
         robot.clickOn("#import");
         Fx.waitUntil(a + " listed", WAIT, () -> ui.mainViewModel().find(a).isPresent());
         Fx.waitUntil("report shown", WAIT, () -> "Imported 1 of 1 tunnel".equals(ui.mainViewModel().infoProperty().get()));
@@ -336,10 +314,10 @@ class RealHelperAcceptanceTest {
         String textB = config(105, true);
         importThroughTheHelper(a, textA);
         importThroughTheHelper(b, textB);
-        nextExport = dir.resolve("backup.zip");
+        files.nextExport = dir.resolve("backup.zip");
         robot.clickOn("#export");
         robot.clickOn("Export"); // the warning that the zip holds private keys
-        Fx.waitUntil("exported", WAIT, () -> Files.exists(nextExport));
+        Fx.waitUntil("exported", WAIT, () -> Files.exists(files.nextExport));
         Fx.waitUntil("reported", WAIT, () -> String.valueOf(ui.mainViewModel().infoProperty().get())
                 .startsWith("Exported 2 tunnels"));
 
@@ -350,7 +328,7 @@ class RealHelperAcceptanceTest {
         assertEquals(List.of(a), helperNames(), "and in the helper");
         assertFalse(Files.exists(helper.storedFile(b)), "and on disk");
 
-        nextImport.add(nextExport);
+        files.nextImport.add(files.nextExport);
         robot.clickOn("#import");
         Fx.waitUntil(b + " back", WAIT, () -> ui.mainViewModel().find(b).isPresent());
         Fx.waitUntil("report", WAIT, () -> String.valueOf(ui.mainViewModel().infoProperty().get())
