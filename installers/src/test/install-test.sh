@@ -83,7 +83,7 @@ trap cleanup EXIT
 echo "== tools"
 export DEBIAN_FRONTEND=noninteractive
 tools=(lintian desktop-file-utils shared-mime-info hicolor-icon-theme libglib2.0-bin systemd
-  python3 iproute2 wireguard-tools wireguard-go xvfb xauth binutils)
+  python3 iproute2 wireguard-tools wireguard-go xvfb xauth binutils dbus-daemon)
 missing=()
 for p in "${tools[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
@@ -265,6 +265,19 @@ if [ -s "$aot" ] && command -v xvfb-run >/dev/null; then
     off="$off $(ui_once -XX:AOTMode=off | sed -n 's/.*window visible after \([0-9]*\) ms.*/\1/p')"
   done
   echo "  window visible after (ms since JVM start, 3 runs each): AOT cache:$on; -XX:AOTMode=off:$off"
+fi
+
+# The tray's D-Bus path works from the bundled runtime (dbus-java over the JDK's UNIX sockets,
+# SASL EXTERNAL through jdk.security.auth): on a session bus with no tray host the app reports
+# that it found no StatusNotifierItem host, not that it could not talk to the bus.
+if command -v dbus-run-session >/dev/null && command -v xvfb-run >/dev/null; then
+  mkdir -p "$work/uihome"
+  out=$(nojdk env HOME="$work/uihome" JAVA_TOOL_OPTIONS="-Dwgdesk.tray=sni -Dwgdesk.tray.wait=0" \
+    timeout 25 dbus-run-session -- xvfb-run -a /usr/bin/wgdesk ui --demo 2>&1)
+  check "the installed app talks to the D-Bus session bus for its tray (no host there: window kept)" \
+    grep -q 'no StatusNotifierItem host on the session bus' <<<"$out"
+else
+  skip "tray D-Bus check: needs dbus-run-session (dbus-daemon) and xvfb-run"
 fi
 
 for f in /usr/share/applications/wgdesk.desktop /usr/share/applications/wgdesk-import.desktop \
