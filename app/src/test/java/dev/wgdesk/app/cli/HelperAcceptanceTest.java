@@ -2,6 +2,7 @@ package dev.wgdesk.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -45,7 +48,7 @@ import org.junit.jupiter.api.Timeout;
  * Issue 4's acceptance tests, as root, in network namespaces: the helper runs in namespace A (a
  * separate JVM, started with {@code ip netns exec}), a Debian {@code wireguard-go} peer in
  * namespace B, and the {@code wgdesk} CLI drives the helper over its socket. Skipped unless
- * root with ip, wg, wireguard-go, setpriv and /dev/net/tun. The namespaces and processes are
+ * root with ip, wg, wireguard-go, setpriv, ping, nft and /dev/net/tun. The namespaces and processes are
  * removed (by pid and {@code ip netns del}) whether the tests pass or fail.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -173,6 +176,30 @@ class HelperAcceptanceTest {
         return IpcJson.mapper().readTree(out);
     }
 
+    private static final Pattern SPOOF_COUNTER = Pattern.compile(
+            "ip daddr 10\\.200\\.0\\.1 fib saddr type != local counter packets (\\d+) bytes \\d+ drop");
+
+    /** How many packets for 10.200.0.1 the anti-spoofing rule of tunnel {@code name} dropped. */
+    private long spoofDrops(String name) throws IOException {
+        String table = net.nftA("list", "table", "inet", "wgdesk-" + name);
+        Matcher m = SPOOF_COUNTER.matcher(table);
+        assertTrue(m.find(), table);
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * An attacker on the LAN (namespace B) routes the tunnel's address 10.200.0.1 to our veth and
+     * pings it; a reply would leak through the tunnel back to B. Returns the ping's result.
+     */
+    private Command.Result spoofedPingFromTheLan() throws IOException {
+        net.b("route", "add", "10.200.0.1/32", "via", "10.99.0.1", "dev", net.vethB);
+        try {
+            return net.inB("ping", "-c", "3", "-i", "0.2", "-W", "1", "10.200.0.1");
+        } finally {
+            net.b("route", "del", "10.200.0.1/32", "via", "10.99.0.1", "dev", net.vethB);
+        }
+    }
+
     private static List<String> lines(String s) {
         return s.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
@@ -229,8 +256,25 @@ class HelperAcceptanceTest {
     @Order(2)
     void aFullTunnelCarriesEverythingWithoutARoutingLoop() throws Exception {
         String before = net.routingState();
+        assertEquals("", net.nftA("list", "tables"), "no packet filter tables in A to start with");
         cliOk("import", writeConfig("full", "0.0.0.0/0", "").toString());
         cliOk("up", "full");
+        assertFalse(err.contains("anti-spoofing"), err);
+
+        // wg-quick's packet filter rules, in one inet table.
+        assertEquals("table inet wgdesk-full", net.nftA("list", "tables").strip());
+        String table = net.nftA("list", "table", "inet", "wgdesk-full");
+        assertTrue(table.contains("chain preraw {\n\t\ttype filter hook prerouting priority raw; policy accept;\n"
+                + "\t\tiifname != \"full\" ip daddr 10.200.0.1 fib saddr type != local counter packets"), table);
+        assertTrue(table.contains("meta nfproto ipv4 meta l4proto udp meta mark set ct mark"), table);
+        assertTrue(table.contains("meta nfproto ipv4 meta l4proto udp meta mark 0x0000ca6c ct mark set meta mark"), table);
+
+        // A spoofed packet for the tunnel's address arriving on the veth is dropped, unanswered.
+        long dropped = spoofDrops("full");
+        Command.Result spoof = spoofedPingFromTheLan();
+        assertNotEquals(0, spoof.exitCode(), "the spoofed ping must get no answer: " + spoof.stdout());
+        assertTrue(spoofDrops("full") - dropped >= 3, "the anti-spoofing rule dropped the 3 pings");
+
         String rules = net.a("-4", "rule");
         assertTrue(rules.contains("not from all fwmark 0xca6c lookup 51820"), rules);
         assertTrue(rules.contains("from all lookup main suppress_prefixlength 0"), rules);
@@ -244,9 +288,14 @@ class HelperAcceptanceTest {
         ping("198.51.100.1"); // "the rest of the internet", only reached through the peer
         long rx1 = net.peerRxBytes();
         assertTrue(rx1 - rx0 >= 6 * (84 + 32), "both pings went through the tunnel (" + (rx1 - rx0) + " bytes)");
+        // The engine's marked UDP flow carries its fwmark in conntrack (postmangle), for the replies.
+        String ct = net.inA("cat", "/proc/net/nf_conntrack").stdout();
+        assertTrue(ct.lines().anyMatch(l -> l.contains(" udp ") && l.contains("dst=10.99.0.2 ") && l.contains("dport=51820 ")
+                && l.contains("mark=51820 ")), ct);
 
         cliOk("down", "full");
         assertEquals(before, net.routingState(), "down restores routing exactly");
+        assertEquals("", net.nftA("list", "tables"), "down removes the packet filter table");
     }
 
     @Test
@@ -260,6 +309,22 @@ class HelperAcceptanceTest {
         assertEquals(before, net.routingState(), "everything done before the failing step was undone");
         assertEquals("FAILED", showJson("broken").path("state").asText());
         cliOk("remove", "broken");
+
+        // A full tunnel failing after its packet filter rules were added: they are removed too.
+        net.a("route", "add", "10.202.0.0/16", "via", "10.99.0.2"); // "ip route add" of the tunnel's will clash
+        try {
+            cliOk("import", writeConfig("fullbroken", "0.0.0.0/0, 10.202.0.0/16", "").toString());
+            String before2 = net.routingState();
+            assertEquals(Main.EXIT_FAILED, cli("up", "fullbroken"));
+            assertTrue(err.contains("step \"routes\" failed: ip -4 route add 10.202.0.0/16 dev fullbroken exited"), err);
+            assertTrue(Files.readString(base.resolve("helper.log"))
+                    .contains("Anti-spoofing rules: nft table inet wgdesk-fullbroken"), "the rules had been added");
+            assertEquals("", net.nftA("list", "tables"), "the rollback removed the packet filter table");
+            assertEquals(before2, net.routingState());
+            cliOk("remove", "fullbroken");
+        } finally {
+            net.a("route", "del", "10.202.0.0/16", "via", "10.99.0.2");
+        }
     }
 
     @Test
@@ -363,6 +428,7 @@ class HelperAcceptanceTest {
         String fullText = Files.readString(base.resolve("full.conf"));
         cliOk("up", "full");
         String rulesUp = net.a("-4", "rule");
+        String tableUp = net.nftA("list", "table", "inet", "wgdesk-full");
         long pid = helper.pid();
         helper.destroyForcibly(); // SIGKILL
         assertTrue(helper.waitFor(10, TimeUnit.SECONDS));
@@ -370,6 +436,7 @@ class HelperAcceptanceTest {
         // crash of a helper holding a persistent device would.
         net.a("tuntap", "add", "dev", "full", "mode", "tun");
         assertTrue(net.a("-4", "rule").contains("lookup 51820"), "the crash left the policy rules behind");
+        assertEquals("table inet wgdesk-full", net.nftA("list", "tables").strip(), "and the packet filter table");
 
         // The configs are intact.
         try (Stream<Path> s = Files.list(stateDir.resolve("tunnels"))) {
@@ -398,9 +465,13 @@ class HelperAcceptanceTest {
         JsonNode s = showJson("full");
         assertNotNull(s.path("peers").get(0));
         assertTrue(Files.readString(base.resolve("helper.log")).contains("Cleanup: removed stale interface full"));
+        assertTrue(Files.readString(base.resolve("helper.log")).contains("Cleanup: nft delete table inet wgdesk-full"),
+                "the journal removed the stale packet filter table");
+        assertEquals(tableUp, net.nftA("list", "table", "inet", "wgdesk-full"), "recreated once, rules not doubled");
 
         cliOk("down", "full");
         assertEquals(before, net.routingState(), "the stale persistent interface is gone too");
+        assertEquals("", net.nftA("list", "tables"));
         assertEquals(2, helperStarts);
     }
 
@@ -472,5 +543,36 @@ class HelperAcceptanceTest {
         ping("10.200.0.2");
         cliOk("down", "wide");
         cliOk("down", "t1");
+    }
+
+    @Test
+    @Order(9)
+    void withoutNftOrIptablesAFullTunnelComesUpWithALoudWarningAndIsExposed() throws Exception {
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            for (String tool : List.of("nft", "iptables")) {
+                Assumptions.assumeFalse(Files.exists(Path.of(dir, tool)), tool + " is in " + dir);
+            }
+        }
+        helper.destroy();
+        assertTrue(helper.waitFor(20, TimeUnit.SECONDS));
+        startHelper(Map.of("PATH", "/usr/bin:/bin")); // ip is in /usr/bin; nft (and iptables) in /usr/sbin
+        cliOk("up", "full");
+        assertTrue(err.contains("warning: Full tunnel WITHOUT anti-spoofing protection: neither nft (nftables) nor"
+                + " iptables is installed"), err);
+        assertTrue(Files.readString(base.resolve("helper.log")).lines()
+                .anyMatch(l -> l.contains("WARNING") && l.contains("Full tunnel WITHOUT anti-spoofing protection")));
+        assertEquals("", net.nftA("list", "tables"));
+        ping("198.51.100.1");
+
+        // The control for aFullTunnelCarriesEverythingWithoutARoutingLoop: without the rules the
+        // tunnel's address answers the LAN, and the answer travels back through the tunnel (with
+        // reverse path filtering off or loose, as on many systems; made sure of here).
+        for (String[] nsIf : List.of(new String[] {net.nsA, "all"}, new String[] {net.nsA, net.vethA},
+                new String[] {net.nsB, "all"}, new String[] {net.nsB, net.wgIface})) {
+            Command.check("ip", "netns", "exec", nsIf[0], "sysctl", "-q", "-w", "net.ipv4.conf." + nsIf[1] + ".rp_filter=0");
+        }
+        Command.Result spoof = spoofedPingFromTheLan();
+        assertEquals(0, spoof.exitCode(), "the unprotected tunnel address answers the spoofed ping: " + spoof.stdout());
+        cliOk("down", "full");
     }
 }

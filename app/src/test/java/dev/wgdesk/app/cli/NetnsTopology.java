@@ -44,13 +44,16 @@ final class NetnsTopology implements AutoCloseable {
         peerPublicKey = Command.run(List.of("wg", "pubkey"), peerPrivateKey, Map.of(), 10).stdout().strip();
     }
 
-    /** True if everything the topology needs is here: root, ip, wg, wireguard-go, /dev/net/tun. */
+    /**
+     * Null if everything the tests need is here (root, ip, wg, wireguard-go, setpriv, ping, nft,
+     * /dev/net/tun), else what is missing.
+     */
     static String missingPrerequisite() {
         try {
             if (!Command.check("id", "-u").strip().equals("0")) {
                 return "not root";
             }
-            for (String p : List.of("ip", "wg", "wireguard-go", "setpriv", "ping")) {
+            for (String p : List.of("ip", "wg", "wireguard-go", "setpriv", "ping", "nft")) {
                 if (Command.run(List.of("sh", "-c", "command -v " + p), null, Map.of(), 10).exitCode() != 0) {
                     return p + " is not installed";
                 }
@@ -143,6 +146,20 @@ final class NetnsTopology implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", nsA));
         argv.addAll(List.of(cmd));
         return Command.run(argv, null, Map.of(), 30);
+    }
+
+    /** Runs a command inside namespace B. */
+    Command.Result inB(String... cmd) throws CommandException {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", nsB));
+        argv.addAll(List.of(cmd));
+        return Command.run(argv, null, Map.of(), 30);
+    }
+
+    /** {@code nft args} inside namespace A; throws unless it exits 0. */
+    String nftA(String... args) throws CommandException {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", nsA, "nft"));
+        argv.addAll(List.of(args));
+        return Command.check(argv);
     }
 
     /** Everything routing-related in A, for before/after comparisons. */

@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  *       anything;</li>
  *   <li>the TUN interface (with its MTU, up) and the engine {@link Device} on it: key, port,
  *       fwmark, peers;</li>
+ *   <li>for a {@code /0}, wg-quick's packet filter rules ({@link Firewall}: drop packets for the
+ *       tunnel's addresses arriving on other interfaces, copy the fwmark through conntrack), before
+ *       the addresses exist;</li>
  *   <li>addresses; DNS; routes for AllowedIPs, and for a {@code /0} the fwmark policy routing
  *       (own table, {@code suppress_prefixlength 0}, SO_MARK on the engine's socket);</li>
  *   <li>PostUp hooks.</li>
@@ -49,9 +52,12 @@ import java.util.function.Consumer;
  * names the step. {@link #deactivate()} runs PreDown, undoes everything in reverse order, then
  * runs PostDown.
  *
- * <p>Not done (unlike wg-quick): the nftables rules wg-quick adds for a full tunnel to drop
- * packets addressed to the tunnel's addresses that arrive on other interfaces; {@code SaveConfig}
- * (reported as a warning).
+ * <p>The undo commands of the policy rules, the packet filter table and DNS go to the journal
+ * before anything changes, so {@link #cleanupStale} removes them after a crash. When neither
+ * {@code nft} nor {@code iptables} is installed, a full tunnel comes up without the packet filter
+ * rules and says so in {@link #warnings()} (see {@link Firewall} for why that beats refusing).
+ *
+ * <p>Not done (unlike wg-quick): {@code SaveConfig} (reported as a warning).
  *
  * <p>Thread-safe: {@link #deactivate()} is serialised and idempotent; the queries may be called
  * from any thread.
@@ -140,10 +146,13 @@ public final class LinuxTunnel {
             }
             Dns.Plan dns = Dns.plan(ic.dnsServers().isEmpty() && ic.dnsSearchDomains().isEmpty() ? Dns.Method.NONE
                     : Dns.detect(), name, ic.dnsServers(), ic.dnsSearchDomains(), !defaults.isEmpty());
+            Firewall.Plan firewall = Firewall.plan(defaults.isEmpty() ? Firewall.Method.NONE : Firewall.detect(), name,
+                    ic.addresses(), defaults, fwTable);
             List<List<String>> journal = new ArrayList<>();
             for (IpPrefix d : defaults) {
                 NetPlan.fullTunnel(name, d, fwTable).forEach(c -> journal.add(c.undo()));
             }
+            journal.addAll(firewall.undo());
             journal.addAll(dns.undo());
             opts.journal().accept(List.copyOf(journal));
 
@@ -168,7 +177,17 @@ public final class LinuxTunnel {
             opts.log().accept("Engine up on UDP port " + device.listenPort()
                     + (device.fwmark() != 0 ? ", fwmark " + device.fwmark() : ""));
 
-            // ---- addresses, DNS, routes ----
+            // ---- firewall (before the addresses exist), addresses, DNS, routes ----
+            pr.step = "firewall";
+            if (firewall.warning() != null) {
+                pr.warnings.add(firewall.warning());
+            }
+            for (Firewall.Step s : firewall.steps()) {
+                opts.log().accept(s.stdin() == null ? String.join(" ", s.argv())
+                        : "Anti-spoofing rules: nft table inet " + Firewall.tableName(name));
+                Firewall.apply(s);
+                pr.undo.push(new Undo(String.join(" ", s.undo()), () -> Command.check(s.undo())));
+            }
             pr.step = "addresses";
             for (NetPlan.Cmd c : NetPlan.addresses(name, ic.addresses())) {
                 apply(c, pr, opts);
@@ -394,7 +413,10 @@ public final class LinuxTunnel {
         return mtu;
     }
 
-    /** What was not applied: DNS without a resolver manager, hooks disabled by policy, SaveConfig. */
+    /**
+     * What was not applied: DNS without a resolver manager, a full tunnel's packet filter rules
+     * without nft or iptables, hooks disabled by policy, SaveConfig.
+     */
     public List<String> warnings() {
         return warnings;
     }

@@ -1,0 +1,238 @@
+package dev.wgdesk.platform.linux.net;
+
+import dev.wgdesk.engine.config.IpPrefix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The packet filter rules {@code wg-quick} adds for a full tunnel ({@code AllowedIPs} with a
+ * {@code /0} and {@code Table = auto}), computed without touching the system and applied with
+ * {@code nft}, else {@code iptables}/{@code ip6tables}:
+ * <ul>
+ *   <li><b>anti-spoofing</b> (raw prerouting, priority -300): drop a packet addressed to one of
+ *       the tunnel's addresses that arrives on another interface from a source that is not a
+ *       local address. Without it a host on the local network can send packets to the tunnel's
+ *       address through the physical interface and, from the answers, infer and inject into
+ *       connections running inside the tunnel (CVE-2019-14899).</li>
+ *   <li><b>connection mark</b> (mangle, priority -150): the engine's UDP packets carry the fwmark
+ *       (SO_MARK); postrouting copies it into the connection's conntrack mark and prerouting
+ *       copies it back onto every packet of that connection, so the peer's replies carry the mark
+ *       too and pass reverse path filtering ({@code src_valid_mark}) against the policy routing.</li>
+ * </ul>
+ *
+ * <p><b>nftables</b>: one table {@code inet wgdesk-<iface>} (see {@link #tableName}) holding
+ * both families, created in one atomic {@code nft -f -} transaction and removed with one
+ * {@code nft delete table}, which is also the single line the crash journal needs. wg-quick uses
+ * two tables ({@code ip}/{@code ip6 wg-quick-<iface>}); the {@code wgdesk-} name makes clear in
+ * {@code nft list tables} who owns it, and wg-quick's clean-up (which deletes tables named
+ * {@code wg-quick-<iface>}) and wgdesk's never delete each other's. Chains, hooks, priorities and
+ * matches are wg-quick's; each drop rule has a counter, so {@code nft list table} shows what it
+ * stopped.
+ *
+ * <p><b>Scope</b>: like wg-quick, nothing for a split tunnel; the connection-mark rules are for
+ * each family that has a full-tunnel route. Unlike wg-quick, which protects only the addresses of
+ * the family of the {@code /0}, every address of the interface is protected once there is any
+ * full-tunnel route: a packet for a tunnel address has no business arriving on the LAN.
+ *
+ * <p><b>Neither tool installed</b>: the tunnel still comes up and {@link Plan#warning()} says
+ * plainly that the anti-spoofing rules are missing; the helper logs it as a warning and shows it
+ * to the user. Refusing the full tunnel would leave all traffic unencrypted on the local network,
+ * which exposes more than the narrower attack these rules stop. A tool that is installed but
+ * fails is an error (the activation fails and is rolled back), as in wg-quick.
+ *
+ * <p>Not instantiable.
+ */
+public final class Firewall {
+    /** How the rules can be installed here. */
+    public enum Method { NFT, IPTABLES, NONE }
+
+    /** Chain names and priorities, wg-quick's. */
+    static final int RAW_PRIORITY = -300;
+    static final int MANGLE_PRIORITY = -150;
+
+    /**
+     * A command, its standard input (or null) and the command undoing it.
+     *
+     * @param argv  the command
+     * @param stdin its standard input, or null
+     * @param undo  the command removing what it added
+     */
+    public record Step(List<String> argv, String stdin, List<String> undo) {
+        public Step {
+            argv = List.copyOf(argv);
+            undo = List.copyOf(undo);
+        }
+    }
+
+    /**
+     * What to run.
+     *
+     * @param method  how
+     * @param steps   the commands, in order; empty for a split tunnel or when no tool is installed
+     * @param warning set when a full tunnel goes without the rules (no tool), else null
+     */
+    public record Plan(Method method, List<Step> steps, String warning) {
+        public Plan {
+            Objects.requireNonNull(method, "method");
+            steps = List.copyOf(steps);
+        }
+
+        /** The commands removing everything, newest first: for the journal. */
+        public List<List<String>> undo() {
+            List<List<String>> out = new ArrayList<>();
+            steps.forEach(s -> out.addFirst(s.undo()));
+            return out;
+        }
+    }
+
+    private Firewall() {}
+
+    /** {@code nft} if installed, else {@code iptables} and {@code ip6tables} if both are, else none. */
+    public static Method detect() {
+        if (Dns.onPath("nft")) {
+            return Method.NFT;
+        }
+        return Dns.onPath("iptables") && Dns.onPath("ip6tables") ? Method.IPTABLES : Method.NONE;
+    }
+
+    /**
+     * The nftables table of interface {@code dev}: {@code wgdesk-} and the name, with the
+     * characters an interface name may have but an nft identifier may not ({@code =}, {@code +})
+     * spelled {@code _e}, {@code _p}, and {@code _} doubled, so different names never share a
+     * table. (nft 1.0 does not accept quoted table names.)
+     */
+    public static String tableName(String dev) {
+        StringBuilder sb = new StringBuilder("wgdesk-");
+        for (int i = 0; i < dev.length(); i++) {
+            char c = dev.charAt(i);
+            switch (c) {
+                case '_' -> sb.append("__");
+                case '=' -> sb.append("_e");
+                case '+' -> sb.append("_p");
+                default -> {
+                    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                            || c == '-') {
+                        sb.append(c);
+                    } else {
+                        throw new IllegalArgumentException("not an interface name: " + dev);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The rules for interface {@code dev}.
+     *
+     * @param method      the tool ({@link #detect()})
+     * @param dev         the interface name
+     * @param addresses   the interface's addresses
+     * @param fullTunnels the full-tunnel default routes ({@code 0.0.0.0/0}, {@code ::/0}); none
+     *                    means a split tunnel, for which there is nothing to do
+     * @param fwmark      the mark of the engine's packets (the full-tunnel table)
+     */
+    public static Plan plan(Method method, String dev, List<IpPrefix> addresses, List<IpPrefix> fullTunnels,
+                            long fwmark) {
+        if (fullTunnels.isEmpty()) {
+            return new Plan(method, List.of(), null);
+        }
+        boolean v4 = fullTunnels.stream().anyMatch(IpPrefix::isIpv4);
+        boolean v6 = fullTunnels.stream().anyMatch(p -> !p.isIpv4());
+        return switch (method) {
+            case NFT -> {
+                String table = tableName(dev);
+                yield new Plan(method, List.of(new Step(List.of("nft", "-f", "-"),
+                        nftRuleset(table, dev, addresses, v4, v6, fwmark),
+                        List.of("nft", "delete", "table", "inet", table))), null);
+            }
+            case IPTABLES -> iptables(dev, addresses, v4, v6, fwmark);
+            case NONE -> new Plan(method, List.of(),
+                    "Full tunnel WITHOUT anti-spoofing protection: neither nft (nftables) nor iptables is installed,"
+                            + " so packets sent to this tunnel's address(es) from the local network are not dropped"
+                            + " (CVE-2019-14899); install nftables and reconnect");
+        };
+    }
+
+    /**
+     * The {@code nft -f} input: replaces any table of the same name (the {@code table}/{@code
+     * delete} pair makes that a no-op when there is none) and creates it, all in one transaction.
+     */
+    static String nftRuleset(String table, String dev, List<IpPrefix> addresses, boolean v4, boolean v6, long fwmark) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("table inet ").append(table).append(" {}\n");
+        sb.append("delete table inet ").append(table).append('\n');
+        sb.append("table inet ").append(table).append(" {\n");
+        sb.append("\tchain preraw {\n\t\ttype filter hook prerouting priority ").append(RAW_PRIORITY)
+                .append("; policy accept;\n");
+        for (IpPrefix a : addresses) {
+            sb.append("\t\tiifname != \"").append(dev).append("\" ").append(a.isIpv4() ? "ip" : "ip6")
+                    .append(" daddr ").append(a.address()).append(" fib saddr type != local counter drop\n");
+        }
+        sb.append("\t}\n");
+        sb.append("\tchain premangle {\n\t\ttype filter hook prerouting priority ").append(MANGLE_PRIORITY)
+                .append("; policy accept;\n");
+        for (String family : families(v4, v6)) {
+            sb.append("\t\tmeta nfproto ").append(family).append(" meta l4proto udp meta mark set ct mark\n");
+        }
+        sb.append("\t}\n");
+        sb.append("\tchain postmangle {\n\t\ttype filter hook postrouting priority ").append(MANGLE_PRIORITY)
+                .append("; policy accept;\n");
+        for (String family : families(v4, v6)) {
+            sb.append("\t\tmeta nfproto ").append(family).append(" meta l4proto udp meta mark ").append(fwmark)
+                    .append(" ct mark set meta mark\n");
+        }
+        sb.append("\t}\n}\n");
+        return sb.toString();
+    }
+
+    private static List<String> families(boolean v4, boolean v6) {
+        List<String> out = new ArrayList<>(2);
+        if (v4) {
+            out.add("ipv4");
+        }
+        if (v6) {
+            out.add("ipv6");
+        }
+        return out;
+    }
+
+    /** wg-quick's iptables-restore rules as individual {@code -I} commands, each undone by {@code -D}. */
+    private static Plan iptables(String dev, List<IpPrefix> addresses, boolean v4, boolean v6, long fwmark) {
+        List<List<String>> specs = new ArrayList<>();
+        String comment = "wgdesk rule for " + dev;
+        for (IpPrefix a : addresses) {
+            specs.add(List.of(a.isIpv4() ? "iptables" : "ip6tables", "raw", "PREROUTING", "!", "-i", dev,
+                    "-d", a.address().toString(), "-m", "addrtype", "!", "--src-type", "LOCAL", "-j", "DROP",
+                    "-m", "comment", "--comment", comment));
+        }
+        for (String tool : v4 && v6 ? List.of("iptables", "ip6tables") : v4 ? List.of("iptables") : List.of("ip6tables")) {
+            specs.add(List.of(tool, "mangle", "POSTROUTING", "-m", "mark", "--mark", Long.toString(fwmark), "-p", "udp",
+                    "-j", "CONNMARK", "--save-mark", "-m", "comment", "--comment", comment));
+            specs.add(List.of(tool, "mangle", "PREROUTING", "-p", "udp", "-j", "CONNMARK", "--restore-mark",
+                    "-m", "comment", "--comment", comment));
+        }
+        List<Step> steps = new ArrayList<>();
+        for (List<String> s : specs) {
+            steps.add(new Step(iptablesCommand(s, "-I"), null, iptablesCommand(s, "-D")));
+        }
+        return new Plan(Method.IPTABLES, steps, null);
+    }
+
+    /** {@code TOOL -w -t TABLE OP CHAIN rule...} from {@code [TOOL, TABLE, CHAIN, rule...]}. */
+    private static List<String> iptablesCommand(List<String> spec, String op) {
+        List<String> argv = new ArrayList<>(List.of(spec.get(0), "-w", "-t", spec.get(1), op, spec.get(2)));
+        argv.addAll(spec.subList(3, spec.size()));
+        return argv;
+    }
+
+    /** Runs one step; throws if it fails (an nft transaction that fails leaves nothing behind). */
+    static void apply(Step step) throws CommandException {
+        Command.Result r = Command.run(step.argv(), step.stdin(), Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
+        if (r.exitCode() != 0) {
+            throw new CommandException(step.argv(), r);
+        }
+    }
+}

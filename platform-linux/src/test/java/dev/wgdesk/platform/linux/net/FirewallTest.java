@@ -1,0 +1,139 @@
+package dev.wgdesk.platform.linux.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wgdesk.engine.config.IpPrefix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class FirewallTest {
+    private static final List<IpPrefix> ADDRESSES = List.of(IpPrefix.parse("10.200.0.1/24"), IpPrefix.parse("fd20::1/64"));
+    private static final List<IpPrefix> V4_DEFAULT = List.of(IpPrefix.parse("0.0.0.0/0"));
+
+    @Test
+    void aSplitTunnelGetsNoRulesAndNoWarning() {
+        for (Firewall.Method m : Firewall.Method.values()) {
+            Firewall.Plan p = Firewall.plan(m, "wg0", ADDRESSES, List.of(), 0);
+            assertTrue(p.steps().isEmpty());
+            assertTrue(p.undo().isEmpty());
+            assertNull(p.warning());
+        }
+    }
+
+    @Test
+    void withoutAToolAFullTunnelIsAWarningNotSilence() {
+        Firewall.Plan p = Firewall.plan(Firewall.Method.NONE, "wg0", ADDRESSES, V4_DEFAULT, 51820);
+        assertTrue(p.steps().isEmpty());
+        assertTrue(p.warning().startsWith("Full tunnel WITHOUT anti-spoofing protection"), p.warning());
+        assertTrue(p.warning().contains("install nftables"), p.warning());
+    }
+
+    @Test
+    void tableNamesAreValidNftIdentifiersAndDistinctPerInterface() {
+        assertEquals("wgdesk-wg0", Firewall.tableName("wg0"));
+        assertEquals("wgdesk-a_eb_pc.d__e-1", Firewall.tableName("a=b+c.d_e-1"));
+        assertNotEquals(Firewall.tableName("a_e"), Firewall.tableName("a="));
+        assertNotEquals(Firewall.tableName("a__"), Firewall.tableName("a_"));
+        assertThrows(IllegalArgumentException.class, () -> Firewall.tableName("wg 0"));
+        assertThrows(IllegalArgumentException.class, () -> Firewall.tableName("wg\"0"));
+    }
+
+    @Test
+    void nftRulesetIsWgQuicksInOneInetTable() {
+        Firewall.Plan p = Firewall.plan(Firewall.Method.NFT, "wg0", ADDRESSES, V4_DEFAULT, 51820);
+        assertEquals(1, p.steps().size());
+        Firewall.Step s = p.steps().getFirst();
+        assertEquals(List.of("nft", "-f", "-"), s.argv());
+        assertEquals(List.of(List.of("nft", "delete", "table", "inet", "wgdesk-wg0")), p.undo());
+        assertEquals("""
+                table inet wgdesk-wg0 {}
+                delete table inet wgdesk-wg0
+                table inet wgdesk-wg0 {
+                \tchain preraw {
+                \t\ttype filter hook prerouting priority -300; policy accept;
+                \t\tiifname != "wg0" ip daddr 10.200.0.1 fib saddr type != local counter drop
+                \t\tiifname != "wg0" ip6 daddr fd20::1 fib saddr type != local counter drop
+                \t}
+                \tchain premangle {
+                \t\ttype filter hook prerouting priority -150; policy accept;
+                \t\tmeta nfproto ipv4 meta l4proto udp meta mark set ct mark
+                \t}
+                \tchain postmangle {
+                \t\ttype filter hook postrouting priority -150; policy accept;
+                \t\tmeta nfproto ipv4 meta l4proto udp meta mark 51820 ct mark set meta mark
+                \t}
+                }
+                """, s.stdin());
+        String both = Firewall.plan(Firewall.Method.NFT, "wg0", ADDRESSES,
+                List.of(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0")), 7).steps().getFirst().stdin();
+        assertTrue(both.contains("meta nfproto ipv6 meta l4proto udp meta mark 7 ct mark set meta mark\n"), both);
+        assertTrue(both.contains("meta nfproto ipv6 meta l4proto udp meta mark set ct mark\n"), both);
+    }
+
+    @Test
+    void iptablesFallbackIsOneInsertPerRuleUndoneByDeleteInReverse() {
+        Firewall.Plan p = Firewall.plan(Firewall.Method.IPTABLES, "wg0", ADDRESSES, List.of(IpPrefix.parse("::/0")), 51820);
+        List<List<String>> apply = p.steps().stream().map(Firewall.Step::argv).toList();
+        assertEquals(List.of("iptables", "-w", "-t", "raw", "-I", "PREROUTING", "!", "-i", "wg0", "-d", "10.200.0.1",
+                "-m", "addrtype", "!", "--src-type", "LOCAL", "-j", "DROP", "-m", "comment", "--comment",
+                "wgdesk rule for wg0"), apply.get(0));
+        assertEquals("ip6tables", apply.get(1).getFirst());
+        assertEquals("fd20::1", apply.get(1).get(10));
+        assertEquals(List.of("ip6tables", "-w", "-t", "mangle", "-I", "POSTROUTING", "-m", "mark", "--mark", "51820",
+                "-p", "udp", "-j", "CONNMARK", "--save-mark", "-m", "comment", "--comment", "wgdesk rule for wg0"),
+                apply.get(2));
+        assertEquals(List.of("ip6tables", "-w", "-t", "mangle", "-I", "PREROUTING", "-p", "udp", "-j", "CONNMARK",
+                "--restore-mark", "-m", "comment", "--comment", "wgdesk rule for wg0"), apply.get(3));
+        assertEquals(4, apply.size(), "no IPv4 connection-mark rules without an IPv4 default route");
+        List<List<String>> undo = p.undo();
+        for (int i = 0; i < apply.size(); i++) {
+            List<String> expected = new ArrayList<>(apply.get(i));
+            expected.set(4, "-D");
+            assertEquals(expected, undo.get(apply.size() - 1 - i));
+        }
+    }
+
+    /** The generated ruleset against the real nft, in a namespace of its own; skipped without root or nft. */
+    @Test
+    @Timeout(60)
+    void realNftAcceptsReplacesAndDeletesTheTable() throws Exception {
+        Assumptions.assumeTrue(Command.check("id", "-u").strip().equals("0"), "needs root");
+        Assumptions.assumeTrue(Firewall.detect() == Firewall.Method.NFT, "needs nft");
+        String ns = "wgdesk-fw-" + ProcessHandle.current().pid();
+        Command.run(List.of("ip", "netns", "del", ns), null, Map.of(), 10);
+        Command.check("ip", "netns", "add", ns);
+        try {
+            String dev = "a=b+c_d";
+            Firewall.Step s = Firewall.plan(Firewall.Method.NFT, dev, ADDRESSES,
+                    List.of(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0")), 51820).steps().getFirst();
+            for (int i = 0; i < 2; i++) { // the second run replaces the table instead of adding rules twice
+                Command.Result r = inNs(ns, s.argv(), s.stdin());
+                assertEquals(0, r.exitCode(), r.stderr());
+            }
+            String table = inNs(ns, List.of("nft", "list", "table", "inet", Firewall.tableName(dev)), null).stdout();
+            assertEquals(2, table.split("fib saddr type != local counter packets 0 bytes 0 drop", -1).length - 1, table);
+            assertTrue(table.contains("iifname != \"a=b+c_d\" ip6 daddr fd20::1 fib saddr"), table);
+            assertTrue(table.contains("meta nfproto ipv4 meta l4proto udp meta mark 0x0000ca6c ct mark set meta mark"), table);
+            assertEquals(1, table.split("meta nfproto ipv6 meta l4proto udp meta mark set ct mark", -1).length - 1, table);
+            assertEquals(0, inNs(ns, s.undo(), null).exitCode());
+            assertEquals("", inNs(ns, List.of("nft", "list", "tables"), null).stdout());
+            assertNotEquals(0, inNs(ns, s.undo(), null).exitCode(), "a second delete fails: nothing is left");
+        } finally {
+            Command.run(List.of("ip", "netns", "del", ns), null, Map.of(), 10);
+        }
+    }
+
+    private static Command.Result inNs(String ns, List<String> argv, String stdin) throws CommandException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(argv);
+        return Command.run(cmd, stdin, Map.of(), 20);
+    }
+}
