@@ -79,7 +79,7 @@ Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $installed_size
 Depends: $depends
-Recommends: systemd-resolved | resolvconf, wireguard-tools, shared-mime-info, desktop-file-utils, hicolor-icon-theme
+Recommends: nftables, systemd-resolved | resolvconf, wireguard-tools, shared-mime-info, desktop-file-utils, hicolor-icon-theme
 Suggests: wireguard-go
 Section: net
 Priority: optional

@@ -59,6 +59,7 @@ Packager:       ${maintainer}
 BuildArch:      ${arch}
 Requires:       iproute
 Requires:       shadow-utils
+Recommends:     nftables
 Recommends:     wireguard-tools
 Recommends:     shared-mime-info
 Recommends:     desktop-file-utils
