@@ -207,7 +207,7 @@ public final class IpcClient implements AutoCloseable {
     public CompletableFuture<TunnelInfo> saveAsync(String name, String config) {
         ObjectNode p = nameParams(name);
         p.put("config", config);
-        return call(IpcProtocol.Method.SAVE, p).thenApply(r -> one(r.get("tunnel"), TunnelInfo.class));
+        return tunnelCall(IpcProtocol.Method.SAVE, p);
     }
 
     /** Blocking {@link #saveAsync}. */
@@ -219,7 +219,7 @@ public final class IpcClient implements AutoCloseable {
     public CompletableFuture<TunnelInfo> importConfigAsync(String name, String config) {
         ObjectNode p = nameParams(name);
         p.put("config", config);
-        return call(IpcProtocol.Method.IMPORT, p).thenApply(r -> one(r.get("tunnel"), TunnelInfo.class));
+        return tunnelCall(IpcProtocol.Method.IMPORT, p);
     }
 
     /** Blocking {@link #importConfigAsync}. */
@@ -241,7 +241,17 @@ public final class IpcClient implements AutoCloseable {
     public CompletableFuture<TunnelInfo> renameAsync(String name, String newName) {
         ObjectNode p = nameParams(name);
         p.put("newName", newName);
-        return call(IpcProtocol.Method.RENAME, p).thenApply(r -> one(r.get("tunnel"), TunnelInfo.class));
+        return tunnelCall(IpcProtocol.Method.RENAME, p);
+    }
+
+    /** A request about one tunnel whose answer is that tunnel's stored description. */
+    private CompletableFuture<TunnelInfo> tunnelCall(String method, ObjectNode params) {
+        return call(method, params).thenApply(r -> one(r.get("tunnel"), TunnelInfo.class));
+    }
+
+    /** A request about one tunnel whose answer is its runtime status. */
+    private CompletableFuture<TunnelStatus> statusCall(String method, String name) {
+        return call(method, nameParams(name)).thenApply(r -> one(r.get("status"), TunnelStatus.class));
     }
 
     /** Blocking {@link #renameAsync}. */
@@ -255,7 +265,7 @@ public final class IpcClient implements AutoCloseable {
      * after rolling back.
      */
     public CompletableFuture<TunnelStatus> activateAsync(String name) {
-        return call(IpcProtocol.Method.ACTIVATE, nameParams(name)).thenApply(r -> one(r.get("status"), TunnelStatus.class));
+        return statusCall(IpcProtocol.Method.ACTIVATE, name);
     }
 
     /** Blocking {@link #activateAsync}. */
@@ -265,7 +275,7 @@ public final class IpcClient implements AutoCloseable {
 
     /** Deactivates a tunnel (a no-op if inactive). */
     public CompletableFuture<TunnelStatus> deactivateAsync(String name) {
-        return call(IpcProtocol.Method.DEACTIVATE, nameParams(name)).thenApply(r -> one(r.get("status"), TunnelStatus.class));
+        return statusCall(IpcProtocol.Method.DEACTIVATE, name);
     }
 
     /** Blocking {@link #deactivateAsync}. */
@@ -277,7 +287,7 @@ public final class IpcClient implements AutoCloseable {
     public CompletableFuture<TunnelInfo> setAutostartAsync(String name, boolean enabled) {
         ObjectNode p = nameParams(name);
         p.put("enabled", enabled);
-        return call(IpcProtocol.Method.SET_AUTOSTART, p).thenApply(r -> one(r.get("tunnel"), TunnelInfo.class));
+        return tunnelCall(IpcProtocol.Method.SET_AUTOSTART, p);
     }
 
     /** Blocking {@link #setAutostartAsync}. */
