@@ -61,7 +61,8 @@ final class EditorPane extends BorderPane {
         getStyleClass().add("editor-pane");
 
         // Header: title, name and public key.
-        Label heading = new Label(Messages.get(vm.isNew() ? "editor.title.new" : "editor.title.edit"));
+        Label heading = new Label(Messages.get(vm.isImportPreview() ? "editor.title.import"
+                : vm.isNew() ? "editor.title.new" : "editor.title.edit"));
         heading.getStyleClass().add("detail-title");
         TextField name = new TextField();
         name.setId("editor-name");

@@ -56,6 +56,7 @@ public final class EditorViewModel {
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
     private final StringProperty savedText = new SimpleStringProperty(this, "savedText", "");
     private final StringProperty savedName = new SimpleStringProperty(this, "savedName", "");
+    private boolean importPreview;
     /** The name that counts as "unchanged": the saved one, or a suggestion for a new tunnel. */
     private final StringProperty cleanName = new SimpleStringProperty(this, "cleanName", "");
     private final ObservableList<Problem> problems = FXCollections.observableArrayList();
@@ -314,7 +315,13 @@ public final class EditorViewModel {
         if (isNew()) {
             name.set(suggested);
             cleanName.set(suggested);
+            importPreview = true;
         }
+    }
+
+    /** True when this new tunnel came from a file (an import preview) rather than "Add". */
+    public boolean isImportPreview() {
+        return importPreview;
     }
 
     /** Puts the text back as it was last saved. */

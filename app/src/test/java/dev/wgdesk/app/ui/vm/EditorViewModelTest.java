@@ -132,7 +132,9 @@ class EditorViewModelTest {
     @Test
     void anImportPreviewIsNotAChangeUntilTheUserMakesOne() throws Exception {
         EditorViewModel vm = editor(null, Fixtures.fullTunnel());
+        assertFalse(vm.isImportPreview());
         vm.suggestName("laptop");
+        assertTrue(vm.isImportPreview(), "titled as an import");
         assertEquals("laptop", vm.nameProperty().get());
         assertFalse(vm.dirtyProperty().get(), "closing an untouched preview asks nothing");
         assertTrue(vm.canSaveProperty().get(), "and it can be imported as it is");
