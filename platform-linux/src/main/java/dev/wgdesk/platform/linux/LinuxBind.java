@@ -148,7 +148,8 @@ public final class LinuxBind implements Bind {
             configure(fd, family);
             bind(fd, family, requestedPort);
             boolean groOn = gro && setIntErrno(fd, SOL_UDP, UDP_GRO, 1) == 0; // before 5.0: not supported
-            socket = new UdpSocket(polled, family, localPort(fd), gso, groOn, enablePacketInfo(fd, family));
+            boolean sticky = enablePacketInfo(fd, family);
+            socket = new UdpSocket(polled, family, localPort(fd), gso, groOn, sticky, sticky ? watchRoutes() : null);
         } catch (IOException | RuntimeException e) {
             polled.close();
             throw e;
@@ -183,6 +184,19 @@ public final class LinuxBind implements Bind {
             return setIntErrno(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) == 0 && v4;
         }
         return v4;
+    }
+
+    /** Starts the route watch for this socket's namespace, or returns null (sources then follow routing changes only through the engine's timers). */
+    private RouteWatch watchRoutes() {
+        try {
+            RouteWatch w = RouteWatch.open();
+            w.setMark(mark);
+            return w;
+        } catch (IOException e) {
+            System.getLogger(LinuxBind.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot watch routing changes: " + e.getMessage());
+            return null;
+        }
     }
 
     private static void bind(int fd, int family, int port) throws IOException {
@@ -382,6 +396,9 @@ public final class LinuxBind implements Bind {
             } finally {
                 s.fd().exit();
             }
+            if (s.routes() != null) {
+                s.routes().setMark(mark);
+            }
         }
         this.mark = mark;
     }
@@ -437,7 +454,7 @@ public final class LinuxBind implements Bind {
         UdpSocket s = socket;
         socket = null;
         if (s != null) {
-            s.fd().close();
+            s.close();
         }
     }
 

@@ -50,6 +50,9 @@ final class UdpSender {
     private final int[] encodedFamily = new int[DESTINATIONS];
     private final int[] encodedLength = new int[DESTINATIONS];
     private final int[] controlLength = new int[DESTINATIONS]; // 0: no source
+    /** The route-watch generation at which the slot's IPv4 source was last found still right; -1: never. */
+    private final long[] checkedGeneration = new long[DESTINATIONS];
+    private final int[] checkedInterface = new int[DESTINATIONS]; // what the route took at that check
     private final byte[] mostRecent = new byte[DESTINATIONS / 2]; // per set: the way used last
     /** A msghdr, its iovec and a control buffer: one UDP_SEGMENT cmsg, then room for a packet-information one. */
     private final NativeBuffer gsoMessage = new NativeBuffer(
@@ -86,6 +89,9 @@ final class UdpSender {
         nameLength = encodedLength[slot];
         controlBytes = s.sticky() ? controlLength[slot] : 0;
         control = controls.address() + (long) slot * CONTROL_SLOT;
+        if (controlBytes != 0 && to.sourceInterface() != 0 && to.source() instanceof Inet4Address src) {
+            checkRoute(s, slot, to, src);
+        }
         int i = 0;
         while (i < count) {
             int left = count - i;
@@ -99,6 +105,34 @@ final class UdpSender {
                         : sendMany(s, bufs, i, Math.min(batch, left), to);
             }
             i += sent;
+        }
+    }
+
+    /**
+     * Like the kernel's WireGuard (IPv4 only, as there): a source is only used while the route to
+     * the peer still leaves through the interface its packets arrived on; otherwise it is stale.
+     * Asked of the kernel once per endpoint and routing change.
+     */
+    private void checkRoute(UdpSocket s, int slot, UdpEndpoint to, Inet4Address src) throws IOException {
+        RouteWatch routes = s.routes();
+        if (routes == null) {
+            return;
+        }
+        long generation = routes.generation();
+        int oif;
+        if (checkedGeneration[slot] == generation) {
+            oif = checkedInterface[slot]; // asymmetric routing: refused again without asking
+        } else if (to.remote().getAddress() instanceof Inet4Address dst) {
+            oif = routes.outputInterface(dst, src);
+            checkedInterface[slot] = oif;
+            checkedGeneration[slot] = generation;
+        } else {
+            return;
+        }
+        if (oif != to.sourceInterface()) {
+            throw new StaleSourceException(to, oif == RouteWatch.NO_ROUTE
+                    ? "no route from it any more"
+                    : "the route now leaves through interface " + oif + ", not " + to.sourceInterface());
         }
     }
 
@@ -119,6 +153,7 @@ final class UdpSender {
         encoded[slot] = null; // until both parts are encoded
         encodedLength[slot] = SockAddr.encode(to.remote(), family, names.view(), slot * MessageVector.NAME_SLOT);
         controlLength[slot] = encodeSource(to, family, controls.view(), slot * CONTROL_SLOT);
+        checkedGeneration[slot] = -1;
         encodedFamily[slot] = family;
         encoded[slot] = to;
         mostRecent[base >>> 1] = (byte) (slot - base);

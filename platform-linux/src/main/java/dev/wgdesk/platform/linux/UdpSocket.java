@@ -12,15 +12,30 @@ final class UdpSocket {
     private final int port;
     private final boolean gro;
     private final boolean sticky;
+    private final RouteWatch routes;
     private volatile boolean gso;
 
-    UdpSocket(PolledFd fd, int family, int port, boolean gso, boolean gro, boolean sticky) {
+    UdpSocket(PolledFd fd, int family, int port, boolean gso, boolean gro, boolean sticky, RouteWatch routes) {
         this.fd = fd;
         this.family = family;
         this.port = port;
         this.gso = gso;
         this.gro = gro;
         this.sticky = sticky;
+        this.routes = routes;
+    }
+
+    /** The watch over routing changes that re-checks IPv4 sticky sources, or null if there is none. */
+    RouteWatch routes() {
+        return routes;
+    }
+
+    /** Closes the descriptor and the route watch. */
+    void close() {
+        fd.close();
+        if (routes != null) {
+            routes.close();
+        }
     }
 
     /** True if receives report local addresses ({@code IP_PKTINFO}/{@code IPV6_RECVPKTINFO}) and sends may choose one. */

@@ -40,6 +40,8 @@ class StickySourceNetnsTest {
     private final String goName = Host.uniqueName("sg");
     private final String vethA = Host.uniqueName("sva");
     private final String vethB = Host.uniqueName("svb");
+    private final String vethA3 = Host.uniqueName("sv3");
+    private final String vethB4 = Host.uniqueName("sv4");
     private final PrivateKey keyA = PrivateKey.generate();
     private final PrivateKey keyB = PrivateKey.generate();
     private Netns nsA;
@@ -210,5 +212,37 @@ class StickySourceNetnsTest {
             ping(nsB, "192.168.241.1");
             assertEquals(dialled + ":" + JAVA_PORT, endpointSeenByPeer(), "the reply came from the address dialled");
         }
+    }
+
+    /**
+     * netns.sh item 20: a better route through another interface appears, with its own source;
+     * the old source is dropped because the route no longer leaves where the peer's packets
+     * arrived, and the peer sees the new one.
+     */
+    @Test
+    void anotherInterfaceRouteTakesPrecedence() throws Exception {
+        Host.run("ip", "link", "add", vethA3, "netns", nsA.name(), "type", "veth", "peer", "name", vethB4, "netns", nsB.name());
+        addressesA("10.0.0.1/24");
+        nsB.ip("addr", "add", "10.0.0.2/24", "dev", vethB);
+        nsA.ip("addr", "add", "10.0.0.3/24", "dev", vethA3);
+        up();
+        nsA.ip("link", "set", vethA3, "up");
+        nsB.ip("link", "set", vethB4, "up");
+        nsA.ip("route", "flush", "dev", vethA);
+        nsA.ip("route", "flush", "dev", vethA3);
+        nsA.ip("route", "add", "10.0.0.0/24", "dev", vethA, "src", "10.0.0.1", "metric", "2");
+        device.setPeerEndpoint(keyB.publicKey(), new InetSocketAddress(InetAddress.getByName("10.0.0.2"), GO_PORT));
+        ping(nsA, "192.168.241.2");
+        assertEquals("10.0.0.1:" + JAVA_PORT, endpointSeenByPeer());
+
+        nsA.ip("route", "add", "10.0.0.0/24", "dev", vethA3, "src", "10.0.0.3", "metric", "1");
+        sysctl(nsA, "net.ipv4.conf." + vethA + ".rp_filter", "0");
+        sysctl(nsB, "net.ipv4.conf." + vethB4 + ".rp_filter", "0");
+        sysctl(nsA, "net.ipv4.conf.all.rp_filter", "0");
+        sysctl(nsB, "net.ipv4.conf.all.rp_filter", "0");
+        long stale = device.stats().staleSources();
+        ping(nsA, "192.168.241.2");
+        assertEquals("10.0.0.3:" + JAVA_PORT, endpointSeenByPeer());
+        assertTrue(device.stats().staleSources() > stale, "the source of the old route was dropped");
     }
 }
