@@ -54,6 +54,6 @@ public final class DeviceStats {
     public long cookieRepliesSent() { return cookieRepliesSent.get(); }
     public long cookieRepliesConsumed() { return cookieRepliesConsumed.get(); }
     public long handshakesCompleted() { return handshakesCompleted.get(); }
-    /** Sends whose sticky source address the system refused (removed address), resent without it. */
+    /** Sends whose sticky source address was refused (address removed, route moved), resent without it. */
     public long staleSources() { return staleSources.get(); }
 }
