@@ -10,11 +10,14 @@ import java.nio.channels.DatagramChannel;
 
 /**
  * The portable {@link Bind}: one dual-stack {@link DatagramChannel} in blocking mode. It cannot
- * set SO_MARK; {@link #setMark} only records the value.
+ * set SO_MARK ({@link #setMark} only records the value), and the JDK cannot tell the local address
+ * of a datagram nor send from a chosen one, so it has no sticky sources: receives report none and
+ * sends ignore them.
  */
 public class DatagramChannelBind implements Bind {
     private volatile DatagramChannel channel;
     private volatile int port;
+    private UdpEndpoint lastFrom; // receiver thread only: reused while the sender stays the same
 
     @Override
     public synchronized int open(int requestedPort) throws IOException {
@@ -53,7 +56,7 @@ public class DatagramChannelBind implements Bind {
     }
 
     @Override
-    public int receive(ByteBuffer[] bufs, InetSocketAddress[] from, int count) throws IOException {
+    public int receive(ByteBuffer[] bufs, UdpEndpoint[] from, int count) throws IOException {
         DatagramChannel ch = channel;
         if (ch == null) {
             throw new java.nio.channels.ClosedChannelException();
@@ -64,18 +67,25 @@ public class DatagramChannelBind implements Bind {
         SocketAddress src = ch.receive(b);
         int end = b.position();
         b.position(start).limit(end);
-        from[0] = (InetSocketAddress) src;
+        InetSocketAddress remote = (InetSocketAddress) src;
+        UdpEndpoint last = lastFrom;
+        if (last == null || !last.remote().equals(remote)) {
+            last = UdpEndpoint.of(remote);
+            lastFrom = last;
+        }
+        from[0] = last;
         return 1;
     }
 
     @Override
-    public void send(ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
+    public void send(ByteBuffer[] bufs, int count, UdpEndpoint to) throws IOException {
         DatagramChannel ch = channel;
         if (ch == null) {
             throw new java.nio.channels.ClosedChannelException();
         }
+        InetSocketAddress remote = to.remote(); // the source cannot be chosen through the JDK
         for (int i = 0; i < count; i++) {
-            ch.send(bufs[i], to);
+            ch.send(bufs[i], remote);
         }
     }
 

@@ -17,6 +17,8 @@ import static dev.wgdesk.engine.Protocol.UNDER_LOAD_QUEUE_THRESHOLD;
 
 import dev.wgdesk.engine.Protocol;
 import dev.wgdesk.engine.conn.Bind;
+import dev.wgdesk.engine.conn.StaleSourceException;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import dev.wgdesk.engine.crypto.PresharedKey;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.crypto.PublicKey;
@@ -519,7 +521,8 @@ public final class Device implements AutoCloseable {
         StaticIdentity id = identity;
         List<PeerSnapshot> list = new ArrayList<>();
         for (Peer p : peers.values()) {
-            list.add(new PeerSnapshot(p.publicKey, p.presharedKeyCopy(), p.endpoint(),
+            UdpEndpoint ep = p.endpoint();
+            list.add(new PeerSnapshot(p.publicKey, p.presharedKeyCopy(), ep == null ? null : ep.remote(),
                     p.lastHandshakeEpochNanos(), p.rxBytes.get(), p.txBytes.get(),
                     p.persistentKeepaliveSeconds(), allowedIps.entriesForPeer(p)));
         }
@@ -545,15 +548,39 @@ public final class Device implements AutoCloseable {
     /* ====================== Sending ====================== */
 
     /** Sends a handshake message or cookie reply straight to {@code to}. */
-    void sendHandshakeMessage(Peer peer, byte[] msg, InetSocketAddress to) {
+    void sendHandshakeMessage(Peer peer, byte[] msg, UdpEndpoint to) {
         try {
             ByteBuffer b = ByteBuffer.wrap(msg);
-            bind.send(new ByteBuffer[] {b}, 1, to);
+            send(peer, new ByteBuffer[] {b}, 1, to);
             if (peer != null) {
                 peer.txBytes.addAndGet(msg.length);
             }
         } catch (IOException e) {
             log.log(System.Logger.Level.DEBUG, "{0}: failed to send handshake message to {1}: {2}", peer, to, e.getMessage());
+        }
+    }
+
+    /**
+     * Sends through the bind. If the bind refuses {@code to}'s sticky source (the address was
+     * removed), forgets that source on {@code peer} and sends the datagrams that did not go out
+     * once more, without a source: the system picks one, as the kernel and wireguard-go do.
+     */
+    private void send(Peer peer, ByteBuffer[] bufs, int count, UdpEndpoint to) throws IOException {
+        try {
+            bind.send(bufs, count, to);
+        } catch (StaleSourceException e) {
+            stats.staleSources.incrementAndGet();
+            log.log(System.Logger.Level.DEBUG, "{0}: {1}; sending without it", peer, e.getMessage());
+            if (peer != null) {
+                peer.clearEndpointSource(to);
+            }
+            int left = 0;
+            for (int i = 0; i < count; i++) {
+                if (bufs[i].hasRemaining()) {
+                    bufs[left++] = bufs[i]; // the ones before the refused datagram went out
+                }
+            }
+            bind.send(bufs, left, to.withoutSource());
         }
     }
 
@@ -612,15 +639,16 @@ public final class Device implements AutoCloseable {
     }
 
     /**
-     * Sends sealed packets in order, in batches of consecutive packets to one endpoint (so a
-     * batching {@link Bind} can use sendmmsg and UDP segmentation), and runs the send-side
-     * timer hooks once each packet has gone.
+     * Sends sealed packets in order, in batches of consecutive packets to one peer (so a
+     * batching {@link Bind} can use sendmmsg and UDP segmentation), to the peer's endpoint as it
+     * is when the batch goes (roaming and a forgotten source take effect at once), and runs the
+     * send-side timer hooks once each packet has gone.
      */
     private final class OutboundSequencer implements CryptoPipeline.Sequencer {
         private final Packet[] pending = new Packet[Math.max(1, bind.batchSize())];
         private final ByteBuffer[] bufs = new ByteBuffer[pending.length];
         private int count;
-        private InetSocketAddress target;
+        private Peer target;
 
         @Override
         public void deliver(Packet p) {
@@ -628,12 +656,12 @@ public final class Device implements AutoCloseable {
                 outboundPool.release(p);
                 return;
             }
-            if (count > 0 && (count == pending.length || !p.endpoint.equals(target))) {
+            if (count > 0 && (count == pending.length || p.peer != target)) {
                 endOfBurst();
             }
             p.peer.timers.anyAuthenticatedPacketTraversal();
             p.buf.limit(p.off + p.len).position(p.off);
-            target = p.endpoint;
+            target = p.peer;
             pending[count] = p;
             bufs[count] = p.buf;
             count++;
@@ -645,12 +673,18 @@ public final class Device implements AutoCloseable {
                 return;
             }
             boolean sent;
-            try {
-                bind.send(bufs, count, target);
-                sent = true;
-            } catch (IOException e) {
+            UdpEndpoint to = target.endpoint();
+            if (to == null) {
                 sent = false;
-                log.log(System.Logger.Level.DEBUG, "sending to {0} failed: {1}", target, e.getMessage());
+                stats.droppedNoEndpoint.addAndGet(count);
+            } else {
+                try {
+                    send(target, bufs, count, to);
+                    sent = true;
+                } catch (IOException e) {
+                    sent = false;
+                    log.log(System.Logger.Level.DEBUG, "sending to {0} failed: {1}", to, e.getMessage());
+                }
             }
             for (int i = 0; i < count; i++) {
                 Packet p = pending[i];

@@ -23,6 +23,7 @@ public final class DeviceStats {
     final AtomicLong cookieRepliesSent = new AtomicLong();
     final AtomicLong cookieRepliesConsumed = new AtomicLong();
     final AtomicLong handshakesCompleted = new AtomicLong();
+    final AtomicLong staleSources = new AtomicLong();
 
     /** Outbound packets with no peer owning their destination. */
     public long droppedNoRoute() { return droppedNoRoute.get(); }
@@ -53,4 +54,6 @@ public final class DeviceStats {
     public long cookieRepliesSent() { return cookieRepliesSent.get(); }
     public long cookieRepliesConsumed() { return cookieRepliesConsumed.get(); }
     public long handshakesCompleted() { return handshakesCompleted.get(); }
+    /** Sends whose sticky source address was refused (address removed, route moved), resent without it. */
+    public long staleSources() { return staleSources.get(); }
 }

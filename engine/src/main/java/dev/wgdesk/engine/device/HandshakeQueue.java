@@ -6,12 +6,12 @@ import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_SIZE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_TYPE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_SIZE;
 
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import dev.wgdesk.engine.noise.CookieChecker;
 import dev.wgdesk.engine.noise.Handshake;
 import dev.wgdesk.engine.noise.HandshakeResult;
 import dev.wgdesk.engine.noise.SessionKeys;
 import dev.wgdesk.engine.noise.StaticIdentity;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
@@ -28,7 +28,7 @@ final class HandshakeQueue {
     private static final class Message {
         final byte[] data = new byte[MESSAGE_INITIATION_SIZE];
         int len;
-        InetSocketAddress from;
+        UdpEndpoint from;
     }
 
     private final Device device;
@@ -76,7 +76,7 @@ final class HandshakeQueue {
     }
 
     /** Copies a handshake message into the queue, or drops it when the queue is full. */
-    void offer(byte[] data, int off, int len, InetSocketAddress from) {
+    void offer(byte[] data, int off, int len, UdpEndpoint from) {
         Message m = free.poll();
         if (m == null) {
             device.stats.droppedHandshakeQueueFull.incrementAndGet();
@@ -111,7 +111,7 @@ final class HandshakeQueue {
     }
 
     /** Handles one handshake message; package-private for tests. */
-    void process(byte[] msg, int len, InetSocketAddress from) {
+    void process(byte[] msg, int len, UdpEndpoint from) {
         int type = Device.getIntLE(msg, 0);
         if (type == MESSAGE_COOKIE_REPLY_TYPE) {
             consumeCookieReply(msg);
@@ -128,14 +128,14 @@ final class HandshakeQueue {
             return;
         }
         if (device.isUnderLoad()) {
-            if (!checker.checkMac2(msg, 0, len, from)) {
+            if (!checker.checkMac2(msg, 0, len, from.remote())) {
                 byte[] reply = new byte[MESSAGE_COOKIE_REPLY_SIZE];
-                checker.createReply(msg, 0, len, from, reply, 0);
+                checker.createReply(msg, 0, len, from.remote(), reply, 0);
                 device.stats.cookieRepliesSent.incrementAndGet();
                 device.sendHandshakeMessage(null, reply, from);
                 return;
             }
-            if (!device.rateLimiter().allow(from.getAddress())) {
+            if (!device.rateLimiter().allow(from.remote().getAddress())) {
                 device.stats.droppedRateLimited.incrementAndGet();
                 return;
             }
@@ -147,7 +147,7 @@ final class HandshakeQueue {
         }
     }
 
-    private void consumeInitiation(StaticIdentity identity, byte[] msg, InetSocketAddress from) {
+    private void consumeInitiation(StaticIdentity identity, byte[] msg, UdpEndpoint from) {
         HandshakeResult result = Handshake.consumeInitiation(identity, msg, 0, MESSAGE_INITIATION_SIZE, key -> {
             Peer p = device.peerByKey(key);
             return p == null || !p.isRunning() ? null : p.handshake;
@@ -185,7 +185,7 @@ final class HandshakeQueue {
         device.sendHandshakeMessage(peer, response, from);
     }
 
-    private void consumeResponse(byte[] msg, InetSocketAddress from) {
+    private void consumeResponse(byte[] msg, UdpEndpoint from) {
         int receiver = Device.getIntLE(msg, 8);
         IndexTable.Entry e = device.indexTable.lookup(receiver);
         if (e == null || e.keypair() != null) {

@@ -1,7 +1,7 @@
 package dev.wgdesk.engine.device;
 
 import dev.wgdesk.engine.Protocol;
-import java.net.InetSocketAddress;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import java.nio.ByteBuffer;
 
 /**
@@ -26,7 +26,8 @@ final class Packet {
     /** Offset and length of the UDP payload (outbound: set after sealing; inbound: as received). */
     int off;
     int len;
-    InetSocketAddress endpoint;
+    /** Inbound: where the datagram came from (and the local address it arrived on). */
+    UdpEndpoint endpoint;
     /** Set by the crypto stage: true when the packet may go on to the sequential stage. */
     boolean ok;
     /** Written by a crypto worker, read by the sequencer. */

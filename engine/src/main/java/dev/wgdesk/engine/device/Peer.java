@@ -8,6 +8,7 @@ import static dev.wgdesk.engine.Protocol.REKEY_AFTER_MESSAGES;
 import static dev.wgdesk.engine.Protocol.REKEY_AFTER_TIME_NANOS;
 import static dev.wgdesk.engine.Protocol.REKEY_TIMEOUT_NANOS;
 
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import dev.wgdesk.engine.crypto.PresharedKey;
 import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.noise.CookieGenerator;
@@ -16,6 +17,7 @@ import dev.wgdesk.engine.noise.SessionKeys;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One remote peer: its handshake, its three keypairs (previous, current, next), the packets
@@ -41,7 +43,8 @@ final class Peer {
     private final ArrayDeque<Packet> staged = new ArrayDeque<>(MAX_STAGED_PACKETS);
 
     private PresharedKey presharedKey = PresharedKey.none(); // guarded by keypairLock; for snapshots
-    private volatile InetSocketAddress endpoint;
+    /** Null when unknown. Replaced as a whole (roaming, configuration, forgetting the source). */
+    private final AtomicReference<UdpEndpoint> endpoint = new AtomicReference<>();
     private volatile int persistentKeepaliveSeconds;
     private volatile long lastHandshakeEpochNanos;
     private volatile boolean running;
@@ -95,23 +98,55 @@ final class Peer {
 
     /* ---------- Configuration ---------- */
 
-    InetSocketAddress endpoint() {
-        return endpoint;
+    /** The endpoint to send to, with its sticky source if one is cached; null when unknown. */
+    UdpEndpoint endpoint() {
+        return endpoint.get();
     }
 
+    /** Configuration: a new remote address, with no source (null forgets the endpoint). */
     void setEndpoint(InetSocketAddress ep) {
-        endpoint = ep;
+        endpoint.set(ep == null ? null : UdpEndpoint.of(ep));
     }
 
-    /** Roaming: called for every authenticated packet, with its source. */
-    void setEndpointFromPacket(InetSocketAddress src) {
-        if (src != null && !src.equals(endpoint)) {
-            endpoint = src;
+    /**
+     * Roaming: called for every authenticated packet with where it came from, which includes
+     * our local address it arrived on (the sticky source). Binds hand out one instance per
+     * address pair, so the steady state is one identity comparison and no write.
+     */
+    void setEndpointFromPacket(UdpEndpoint from) {
+        if (from == null) {
+            return;
+        }
+        UdpEndpoint cur = endpoint.get();
+        if (from != cur && !from.equals(cur)) {
+            endpoint.set(from);
         }
     }
 
-    /** Forgets the cached local source address (sticky source); nothing is cached by this engine yet. */
-    void clearEndpointSource() {}
+    /**
+     * Forgets the cached local source address, so the next send lets the system choose one
+     * (handshake retransmit, the new-handshake timer, fwmark and port changes: protocol.md 1.11).
+     * An endpoint that roams in at the same moment is kept.
+     */
+    void clearEndpointSource() {
+        while (true) {
+            UdpEndpoint cur = endpoint.get();
+            if (cur == null || !cur.hasSource() || endpoint.compareAndSet(cur, cur.withoutSource())) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Forgets the source of {@code stale} after the system refused it, if the peer still uses that
+     * endpoint (it may have roamed meanwhile).
+     */
+    void clearEndpointSource(UdpEndpoint stale) {
+        UdpEndpoint cur = endpoint.get();
+        if (cur != null && cur.hasSource() && cur.equals(stale)) {
+            endpoint.compareAndSet(cur, cur.withoutSource());
+        }
+    }
 
     int persistentKeepaliveSeconds() {
         return persistentKeepaliveSeconds;
@@ -159,7 +194,7 @@ final class Peer {
         if (!isRetry) {
             timers.resetHandshakeAttempts();
         }
-        InetSocketAddress ep = endpoint;
+        UdpEndpoint ep = endpoint.get();
         byte[] msg = new byte[MESSAGE_INITIATION_SIZE];
         synchronized (handshakeSendLock) {
             long now = device.clock.nanoTime();
@@ -389,8 +424,7 @@ final class Peer {
             if (kp == null) {
                 needHandshake = true;
             } else {
-                InetSocketAddress ep = endpoint;
-                if (ep == null) {
+                if (endpoint.get() == null) {
                     device.stats.droppedNoEndpoint.addAndGet(staged.size());
                     Packet p;
                     while ((p = staged.pollFirst()) != null) {
@@ -409,7 +443,6 @@ final class Peer {
                     p.peer = this;
                     p.keypair = kp;
                     p.counter = n;
-                    p.endpoint = ep;
                     if (!device.submitOutbound(p)) {
                         return; // device is going down; the packet was released
                     }

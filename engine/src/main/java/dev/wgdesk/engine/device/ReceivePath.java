@@ -12,10 +12,10 @@ import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_TYPE;
 import static dev.wgdesk.engine.Protocol.REJECT_AFTER_MESSAGES;
 
 import dev.wgdesk.engine.conn.Bind;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import dev.wgdesk.engine.routing.AllowedIps;
 import dev.wgdesk.engine.tun.Tun;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 
@@ -46,7 +46,7 @@ final class ReceivePath {
         int batch = Math.max(1, bind.batchSize());
         Packet[] packets = new Packet[batch];
         ByteBuffer[] bufs = new ByteBuffer[batch];
-        InetSocketAddress[] from = new InetSocketAddress[batch];
+        UdpEndpoint[] from = new UdpEndpoint[batch];
         try {
             while (device.isUp()) {
                 for (int i = 0; i < batch; i++) {

@@ -17,7 +17,13 @@ import java.util.function.Predicate;
 
 /**
  * An in-memory {@link Bind}. Binds created from the same {@link Network} reach each other by
- * port on 127.0.0.1; everything sent is also recorded, and a filter can drop datagrams.
+ * port; everything sent is also recorded, and a filter can drop datagrams.
+ *
+ * <p>Sticky sources are modelled: each bind owns a set of local addresses (127.0.0.1 unless
+ * changed), a datagram is delivered only to a bind owning its destination address, the receiver
+ * learns which of its addresses it arrived on (interface index 1), and the sender's address is
+ * the endpoint's source when it has one, else the bind's first address. A source the bind no
+ * longer owns is refused with {@link StaleSourceException}, as Linux refuses a removed address.
  */
 public final class MemoryBind implements Bind {
     /** A little UDP network: ports to binds. */
@@ -28,7 +34,13 @@ public final class MemoryBind implements Bind {
         public volatile Predicate<byte[]> deliver = d -> true;
     }
 
-    private record Datagram(byte[] data, InetSocketAddress from) {}
+    private record Datagram(byte[] data, UdpEndpoint from) {}
+
+    /** One datagram this bind sent: its bytes, the endpoint it was given, the address it left from. */
+    public record Sent(byte[] data, UdpEndpoint to, InetAddress from) {}
+
+    /** The interface index receivers report with their local address. */
+    public static final int INTERFACE = 1;
 
     private static final Datagram CLOSED = new Datagram(new byte[0], null);
 
@@ -36,6 +48,13 @@ public final class MemoryBind implements Bind {
     private final BlockingQueue<Datagram> inbox = new LinkedBlockingQueue<>();
     /** Every datagram this bind sent, in order. */
     public final List<byte[]> sent = new CopyOnWriteArrayList<>();
+    /** Every datagram this bind sent, with its addressing, in order. */
+    public final List<Sent> sentLog = new CopyOnWriteArrayList<>();
+    /** Sends refused because of a stale source. */
+    public final AtomicInteger staleRefusals = new AtomicInteger();
+    private final List<InetAddress> addresses = new CopyOnWriteArrayList<>(List.of(InetAddress.getLoopbackAddress()));
+    /** One endpoint instance per (remote, local) pair, as a real bind caches them. */
+    private final Map<List<Object>, UdpEndpoint> endpoints = new ConcurrentHashMap<>();
     private volatile int port;
 
     public MemoryBind(Network network) {
@@ -54,6 +73,21 @@ public final class MemoryBind implements Bind {
         return p;
     }
 
+    /** Adds a local address (its first address is the default source). */
+    public void addAddress(InetAddress a) {
+        addresses.add(a);
+    }
+
+    /** Removes a local address: datagrams to it are lost and sends from it are refused. */
+    public void removeAddress(InetAddress a) {
+        addresses.remove(a);
+    }
+
+    @Override
+    public boolean supportsStickySource() {
+        return true;
+    }
+
     @Override
     public int port() {
         return port;
@@ -65,7 +99,7 @@ public final class MemoryBind implements Bind {
     }
 
     @Override
-    public int receive(ByteBuffer[] bufs, InetSocketAddress[] from, int count) throws IOException {
+    public int receive(ByteBuffer[] bufs, UdpEndpoint[] from, int count) throws IOException {
         Datagram d;
         try {
             d = inbox.take();
@@ -91,19 +125,33 @@ public final class MemoryBind implements Bind {
     }
 
     @Override
-    public void send(ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
+    public void send(ByteBuffer[] bufs, int count, UdpEndpoint to) throws IOException {
         if (port == 0) {
             throw new ClosedChannelException();
         }
+        InetAddress source = to.source();
+        if (source != null && !addresses.contains(source)) {
+            staleRefusals.incrementAndGet();
+            throw new StaleSourceException(to, "EINVAL (no longer a local address)");
+        }
+        if (source == null) {
+            source = addresses.isEmpty() ? InetAddress.getLoopbackAddress() : addresses.get(0);
+        }
+        InetAddress destination = to.remote().getAddress();
         for (int i = 0; i < count; i++) {
             byte[] data = new byte[bufs[i].remaining()];
-            bufs[i].duplicate().get(data);
+            bufs[i].get(data);
             sent.add(data);
-            MemoryBind target = network.ports.get(to.getPort());
-            if (target != null && network.deliver.test(data)) {
-                target.inbox.add(new Datagram(data, new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            sentLog.add(new Sent(data, to, source));
+            MemoryBind target = network.ports.get(to.remote().getPort());
+            if (target != null && target.addresses.contains(destination) && network.deliver.test(data)) {
+                target.inbox.add(new Datagram(data, target.endpoint(new InetSocketAddress(source, port), destination)));
             }
         }
+    }
+
+    private UdpEndpoint endpoint(InetSocketAddress remote, InetAddress local) {
+        return endpoints.computeIfAbsent(List.of(remote, local), k -> UdpEndpoint.of(remote, local, INTERFACE));
     }
 
     @Override

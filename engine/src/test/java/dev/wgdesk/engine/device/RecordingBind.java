@@ -1,8 +1,8 @@
 package dev.wgdesk.engine.device;
 
 import dev.wgdesk.engine.conn.DatagramChannelBind;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -11,7 +11,7 @@ final class RecordingBind extends DatagramChannelBind {
     final ConcurrentLinkedQueue<byte[]> received = new ConcurrentLinkedQueue<>();
 
     @Override
-    public int receive(ByteBuffer[] bufs, InetSocketAddress[] from, int count) throws IOException {
+    public int receive(ByteBuffer[] bufs, UdpEndpoint[] from, int count) throws IOException {
         int n = super.receive(bufs, from, count);
         for (int i = 0; i < n; i++) {
             byte[] copy = new byte[bufs[i].remaining()];

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.conn.Bind;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
@@ -88,11 +89,14 @@ class SteadyStateAllocationTest {
         RingBind peer;
         final int port;
         final InetSocketAddress self;
+        /** How the peer's datagrams are reported: with a sticky source, one cached instance. */
+        final UdpEndpoint selfSeenByPeer;
         volatile boolean closed;
 
         RingBind(int port) {
             this.port = port;
             this.self = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            this.selfSeenByPeer = UdpEndpoint.of(self, InetAddress.getLoopbackAddress(), 1);
         }
 
         @Override public int open(int p) { closed = false; return port; }
@@ -100,7 +104,7 @@ class SteadyStateAllocationTest {
         @Override public int batchSize() { return 16; }
 
         @Override
-        public int receive(ByteBuffer[] bufs, InetSocketAddress[] from, int count) throws ClosedChannelException {
+        public int receive(ByteBuffer[] bufs, UdpEndpoint[] from, int count) throws ClosedChannelException {
             while (true) {
                 if (closed) {
                     throw new ClosedChannelException();
@@ -115,7 +119,7 @@ class SteadyStateAllocationTest {
                         int pos = b.position();
                         b.put(slot[s], 0, len[s]);
                         b.limit(b.position()).position(pos);
-                        from[i] = peer.self;
+                        from[i] = peer.selfSeenByPeer;
                     }
                     tail.set(t + n);
                     return n;
@@ -125,7 +129,7 @@ class SteadyStateAllocationTest {
         }
 
         @Override
-        public synchronized void send(ByteBuffer[] bufs, int count, InetSocketAddress to) {
+        public synchronized void send(ByteBuffer[] bufs, int count, UdpEndpoint to) {
             RingBind dst = peer;
             for (int i = 0; i < count; i++) {
                 while (dst.head.get() - dst.tail.get() >= SLOTS) {

@@ -1,8 +1,8 @@
 package dev.wgdesk.engine.interop;
 
 import dev.wgdesk.engine.conn.DatagramChannelBind;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -21,7 +21,7 @@ final class CountingBind extends DatagramChannelBind {
     private final AtomicIntegerArray keepalives = new AtomicIntegerArray(2); // [0] sent, [1] received
 
     @Override
-    public int receive(ByteBuffer[] bufs, InetSocketAddress[] from, int count) throws IOException {
+    public int receive(ByteBuffer[] bufs, UdpEndpoint[] from, int count) throws IOException {
         int n = super.receive(bufs, from, count);
         for (int i = 0; i < n; i++) {
             record(received, bufs[i]);
@@ -31,7 +31,7 @@ final class CountingBind extends DatagramChannelBind {
     }
 
     @Override
-    public void send(ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
+    public void send(ByteBuffer[] bufs, int count, UdpEndpoint to) throws IOException {
         for (int i = 0; i < count; i++) {
             record(sent, bufs[i]);
             countKeepalive(0, bufs[i]);

@@ -22,6 +22,7 @@ final class Errno {
     static final int EAFNOSUPPORT = 97;
     static final int EADDRINUSE = 98;
     static final int EADDRNOTAVAIL = 99;
+    static final int ENETUNREACH = 101;
     static final int ENOBUFS = 105;
     static final int EBADFD = 77;
 

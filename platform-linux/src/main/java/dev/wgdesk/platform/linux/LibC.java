@@ -82,6 +82,8 @@ final class LibC {
 
     static native long recv(int fd, long buf, long len, int flags);
 
+    static native long recvmsg(int fd, long msg, int flags);
+
     static native int recvmmsg(int fd, long msgvec, int vlen, int flags, long timeout);
 
     static native int sendmmsg(int fd, long msgvec, int vlen, int flags);

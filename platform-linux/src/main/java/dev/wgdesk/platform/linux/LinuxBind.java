@@ -2,9 +2,9 @@ package dev.wgdesk.platform.linux;
 
 import dev.wgdesk.engine.Protocol;
 import dev.wgdesk.engine.conn.Bind;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -32,6 +32,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * coalesced buffer that is split again here (leftovers wait for the next receive). In steady
  * state neither direction allocates.
  *
+ * <p><b>Sticky sources.</b> With {@code IP_PKTINFO} and {@code IPV6_RECVPKTINFO} on, the kernel
+ * reports the local address and interface of every datagram; the {@link UdpEndpoint} a receive
+ * returns carries them (receives then use {@code recvmsg}/{@code recvmmsg} with a control buffer
+ * instead of {@code recvfrom}). A send to an endpoint with a source carries an
+ * {@code IP_PKTINFO} ({@code ipi_spec_dst}) or {@code IPV6_PKTINFO} control message, so the
+ * datagram leaves from that address, whichever route it takes: like the kernel's WireGuard, the
+ * outgoing interface is not pinned (only an IPv6 link-local source names its interface). When the
+ * kernel refuses the source ({@code EINVAL}, {@code EADDRNOTAVAIL}: the address is gone) the send
+ * throws {@link dev.wgdesk.engine.conn.StaleSourceException} and the engine retries without it.
+ *
  * <p><b>Threading.</b> Receives are serialized (one receiving thread is expected); any number of
  * threads may send; {@link #open}, {@link #setMark} and {@link #close} may be called from any
  * thread. Re-opening closes the previous socket, waking a receiver blocked on it.
@@ -53,6 +63,9 @@ public final class LinuxBind implements Bind {
     private static final int MSG_WAITFORONE = 0x10000;
     private static final int SOL_UDP = 17;
     private static final int UDP_GRO = 104;
+    private static final int IPPROTO_IP = 0;
+    private static final int IP_PKTINFO = 8;
+    private static final int IPV6_RECVPKTINFO = 49;
 
     private final int batchSize;
     private final boolean gso;
@@ -135,7 +148,8 @@ public final class LinuxBind implements Bind {
             configure(fd, family);
             bind(fd, family, requestedPort);
             boolean groOn = gro && setIntErrno(fd, SOL_UDP, UDP_GRO, 1) == 0; // before 5.0: not supported
-            socket = new UdpSocket(polled, family, localPort(fd), gso, groOn);
+            boolean sticky = enablePacketInfo(fd, family);
+            socket = new UdpSocket(polled, family, localPort(fd), gso, groOn, sticky, sticky ? watchRoutes() : null);
         } catch (IOException | RuntimeException e) {
             polled.close();
             throw e;
@@ -156,6 +170,32 @@ public final class LinuxBind implements Bind {
         int m = mark;
         if (m != 0) {
             applyMark(fd, m);
+        }
+    }
+
+    /**
+     * Asks the kernel to report each datagram's local address: {@code IP_PKTINFO} (IPv4, also for
+     * IPv4-mapped datagrams on a dual-stack socket) and {@code IPV6_RECVPKTINFO}. Returns false,
+     * leaving sticky sources off, if the kernel refuses.
+     */
+    private static boolean enablePacketInfo(int fd, int family) {
+        boolean v4 = setIntErrno(fd, IPPROTO_IP, IP_PKTINFO, 1) == 0;
+        if (family == SockAddr.AF_INET6) {
+            return setIntErrno(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) == 0 && v4;
+        }
+        return v4;
+    }
+
+    /** Starts the route watch for this socket's namespace, or returns null (sources then follow routing changes only through the engine's timers). */
+    private RouteWatch watchRoutes() {
+        try {
+            RouteWatch w = RouteWatch.open();
+            w.setMark(mark);
+            return w;
+        } catch (IOException e) {
+            System.getLogger(LinuxBind.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot watch routing changes: " + e.getMessage());
+            return null;
         }
     }
 
@@ -197,8 +237,15 @@ public final class LinuxBind implements Bind {
         return batchSize;
     }
 
+    /** True while the open socket reports local addresses and honours endpoint sources. */
     @Override
-    public int receive(ByteBuffer[] bufs, InetSocketAddress[] from, int count) throws IOException {
+    public boolean supportsStickySource() {
+        UdpSocket s = socket;
+        return s != null && s.sticky();
+    }
+
+    @Override
+    public int receive(ByteBuffer[] bufs, UdpEndpoint[] from, int count) throws IOException {
         int max = Math.min(Math.min(count, bufs.length), Math.min(from.length, batchSize));
         if (max < 1) {
             throw new IllegalArgumentException("count must be at least 1");
@@ -218,14 +265,14 @@ public final class LinuxBind implements Bind {
     }
 
     /** Must hold receiveLock and be inside s.fd().enter(). Blocks in the kernel. */
-    private int receiveLocked(UdpSocket s, ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
+    private int receiveLocked(UdpSocket s, ByteBuffer[] bufs, UdpEndpoint[] from, int max) throws IOException {
         if (pendingSocket != s) {
             pendingSocket = s;
             pendingSlot = pendingEnd = 0;
         }
         while (true) {
             if (pendingSlot < pendingEnd) { // segments left over from a coalesced receive
-                int n = emitSegments(bufs, from, max);
+                int n = emitSegments(s, bufs, from, max);
                 if (n > 0) {
                     return n;
                 }
@@ -255,10 +302,11 @@ public final class LinuxBind implements Bind {
         }
     }
 
-    /** One recvfrom or recvmmsg; returns the number of slots filled, or -1 with errno set. */
+    /** One recvfrom, recvmsg or recvmmsg; returns the number of slots filled, or -1 with errno set. */
     private int receiveBatch(UdpSocket s, ByteBuffer[] bufs, int max) {
         MessageVector v = receiveVector;
-        if (max == 1 && !s.gro()) {
+        boolean control = s.gro() || s.sticky();
+        if (max == 1 && !control) {
             v.prepareName(0);
             long r = LibC.recvfrom(s.fd().fd(), v.data(0), MAX_DATAGRAM, 0, v.name(0), v.nameLengthAddress(0));
             if (r < 0) {
@@ -271,7 +319,15 @@ public final class LinuxBind implements Bind {
         for (int i = 0; i < max; i++) {
             // Coalesced datagrams need the whole slot; single ones only the caller's room.
             int space = s.gro() ? MAX_DATAGRAM : Math.min(MAX_DATAGRAM, bufs[i].capacity() - bufs[i].position());
-            v.prepareReceive(i, space, s.gro());
+            v.prepareReceive(i, space, control);
+        }
+        if (max == 1) { // an mmsghdr starts with its msghdr
+            long r = LibC.recvmsg(s.fd().fd(), v.address(), 0);
+            if (r < 0) {
+                return -1;
+            }
+            v.setLength(0, (int) r);
+            return 1;
         }
         return LibC.recvmmsg(s.fd().fd(), v.address(), max, MSG_WAITFORONE, 0);
     }
@@ -281,7 +337,7 @@ public final class LinuxBind implements Bind {
      * at their segment size, until {@code max} buffers are used or the slots are drained. What
      * does not fit stays pending for the next call. Drops empty, truncated and oversized ones.
      */
-    private int emitSegments(ByteBuffer[] bufs, InetSocketAddress[] from, int max) throws IOException {
+    private int emitSegments(UdpSocket s, ByteBuffer[] bufs, UdpEndpoint[] from, int max) throws IOException {
         MessageVector v = receiveVector;
         int n = 0;
         while (n < max && pendingSlot < pendingEnd) {
@@ -302,7 +358,8 @@ public final class LinuxBind implements Bind {
             if (len <= b.capacity() - pos) { // else larger than the caller's buffer: dropped
                 b.limit(pos + len); // first: absolute bulk puts are bounded by the limit
                 b.put(pos, receiveData.view(), i * MAX_DATAGRAM + pendingOffset, len);
-                from[n] = sources.lookup(v.view(), v.nameOffset(i));
+                boolean local = s.sticky() && v.parseLocal(i);
+                from[n] = sources.lookup(v.view(), v.nameOffset(i), local, v.localHigh, v.localLow, v.localInterface);
                 n++;
             }
             pendingOffset += len;
@@ -315,7 +372,7 @@ public final class LinuxBind implements Bind {
     }
 
     @Override
-    public void send(ByteBuffer[] bufs, int count, InetSocketAddress to) throws IOException {
+    public void send(ByteBuffer[] bufs, int count, UdpEndpoint to) throws IOException {
         if (count <= 0) {
             return;
         }
@@ -338,6 +395,9 @@ public final class LinuxBind implements Bind {
                 applyMark(s.fd().fd(), mark);
             } finally {
                 s.fd().exit();
+            }
+            if (s.routes() != null) {
+                s.routes().setMark(mark);
             }
         }
         this.mark = mark;
@@ -394,7 +454,7 @@ public final class LinuxBind implements Bind {
         UdpSocket s = socket;
         socket = null;
         if (s != null) {
-            s.fd().close();
+            s.close();
         }
     }
 

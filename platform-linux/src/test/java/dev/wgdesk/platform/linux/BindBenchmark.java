@@ -1,6 +1,7 @@
 package dev.wgdesk.platform.linux;
 
 import dev.wgdesk.engine.conn.Bind;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import dev.wgdesk.engine.conn.DatagramChannelBind;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,7 +37,7 @@ public final class BindBenchmark {
         try (Bind rx = factory.get(); Bind tx = factory.get()) {
             int port = rx.open(0);
             tx.open(0);
-            InetSocketAddress to = new InetSocketAddress(loopback, port);
+            UdpEndpoint to = UdpEndpoint.of(new InetSocketAddress(loopback, port));
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong received = new AtomicLong();
             AtomicLong receiverCpuAtStart = new AtomicLong(-1);
@@ -45,7 +46,7 @@ public final class BindBenchmark {
             Thread receiver = Thread.ofPlatform().start(() -> {
                 int n = rx.batchSize();
                 ByteBuffer[] bufs = new ByteBuffer[n];
-                InetSocketAddress[] from = new InetSocketAddress[n];
+                UdpEndpoint[] from = new UdpEndpoint[n];
                 for (int i = 0; i < n; i++) {
                     bufs[i] = ByteBuffer.allocate(2048).position(16);
                 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.Protocol;
 import dev.wgdesk.engine.conn.BindProvider;
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.BindException;
@@ -59,12 +60,12 @@ class LinuxBindTest {
                 out[i] = ByteBuffer.allocate(2048).position(HEAD_ROOM);
                 out[i].put(payload(i, 100 + i)).flip().position(HEAD_ROOM);
             }
-            a.send(out, 3, toB);
+            a.send(out, 3, UdpEndpoint.of(toB));
             for (ByteBuffer o : out) {
                 assertFalse(o.hasRemaining(), "send consumes each datagram");
             }
             ByteBuffer[] in = buffers(Math.max(batch, 1));
-            InetSocketAddress[] from = new InetSocketAddress[in.length];
+            UdpEndpoint[] from = new UdpEndpoint[in.length];
             int got = 0;
             while (got < 3) {
                 int n = b.receive(in, from, in.length);
@@ -72,8 +73,9 @@ class LinuxBindTest {
                 for (int i = 0; i < n; i++, got++) {
                     assertEquals(HEAD_ROOM, in[i].position(), "receive leaves the position at the head room");
                     assertArrayEquals(payload(got, 100 + got), Arrays.copyOfRange(in[i].array(), HEAD_ROOM, in[i].limit()));
-                    assertEquals(new InetSocketAddress(loopback, portA), from[i]);
-                    assertEquals(loopback.getClass(), from[i].getAddress().getClass());
+                    assertEquals(new InetSocketAddress(loopback, portA), from[i].remote());
+                    assertEquals(loopback.getClass(), from[i].remote().getAddress().getClass());
+                    assertEquals(loopback, from[i].source(), "the local address it was sent to");
                     in[i].clear().position(HEAD_ROOM);
                 }
             }
@@ -82,7 +84,7 @@ class LinuxBindTest {
             b.send(new ByteBuffer[] {reply}, 1, from[0]);
             assertEquals(1, a.receive(in, from, 1));
             assertEquals(50, in[0].remaining());
-            assertEquals(new InetSocketAddress(loopback, portB), from[0]);
+            assertEquals(new InetSocketAddress(loopback, portB), from[0].remote());
         }
     }
 
@@ -105,19 +107,19 @@ class LinuxBindTest {
                     out[i] = ByteBuffer.allocate(2048).position(HEAD_ROOM);
                     out[i].put(payload(seed + i, sizes[i])).flip().position(HEAD_ROOM);
                 }
-                sender.send(out, sizes.length, to);
+                sender.send(out, sizes.length, UdpEndpoint.of(to));
                 for (ByteBuffer o : out) {
                     assertFalse(o.hasRemaining());
                 }
                 ByteBuffer[] in = buffers(8);
-                InetSocketAddress[] from = new InetSocketAddress[8];
+                UdpEndpoint[] from = new UdpEndpoint[8];
                 int got = 0;
                 while (got < sizes.length) {
                     int n = receiver.receive(in, from, 8);
                     for (int i = 0; i < n; i++, got++) {
                         assertArrayEquals(payload(seed + got, sizes[got]),
                                 Arrays.copyOfRange(in[i].array(), in[i].position(), in[i].limit()), "datagram " + got);
-                        assertEquals(sender.port(), from[i].getPort());
+                        assertEquals(sender.port(), from[i].remote().getPort());
                         in[i].clear().position(HEAD_ROOM);
                     }
                 }
@@ -139,9 +141,9 @@ class LinuxBindTest {
                 out[i] = ByteBuffer.allocate(2048).position(HEAD_ROOM);
                 out[i].put(payload(i, sizes[i])).flip().position(HEAD_ROOM);
             }
-            sender.send(out, sizes.length, to);
+            sender.send(out, sizes.length, UdpEndpoint.of(to));
             ByteBuffer[] in = buffers(receiveBatch);
-            InetSocketAddress[] from = new InetSocketAddress[receiveBatch];
+            UdpEndpoint[] from = new UdpEndpoint[receiveBatch];
             int got = 0;
             int calls = 0;
             while (got < sizes.length) {
@@ -151,7 +153,7 @@ class LinuxBindTest {
                 for (int i = 0; i < n; i++, got++) {
                     assertArrayEquals(payload(got, sizes[got]),
                             Arrays.copyOfRange(in[i].array(), in[i].position(), in[i].limit()), "datagram " + got);
-                    assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), sender.port()), from[i]);
+                    assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), sender.port()), from[i].remote());
                     in[i].clear().position(HEAD_ROOM);
                 }
             }
@@ -167,12 +169,12 @@ class LinuxBindTest {
             int port = bind.open(0);
             peer.bind(new InetSocketAddress("127.0.0.1", 0));
             ByteBuffer[] in = buffers(1);
-            InetSocketAddress[] from = new InetSocketAddress[1];
+            UdpEndpoint[] from = new UdpEndpoint[1];
             peer.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress("127.0.0.1", port));
             bind.receive(in, from, 1);
-            assertInstanceOf(Inet4Address.class, from[0].getAddress());
-            assertEquals(peer.getLocalAddress(), from[0]);
-            InetSocketAddress first = from[0];
+            assertInstanceOf(Inet4Address.class, from[0].remote().getAddress());
+            assertEquals(peer.getLocalAddress(), from[0].remote());
+            UdpEndpoint first = from[0];
             peer.send(ByteBuffer.wrap(new byte[] {2}), new InetSocketAddress("127.0.0.1", port));
             in[0].clear().position(HEAD_ROOM);
             bind.receive(in, from, 1);
@@ -185,7 +187,7 @@ class LinuxBindTest {
         try (LinuxBind bind = new LinuxBind(); DatagramChannel peer = DatagramChannel.open()) {
             int port = bind.open(0);
             peer.bind(new InetSocketAddress("::1", 0));
-            bind.send(new ByteBuffer[] {ByteBuffer.wrap(new byte[] {7, 8, 9})}, 1, (InetSocketAddress) peer.getLocalAddress());
+            bind.send(new ByteBuffer[] {ByteBuffer.wrap(new byte[] {7, 8, 9})}, 1, UdpEndpoint.of((InetSocketAddress) peer.getLocalAddress()));
             ByteBuffer got = ByteBuffer.allocate(64);
             InetSocketAddress src = (InetSocketAddress) peer.receive(got);
             assertEquals(3, got.position());
@@ -245,9 +247,9 @@ class LinuxBindTest {
         bind.close();
         assertEquals(0, bind.port());
         bind.close(); // idempotent
-        assertThrows(ClosedChannelException.class, () -> bind.receive(buffers(1), new InetSocketAddress[1], 1));
+        assertThrows(ClosedChannelException.class, () -> bind.receive(buffers(1), new UdpEndpoint[1], 1));
         assertThrows(ClosedChannelException.class,
-                () -> bind.send(buffers(1), 1, new InetSocketAddress("127.0.0.1", 9)));
+                () -> bind.send(buffers(1), 1, UdpEndpoint.of(new InetSocketAddress("127.0.0.1", 9))));
     }
 
     @ParameterizedTest
@@ -257,7 +259,7 @@ class LinuxBindTest {
         bind.open(0);
         CompletableFuture<Integer> receiver = CompletableFuture.supplyAsync(() -> {
             try {
-                return bind.receive(buffers(batch), new InetSocketAddress[batch], batch);
+                return bind.receive(buffers(batch), new UdpEndpoint[batch], batch);
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
@@ -277,7 +279,7 @@ class LinuxBindTest {
             peer.send(ByteBuffer.wrap(new byte[500]), to);
             peer.send(ByteBuffer.wrap(new byte[20]), to);
             ByteBuffer[] in = {ByteBuffer.allocate(HEAD_ROOM + 100).position(HEAD_ROOM)};
-            assertEquals(1, bind.receive(in, new InetSocketAddress[1], 1));
+            assertEquals(1, bind.receive(in, new UdpEndpoint[1], 1));
             assertEquals(20, in[0].remaining());
         }
     }
@@ -286,9 +288,9 @@ class LinuxBindTest {
     void unresolvedDestinationIsRejected() throws Exception {
         try (LinuxBind bind = new LinuxBind()) {
             bind.open(0);
-            IOException e = assertThrows(IOException.class,
-                    () -> bind.send(buffers(1), 1, InetSocketAddress.createUnresolved("example.invalid", 1)));
-            assertTrue(e.getMessage().startsWith("unresolved destination"), e.getMessage());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> bind.send(buffers(1), 1, UdpEndpoint.of(InetSocketAddress.createUnresolved("example.invalid", 1))));
+            assertTrue(e.getMessage().startsWith("endpoint must be resolved"), e.getMessage());
         }
     }
 
@@ -299,10 +301,12 @@ class LinuxBindTest {
         boolean offload = mode.endsWith("+offload");
         try (LinuxBind a = new LinuxBind(batch, offload); LinuxBind b = new LinuxBind(batch, offload)) {
             a.open(0);
-            InetSocketAddress toB = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), b.open(0));
+            // With a sticky source, as the engine sends once it has heard from a peer.
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            UdpEndpoint toB = UdpEndpoint.of(new InetSocketAddress(loopback, b.open(0)), loopback, 0);
             ByteBuffer[] out = buffers(batch);
             ByteBuffer[] in = buffers(batch);
-            InetSocketAddress[] from = new InetSocketAddress[batch];
+            UdpEndpoint[] from = new UdpEndpoint[batch];
             com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long before = 0;
             int rounds = 2000;
@@ -339,7 +343,7 @@ class LinuxBindTest {
         int perThread = 400; // well below the 7 MiB receive buffer: no loss expected on loopback
         try (LinuxBind tx = new LinuxBind(batch, offload); LinuxBind rx = new LinuxBind(batch, offload)) {
             tx.open(0);
-            InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("::1"), rx.open(0));
+            UdpEndpoint to = UdpEndpoint.of(new InetSocketAddress(InetAddress.getByName("::1"), rx.open(0)));
             java.util.List<CompletableFuture<Void>> senders = new java.util.ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
@@ -360,7 +364,7 @@ class LinuxBindTest {
             }
             boolean[][] seen = new boolean[threads][perThread];
             ByteBuffer[] in = buffers(batch);
-            InetSocketAddress[] from = new InetSocketAddress[batch];
+            UdpEndpoint[] from = new UdpEndpoint[batch];
             int got = 0;
             while (got < threads * perThread) {
                 int n = rx.receive(in, from, batch);
@@ -386,12 +390,12 @@ class LinuxBindTest {
     void alternatingDestinationsEachGetTheirDatagrams() throws Exception {
         int peers = 5;
         LinuxBind[] rx = new LinuxBind[peers];
-        InetSocketAddress[] to = new InetSocketAddress[peers];
+        UdpEndpoint[] to = new UdpEndpoint[peers];
         try (LinuxBind tx = new LinuxBind()) {
             tx.open(0);
             for (int p = 0; p < peers; p++) {
                 rx[p] = new LinuxBind();
-                to[p] = new InetSocketAddress(InetAddress.getByName(p % 2 == 0 ? "127.0.0.1" : "::1"), rx[p].open(0));
+                to[p] = UdpEndpoint.of(new InetSocketAddress(InetAddress.getByName(p % 2 == 0 ? "127.0.0.1" : "::1"), rx[p].open(0)));
             }
             for (int round = 0; round < 20; round++) {
                 for (int p = 0; p < peers; p++) {
@@ -402,7 +406,7 @@ class LinuxBindTest {
                 ByteBuffer[] in = buffers(1);
                 for (int round = 0; round < 20; round++) {
                     in[0].clear().position(HEAD_ROOM);
-                    rx[p].receive(in, new InetSocketAddress[1], 1);
+                    rx[p].receive(in, new UdpEndpoint[1], 1);
                     assertEquals(2, in[0].remaining());
                     assertEquals(p, in[0].get(HEAD_ROOM), "datagram for peer " + p + " went elsewhere");
                     assertEquals(round, in[0].get(HEAD_ROOM + 1));

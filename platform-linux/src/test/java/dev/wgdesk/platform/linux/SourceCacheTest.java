@@ -71,7 +71,7 @@ class SourceCacheTest {
         SockAddr.putPort(view, 2, port);
         view.put(8, address);
         view.putInt(24, scope);
-        return cache.lookup(view, 0);
+        return cache.lookup(view, 0).remote();
     }
 
     private InetSocketAddress lookup4(byte[] address, int port) throws IOException {
@@ -81,6 +81,6 @@ class SourceCacheTest {
         view.putShort(0, (short) SockAddr.AF_INET);
         SockAddr.putPort(view, 2, port);
         view.put(4, address);
-        return cache.lookup(view, 0);
+        return cache.lookup(view, 0).remote();
     }
 }

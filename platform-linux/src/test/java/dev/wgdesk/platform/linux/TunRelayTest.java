@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wgdesk.engine.conn.UdpEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -83,12 +84,12 @@ class TunRelayTest {
                 out[i].put(p).flip().position(16);
             }
             long before = relay.a.superPackets();
-            tx.send(out, count, to);
+            tx.send(out, count, UdpEndpoint.of(to));
             ByteBuffer[] in = new ByteBuffer[16];
             for (int i = 0; i < in.length; i++) {
                 in[i] = ByteBuffer.allocate(2048).position(16);
             }
-            InetSocketAddress[] from = new InetSocketAddress[16];
+            UdpEndpoint[] from = new UdpEndpoint[16];
             int got = 0;
             while (got < count) {
                 int n = rx.receive(in, from, 16);

@@ -1,0 +1,231 @@
+package dev.wgdesk.platform.linux;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * Keeps IPv4 sticky sources honest when routing changes, as the kernel's WireGuard does: a source
+ * is used only while the route to the peer still leaves through the interface the peer's packets
+ * arrived on (netns.sh: "another interface route takes precedence over an ongoing one").
+ *
+ * <p>An rtnetlink socket subscribed to address and route changes ({@code RTMGRP_IPV4_IFADDR},
+ * {@code RTMGRP_IPV4_ROUTE}, and the IPv6 ones) bumps a {@link #generation()} on every message;
+ * senders re-check an endpoint when the generation moved since they last did, asking the kernel
+ * which interface the route to the peer now takes ({@code RTM_GETROUTE} with the destination,
+ * the source and the socket's mark, on a second netlink socket). Checks are rare (once per
+ * endpoint and change), so the lookup is synchronized and may allocate.
+ *
+ * <p>Both sockets are made by the thread that opens the bind, so they see its network namespace.
+ */
+final class RouteWatch implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RouteWatch.class.getName());
+
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_NONBLOCK = 0x800;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int NETLINK_ROUTE = 0;
+    private static final int RTMGRP_IPV4_IFADDR = 0x10;
+    private static final int RTMGRP_IPV4_ROUTE = 0x40;
+    private static final int RTMGRP_IPV6_IFADDR = 0x100;
+    private static final int RTMGRP_IPV6_ROUTE = 0x400;
+    private static final int SOCKADDR_NL_SIZE = 12;
+    private static final int NLMSG_HEADER = 16;
+    private static final int NLMSG_ERROR = 2;
+    private static final int RTM_NEWROUTE = 24;
+    private static final int RTM_GETROUTE = 26;
+    private static final int NLM_F_REQUEST = 1;
+    private static final int RTMSG_SIZE = 12;
+    private static final int RTA_DST = 1;
+    private static final int RTA_SRC = 2;
+    private static final int RTA_OIF = 4;
+    private static final int RTA_MARK = 16;
+    private static final int RTM_F_LOOKUP_TABLE = 0x1000;
+
+    /** What {@link #outputInterface} returns when the kernel has no route (or refuses the source). */
+    static final int NO_ROUTE = -1;
+
+    private final PolledFd events;
+    private final int query; // guarded by this
+    private final NativeBuffer eventBuffer = new NativeBuffer(16 * 1024);
+    private final NativeBuffer request = new NativeBuffer(64); // guarded by this
+    private final NativeBuffer reply = new NativeBuffer(4096); // guarded by this
+    private final Thread thread;
+    private volatile long generation;
+    private volatile int mark;
+    private int sequence; // guarded by this
+    private boolean closed; // guarded by this
+
+    private RouteWatch(PolledFd events, int query) {
+        this.events = events;
+        this.query = query;
+        this.thread = Thread.ofPlatform().daemon().name("wgdesk-route-watch").unstarted(this::run);
+    }
+
+    /** Subscribes to address and route changes and starts the watching thread. */
+    static RouteWatch open() throws IOException {
+        int fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0) {
+            throw Errno.exception("rtnetlink socket", LibC.errno());
+        }
+        NativeBuffer addr = new NativeBuffer(SOCKADDR_NL_SIZE);
+        addr.view().putShort(0, (short) AF_NETLINK);
+        addr.view().putInt(8, RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE);
+        if (LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE) < 0) {
+            int errno = LibC.errno();
+            LibC.close(fd);
+            throw Errno.exception("bind rtnetlink socket to route groups", errno);
+        }
+        int q = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (q < 0) {
+            int errno = LibC.errno();
+            LibC.close(fd);
+            throw Errno.exception("rtnetlink query socket", errno);
+        }
+        RouteWatch w = new RouteWatch(new PolledFd(fd), q);
+        w.thread.start();
+        return w;
+    }
+
+    /** Moves on whenever addresses, routes or the mark changed. */
+    long generation() {
+        return generation;
+    }
+
+    /** The socket's mark, which policy routing may look at; changing it counts as a change. */
+    void setMark(int mark) {
+        this.mark = mark;
+        generation++; // a racy increment only ever causes an extra check
+    }
+
+    /**
+     * The index of the interface the kernel would now send an IPv4 datagram from {@code source}
+     * to {@code destination} through, or {@link #NO_ROUTE}.
+     */
+    synchronized int outputInterface(Inet4Address destination, Inet4Address source) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        ByteBuffer m = request.view();
+        int seq = ++sequence;
+        int len = NLMSG_HEADER + RTMSG_SIZE + 8 + 8 + 8;
+        for (int i = 0; i < len; i++) {
+            m.put(i, (byte) 0);
+        }
+        m.putInt(0, len);
+        m.putShort(4, (short) RTM_GETROUTE);
+        m.putShort(6, (short) NLM_F_REQUEST);
+        m.putInt(8, seq);
+        int r = NLMSG_HEADER; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+        m.put(r, (byte) SockAddr.AF_INET);
+        m.put(r + 1, (byte) 32);
+        m.put(r + 2, (byte) 32);
+        m.putInt(r + 8, RTM_F_LOOKUP_TABLE);
+        int a = r + RTMSG_SIZE;
+        a = attribute(m, a, RTA_DST, destination.getAddress());
+        a = attribute(m, a, RTA_SRC, source.getAddress());
+        m.putShort(a, (short) 8).putShort(a + 2, (short) RTA_MARK).putInt(a + 4, mark);
+        if (LibC.sendto(query, request.address(), len, 0, 0, 0) < 0) {
+            throw Errno.exception("RTM_GETROUTE", LibC.errno());
+        }
+        while (true) {
+            long n = LibC.recv(query, reply.address(), reply.size(), 0);
+            if (n < 0) {
+                int errno = LibC.errno();
+                if (errno == Errno.EINTR) {
+                    continue;
+                }
+                throw Errno.exception("RTM_GETROUTE reply", errno);
+            }
+            ByteBuffer b = reply.view();
+            int off = 0;
+            while (off + NLMSG_HEADER <= n) {
+                int mlen = b.getInt(off);
+                int type = b.getShort(off + 4) & 0xffff;
+                if (mlen < NLMSG_HEADER || off + mlen > n) {
+                    break;
+                }
+                if (b.getInt(off + 8) == seq) {
+                    if (type == NLMSG_ERROR) {
+                        return NO_ROUTE; // ENETUNREACH, EINVAL (source not local), ...
+                    }
+                    if (type == RTM_NEWROUTE) {
+                        return oif(b, off + NLMSG_HEADER + RTMSG_SIZE, off + mlen);
+                    }
+                }
+                off += (mlen + 3) & ~3;
+            }
+        }
+    }
+
+    private static int attribute(ByteBuffer m, int at, int type, byte[] value) {
+        m.putShort(at, (short) (4 + value.length)).putShort(at + 2, (short) type).put(at + 4, value);
+        return at + ((4 + value.length + 3) & ~3);
+    }
+
+    private static int oif(ByteBuffer b, int at, int end) {
+        while (at + 4 <= end) {
+            int len = b.getShort(at) & 0xffff;
+            int type = b.getShort(at + 2) & 0x3fff;
+            if (len < 4) {
+                break;
+            }
+            if (type == RTA_OIF && len >= 8) {
+                return b.getInt(at + 4);
+            }
+            at += (len + 3) & ~3;
+        }
+        return NO_ROUTE;
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        synchronized (this) {
+            if (!closed) {
+                closed = true;
+                LibC.close(query);
+            }
+        }
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        PolledFd.Waiter waiter = events.newWaiter();
+        while (true) {
+            try {
+                events.enter();
+                try {
+                    long n = LibC.recv(events.fd(), eventBuffer.address(), eventBuffer.size(), 0);
+                    if (n >= 0 || LibC.errno() == Errno.ENOBUFS) {
+                        generation++; // some change (or lost messages about changes): re-check all
+                        continue;
+                    }
+                    int errno = LibC.errno();
+                    if (errno == Errno.EAGAIN) {
+                        waiter.await(PolledFd.POLLIN);
+                    } else if (errno != Errno.EINTR) {
+                        throw Errno.exception("recv on rtnetlink socket", errno);
+                    }
+                } finally {
+                    events.exit();
+                }
+            } catch (ClosedChannelException e) {
+                return; // closed by close()
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "route watch stopped; sticky sources follow routing changes only on timers: "
+                        + e.getMessage());
+                return;
+            }
+        }
+    }
+}
