@@ -214,6 +214,7 @@ final class HandshakeQueue {
         peer.timers.sessionDerived();
         peer.timers.handshakeComplete();
         device.stats.handshakesCompleted.incrementAndGet();
+        peer.sessionStarted();
         // Confirm the session to the responder at once: staged data, or a keepalive.
         peer.sendKeepalive();
     }

@@ -14,6 +14,7 @@ import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.noise.CookieGenerator;
 import dev.wgdesk.engine.noise.Handshake;
 import dev.wgdesk.engine.noise.SessionKeys;
+import dev.wgdesk.engine.uapi.IpText;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +49,8 @@ final class Peer {
     private volatile int persistentKeepaliveSeconds;
     private volatile long lastHandshakeEpochNanos;
     private volatile boolean running;
+    /** A session has been established and its keys not yet erased (for the log only). */
+    private volatile boolean sessionUp;
 
     private final Object handshakeSendLock = new Object();
     private long lastSentHandshakeNanos; // guarded by handshakeSendLock
@@ -120,6 +123,10 @@ final class Peer {
         UdpEndpoint cur = endpoint.get();
         if (from != cur && !from.equals(cur)) {
             endpoint.set(from);
+            if (cur != null && !cur.remote().equals(from.remote())) {
+                device.log.log(System.Logger.Level.INFO, "{0}: endpoint changed from {1} to {2} (roaming)", this,
+                        IpText.formatEndpoint(cur.remote()), IpText.formatEndpoint(from.remote()));
+            }
         }
     }
 
@@ -288,7 +295,24 @@ final class Peer {
             previous = current;
             current = next;
             next = null;
-            return true;
+        }
+        sessionStarted();
+        return true;
+    }
+
+    /**
+     * A new session is in use (the initiator got the response, or the responder saw the first
+     * data). The first one after none — at start, or after the keys expired — is what users look
+     * for in the log ("is my tunnel up?"); the rekeys every two minutes are only for debugging.
+     */
+    void sessionStarted() {
+        if (!sessionUp) {
+            sessionUp = true;
+            UdpEndpoint ep = endpoint.get();
+            device.log.log(System.Logger.Level.INFO, "{0}: handshake completed, session with {1} is up", this,
+                    ep == null ? "?" : IpText.formatEndpoint(ep.remote()));
+        } else {
+            device.log.log(System.Logger.Level.DEBUG, "{0}: new session (rekey)", this);
         }
     }
 
@@ -343,6 +367,7 @@ final class Peer {
 
     /** Drops every keypair and the handshake state (the zero-key-material timer, peer removal, down). */
     void zeroKeyMaterial() {
+        sessionUp = false;
         synchronized (handshakeSendLock) {
             if (hasHandshakeIndex) {
                 device.indexTable.removeHandshake(handshakeIndex, this);

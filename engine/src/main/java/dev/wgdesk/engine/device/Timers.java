@@ -71,8 +71,8 @@ final class Timers {
             return;
         }
         if (handshakeAttempts > MAX_TIMER_HANDSHAKES) {
-            peer.device.log.log(System.Logger.Level.DEBUG, "{0}: handshake did not complete after {1} attempts, giving up",
-                    peer, MAX_TIMER_HANDSHAKES + 2);
+            peer.device.log.log(System.Logger.Level.INFO, "{0}: handshake did not complete after {1} attempts, giving up"
+                    + " until there is traffic for it again", peer, MAX_TIMER_HANDSHAKES + 2);
             sendKeepalive.cancel();
             peer.flushStaged();
             // Drop all key material if no new handshake starts for a while.
@@ -81,7 +81,10 @@ final class Timers {
             }
         } else {
             handshakeAttempts++;
-            peer.device.log.log(System.Logger.Level.DEBUG, "{0}: handshake did not complete after {1} seconds, retrying (try {2})",
+            // The first retry tells a user why a tunnel is not up yet; the next ones every 5 s
+            // would only drown it.
+            peer.device.log.log(handshakeAttempts == 1 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+                    "{0}: handshake did not complete after {1} seconds, retrying (try {2})",
                     peer, REKEY_TIMEOUT_NANOS / 1_000_000_000L, handshakeAttempts + 1);
             peer.clearEndpointSource();
             peer.sendHandshakeInitiation(true);
@@ -103,7 +106,7 @@ final class Timers {
         if (!running) {
             return;
         }
-        peer.device.log.log(System.Logger.Level.DEBUG, "{0}: retrying handshake because we stopped hearing back after {1} seconds",
+        peer.device.log.log(System.Logger.Level.INFO, "{0}: retrying handshake because we stopped hearing back after {1} seconds",
                 peer, (KEEPALIVE_TIMEOUT_NANOS + REKEY_TIMEOUT_NANOS) / 1_000_000_000L);
         peer.clearEndpointSource();
         peer.sendHandshakeInitiation(false);
@@ -113,7 +116,7 @@ final class Timers {
         if (!running) {
             return;
         }
-        peer.device.log.log(System.Logger.Level.DEBUG, "{0}: removing all keys, since we haven't received a new one in {1} seconds",
+        peer.device.log.log(System.Logger.Level.INFO, "{0}: no new handshake for {1} seconds: session closed, keys erased",
                 peer, REJECT_AFTER_TIME_NANOS * 3 / 1_000_000_000L);
         peer.zeroKeyMaterial();
     }

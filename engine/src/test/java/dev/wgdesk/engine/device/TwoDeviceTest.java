@@ -112,6 +112,39 @@ class TwoDeviceTest {
 
     @Test
     void rekeyAfterRekeyAfterTimeLosesNoPacket() throws Exception {
+        java.util.List<String> infoLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.INFO.intValue()) {
+                    infoLines.add(r.getLoggerName() + " " + java.text.MessageFormat.format(r.getMessage(),
+                            r.getParameters() == null ? new Object[0] : r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger deviceLog = java.util.logging.Logger.getLogger("wgdesk.device");
+        deviceLog.addHandler(capture);
+        try {
+            rekeyWithoutLoss();
+        } finally {
+            deviceLog.removeHandler(capture);
+        }
+        // What a user reads in the log: one "session is up" per side, not one per rekey.
+        assertEquals(1, infoLines.stream().filter(l -> l.startsWith("wgdesk.device.wgA ")
+                && l.contains("handshake completed, session with")).count(), String.join("\n", infoLines));
+        assertEquals(1, infoLines.stream().filter(l -> l.startsWith("wgdesk.device.wgB ")
+                && l.contains("handshake completed, session with")).count(), String.join("\n", infoLines));
+    }
+
+    private void rekeyWithoutLoss() throws Exception {
         assertDelivered(tunA, tunB, TestPackets.udp("10.0.0.1", "10.0.0.2", payload("first")));
         Peer peerOfA = a.peerByKey(keyB.publicKey());
         Keypair first = peerOfA.currentKeypair();
