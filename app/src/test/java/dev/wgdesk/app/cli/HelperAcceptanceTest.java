@@ -219,6 +219,10 @@ class HelperAcceptanceTest {
         assertTrue(err.contains("DNS not applied"), "the missing resolver is reported: " + err);
         ping("10.200.0.2");
         ping("fd20::2");
+        // The engine tells the helper's log (and so the app's log view) that the session is up.
+        cliOk("log", "-n", "100");
+        assertTrue(lines(out).stream().anyMatch(l -> l.contains("t1") && l.contains("handshake completed, session with")),
+                "the session shows in the helper's log: " + out);
 
         // ip addr, ip route and ip rule show exactly what the config implies.
         String addr = net.a("-4", "-o", "address", "show", "dev", "t1");
