@@ -89,7 +89,16 @@ public final class HelperLog {
             root.removeHandler(h);
         }
         root.setLevel(Level.INFO);
-        root.addHandler(new Handler() {
+        root.addHandler(bridge());
+    }
+
+    /**
+     * A handler that puts {@code java.util.logging} records (INFO and above) into this log, a
+     * {@code wgdesk.device.NAME} logger's under tunnel NAME. {@link #installBridge()} puts it on
+     * the root logger; an in-process helper (tests) can put it on {@code wgdesk.device} alone.
+     */
+    public Handler bridge() {
+        return new Handler() {
             @Override
             public void publish(LogRecord r) {
                 if (r.getLevel().intValue() < Level.INFO.intValue()) {
@@ -111,7 +120,7 @@ public final class HelperLog {
             @Override
             public void close() {
             }
-        });
+        };
     }
 
     private static String formatMessage(LogRecord r) {

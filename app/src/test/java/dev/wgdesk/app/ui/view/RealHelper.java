@@ -38,6 +38,7 @@ final class RealHelper implements AutoCloseable {
     private final Set<String> activated = ConcurrentHashMap.newKeySet();
     private final List<String> swept = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Helper helper;
+    private java.util.logging.Handler deviceLogBridge;
 
     /**
      * A helper (not started yet) keeping its socket, state and policy under {@code base}.
@@ -107,8 +108,12 @@ final class RealHelper implements AutoCloseable {
         if (helper != null) {
             throw new IllegalStateException("already running");
         }
-        helper = Helper.start(new Helper.Options(socket, stateDir, policy, 8), backend, peer -> Optional.empty(),
-                new HelperLog(null));
+        HelperLog log = new HelperLog(null);
+        // The engines' own lines (session up, retries), as the daemon's log has them; only the
+        // wgdesk.device loggers, so the test JVM's console logging stays as it is.
+        deviceLogBridge = log.bridge();
+        java.util.logging.Logger.getLogger("wgdesk.device").addHandler(deviceLogBridge);
+        helper = Helper.start(new Helper.Options(socket, stateDir, policy, 8), backend, peer -> Optional.empty(), log);
     }
 
     /** True while started. */
@@ -124,6 +129,10 @@ final class RealHelper implements AutoCloseable {
         if (helper != null) {
             helper.close();
             helper = null;
+        }
+        if (deviceLogBridge != null) {
+            java.util.logging.Logger.getLogger("wgdesk.device").removeHandler(deviceLogBridge);
+            deviceLogBridge = null;
         }
     }
 
