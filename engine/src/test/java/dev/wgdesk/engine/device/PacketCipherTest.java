@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.device.SteadyStateAllocationTest.RingBind;
 import dev.wgdesk.engine.device.SteadyStateAllocationTest.SpinTun;
 import dev.wgdesk.engine.time.Clock;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -81,21 +79,11 @@ class PacketCipherTest {
         RingBind bindB = new RingBind(1002);
         bindA.peer = bindB;
         bindB.peer = bindA;
-        PrivateKey ka = PrivateKey.generate();
-        PrivateKey kb = PrivateKey.generate();
         Supplier<PacketCipher> real = PacketCipher::fast;
         Device a = new Device(tunA, bindA, Clock.system(), 0, real);
         Device b = new Device(tunB, bindB, Clock.system(), 0, real);
         try {
-            a.setPrivateKey(ka);
-            b.setPrivateKey(kb);
-            a.addPeer(kb.publicKey());
-            a.addPeerAllowedIp(kb.publicKey(), InetAddress.getByName("10.0.0.2"), 32);
-            a.setPeerEndpoint(kb.publicKey(), bindB.self);
-            b.addPeer(ka.publicKey());
-            b.addPeerAllowedIp(ka.publicKey(), InetAddress.getByName("10.0.0.1"), 32);
-            a.up();
-            b.up();
+            DevicePair.connect(a, b, bindB.self);
 
             pump(tunA, tunB, 1);
             pump(tunA, tunB, 60_000); // warm-up: the JIT compiles the cipher along the way

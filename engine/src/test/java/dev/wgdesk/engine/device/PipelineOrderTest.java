@@ -2,9 +2,7 @@ package dev.wgdesk.engine.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.time.Clock;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,20 +23,10 @@ class PipelineOrderTest {
         bindB.peer = bindA;
         dev.wgdesk.engine.tun.MemoryTun tunA = new dev.wgdesk.engine.tun.MemoryTun("oA");
         dev.wgdesk.engine.tun.MemoryTun tunB = new dev.wgdesk.engine.tun.MemoryTun("oB");
-        PrivateKey ka = PrivateKey.generate();
-        PrivateKey kb = PrivateKey.generate();
         Device a = new Device(tunA, bindA, Clock.system(), 4);
         Device b = new Device(tunB, bindB, Clock.system(), 4);
         try {
-            a.setPrivateKey(ka);
-            b.setPrivateKey(kb);
-            a.addPeer(kb.publicKey());
-            a.addPeerAllowedIp(kb.publicKey(), InetAddress.getByName("10.0.0.2"), 32);
-            a.setPeerEndpoint(kb.publicKey(), bindB.self);
-            b.addPeer(ka.publicKey());
-            b.addPeerAllowedIp(ka.publicKey(), InetAddress.getByName("10.0.0.1"), 32);
-            a.up();
-            b.up();
+            DevicePair.connect(a, b, bindB.self);
             tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", new byte[4]));
             tunB.poll(10, TimeUnit.SECONDS); // handshake done
 

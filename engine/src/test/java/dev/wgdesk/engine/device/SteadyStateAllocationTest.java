@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.conn.Bind;
 import dev.wgdesk.engine.conn.UdpEndpoint;
-import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
 import dev.wgdesk.engine.tun.TunEvent;
@@ -169,20 +168,10 @@ class SteadyStateAllocationTest {
         RingBind bindB = new RingBind(1002);
         bindA.peer = bindB;
         bindB.peer = bindA;
-        PrivateKey ka = PrivateKey.generate();
-        PrivateKey kb = PrivateKey.generate();
         Device a = new Device(tunA, bindA, Clock.system(), 0, XorCipher::new);
         Device b = new Device(tunB, bindB, Clock.system(), 0, XorCipher::new);
         try {
-            a.setPrivateKey(ka);
-            b.setPrivateKey(kb);
-            a.addPeer(kb.publicKey());
-            a.addPeerAllowedIp(kb.publicKey(), InetAddress.getByName("10.0.0.2"), 32);
-            a.setPeerEndpoint(kb.publicKey(), bindB.self);
-            b.addPeer(ka.publicKey());
-            b.addPeerAllowedIp(ka.publicKey(), InetAddress.getByName("10.0.0.1"), 32);
-            a.up();
-            b.up();
+            DevicePair.connect(a, b, bindB.self);
 
             pump(tunA, tunB, 1); // the handshake; packets sent before it completes are staged
             pump(tunA, tunB, WARMUP);
