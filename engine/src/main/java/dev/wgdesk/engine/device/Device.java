@@ -1,23 +1,12 @@
 package dev.wgdesk.engine.device;
 
 import static dev.wgdesk.engine.Protocol.AEAD_TAG_LENGTH;
-import static dev.wgdesk.engine.Protocol.MESSAGE_COOKIE_REPLY_SIZE;
-import static dev.wgdesk.engine.Protocol.MESSAGE_COOKIE_REPLY_TYPE;
-import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_SIZE;
-import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_TYPE;
-import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_SIZE;
-import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_TYPE;
-import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
-import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_SIZE;
-import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_TYPE;
 import static dev.wgdesk.engine.Protocol.QUEUE_HANDSHAKE_SIZE;
-import static dev.wgdesk.engine.Protocol.REJECT_AFTER_MESSAGES;
 import static dev.wgdesk.engine.Protocol.UNDER_LOAD_AFTER_TIME_NANOS;
 import static dev.wgdesk.engine.Protocol.UNDER_LOAD_QUEUE_THRESHOLD;
 
 import dev.wgdesk.engine.Protocol;
 import dev.wgdesk.engine.conn.Bind;
-import dev.wgdesk.engine.conn.StaleSourceException;
 import dev.wgdesk.engine.conn.UdpEndpoint;
 import dev.wgdesk.engine.crypto.PresharedKey;
 import dev.wgdesk.engine.crypto.PrivateKey;
@@ -27,20 +16,17 @@ import dev.wgdesk.engine.noise.Handshake;
 import dev.wgdesk.engine.noise.StaticIdentity;
 import dev.wgdesk.engine.ratelimit.RateLimiter;
 import dev.wgdesk.engine.routing.AllowedIps;
-import dev.wgdesk.engine.routing.Prefix;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
 import dev.wgdesk.engine.tun.TunEvent;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -85,7 +71,7 @@ public final class Device implements AutoCloseable {
     private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
     private final Object configLock = new Object();
     private final RateLimiter rateLimiter;
-    private final CryptoPipeline outbound;
+    private final SendPath send;
     private final ReceivePath receive;
     final HandshakeQueue handshakes;
 
@@ -124,8 +110,7 @@ public final class Device implements AutoCloseable {
         this.name = tun.name();
         this.log = System.getLogger("wgdesk.device." + name);
         this.rateLimiter = new RateLimiter(clock);
-        this.outbound = new CryptoPipeline(name + "-out", cryptoWorkers, PACKETS_IN_FLIGHT, outboundPool, ciphers,
-                this::seal, new OutboundSequencer());
+        this.send = new SendPath(this, tun, bind, allowedIps, cryptoWorkers, PACKETS_IN_FLIGHT, ciphers);
         this.receive = new ReceivePath(this, tun, bind, allowedIps, cryptoWorkers, PACKETS_IN_FLIGHT, ciphers);
         this.handshakes = new HandshakeQueue(this, QUEUE_HANDSHAKE_SIZE);
         try {
@@ -171,10 +156,10 @@ public final class Device implements AutoCloseable {
                 bind.setMark(fwmark);
             }
             up = true;
-            outbound.start();
+            send.pipeline.start();
             receive.pipeline.start();
             handshakes.start();
-            startThread("tun-reader", this::tunReaderLoop);
+            startThread("tun-reader", send::loop);
             startThread("udp-receiver", receive::loop);
             for (Peer p : peers.values()) {
                 p.start();
@@ -199,7 +184,7 @@ public final class Device implements AutoCloseable {
                 log.log(System.Logger.Level.WARNING, "closing UDP socket: {0}", e.getMessage());
             }
             handshakes.stop();
-            outbound.stop();
+            send.pipeline.stop();
             receive.pipeline.stop();
             for (Thread t : threads) {
                 t.interrupt();
@@ -545,249 +530,29 @@ public final class Device implements AutoCloseable {
         return underLoadUntil - now > 0;
     }
 
-    /* ====================== Sending ====================== */
+    /* ====================== Sending (see SendPath) ====================== */
 
     /** Sends a handshake message or cookie reply straight to {@code to}. */
     void sendHandshakeMessage(Peer peer, byte[] msg, UdpEndpoint to) {
-        try {
-            ByteBuffer b = ByteBuffer.wrap(msg);
-            send(peer, new ByteBuffer[] {b}, 1, to);
-            if (peer != null) {
-                peer.txBytes.addAndGet(msg.length);
-            }
-        } catch (IOException e) {
-            log.log(System.Logger.Level.DEBUG, "{0}: failed to send handshake message to {1}: {2}", peer, to, e.getMessage());
-        }
-    }
-
-    /**
-     * Sends through the bind. If the bind refuses {@code to}'s sticky source (the address was
-     * removed), forgets that source on {@code peer} and sends the datagrams that did not go out
-     * once more, without a source: the system picks one, as the kernel and wireguard-go do.
-     */
-    private void send(Peer peer, ByteBuffer[] bufs, int count, UdpEndpoint to) throws IOException {
-        try {
-            bind.send(bufs, count, to);
-        } catch (StaleSourceException e) {
-            stats.staleSources.incrementAndGet();
-            log.log(System.Logger.Level.DEBUG, "{0}: {1}; sending without it", peer, e.getMessage());
-            if (peer != null) {
-                peer.clearEndpointSource(to);
-            }
-            int left = 0;
-            for (int i = 0; i < count; i++) {
-                if (bufs[i].hasRemaining()) {
-                    bufs[left++] = bufs[i]; // the ones before the refused datagram went out
-                }
-            }
-            bind.send(bufs, left, to.withoutSource());
-        }
+        send.sendHandshakeMessage(peer, msg, to);
     }
 
     boolean submitOutbound(Packet p) {
-        try {
-            outbound.submit(p);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            outboundPool.release(p);
-            return false;
-        }
+        return send.submit(p);
     }
 
     void flushOutbound() {
-        outbound.flush();
-    }
-
-    /** The encryption stage: pad, write the header, seal in place. */
-    private void seal(Packet p, PacketCipher aead) {
-        Keypair kp = p.keypair;
-        byte[] d = p.data;
-        int plain = p.len;
-        int padded = plain + paddingSize(plain, mtu);
-        int start = p.off - MESSAGE_TRANSPORT_HEADER_SIZE;
-        for (int i = p.off + plain; i < p.off + padded; i++) {
-            d[i] = 0;
-        }
-        putIntLE(d, start, MESSAGE_TRANSPORT_TYPE);
-        putIntLE(d, start + 4, kp.remoteIndex);
-        putLongLE(d, start + 8, p.counter);
-        if (kp.isDestroyed()) {
-            p.ok = false;
-            return;
-        }
-        aead.seal(kp.keys.sendKey(), p.counter, d, p.off, padded);
-        p.off = start;
-        p.len = MESSAGE_TRANSPORT_HEADER_SIZE + padded + AEAD_TAG_LENGTH;
-        p.ok = true;
+        send.flush();
     }
 
     /** Padding to a multiple of 16, never past the MTU (wireguard-go calculatePaddingSize). */
     static int paddingSize(int packetSize, int mtu) {
-        int lastUnit = packetSize;
-        if (mtu == 0) {
-            return ((lastUnit + 15) & ~15) - lastUnit;
-        }
-        if (lastUnit > mtu) {
-            lastUnit %= mtu;
-        }
-        int padded = (lastUnit + 15) & ~15;
-        if (padded > mtu) {
-            padded = mtu;
-        }
-        return padded - lastUnit;
+        return SendPath.paddingSize(packetSize, mtu);
     }
 
-    /**
-     * Sends sealed packets in order, in batches of consecutive packets to one peer (so a
-     * batching {@link Bind} can use sendmmsg and UDP segmentation), to the peer's endpoint as it
-     * is when the batch goes (roaming and a forgotten source take effect at once), and runs the
-     * send-side timer hooks once each packet has gone.
-     */
-    private final class OutboundSequencer implements CryptoPipeline.Sequencer {
-        private final Packet[] pending = new Packet[Math.max(1, bind.batchSize())];
-        private final ByteBuffer[] bufs = new ByteBuffer[pending.length];
-        private int count;
-        private Peer target;
-
-        @Override
-        public void deliver(Packet p) {
-            if (!p.ok) {
-                outboundPool.release(p);
-                return;
-            }
-            if (count > 0 && (count == pending.length || p.peer != target)) {
-                endOfBurst();
-            }
-            p.peer.timers.anyAuthenticatedPacketTraversal();
-            p.buf.limit(p.off + p.len).position(p.off);
-            target = p.peer;
-            pending[count] = p;
-            bufs[count] = p.buf;
-            count++;
-        }
-
-        @Override
-        public void endOfBurst() {
-            if (count == 0) {
-                return;
-            }
-            boolean sent;
-            UdpEndpoint to = target.endpoint();
-            if (to == null) {
-                sent = false;
-                stats.droppedNoEndpoint.addAndGet(count);
-            } else {
-                try {
-                    send(target, bufs, count, to);
-                    sent = true;
-                } catch (IOException e) {
-                    sent = false;
-                    log.log(System.Logger.Level.DEBUG, "sending to {0} failed: {1}", to, e.getMessage());
-                }
-            }
-            for (int i = 0; i < count; i++) {
-                Packet p = pending[i];
-                if (sent) {
-                    Peer peer = p.peer;
-                    peer.txBytes.addAndGet(p.len);
-                    if (p.len > MESSAGE_TRANSPORT_SIZE) {
-                        peer.timers.dataSent();
-                    }
-                    peer.timers.anyAuthenticatedPacketSent();
-                }
-                outboundPool.release(p);
-                pending[i] = null;
-                bufs[i] = null;
-            }
-            count = 0;
-            target = null;
-        }
-    }
-
-    private void tunReaderLoop() {
-        int batch = Math.max(1, tun.batchSize());
-        Packet[] packets = new Packet[batch];
-        ByteBuffer[] bufs = new ByteBuffer[batch];
-        Peer[] touched = new Peer[batch];
-        try {
-            while (up) {
-                for (int i = 0; i < batch; i++) {
-                    if (packets[i] == null) {
-                        packets[i] = outboundPool.take();
-                    }
-                    Packet p = packets[i];
-                    p.buf.limit(p.data.length - Protocol.MESSAGE_PADDING_MULTIPLE - AEAD_TAG_LENGTH).position(Packet.HEADROOM);
-                    bufs[i] = p.buf;
-                }
-                int n = tun.read(bufs, batch);
-                int nTouched = 0;
-                for (int i = 0; i < n; i++) {
-                    Packet p = packets[i];
-                    p.off = Packet.HEADROOM;
-                    p.len = p.buf.limit() - Packet.HEADROOM;
-                    Peer peer = route(p);
-                    if (peer == null) {
-                        continue; // the packet stays in the batch for reuse
-                    }
-                    packets[i] = null;
-                    peer.stage(p);
-                    boolean seen = false;
-                    for (int j = 0; j < nTouched; j++) {
-                        if (touched[j] == peer) {
-                            seen = true;
-                            break;
-                        }
-                    }
-                    if (!seen) {
-                        touched[nTouched++] = peer;
-                    }
-                }
-                for (int j = 0; j < nTouched; j++) {
-                    touched[j].sendStaged();
-                    touched[j] = null;
-                }
-            }
-        } catch (InterruptedException e) {
-            // going down
-        } catch (IOException e) {
-            if (up) {
-                // The TUN is gone or broken: nothing can flow any more. Close, so embedders
-                // (wgdesk-engine, the helper) learn of it through onClosed and can exit or report.
-                log.log(System.Logger.Level.ERROR, "reading from TUN {0} failed: {1}; closing the device", name, e.getMessage());
-                Thread.ofPlatform().daemon().name("wg-" + name + "-close").start(this::close);
-            }
-        } finally {
-            for (Packet p : packets) {
-                if (p != null) {
-                    outboundPool.release(p);
-                }
-            }
-        }
-    }
-
-    /** Cryptokey routing for an outbound packet: the peer owning its destination, or null. */
-    private Peer route(Packet p) {
-        byte[] d = p.data;
-        int off = p.off;
-        if (p.len < 1) {
-            stats.droppedInvalidTunPacket.incrementAndGet();
-            return null;
-        }
-        int version = (d[off] & 0xff) >>> 4;
-        Peer peer;
-        if (version == 4 && p.len >= 20) {
-            peer = allowedIps.lookupV4(d, off + 16);
-        } else if (version == 6 && p.len >= 40) {
-            peer = allowedIps.lookupV6(d, off + 24);
-        } else {
-            stats.droppedInvalidTunPacket.incrementAndGet();
-            return null;
-        }
-        if (peer == null) {
-            stats.droppedNoRoute.incrementAndGet();
-        }
-        return peer;
+    /** The TUN's MTU as last reported. */
+    int mtu() {
+        return mtu;
     }
 
     /* ====================== Little-endian helpers ====================== */
