@@ -62,6 +62,11 @@ public final class SniTray implements Tray {
     private final SniMenu menu = new SniMenu();
     private final Map<TrayMenuModel.IconState, List<Pixmap>> icons = new EnumMap<>(TrayMenuModel.IconState.class);
     private final AtomicBoolean removed = new AtomicBoolean();
+    private final java.util.concurrent.ExecutorService signals = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wgdesk-tray-signals");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile TrayMenuModel model;
     private volatile SniMenu.Revision layout;
     private AutoCloseable ownerWatch;
@@ -122,11 +127,16 @@ public final class SniTray implements Tray {
             }
             String name = "org.kde.StatusNotifierItem-" + ProcessHandle.current().pid() + "-1";
             SniTray tray = new SniTray(bus, name, actions, ui, onHostLost);
-            bus.requestBusName(name);
-            bus.exportObject(ITEM_PATH, tray.new Item());
-            bus.exportObject(MENU_PATH, tray.new Menu());
-            tray.ownerWatch = bus.addSigHandler(DBus.NameOwnerChanged.class, tray::ownerChanged);
-            tray.register();
+            try {
+                bus.requestBusName(name);
+                bus.exportObject(ITEM_PATH, tray.new Item());
+                bus.exportObject(MENU_PATH, tray.new Menu());
+                tray.ownerWatch = bus.addSigHandler(DBus.NameOwnerChanged.class, tray::ownerChanged);
+                tray.register();
+            } catch (DBusException | RuntimeException e) {
+                tray.signals.shutdown();
+                throw e;
+            }
             return Optional.of(tray);
         } catch (DBusException | java.io.IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.INFO, "StatusNotifierItem tray unavailable: " + e.getMessage());
@@ -233,6 +243,7 @@ public final class SniTray implements Tray {
         if (!removed.compareAndSet(false, true)) {
             return;
         }
+        signals.shutdown();
         try {
             if (ownerWatch != null) {
                 ownerWatch.close();
@@ -252,11 +263,18 @@ public final class SniTray implements Tray {
         DBusSignal create() throws DBusException;
     }
 
+    /** Sends a signal from the tray's own thread: {@link #show} is called on the UI thread. */
     private void send(SignalFactory signal) {
         try {
-            bus.sendMessage(signal.create());
-        } catch (DBusException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not send a tray signal: " + e.getMessage());
+            signals.execute(() -> {
+                try {
+                    bus.sendMessage(signal.create());
+                } catch (DBusException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "could not send a tray signal: " + e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // removed meanwhile
         }
     }
 
