@@ -79,6 +79,12 @@ public final class AwtTray implements Tray {
     }
 
     @Override
+    public void notify(String title, String body, boolean error) {
+        EventQueue.invokeLater(() -> icon.displayMessage(title, body,
+                error ? TrayIcon.MessageType.ERROR : TrayIcon.MessageType.INFO));
+    }
+
+    @Override
     public String kind() {
         return "system tray (AWT)";
     }

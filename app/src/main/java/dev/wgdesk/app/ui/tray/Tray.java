@@ -9,6 +9,16 @@ public interface Tray {
     /** Shows {@code model}: icon, tooltip and menu. May be called from any thread. */
     void show(TrayMenuModel model);
 
+    /**
+     * Tells the user something while the window is hidden: a desktop notification
+     * (org.freedesktop.Notifications on Linux, the tray's balloon elsewhere). Never blocks.
+     *
+     * @param title a short summary
+     * @param body  the details
+     * @param error true for a failure (shown as urgent)
+     */
+    void notify(String title, String body, boolean error);
+
     /** Removes the icon. The tray cannot be shown again. */
     void remove();
 

@@ -99,6 +99,13 @@ public final class WgDeskUi {
             window.importWithChooser();
         }, this::quit);
         Theme.apply(window.scene(), o.theme());
+        // With the window hidden (working from the tray), a failure would otherwise go unseen.
+        main.errorProperty().addListener((obs, was, now) -> {
+            Tray t = tray;
+            if (now != null && t != null && (!stage.isShowing() || stage.isIconified())) {
+                t.notify(Messages.get("notify.error.title"), now, true);
+            }
+        });
     }
 
     /** Builds the app on {@code stage}, shows it, and starts connecting. Call on the FX thread. */

@@ -92,6 +92,25 @@ class TrayStartupTest {
     }
 
     @Test
+    void aFailureWhileTheWindowIsHiddenBecomesANotification() throws Exception {
+        dev.wgdesk.app.ui.gateway.FakeHelperGateway helper = DemoData.gateway(Clock.systemUTC());
+        helper.failNextActivation("office", "the interface name is taken");
+        try (FakeWatcher watcher = new FakeWatcher(bus.address(), true);
+             dev.wgdesk.app.ui.tray.sni.FakeNotifications server =
+                     new dev.wgdesk.app.ui.tray.sni.FakeNotifications(bus.address())) {
+            ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(helper, FileDialogs.native_(),
+                    Clock.systemUTC(), true, Theme.Mode.SYSTEM, List.of(), true)));
+            Fx.waitUntil("tray checked", ui::trayChecked);
+            assertTrue(Fx.call(ui::hasTray));
+            Fx.waitUntil("tunnels listed", () -> ui.mainViewModel().tunnels().size() == 2);
+            Fx.run(() -> ui.trayViewModel().actions().toggleTunnel("office")); // a click in the tray menu
+            var shown = server.shown.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(shown != null && shown.body().contains("the interface name is taken"), String.valueOf(shown));
+            assertFalse(Fx.call(stage::isShowing), "the window stays hidden");
+        }
+    }
+
+    @Test
     void aPanelThatStartsAfterTheAppStillGetsTheIcon() throws Exception {
         ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(DemoData.gateway(Clock.systemUTC()),
                 FileDialogs.native_(), Clock.systemUTC(), true, Theme.Mode.SYSTEM, List.of(), true)));

@@ -70,6 +70,7 @@ public final class SniTray implements Tray {
     private volatile TrayMenuModel model;
     private volatile SniMenu.Revision layout;
     private AutoCloseable ownerWatch;
+    private UInt32 lastNotification = new UInt32(0); // only touched on the signals thread
 
     private SniTray(DBusConnection bus, String busName, TrayActions actions, UiThread ui, Runnable onHostLost) {
         this.bus = bus;
@@ -236,6 +237,33 @@ public final class SniTray implements Tray {
             send(() -> new StatusNotifierItemBus.NewToolTip(ITEM_PATH));
         }
         send(() -> new DbusMenuBus.LayoutUpdated(MENU_PATH, new UInt32(rev.number()), SniMenu.ROOT));
+    }
+
+    /**
+     * A desktop notification through {@code org.freedesktop.Notifications} on the same bus; a
+     * second error replaces the first bubble rather than stacking. Sent from the tray's thread;
+     * failures (no notification server) are logged, never thrown.
+     */
+    @Override
+    public void notify(String title, String body, boolean error) {
+        try {
+            signals.execute(() -> {
+                try {
+                    NotificationsBus n = bus.getRemoteObject(NotificationsBus.BUS_NAME, NotificationsBus.PATH,
+                            NotificationsBus.class);
+                    Map<String, Variant<?>> hints = new java.util.HashMap<>();
+                    hints.put("urgency", new Variant<>((byte) (error ? 2 : 1)));
+                    hints.put("desktop-entry", new Variant<>("wgdesk"));
+                    UInt32 id = n.Notify(Messages.get("app.name"), lastNotification, "network-vpn", title, body, List.of(),
+                            hints, -1);
+                    lastNotification = id;
+                } catch (DBusException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.INFO, "no desktop notification: " + e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // removed meanwhile
+        }
     }
 
     @Override

@@ -268,6 +268,35 @@ class SniTrayTest {
     }
 
     @Test
+    void errorsBecomeDesktopNotificationsAndTheNextReplacesTheLast() throws Exception {
+        watcher(true);
+        FakeNotifications server = new FakeNotifications(bus.address());
+        cleanup.add(server);
+        SniTray tray = install().orElseThrow();
+        tray.notify("wgdesk: something went wrong", "activating office failed: no route", true);
+        FakeNotifications.Shown first = server.shown.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(first, "no notification");
+        assertEquals("wgdesk", first.app());
+        assertEquals("activating office failed: no route", first.body());
+        assertEquals((byte) 2, first.urgency(), "errors are critical");
+        assertEquals(0, first.replaces());
+        tray.notify("wgdesk", "second", false);
+        FakeNotifications.Shown second = server.shown.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(second);
+        assertEquals(first.id(), second.replaces(), "replaces the last bubble instead of stacking");
+        assertEquals((byte) 1, second.urgency());
+    }
+
+    @Test
+    void noNotificationServerIsNotAnError() throws Exception {
+        watcher(true);
+        SniTray tray = install().orElseThrow();
+        tray.notify("t", "nobody shows this", true);
+        tray.show(model(Connection.CONNECTED, new Tunnel("home", TunnelState.ACTIVE)));
+        assertTrue(property(tray, "ToolTip").contains("Active: home"), "the tray keeps working");
+    }
+
+    @Test
     void removeLeavesTheBus() throws Exception {
         watcher(true);
         SniTray tray = install().orElseThrow();
