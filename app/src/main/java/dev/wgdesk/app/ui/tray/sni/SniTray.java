@@ -345,8 +345,26 @@ public final class SniTray implements Tray {
         return out;
     }
 
+    /** {@code org.freedesktop.DBus.Properties} for an object whose properties are all read-only. */
+    private abstract static class ReadOnlyProperties implements Properties {
+        @SuppressWarnings("unchecked")
+        @Override
+        public <A> A Get(String iface, String name) {
+            Variant<?> v = GetAll(iface).get(name);
+            if (v == null) {
+                throw new DBusExecutionException("no property " + iface + "." + name);
+            }
+            return (A) v;
+        }
+
+        @Override
+        public <A> void Set(String iface, String name, A value) {
+            throw new DBusExecutionException("property " + name + " is read-only");
+        }
+    }
+
     /** The exported {@code org.kde.StatusNotifierItem} object. */
-    private final class Item implements StatusNotifierItemBus, Properties {
+    private final class Item extends ReadOnlyProperties implements StatusNotifierItemBus {
         @Override
         public void Activate(int x, int y) {
             ui.run(actions::showWindow);
@@ -370,21 +388,6 @@ public final class SniTray implements Tray {
         @Override
         public String getObjectPath() {
             return ITEM_PATH;
-        }
-
-        @SuppressWarnings("unchecked")
-        @Override
-        public <A> A Get(String iface, String name) {
-            Variant<?> v = all().get(name);
-            if (v == null) {
-                throw new DBusExecutionException("no property " + iface + "." + name);
-            }
-            return (A) v;
-        }
-
-        @Override
-        public <A> void Set(String iface, String name, A value) {
-            throw new DBusExecutionException("property " + name + " is read-only");
         }
 
         @Override
@@ -414,7 +417,7 @@ public final class SniTray implements Tray {
     }
 
     /** The exported {@code com.canonical.dbusmenu} object. */
-    private final class Menu implements DbusMenuBus, Properties {
+    private final class Menu extends ReadOnlyProperties implements DbusMenuBus {
         @Override
         public Pair<UInt32, Layout> GetLayout(int parentId, int recursionDepth, List<String> propertyNames) {
             SniMenu.Revision rev = layout;
@@ -483,21 +486,6 @@ public final class SniTray implements Tray {
         @Override
         public String getObjectPath() {
             return MENU_PATH;
-        }
-
-        @SuppressWarnings("unchecked")
-        @Override
-        public <A> A Get(String iface, String name) {
-            Variant<?> v = GetAll(iface).get(name);
-            if (v == null) {
-                throw new DBusExecutionException("no property " + iface + "." + name);
-            }
-            return (A) v;
-        }
-
-        @Override
-        public <A> void Set(String iface, String name, A value) {
-            throw new DBusExecutionException("property " + name + " is read-only");
         }
 
         @Override
