@@ -180,7 +180,10 @@ public final class WgDeskUi {
     /** Quits: says how many tunnels stay active in the helper, then exits. Tunnels keep running. */
     public void quit() {
         long active = main.activeCount();
-        if (active > 0 && stage.isShowing()) {
+        Tray t = tray;
+        if (active > 0 && !stage.isShowing() && t != null) {
+            t.notify(Messages.get("app.title"), Messages.get("main.quitting", active), false);
+        } else if (active > 0 && stage.isShowing()) {
             Alert a = new Alert(Alert.AlertType.INFORMATION, Messages.get("main.quitting", active), ButtonType.OK);
             a.initOwner(stage);
             a.setTitle(Messages.get("app.title"));

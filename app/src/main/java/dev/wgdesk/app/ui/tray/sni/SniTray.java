@@ -273,6 +273,12 @@ public final class SniTray implements Tray {
         }
         signals.shutdown();
         try {
+            // Let a last notification ("tunnels keep running") go out before the bus closes.
+            signals.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             if (ownerWatch != null) {
                 ownerWatch.close();
             }

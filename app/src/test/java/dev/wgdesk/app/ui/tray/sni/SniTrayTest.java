@@ -288,6 +288,19 @@ class SniTrayTest {
     }
 
     @Test
+    void aLastNotificationGoesOutBeforeTheTrayLeaves() throws Exception {
+        watcher(true);
+        FakeNotifications server = new FakeNotifications(bus.address());
+        cleanup.add(server);
+        SniTray tray = install().orElseThrow();
+        tray.notify("wgdesk", "1 tunnel stays active in the helper.", false); // what quitting from the tray says
+        tray.remove();
+        FakeNotifications.Shown last = server.shown.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(last, "the notification was lost when the tray closed its connection");
+        assertEquals("1 tunnel stays active in the helper.", last.body());
+    }
+
+    @Test
     void noNotificationServerIsNotAnError() throws Exception {
         watcher(true);
         SniTray tray = install().orElseThrow();
