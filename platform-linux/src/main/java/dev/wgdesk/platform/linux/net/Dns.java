@@ -14,14 +14,38 @@ import java.util.Map;
  * ({@code resolvectl}) when it runs, else through {@code resolvconf}, else not at all, which is
  * reported as a warning (never silently).
  *
+ * <p>systemd-resolved routes each query by domain: a link whose routing or search domain is the
+ * longest suffix of the name gets it; only when no link claims the name does it go, in parallel,
+ * to every link with {@code DefaultRoute} (the first good answer wins). So:
  * <ul>
- *   <li>systemd-resolved: {@code resolvectl dns IFACE SERVERS}, {@code resolvectl domain IFACE
- *       DOMAINS} (plus {@code ~.} for a full tunnel, so every query goes through the tunnel);
- *       undone by {@code resolvectl revert IFACE}.</li>
- *   <li>resolvconf: the {@code nameserver}/{@code search} lines on standard input of
- *       {@code resolvconf -a [tun.]IFACE -m 0 -x}, as {@code wg-quick} does; undone by
- *       {@code resolvconf -d [tun.]IFACE -f}.</li>
+ *   <li><b>exclusive</b> (a full tunnel, or a split tunnel with servers but no search domain):
+ *       {@code resolvectl dns IFACE SERVERS}, {@code resolvectl domain IFACE [DOMAINS] ~.},
+ *       {@code resolvectl default-route IFACE true}. {@code ~.} claims every name, so no query
+ *       goes to another link's servers unless that link claims a longer suffix (its own LAN
+ *       domain, say). This is what {@code wg-quick} gets through resolvectl's resolvconf
+ *       compatibility ({@code -x} adds {@code ~.}, for split tunnels too), what NetworkManager's
+ *       import of a wg-quick file without search domains sets up ({@code ~}), and what
+ *       NetworkManager does for a VPN holding the default route ({@code ~.} and an explicit
+ *       {@code DefaultRoute=yes}).</li>
+ *   <li><b>split DNS</b> (a split tunnel with servers and search domains):
+ *       {@code resolvectl dns IFACE SERVERS}, {@code resolvectl domain IFACE DOMAINS},
+ *       {@code resolvectl default-route IFACE false}: names under the domains go to the tunnel's
+ *       servers, all others stay with the other links' servers, as NetworkManager configures a
+ *       VPN without the default route. Without the explicit {@code false}, resolved treats a link
+ *       with servers and only search domains as a default route and sends every query to the
+ *       tunnel's servers and the LAN's at once. ({@code wg-quick} would make this case exclusive
+ *       too.)</li>
+ *   <li>search domains without servers: only {@code resolvectl domain IFACE DOMAINS}.</li>
  * </ul>
+ * All of it is undone by {@code resolvectl revert IFACE}, which resets every per-link setting
+ * (servers, domains, default route). resolved forgets a link's settings when the link disappears,
+ * so {@link #revert} takes a failed revert of an interface that no longer exists as done.
+ *
+ * <p>resolvconf: the {@code nameserver}/{@code search} lines on standard input of
+ * {@code resolvconf -a [tun.]IFACE -m 0 -x}, as {@code wg-quick} does (always exclusive); undone
+ * by {@code resolvconf -d [tun.]IFACE -f}.
+ *
+ * <p>Checked against a real systemd-resolved (252) by {@code ResolvedDnsTest}.
  */
 public final class Dns {
     /** How DNS can be configured on this system. */
@@ -37,8 +61,9 @@ public final class Dns {
      * @param apply   commands with their standard input (null for none)
      * @param undo    commands reverting them
      * @param warning set when DNS servers are configured but cannot be applied
+     * @param dev     the interface
      */
-    public record Plan(Method method, List<Apply> apply, List<List<String>> undo, String warning) {
+    public record Plan(Method method, List<Apply> apply, List<List<String>> undo, String warning, String dev) {
         public Plan {
             apply = List.copyOf(apply);
             undo = List.copyOf(undo);
@@ -51,6 +76,15 @@ public final class Dns {
             argv = List.copyOf(argv);
         }
     }
+
+    /** Runs one command and returns how it ended; tests run the commands inside a namespace. */
+    @FunctionalInterface
+    interface Runner {
+        Command.Result run(List<String> argv, String stdin) throws CommandException;
+    }
+
+    /** Runs commands here, with {@link Command#DEFAULT_TIMEOUT_SECONDS}. */
+    static final Runner HOST = (argv, stdin) -> Command.run(argv, stdin, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
 
     private Dns() {}
 
@@ -80,20 +114,21 @@ public final class Dns {
     public static Plan plan(Method method, String dev, List<DnsServer> servers, List<SearchDomain> domains,
                             boolean fullTunnel) {
         if (servers.isEmpty() && domains.isEmpty()) {
-            return new Plan(method, List.of(), List.of(), null);
+            return new Plan(method, List.of(), List.of(), null, dev);
         }
         List<String> ips = servers.stream().map(s -> s.address().toString()).toList();
         List<String> names = domains.stream().map(SearchDomain::name).toList();
         return switch (method) {
             case RESOLVED -> {
                 List<Apply> apply = new ArrayList<>();
+                boolean exclusive = !ips.isEmpty() && (fullTunnel || names.isEmpty());
                 if (!ips.isEmpty()) {
                     List<String> argv = new ArrayList<>(List.of("resolvectl", "dns", dev));
                     argv.addAll(ips);
                     apply.add(new Apply(argv, null));
                 }
                 List<String> doms = new ArrayList<>(names);
-                if (fullTunnel && !ips.isEmpty()) {
+                if (exclusive) {
                     doms.add("~.");
                 }
                 if (!doms.isEmpty()) {
@@ -101,7 +136,10 @@ public final class Dns {
                     argv.addAll(doms);
                     apply.add(new Apply(argv, null));
                 }
-                yield new Plan(method, apply, List.of(List.of("resolvectl", "revert", dev)), null);
+                if (!ips.isEmpty()) {
+                    apply.add(new Apply(List.of("resolvectl", "default-route", dev, Boolean.toString(exclusive)), null));
+                }
+                yield new Plan(method, apply, List.of(List.of("resolvectl", "revert", dev)), null, dev);
             }
             case RESOLVCONF -> {
                 StringBuilder in = new StringBuilder();
@@ -111,12 +149,12 @@ public final class Dns {
                 }
                 String record = resolvconfPrefix() + dev;
                 yield new Plan(method, List.of(new Apply(List.of("resolvconf", "-a", record, "-m", "0", "-x"), in.toString())),
-                        List.of(List.of("resolvconf", "-d", record, "-f")), null);
+                        List.of(List.of("resolvconf", "-d", record, "-f")), null, dev);
             }
             case NONE -> new Plan(method, List.of(), List.of(),
                     "DNS not applied: neither systemd-resolved nor resolvconf is available; set DNS server(s) "
                             + String.join(", ", ips) + (names.isEmpty() ? "" : " and search domain(s) "
-                            + String.join(", ", names)) + " by hand");
+                            + String.join(", ", names)) + " by hand", dev);
         };
     }
 
@@ -139,11 +177,47 @@ public final class Dns {
 
     /** Runs a plan's commands; the first failure throws. */
     static void apply(Plan plan) throws CommandException {
+        apply(plan, HOST);
+    }
+
+    /** {@link #apply(Plan)} through {@code runner}. */
+    static void apply(Plan plan, Runner runner) throws CommandException {
         for (Apply a : plan.apply()) {
-            Command.Result r = Command.run(a.argv(), a.stdin(), Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
+            Command.Result r = runner.run(a.argv(), a.stdin());
             if (r.exitCode() != 0) {
                 throw new CommandException(a.argv(), r);
             }
         }
+    }
+
+    /**
+     * Runs a plan's undo commands, every one even after a failure; the first failure throws. A
+     * failed {@code resolvectl revert} of an interface that no longer exists ({@code ip link show}
+     * fails too) is not a failure: resolved dropped the link's settings with the link, as when the
+     * interface was deleted from outside or the helper died with it.
+     */
+    static void revert(Plan plan) throws CommandException {
+        revert(plan, HOST);
+    }
+
+    /** {@link #revert(Plan)} through {@code runner}. */
+    static void revert(Plan plan, Runner runner) throws CommandException {
+        CommandException first = null;
+        for (List<String> argv : plan.undo()) {
+            Command.Result r = runner.run(argv, null);
+            if (r.exitCode() == 0 || plan.method() == Method.RESOLVED && !linkExists(plan.dev(), runner)) {
+                continue;
+            }
+            if (first == null) {
+                first = new CommandException(argv, r);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static boolean linkExists(String dev, Runner runner) throws CommandException {
+        return runner.run(List.of("ip", "link", "show", "dev", dev), null).exitCode() == 0;
     }
 }

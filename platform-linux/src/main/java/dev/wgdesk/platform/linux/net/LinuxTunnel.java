@@ -196,7 +196,7 @@ public final class LinuxTunnel {
             if (dns.warning() != null) {
                 pr.warnings.add(dns.warning());
             } else if (!dns.apply().isEmpty()) {
-                pr.undo.push(new Undo("revert DNS", () -> runAll(dns.undo())));
+                pr.undo.push(new Undo("revert DNS", () -> Dns.revert(dns)));
                 Dns.apply(dns);
                 opts.log().accept("DNS set through " + (dns.method() == Dns.Method.RESOLVED ? "systemd-resolved" : "resolvconf"));
             }
@@ -257,12 +257,6 @@ public final class LinuxTunnel {
         opts.log().accept(String.join(" ", c.apply()));
         Command.check(c.apply());
         pr.undo.push(new Undo(String.join(" ", c.undo()), () -> Command.check(c.undo())));
-    }
-
-    private static void runAll(List<List<String>> commands) throws CommandException {
-        for (List<String> c : commands) {
-            Command.check(c);
-        }
     }
 
     /** Runs every undo action, newest first; returns what failed. */

@@ -85,12 +85,25 @@ class NetPlanTest {
     void dnsPlans() {
         List<DnsServer> servers = List.of(DnsServer.parse("10.0.0.53"), DnsServer.parse("fd00::53"));
         List<SearchDomain> domains = List.of(SearchDomain.tryParse("corp.example").orElseThrow());
-        Dns.Plan resolved = Dns.plan(Dns.Method.RESOLVED, "wg0", servers, domains, true);
+        Dns.Plan full = Dns.plan(Dns.Method.RESOLVED, "wg0", servers, domains, true);
         assertEquals(List.of(new Dns.Apply(List.of("resolvectl", "dns", "wg0", "10.0.0.53", "fd00::53"), null),
-                new Dns.Apply(List.of("resolvectl", "domain", "wg0", "corp.example", "~."), null)), resolved.apply());
-        assertEquals(List.of(List.of("resolvectl", "revert", "wg0")), resolved.undo());
-        Dns.Plan split = Dns.plan(Dns.Method.RESOLVED, "wg0", servers, List.of(), false);
-        assertEquals(1, split.apply().size(), "no domain command for a split tunnel without search domains");
+                new Dns.Apply(List.of("resolvectl", "domain", "wg0", "corp.example", "~."), null),
+                new Dns.Apply(List.of("resolvectl", "default-route", "wg0", "true"), null)), full.apply());
+        assertEquals(List.of(List.of("resolvectl", "revert", "wg0")), full.undo());
+        Dns.Plan splitDns = Dns.plan(Dns.Method.RESOLVED, "wg0", servers, domains, false);
+        assertEquals(List.of(new Dns.Apply(List.of("resolvectl", "dns", "wg0", "10.0.0.53", "fd00::53"), null),
+                new Dns.Apply(List.of("resolvectl", "domain", "wg0", "corp.example"), null),
+                new Dns.Apply(List.of("resolvectl", "default-route", "wg0", "false"), null)), splitDns.apply(),
+                "a split tunnel with search domains: only those names go to the tunnel's servers");
+        Dns.Plan splitNoDomains = Dns.plan(Dns.Method.RESOLVED, "wg0", servers, List.of(), false);
+        assertEquals(List.of(List.of("resolvectl", "dns", "wg0", "10.0.0.53", "fd00::53"),
+                        List.of("resolvectl", "domain", "wg0", "~."),
+                        List.of("resolvectl", "default-route", "wg0", "true")),
+                splitNoDomains.apply().stream().map(Dns.Apply::argv).toList(),
+                "servers without search domains answer every name, as with wg-quick");
+        Dns.Plan domainsOnly = Dns.plan(Dns.Method.RESOLVED, "wg0", List.of(), domains, true);
+        assertEquals(List.of(new Dns.Apply(List.of("resolvectl", "domain", "wg0", "corp.example"), null)),
+                domainsOnly.apply(), "no ~. and no default route without servers to send the queries to");
         Dns.Plan rc = Dns.plan(Dns.Method.RESOLVCONF, "wg0", servers, domains, false);
         assertEquals("nameserver 10.0.0.53\nnameserver fd00::53\nsearch corp.example\n", rc.apply().getFirst().stdin());
         Dns.Plan none = Dns.plan(Dns.Method.NONE, "wg0", servers, domains, false);
