@@ -16,25 +16,19 @@ import java.util.Map;
  *
  * <p>systemd-resolved routes each query by domain: a link whose routing or search domain is the
  * longest suffix of the name gets it; only when no link claims the name does it go, in parallel,
- * to every link with {@code DefaultRoute} (the first good answer wins). So:
+ * to every link with {@code DefaultRoute} (the first good answer wins). wgdesk does what
+ * {@code wg-quick} does on such a system (through resolvectl's resolvconf compatibility, whose
+ * {@code -x} adds {@code ~.}, for split tunnels too), because a wg-quick file's {@code DNS =}
+ * means "use these servers" — the common Pi-hole-at-home set-up with {@code AllowedIPs} of just
+ * the home network relies on it:
  * <ul>
- *   <li><b>exclusive</b> (a full tunnel, or a split tunnel with servers but no search domain):
- *       {@code resolvectl dns IFACE SERVERS}, {@code resolvectl domain IFACE [DOMAINS] ~.},
- *       {@code resolvectl default-route IFACE true}. {@code ~.} claims every name, so no query
- *       goes to another link's servers unless that link claims a longer suffix (its own LAN
- *       domain, say). This is what {@code wg-quick} gets through resolvectl's resolvconf
- *       compatibility ({@code -x} adds {@code ~.}, for split tunnels too), what NetworkManager's
- *       import of a wg-quick file without search domains sets up ({@code ~}), and what
- *       NetworkManager does for a VPN holding the default route ({@code ~.} and an explicit
- *       {@code DefaultRoute=yes}).</li>
- *   <li><b>split DNS</b> (a split tunnel with servers and search domains):
- *       {@code resolvectl dns IFACE SERVERS}, {@code resolvectl domain IFACE DOMAINS},
- *       {@code resolvectl default-route IFACE false}: names under the domains go to the tunnel's
- *       servers, all others stay with the other links' servers, as NetworkManager configures a
- *       VPN without the default route. Without the explicit {@code false}, resolved treats a link
- *       with servers and only search domains as a default route and sends every query to the
- *       tunnel's servers and the LAN's at once. ({@code wg-quick} would make this case exclusive
- *       too.)</li>
+ *   <li>with servers: {@code resolvectl dns IFACE SERVERS}, {@code resolvectl domain IFACE
+ *       [DOMAINS] ~.}, {@code resolvectl default-route IFACE true}. {@code ~.} claims every name,
+ *       so no query goes to another link's servers unless that link claims a longer suffix (its
+ *       own LAN domain, say); the search domains still complete short names. Without {@code ~.}
+ *       resolved would ask the tunnel's servers and the LAN's at once for every name (seen with
+ *       resolved 252), a leak and a race. NetworkManager's per-domain "split DNS" for a VPN that
+ *       does not hold the default route cannot be expressed in a wg-quick file and is not done.</li>
  *   <li>search domains without servers: only {@code resolvectl domain IFACE DOMAINS}.</li>
  * </ul>
  * All of it is undone by {@code resolvectl revert IFACE}, which resets every per-link setting
@@ -121,7 +115,7 @@ public final class Dns {
         return switch (method) {
             case RESOLVED -> {
                 List<Apply> apply = new ArrayList<>();
-                boolean exclusive = !ips.isEmpty() && (fullTunnel || names.isEmpty());
+                boolean exclusive = !ips.isEmpty(); // as wg-quick: DNS servers answer every name
                 if (!ips.isEmpty()) {
                     List<String> argv = new ArrayList<>(List.of("resolvectl", "dns", dev));
                     argv.addAll(ips);

@@ -92,9 +92,9 @@ class NetPlanTest {
         assertEquals(List.of(List.of("resolvectl", "revert", "wg0")), full.undo());
         Dns.Plan splitDns = Dns.plan(Dns.Method.RESOLVED, "wg0", servers, domains, false);
         assertEquals(List.of(new Dns.Apply(List.of("resolvectl", "dns", "wg0", "10.0.0.53", "fd00::53"), null),
-                new Dns.Apply(List.of("resolvectl", "domain", "wg0", "corp.example"), null),
-                new Dns.Apply(List.of("resolvectl", "default-route", "wg0", "false"), null)), splitDns.apply(),
-                "a split tunnel with search domains: only those names go to the tunnel's servers");
+                new Dns.Apply(List.of("resolvectl", "domain", "wg0", "corp.example", "~."), null),
+                new Dns.Apply(List.of("resolvectl", "default-route", "wg0", "true"), null)), splitDns.apply(),
+                "a split tunnel's DNS servers answer every name too, as with wg-quick");
         Dns.Plan splitNoDomains = Dns.plan(Dns.Method.RESOLVED, "wg0", servers, List.of(), false);
         assertEquals(List.of(List.of("resolvectl", "dns", "wg0", "10.0.0.53", "fd00::53"),
                         List.of("resolvectl", "domain", "wg0", "~."),

@@ -168,18 +168,18 @@ class ResolvedDnsTest {
     }
 
     @Test
-    void splitTunnelWithSearchDomainsGetsOnlyThoseNames() throws Exception {
+    void splitTunnelWithSearchDomainsTakesEveryQueryAsWithWgQuick() throws Exception {
         tunnel();
         Dns.Plan plan = Dns.plan(Dns.Method.RESOLVED, "wg0", SERVERS, DOMAINS, false);
         Dns.apply(plan, sandbox.runner());
 
         assertEquals(List.of("10.0.0.53", "fd00::53"), show("dns", "wg0"));
-        assertEquals(List.of("corp.example", "lab.corp.example"), show("domain", "wg0"));
-        assertEquals(List.of("no"), show("default-route", "wg0"));
+        assertEquals(List.of("corp.example", "lab.corp.example", "~."), show("domain", "wg0"));
+        assertEquals(List.of("yes"), show("default-route", "wg0"));
 
         assertOnlyTunnel("git.corp.example");
         assertOnlyTunnel("ci.lab.corp.example");
-        assertOnlyLan("www.example.com"); // with resolved's own default both would be asked
+        assertOnlyTunnel("www.example.com"); // never both links at once, as resolved's own default would
 
         Dns.revert(plan, sandbox.runner());
         assertReverted("wg0");
