@@ -39,6 +39,7 @@ public final class FakeHelperGateway implements HelperGateway {
     private final Map<String, Stored> tunnels = new TreeMap<>();
     private final Deque<LogEntry> log = new ArrayDeque<>();
     private final Map<String, String> failNextActivation = new TreeMap<>();
+    private final java.util.Set<String> autostart = new java.util.TreeSet<>();
     private volatile Listener listener;
     private boolean reachable = true;
     private boolean connected;
@@ -153,7 +154,7 @@ public final class FakeHelperGateway implements HelperGateway {
     public synchronized List<TunnelInfo> list() throws IpcException {
         check();
         List<TunnelInfo> out = new ArrayList<>();
-        tunnels.forEach((n, s) -> out.add(new TunnelInfo(n, s.state(), false)));
+        tunnels.forEach((n, s) -> out.add(new TunnelInfo(n, s.state(), autostart.contains(n))));
         return out;
     }
 
@@ -208,6 +209,22 @@ public final class FakeHelperGateway implements HelperGateway {
     }
 
     @Override
+    public synchronized TunnelInfo setAutostart(String name, boolean enabled) throws IpcException {
+        check();
+        Stored s = tunnels.get(name);
+        if (s == null) {
+            throw new IpcException(ErrorCode.NOT_FOUND, "no tunnel named " + name);
+        }
+        if (enabled) {
+            autostart.add(name);
+        } else {
+            autostart.remove(name);
+        }
+        log("INFO", name, enabled ? "Will be activated when the helper starts" : "Will no longer be activated at start");
+        return new TunnelInfo(name, s.state(), enabled);
+    }
+
+    @Override
     public void delete(String name) throws IpcException {
         synchronized (this) {
             check();
@@ -216,6 +233,7 @@ public final class FakeHelperGateway implements HelperGateway {
         deactivate(name);
         synchronized (this) {
             tunnels.remove(name);
+            autostart.remove(name);
         }
         log("INFO", name, "tunnel deleted");
     }
@@ -234,9 +252,12 @@ public final class FakeHelperGateway implements HelperGateway {
             validate(newName, s.config());
             tunnels.remove(name);
             tunnels.put(newName, s);
+            if (autostart.remove(name)) {
+                autostart.add(newName);
+            }
         }
         log("INFO", newName, "renamed from " + name);
-        return new TunnelInfo(newName, TunnelState.INACTIVE, false);
+        return new TunnelInfo(newName, TunnelState.INACTIVE, autostart.contains(newName));
     }
 
     @Override

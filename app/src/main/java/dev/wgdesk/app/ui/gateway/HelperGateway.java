@@ -64,6 +64,9 @@ public interface HelperGateway extends AutoCloseable {
     /** Renames an inactive tunnel. */
     TunnelInfo rename(String name, String newName) throws IpcException;
 
+    /** Sets whether the helper activates the tunnel when it starts (at boot, before anyone logs in). */
+    TunnelInfo setAutostart(String name, boolean enabled) throws IpcException;
+
     /** Activates a tunnel. */
     TunnelStatus activate(String name) throws IpcException;
 

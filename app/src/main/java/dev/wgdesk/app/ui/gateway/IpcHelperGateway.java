@@ -100,6 +100,11 @@ public final class IpcHelperGateway implements HelperGateway {
     }
 
     @Override
+    public TunnelInfo setAutostart(String name, boolean enabled) throws IpcException {
+        return client().setAutostart(name, enabled);
+    }
+
+    @Override
     public TunnelStatus activate(String name) throws IpcException {
         return client().activate(name);
     }

@@ -12,6 +12,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
@@ -32,12 +33,15 @@ final class DetailPane extends ScrollPane {
     private final Label title = new Label();
     private final Label badge = new Label();
     private final Button toggle = new Button();
+    private final CheckBox autostart = new CheckBox(Messages.get("detail.autostart"));
+    private final javafx.beans.value.ChangeListener<Boolean> autostartFollower;
     private final Button edit = new Button(Messages.get("main.edit"), Icons.EDIT.node(16));
     private final VBox cards = new VBox(16);
     private TunnelDetail shown;
 
     DetailPane(MainViewModel vm, Runnable onEdit) {
         this.vm = vm;
+        autostartFollower = (o, a, b) -> autostart.setSelected(b);
         getStyleClass().add("detail-scroll");
         setFitToWidth(true);
         title.getStyleClass().add("detail-title");
@@ -58,7 +62,31 @@ final class DetailPane extends ScrollPane {
         HBox header = new HBox(12, title, badge, grow, edit, toggle);
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("detail-header");
-        VBox content = new VBox(18, header, cards);
+        autostart.setId("autostart");
+        autostart.setTooltip(new Tooltip(Messages.get("detail.autostart.tooltip")));
+        autostart.setOnAction(e -> {
+            TunnelItem item = vm.selectedProperty().get();
+            if (item != null) {
+                boolean wanted = autostart.isSelected();
+                autostart.setSelected(item.autostartProperty().get()); // shows the helper's answer, not the click
+                vm.setAutostart(item, wanted);
+            }
+        });
+        vm.selectedProperty().addListener((o, a, b) -> {
+            if (a != null) {
+                a.autostartProperty().removeListener(autostartFollower);
+            }
+            if (b != null) {
+                b.autostartProperty().addListener(autostartFollower);
+                autostart.setSelected(b.autostartProperty().get());
+            }
+        });
+        TunnelItem first = vm.selectedProperty().get();
+        if (first != null) {
+            first.autostartProperty().addListener(autostartFollower);
+            autostart.setSelected(first.autostartProperty().get());
+        }
+        VBox content = new VBox(18, header, autostart, cards);
         content.getStyleClass().add("detail-content");
         setContent(content);
         vm.detailProperty().addListener((o, a, b) -> show(b));

@@ -310,8 +310,11 @@ public final class MainViewModel implements HelperGateway.Listener {
             Optional<TunnelItem> existing = find(t.name());
             if (existing.isPresent()) {
                 existing.get().setState(t.state());
+                existing.get().setAutostart(t.autostart());
             } else {
-                insertSorted(new TunnelItem(t.name(), t.state()));
+                TunnelItem item = new TunnelItem(t.name(), t.state());
+                item.setAutostart(t.autostart());
+                insertSorted(item);
             }
         }
         TunnelItem sel = selected.get();
@@ -417,6 +420,16 @@ public final class MainViewModel implements HelperGateway.Listener {
             error.set(Messages.get("error.deactivationFailed", name, e.getMessage()));
             refreshList();
         });
+    }
+
+    /**
+     * Sets whether the helper activates {@code item} when it starts. The item's property follows
+     * the helper's answer; a failure is shown and leaves it as it was.
+     */
+    public void setAutostart(TunnelItem item, boolean enabled) {
+        String name = item.name();
+        tasks.run(() -> gateway.setAutostart(name, enabled), info -> item.setAutostart(info.autostart()),
+                e -> error.set(Messages.get("error.autostartFailed", name, e.getMessage())));
     }
 
     /** Activates or deactivates the tunnel named {@code name} (from the tray menu). */

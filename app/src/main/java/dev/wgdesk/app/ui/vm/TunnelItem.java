@@ -21,6 +21,7 @@ public final class TunnelItem {
     private final ObjectProperty<TunnelStatus> status = new SimpleObjectProperty<>(this, "status");
     private final ObjectProperty<ConfigSummary> summary = new SimpleObjectProperty<>(this, "summary");
     private final BooleanProperty busy = new SimpleBooleanProperty(this, "busy");
+    private final BooleanProperty autostart = new SimpleBooleanProperty(this, "autostart");
 
     /** An item for tunnel {@code name} in {@code state}. */
     public TunnelItem(String name, TunnelState state) {
@@ -76,6 +77,15 @@ public final class TunnelItem {
 
     void setSummary(ConfigSummary value) {
         summary.set(value);
+    }
+
+    /** True when the helper activates this tunnel when it starts (at boot). */
+    public ReadOnlyBooleanProperty autostartProperty() {
+        return autostart;
+    }
+
+    void setAutostart(boolean value) {
+        autostart.set(value);
     }
 
     /** True while an activation or deactivation asked from this app is in progress. */

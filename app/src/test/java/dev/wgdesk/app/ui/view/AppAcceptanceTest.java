@@ -169,6 +169,31 @@ class AppAcceptanceTest {
     }
 
     @Test
+    void activateAtStartupFromTheDetailPane() throws Exception {
+        files.nextImport.add(Files.writeString(dir.resolve("home.conf"), Fixtures.fullTunnel()));
+        Fx.run(() -> ui.window().importWithChooser());
+        clickTunnel("home");
+        robot.clickOn("#autostart");
+        Fx.waitUntil("stored as autostart", () -> {
+            try {
+                return helper.list().stream().anyMatch(t -> t.name().equals("home") && t.autostart());
+            } catch (dev.wgdesk.app.ipc.IpcException e) {
+                return false;
+            }
+        });
+        Fx.waitUntil("box shows it", () -> robot.lookup("#autostart").queryAs(javafx.scene.control.CheckBox.class)
+                .isSelected());
+        robot.clickOn("#autostart");
+        Fx.waitUntil("cleared", () -> {
+            try {
+                return helper.list().stream().anyMatch(t -> t.name().equals("home") && !t.autostart());
+            } catch (dev.wgdesk.app.ipc.IpcException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     void activateAndDeactivateFromTheWindow() throws Exception {
         helper.with("home", Fixtures.fullTunnel(), false);
         Fx.run(() -> ui.mainViewModel().refreshList());

@@ -48,6 +48,24 @@ class MainViewModelTest {
     }
 
     @Test
+    void activateAtStartupFollowsTheHelper() throws Exception {
+        helper.with("home", Fixtures.fullTunnel(), false).with("office", Fixtures.siteTunnel(), false);
+        vm.start();
+        TunnelItem home = vm.find("home").orElseThrow();
+        assertFalse(home.autostartProperty().get());
+        vm.setAutostart(home, true);
+        assertTrue(home.autostartProperty().get());
+        assertTrue(helper.list().stream().anyMatch(t -> t.name().equals("home") && t.autostart()), "stored in the helper");
+        assertFalse(vm.find("office").orElseThrow().autostartProperty().get(), "only that tunnel");
+
+        helper.setReachable(false);
+        vm.setAutostart(home, false);
+        assertTrue(home.autostartProperty().get(), "unchanged when the helper could not be asked");
+        assertTrue(vm.errorProperty().get() != null && vm.errorProperty().get().contains("home"),
+                String.valueOf(vm.errorProperty().get()));
+    }
+
+    @Test
     void detailShowsConfigAndLiveStatus() {
         helper.with("home", Fixtures.fullTunnel(), true);
         vm.start();
