@@ -84,10 +84,27 @@ public final class Dns {
 
     /** How DNS is managed here: systemd-resolved if it runs, else resolvconf if installed. */
     public static Method detect() {
-        if (Files.exists(RESOLVED_SOCKET) && onPath("resolvectl")) {
-            return Method.RESOLVED;
+        return detect((argv, stdin) -> Command.run(argv, stdin, Map.of(), 5), RESOLVED_SOCKET.getParent(), Dns::onPath);
+    }
+
+    /**
+     * systemd-resolved counts as running when {@code resolvectl} is installed, its runtime
+     * directory shows a resolved (the varlink socket of version 246 and later, or the
+     * {@code resolv.conf} every version writes) and it answers {@code resolvectl status}: files
+     * left in {@code /run} by a stopped resolved must not send DNS to a service that is gone.
+     */
+    static Method detect(Runner runner, Path resolvedRuntimeDir, java.util.function.Predicate<String> onPath) {
+        if (onPath.test("resolvectl") && (Files.exists(resolvedRuntimeDir.resolve(RESOLVED_SOCKET.getFileName()))
+                || Files.exists(resolvedRuntimeDir.resolve("resolv.conf")))) {
+            try {
+                if (runner.run(List.of("resolvectl", "--no-pager", "status"), null).exitCode() == 0) {
+                    return Method.RESOLVED;
+                }
+            } catch (CommandException e) {
+                // not answering: treat as not running
+            }
         }
-        return onPath("resolvconf") ? Method.RESOLVCONF : Method.NONE;
+        return onPath.test("resolvconf") ? Method.RESOLVCONF : Method.NONE;
     }
 
     static boolean onPath(String program) {

@@ -82,6 +82,27 @@ class NetPlanTest {
     }
 
     @Test
+    void resolvedCountsOnlyWhenItAnswers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path run) throws Exception {
+        java.util.List<java.util.List<String>> asked = new java.util.ArrayList<>();
+        Dns.Runner answering = (argv, in) -> {
+            asked.add(argv);
+            return new Command.Result(0, "Global\n", "");
+        };
+        Dns.Runner stopped = (argv, in) -> new Command.Result(1, "", "Failed to get global data: Unit dbus-org.freedesktop.resolve1.service not found.");
+        java.util.function.Predicate<String> both = p -> true;
+        java.util.function.Predicate<String> onlyResolvectl = p -> p.equals("resolvectl");
+
+        assertEquals(Dns.Method.RESOLVCONF, Dns.detect(answering, run, both), "no resolved files: not running");
+        assertEquals(List.of(), asked, "and not asked");
+        java.nio.file.Files.writeString(run.resolve("resolv.conf"), "nameserver 1.1.1.1\n"); // resolved < 246 has only this
+        assertEquals(Dns.Method.RESOLVED, Dns.detect(answering, run, both));
+        assertEquals(List.of(List.of("resolvectl", "--no-pager", "status")), asked);
+        assertEquals(Dns.Method.RESOLVCONF, Dns.detect(stopped, run, both), "files left by a stopped resolved");
+        assertEquals(Dns.Method.NONE, Dns.detect(stopped, run, onlyResolvectl));
+        assertEquals(Dns.Method.NONE, Dns.detect(answering, run, p -> false), "no resolvectl at all");
+    }
+
+    @Test
     void dnsPlans() {
         List<DnsServer> servers = List.of(DnsServer.parse("10.0.0.53"), DnsServer.parse("fd00::53"));
         List<SearchDomain> domains = List.of(SearchDomain.tryParse("corp.example").orElseThrow());

@@ -141,6 +141,9 @@ class ResolvedDnsTest {
     void theSandboxHasTheSocketDetectLooksFor() {
         assertTrue(Files.exists(sandbox.file(Dns.RESOLVED_SOCKET.toString())),
                 "systemd-resolved has no " + Dns.RESOLVED_SOCKET + "; Dns.detect() would not see it");
+        assertEquals(Dns.Method.RESOLVED, Dns.detect(sandbox.runner(),
+                sandbox.file(Dns.RESOLVED_SOCKET.getParent().toString()), program -> true),
+                "a running resolved answers `resolvectl status`");
     }
 
     @Test
