@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wgdesk.engine.device.SteadyStateAllocationTest.RingBind;
-import dev.wgdesk.engine.device.SteadyStateAllocationTest.SpinTun;
-import dev.wgdesk.engine.time.Clock;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -72,53 +67,10 @@ class PacketCipherTest {
      */
     @Test
     void dataPathWithTheRealCipherAllocatesNothingPerPacket() throws Exception {
-        byte[] packet = TestPackets.udp("10.0.0.1", "10.0.0.2", new byte[1392]);
-        SpinTun tunA = new SpinTun(packet);
-        SpinTun tunB = new SpinTun(packet);
-        RingBind bindA = new RingBind(1001);
-        RingBind bindB = new RingBind(1002);
-        bindA.peer = bindB;
-        bindB.peer = bindA;
-        Supplier<PacketCipher> real = PacketCipher::fast;
-        Device a = new Device(tunA, bindA, Clock.system(), 0, real);
-        Device b = new Device(tunB, bindB, Clock.system(), 0, real);
-        try {
-            DevicePair.connect(a, b, bindB.self);
-
-            pump(tunA, tunB, 1);
-            pump(tunA, tunB, 60_000); // warm-up: the JIT compiles the cipher along the way
-            long before = allocatedByDeviceThreads();
-            pump(tunA, tunB, 100_000);
-            double perPacket = (allocatedByDeviceThreads() - before) / 100_000.0;
-            System.out.printf("data path with FastChaCha20Poly1305: %.3f bytes/packet allocated by device threads%n",
-                    perPacket);
-            assertTrue(perPacket < 1.0, "the data path allocates " + perPacket + " bytes per packet");
-        } finally {
-            a.close();
-            b.close();
-        }
-    }
-
-    private static long allocatedByDeviceThreads() {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("wg-")) {
-                total += mx.getThreadAllocatedBytes(t.threadId());
-            }
-        }
-        return total;
-    }
-
-    private static void pump(SpinTun from, SpinTun to, int count) throws InterruptedException {
-        long target = to.written.get() + count;
-        from.remaining.addAndGet(count);
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (to.written.get() < target) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + (to.written.get() - (target - count)) + " of " + count + " delivered");
-            }
-            Thread.sleep(5);
-        }
+        // warm-up: the JIT compiles the cipher along the way
+        double perPacket = SteadyStateAllocationTest.run(PacketCipher::fast, 60_000, 100_000).perPacket();
+        System.out.printf("data path with FastChaCha20Poly1305: %.3f bytes/packet allocated by device threads%n",
+                perPacket);
+        assertTrue(perPacket < 1.0, "the data path allocates " + perPacket + " bytes per packet");
     }
 }
