@@ -21,6 +21,7 @@ final class Packet {
 
     /* Per-use state, reset by the pool. */
     Peer peer;
+    /** Set only together with a reference taken by {@link Keypair#acquire()}; the pool gives it back. */
     Keypair keypair;
     long counter;
     /** Offset and length of the UDP payload (outbound: set after sealing; inbound: as received). */

@@ -48,9 +48,14 @@ final class PacketPool {
         return p;
     }
 
+    /** Returns {@code p}, and the keypair reference it holds (see {@link Keypair}), to the pool. */
     void release(Packet p) {
+        Keypair kp = p.keypair;
+        if (kp != null) {
+            p.keypair = null;
+            kp.release();
+        }
         p.peer = null;
-        p.keypair = null;
         p.endpoint = null;
         free.offer(p);
     }

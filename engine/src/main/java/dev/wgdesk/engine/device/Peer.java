@@ -459,8 +459,16 @@ final class Peer {
                 }
                 Packet p;
                 while ((p = staged.pollFirst()) != null) {
+                    // The packet's reference keeps the keys alive until it is sealed and sent,
+                    // even if a handshake retires kp meanwhile (see Keypair).
+                    if (!kp.acquire()) {
+                        staged.addFirst(p);
+                        needHandshake = true;
+                        break;
+                    }
                     long n = kp.nextNonce();
                     if (n < 0) {
+                        kp.release();
                         staged.addFirst(p);
                         needHandshake = true;
                         break;

@@ -120,16 +120,17 @@ final class ReceivePath {
                 }
                 IndexTable.Entry e = device.indexTable.lookup(Device.getIntLE(p.data, p.off + 4));
                 Keypair kp = e == null ? null : e.keypair();
-                if (kp == null) {
+                if (kp == null || !kp.acquire()) { // a destroyed keypair's index is leaving the table
                     device.stats.droppedUnknownIndex.incrementAndGet();
                     return false;
                 }
                 long counter = Device.getLongLE(p.data, p.off + 8);
                 if (!kp.canReceive(device.clock.nanoTime()) || Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
+                    kp.release();
                     device.stats.droppedDecrypt.incrementAndGet();
                     return false;
                 }
-                p.keypair = kp;
+                p.keypair = kp; // with its reference: the pool gives it back (see Keypair)
                 p.peer = kp.peer;
                 p.counter = counter;
                 pipeline.submit(p);
@@ -144,11 +145,7 @@ final class ReceivePath {
 
     /** The decryption stage: authenticate and decrypt in place. */
     private void open(Packet p, PacketCipher aead) {
-        Keypair kp = p.keypair;
-        if (kp.isDestroyed()) {
-            p.ok = false;
-            return;
-        }
+        Keypair kp = p.keypair; // referenced by the packet (classify), so not zeroed yet
         p.ok = aead.open(kp.keys.receiveKey(), p.counter, p.data, p.off + MESSAGE_TRANSPORT_HEADER_SIZE,
                 p.len - MESSAGE_TRANSPORT_HEADER_SIZE);
     }

@@ -106,10 +106,7 @@ final class SendPath {
         Device.putIntLE(d, start, MESSAGE_TRANSPORT_TYPE);
         Device.putIntLE(d, start + 4, kp.remoteIndex);
         Device.putLongLE(d, start + 8, p.counter);
-        if (kp.isDestroyed()) {
-            p.ok = false;
-            return;
-        }
+        // The packet holds a reference on kp (Peer.sendStaged), so its keys are not zeroed yet.
         aead.seal(kp.keys.sendKey(), p.counter, d, p.off, padded);
         p.off = start;
         p.len = MESSAGE_TRANSPORT_HEADER_SIZE + padded + AEAD_TAG_LENGTH;

@@ -13,8 +13,8 @@ import javax.security.auth.Destroyable;
  * <p>Immutable until {@link #destroy()}, which zeroes both keys; reading a key afterwards throws
  * {@link IllegalStateException} (never hands out a zeroed key). Thread-safe for reading. The key
  * arrays are shared with the caller for the data path (no copies per packet): never modify them,
- * and destroy a keypair only once no worker can still be using it (after it left the index
- * table and the workers have moved on), since destroy zeroes the arrays in place.
+ * and destroy the keys only once no thread can still be using them, since destroy zeroes the
+ * arrays in place; the device's {@code Keypair} counts the packets in flight under it for that.
  */
 public final class SessionKeys implements Destroyable {
     private final byte[] sendKey;
