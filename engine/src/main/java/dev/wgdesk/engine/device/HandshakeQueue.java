@@ -168,17 +168,24 @@ final class HandshakeQueue {
         peer.timers.anyAuthenticatedPacketReceived();
 
         byte[] response = new byte[MESSAGE_RESPONSE_SIZE];
-        int index = peer.newResponseIndex();
+        long newIndex = peer.newResponseIndex();
+        if (newIndex < 0) {
+            return; // the peer was removed or stopped meanwhile
+        }
+        int index = (int) newIndex;
         if (!hs.createResponse(index, response, 0)) {
             device.indexTable.removeHandshake(index, peer);
             return;
         }
+        peer.handshakeResponseCreated();
         peer.cookieGenerator.addMacs(response, 0, response.length);
         SessionKeys keys = hs.beginSession();
         if (keys == null) {
             return; // a concurrent initiation replaced this handshake
         }
-        peer.beginSession(keys);
+        if (peer.beginSession(keys) == null) {
+            return; // the peer was removed or stopped meanwhile; nothing is sent
+        }
         peer.timers.sessionDerived();
         peer.timers.anyAuthenticatedPacketTraversal();
         peer.timers.anyAuthenticatedPacketSent();
@@ -210,7 +217,9 @@ final class HandshakeQueue {
         peer.setEndpointFromPacket(from);
         peer.timers.anyAuthenticatedPacketTraversal();
         peer.timers.anyAuthenticatedPacketReceived();
-        peer.beginSession(keys);
+        if (peer.beginSession(keys) == null) {
+            return; // the peer was removed or stopped meanwhile
+        }
         peer.timers.sessionDerived();
         peer.timers.handshakeComplete();
         device.stats.handshakesCompleted.incrementAndGet();

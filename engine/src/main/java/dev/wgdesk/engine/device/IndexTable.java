@@ -40,16 +40,26 @@ final class IndexTable {
         }
     }
 
-    /** Points an existing index at the keypair its handshake produced. */
-    synchronized void swapToKeypair(int index, Keypair keypair) {
+    /**
+     * Points the handshake index {@code index} at the keypair its handshake produced.
+     *
+     * @return false, changing nothing, unless {@code index} is still a handshake entry of
+     *     {@code keypair.peer}: it is gone when the peer was removed, the device went down or
+     *     the key material was zeroed while the handshake completed, and then the keypair must
+     *     not be installed (it would never be removed)
+     */
+    synchronized boolean swapToKeypair(int index, Keypair keypair) {
         AtomicReferenceArray<Entry> s = slots;
         int slot = slotOf(s, index);
-        Entry e = new Entry(index, keypair.peer, keypair);
-        if (slot >= 0) {
-            s.set(slot, e);
-        } else {
-            insertLocked(e);
+        if (slot < 0) {
+            return false;
         }
+        Entry e = s.get(slot);
+        if (e.peer() != keypair.peer || e.keypair() != null) {
+            return false;
+        }
+        s.set(slot, new Entry(index, keypair.peer, keypair));
+        return true;
     }
 
     /** The entry for {@code index}, or null. Lock-free and allocation-free. */

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Locking: {@link #keypairLock} guards the keypair slots; the staged queue is guarded by
  * {@link #staged}'s monitor, which is also held while a peer's packets get their nonces and
  * enter the outbound pipeline, so nonce order is send order. Never take {@code staged} while
- * holding {@code keypairLock}.
+ * holding {@code keypairLock}. {@code handshakeSendLock} may be taken inside
+ * {@code keypairLock}, never the other way round.
  */
 final class Peer {
     final Device device;
@@ -204,6 +205,9 @@ final class Peer {
         UdpEndpoint ep = endpoint.get();
         byte[] msg = new byte[MESSAGE_INITIATION_SIZE];
         synchronized (handshakeSendLock) {
+            if (!running) {
+                return; // stopped meanwhile: stop() removed the handshake index under this lock
+            }
             long now = device.clock.nanoTime();
             if (now - lastSentHandshakeNanos < REKEY_TIMEOUT_NANOS) {
                 return;
@@ -230,15 +234,34 @@ final class Peer {
         timers.handshakeInitiated();
     }
 
-    /** Allocates the index for a handshake response we are about to send, replacing any older one. */
-    int newResponseIndex() {
+    /**
+     * Allocates the index for a handshake response we are about to send, replacing any older one.
+     *
+     * @return the index, or -1 if the peer was stopped (removed, or the device went down)
+     */
+    long newResponseIndex() {
         synchronized (handshakeSendLock) {
+            if (!running) {
+                return -1;
+            }
             if (hasHandshakeIndex) {
                 device.indexTable.removeHandshake(handshakeIndex, this);
             }
             handshakeIndex = device.indexTable.newHandshakeIndex(this);
             hasHandshakeIndex = true;
-            return handshakeIndex;
+            return Integer.toUnsignedLong(handshakeIndex);
+        }
+    }
+
+    /**
+     * A handshake response counts as a sent handshake (kernel {@code send.c}, wireguard-go
+     * {@code SendHandshakeResponse}): for REKEY_TIMEOUT the responder does not initiate, so data
+     * it has queued waits for the initiator's first message to confirm the new session instead of
+     * starting a second handshake that would swap the roles.
+     */
+    void handshakeResponseCreated() {
+        synchronized (handshakeSendLock) {
+            lastSentHandshakeNanos = device.clock.nanoTime();
         }
     }
 
@@ -248,16 +271,27 @@ final class Peer {
      * Installs the keypair a completed handshake derived (protocol.md 1.8). The initiator may send
      * with it at once; the responder parks it in {@code next} until the initiator's first data
      * packet confirms it.
+     *
+     * @return the keypair, or null if the peer was stopped or its handshake index is gone (the
+     *     keys are then destroyed and nothing is installed)
      */
     Keypair beginSession(SessionKeys keys) {
         Keypair kp = new Keypair(this, keys, device.clock.nanoTime());
-        synchronized (handshakeSendLock) {
-            if (hasHandshakeIndex && handshakeIndex == kp.localIndex) {
-                hasHandshakeIndex = false; // the index now belongs to the keypair
-            }
-        }
-        device.indexTable.swapToKeypair(kp.localIndex, kp);
+        // Under keypairLock, as zeroKeyMaterial: either it runs first, removing the handshake
+        // index so the swap fails here, or after, deleting what is installed here.
         synchronized (keypairLock) {
+            synchronized (handshakeSendLock) {
+                if (hasHandshakeIndex && handshakeIndex == kp.localIndex) {
+                    hasHandshakeIndex = false; // the index now belongs to the keypair
+                }
+            }
+            if (!running || !device.indexTable.swapToKeypair(kp.localIndex, kp)) {
+                // The peer was removed or stopped, or its key material zeroed, while the
+                // handshake completed: leave nothing behind.
+                device.indexTable.removeHandshake(kp.localIndex, this);
+                kp.destroy();
+                return null;
+            }
             if (kp.initiator) {
                 if (next != null) {
                     Keypair oldNext = next;
@@ -368,14 +402,14 @@ final class Peer {
     /** Drops every keypair and the handshake state (the zero-key-material timer, peer removal, down). */
     void zeroKeyMaterial() {
         sessionUp = false;
-        synchronized (handshakeSendLock) {
-            if (hasHandshakeIndex) {
-                device.indexTable.removeHandshake(handshakeIndex, this);
-                hasHandshakeIndex = false;
+        synchronized (keypairLock) { // see beginSession
+            synchronized (handshakeSendLock) {
+                if (hasHandshakeIndex) {
+                    device.indexTable.removeHandshake(handshakeIndex, this);
+                    hasHandshakeIndex = false;
+                }
             }
-        }
-        handshake.clear();
-        synchronized (keypairLock) {
+            handshake.clear();
             deleteKeypair(previous);
             deleteKeypair(current);
             deleteKeypair(next);

@@ -202,7 +202,9 @@ class HandshakeStateTest {
     }
 
     private static int responseIndex(Peer peer) {
-        return peer.newResponseIndex();
+        long index = peer.newResponseIndex();
+        assertTrue(index >= 0, "the peer is running");
+        return (int) index;
     }
 
     private static void assertNothingLeft(Device dev, Peer peer, SessionKeys keys, Keypair installed) {
@@ -280,5 +282,35 @@ class HandshakeStateTest {
         assertEquals(kp, peer.nextKeypair(), "a responder parks the keypair in next");
         assertEquals(kp, dev.indexTable.lookup(keys.localIndex()).keypair());
         assertFalse(keys.isDestroyed());
+    }
+
+    @Test
+    void swapToKeypairFailsWhenTheHandshakeIndexIsGoneOrNotThePeers() throws Exception {
+        Remote remote = new Remote(keyA.publicKey(), clock);
+        Remote other = new Remote(keyA.publicKey(), clock);
+        Device dev = upWithPeer(remote);
+        dev.addPeer(other.key.publicKey());
+        Peer peer = dev.peerByKey(remote.key.publicKey());
+        Peer otherPeer = dev.peerByKey(other.key.publicKey());
+        IndexTable table = new IndexTable();
+
+        int gone = table.newHandshakeIndex(peer);
+        table.removeHandshake(gone, peer);
+        Keypair k1 = new Keypair(peer, KeypairTest.sessionKeys(), 0);
+        assertFalse(table.swapToKeypair(gone, k1), "a removed index must not come back");
+        assertNull(table.lookup(gone));
+
+        int othersIndex = table.newHandshakeIndex(otherPeer);
+        assertFalse(table.swapToKeypair(othersIndex, k1), "another peer's index");
+        assertEquals(otherPeer, table.lookup(othersIndex).peer());
+        assertNull(table.lookup(othersIndex).keypair());
+
+        int mine = table.newHandshakeIndex(peer);
+        assertTrue(table.swapToKeypair(mine, k1));
+        assertEquals(k1, table.lookup(mine).keypair());
+        Keypair k2 = new Keypair(peer, KeypairTest.sessionKeys(), 0);
+        assertFalse(table.swapToKeypair(mine, k2), "an index already holding a keypair");
+        assertEquals(k1, table.lookup(mine).keypair());
+        assertEquals(2, table.size());
     }
 }

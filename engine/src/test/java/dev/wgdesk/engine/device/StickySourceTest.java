@@ -121,6 +121,8 @@ class StickySourceTest {
         Peer peerA = b.peerByKey(keyA.publicKey());
         net.deliver = d -> false; // from now on nothing arrives anywhere
         int before = sentOfType(bindB, 1).size();
+        // B answered A's handshake, and a response counts as a sent handshake for REKEY_TIMEOUT.
+        clock.advanceMillis(5001);
         peerA.sendHandshakeInitiation(false);
         await("B's initiation", () -> sentOfType(bindB, 1).size() == before + 1);
         assertTrue(sentOfType(bindB, 1).get(before).to().hasSource(), "the first initiation still uses the cached source");
