@@ -205,6 +205,7 @@ public final class Device implements AutoCloseable {
             closed = true;
             removeAllPeers();
             setPrivateKey(null);
+            rateLimiter.close(); // stops its garbage-collection timer
         }
         try {
             tun.close();
@@ -412,6 +413,7 @@ public final class Device implements AutoCloseable {
             allowedIps.removeByPeer(p);
             p.stop();
             p.handshake.destroy();
+            p.destroyPresharedKey();
             return true;
         }
     }

@@ -61,12 +61,17 @@ final class Peer {
     final AtomicLong rxBytes = new AtomicLong();
     final AtomicLong txBytes = new AtomicLong();
 
+    /** Roaming lines at INFO: at most one per this interval per peer. */
+    static final long ROAMING_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private final LogLimiter roamingLog;
+
     Peer(Device device, PublicKey publicKey, Handshake handshake) {
         this.device = device;
         this.publicKey = publicKey;
         this.handshake = handshake;
         this.cookieGenerator = new CookieGenerator(publicKey, device.clock);
         this.timers = new Timers(this, device.clock, device.random);
+        this.roamingLog = new LogLimiter(device.clock, ROAMING_LOG_INTERVAL_NANOS);
         this.lastSentHandshakeNanos = device.clock.nanoTime() - REKEY_TIMEOUT_NANOS - 1;
     }
 
@@ -125,9 +130,29 @@ final class Peer {
         if (from != cur && !from.equals(cur)) {
             endpoint.set(from);
             if (cur != null && !cur.remote().equals(from.remote())) {
-                device.log.log(System.Logger.Level.INFO, "{0}: endpoint changed from {1} to {2} (roaming)", this,
-                        IpText.formatEndpoint(cur.remote()), IpText.formatEndpoint(from.remote()));
+                logRoaming(cur, from);
             }
+        }
+    }
+
+    /**
+     * At most one INFO line per {@link #ROAMING_LOG_INTERVAL_NANOS}: an on-path attacker can
+     * replay authentic packets from changing sources (each one moves the endpoint, as the
+     * protocol wants) and must not be able to flood the log. The others go to DEBUG and are
+     * counted in the next INFO line.
+     */
+    private void logRoaming(UdpEndpoint cur, UdpEndpoint from) {
+        long unlogged = roamingLog.tryAcquire();
+        if (unlogged < 0) {
+            device.log.log(System.Logger.Level.DEBUG, "{0}: endpoint changed from {1} to {2} (roaming)", this,
+                    IpText.formatEndpoint(cur.remote()), IpText.formatEndpoint(from.remote()));
+        } else if (unlogged == 0) {
+            device.log.log(System.Logger.Level.INFO, "{0}: endpoint changed from {1} to {2} (roaming)", this,
+                    IpText.formatEndpoint(cur.remote()), IpText.formatEndpoint(from.remote()));
+        } else {
+            device.log.log(System.Logger.Level.INFO, "{0}: endpoint changed from {1} to {2} (roaming; {3} more changes"
+                            + " since the last such line)", this, IpText.formatEndpoint(cur.remote()),
+                    IpText.formatEndpoint(from.remote()), Long.toString(unlogged));
         }
     }
 
@@ -169,15 +194,33 @@ final class Peer {
 
     void setPresharedKey(PresharedKey psk) {
         synchronized (keypairLock) {
+            if (presharedKey.isDestroyed()) {
+                return; // the peer was removed
+            }
             presharedKey.destroy();
             presharedKey = PresharedKey.fromBytes(psk.rawBytes());
         }
         handshake.setPresharedKey(psk);
     }
 
+    /** A copy for a snapshot (the caller destroys it); no key once the peer was removed. */
     PresharedKey presharedKeyCopy() {
         synchronized (keypairLock) {
-            return PresharedKey.fromBytes(presharedKey.rawBytes());
+            return presharedKey.isDestroyed() ? PresharedKey.none() : PresharedKey.fromBytes(presharedKey.rawBytes());
+        }
+    }
+
+    /** Peer removal: zeroes the copy of the preshared key kept for snapshots; later settings are ignored. */
+    void destroyPresharedKey() {
+        synchronized (keypairLock) {
+            presharedKey.destroy();
+        }
+    }
+
+    /** The preshared key object this peer holds (for tests). */
+    PresharedKey presharedKeyHeld() {
+        synchronized (keypairLock) {
+            return presharedKey;
         }
     }
 

@@ -50,14 +50,18 @@ final class Timers {
         running = true;
     }
 
-    /** Stops every timer; nothing fires after this returns (a running expiry may still finish). */
+    /**
+     * Stops every timer; nothing fires after this returns (a running expiry may still finish).
+     * The clock keeps no scheduled wake-up, so it no longer refers to the peer: a removed peer
+     * can be collected at once rather than when its latest deadline passes.
+     */
     void stop() {
         running = false;
-        retransmitHandshake.cancel();
-        sendKeepalive.cancel();
-        newHandshake.cancel();
-        zeroKeyMaterial.cancel();
-        persistentKeepalive.cancel();
+        retransmitHandshake.release();
+        sendKeepalive.release();
+        newHandshake.release();
+        zeroKeyMaterial.release();
+        persistentKeepalive.release();
     }
 
     private long jitter() {
@@ -227,5 +231,13 @@ final class Timers {
 
     boolean isZeroKeyMaterialPending() {
         return zeroKeyMaterial.isPending();
+    }
+
+    boolean isNewHandshakePending() {
+        return newHandshake.isPending();
+    }
+
+    boolean isSendKeepalivePending() {
+        return sendKeepalive.isPending();
     }
 }

@@ -99,6 +99,16 @@ final class SystemClock implements Clock {
         }
 
         @Override
+        public synchronized void release() {
+            pending = false;
+            if (wakeup != null) {
+                wakeup.cancel(false); // removed from the scheduler's queue (remove-on-cancel)
+                wakeup = null;
+                token++; // a wake-up already running finds itself superseded
+            }
+        }
+
+        @Override
         public synchronized boolean isPending() {
             return pending;
         }

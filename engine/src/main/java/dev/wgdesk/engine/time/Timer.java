@@ -13,4 +13,14 @@ public interface Timer {
 
     /** True between {@link #arm} and firing or {@link #cancel}. */
     boolean isPending();
+
+    /**
+     * Cancels the timer and also drops whatever the clock keeps scheduled for it, so that the
+     * clock no longer refers to the task (and whatever the task refers to, such as a removed
+     * peer). Costlier than {@link #cancel}, which the data path calls for every packet; meant for
+     * stopping. The timer may be armed again afterwards.
+     */
+    default void release() {
+        cancel();
+    }
 }

@@ -118,6 +118,15 @@ public final class VirtualClock implements Clock {
         }
 
         @Override
+        public void release() {
+            synchronized (VirtualClock.this) {
+                generation++;
+                pending = false;
+                queue.removeIf(e -> e.timer == this);
+            }
+        }
+
+        @Override
         public boolean isPending() {
             synchronized (VirtualClock.this) {
                 return pending;
