@@ -46,7 +46,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Configuration methods may be called at any time, from any thread, while traffic flows.
  *
- * <p>Key material is zeroed when peers are removed, sessions expire and the device goes down.
+ * <p>Key material is zeroed when peers are removed, sessions expire and the device goes down;
+ * a session's transport keys as soon as the last packet in flight under them is done with them
+ * (see {@link Keypair}), never while a packet is being sealed or opened.
  * The JVM can copy objects during garbage collection, so erasure cannot be guaranteed; the engine
  * keeps keys in {@code byte[]} it zeroes explicitly and never in {@code String}s.
  */
