@@ -111,8 +111,13 @@ final class CryptoPipeline {
                 inFlight = 0;
             }
         }
-        for (PacketCipher c : inlineCiphers) {
-            c.destroy(); // still usable afterwards; only the cached key state is zeroed
+        // Inline ciphers are used only under deliverLock: zeroing their cached key state under it
+        // never pulls it from under a seal or open that a thread still running here (a reader
+        // or the handshake thread sending a keepalive) is doing with it.
+        synchronized (deliverLock) {
+            for (PacketCipher c : inlineCiphers) {
+                c.destroy(); // still usable afterwards; only the cached key state is zeroed
+            }
         }
     }
 

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Keypair lifetime under fire (issue 10 item 1): no packet is sealed or opened with key material
  * that is being, or has been, zeroed. Two devices exchange traffic both ways as fast as they can
  * while a driver thread makes their handshakes collide (both sides initiating at once, then each
- * alone), and removes and re-adds the peer on one side or the other, so keypairs are retired and
- * destroyed all the time with packets in flight under them.
+ * alone), removes and re-adds the peer on one side or the other, and takes one device down and up
+ * again, so keypairs are retired and destroyed all the time with packets in flight under them.
  *
  * <p>The transport cipher is the real one, wrapped to check the key it is given before and after
  * each call: a key that is all zeros (a real key is, with probability 2^-256) means the engine
@@ -283,6 +283,7 @@ class KeypairLifetimeTest {
 
         AtomicLong handshakeRounds = new AtomicLong();
         AtomicLong removals = new AtomicLong();
+        AtomicLong downs = new AtomicLong();
         Thread driver = new Thread(() -> {
             try {
                 for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
@@ -307,6 +308,13 @@ class KeypairLifetimeTest {
                         Thread.sleep(1);
                         configurePeer(d, key, onA ? "10.0.0.2" : "10.0.0.1", onA ? bindB.self : bindA.self);
                         removals.incrementAndGet();
+                    }
+                    if (i % 11 == 10) {
+                        // Down and up again under traffic: every session is zeroed at once.
+                        Device d = (i / 11) % 2 == 0 ? a : b;
+                        d.down();
+                        d.up();
+                        downs.incrementAndGet();
                     }
                     Thread.sleep(2);
                 }
@@ -339,9 +347,9 @@ class KeypairLifetimeTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("keypair churn (workers %d): %d + %d packets delivered in %.1f s, %d handshake rounds,"
-                        + " %d peer removals, %d + %d handshakes completed, %d auth failures, %d zeroed-key uses,"
+                        + " %d peer removals, %d down/up, %d + %d handshakes completed, %d auth failures, %d zeroed-key uses,"
                         + " dropped unknown index %d/%d, decrypt %d/%d%n",
-                cryptoWorkers, tunA.matched.get(), tunB.matched.get(), seconds, handshakeRounds.get(), removals.get(),
+                cryptoWorkers, tunA.matched.get(), tunB.matched.get(), seconds, handshakeRounds.get(), removals.get(), downs.get(),
                 a.stats().handshakesCompleted(), b.stats().handshakesCompleted(), authFailures.get(), zeroedKeyUses.get(),
                 a.stats().droppedUnknownIndex(), b.stats().droppedUnknownIndex(), a.stats().droppedDecrypt(),
                 b.stats().droppedDecrypt());
@@ -357,6 +365,7 @@ class KeypairLifetimeTest {
                 "only " + tunB.matched.get() + " (A to B) and " + tunA.matched.get() + " (B to A) of " + perDirection
                         + " each way arrived in time");
         assertTrue(removals.get() >= 10, "the peers were removed only " + removals.get() + " times");
+        assertTrue(downs.get() >= 5, "the devices went down only " + downs.get() + " times");
         assertTrue(a.stats().handshakesCompleted() + b.stats().handshakesCompleted() >= 20,
                 "too few handshakes completed to exercise anything");
     }
