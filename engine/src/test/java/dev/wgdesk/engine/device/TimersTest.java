@@ -159,7 +159,11 @@ class TimersTest {
         Peer p = a.peerByKey(keyB.publicKey());
         Keypair kp = p.currentKeypair();
         assertNotNull(kp);
-        advanceSettled(538);
+        // B's keepalive, 10 s after A's data, answers A before A's new-handshake timer (15 s)
+        // would start a second session; wait for it rather than count on the threads' speed.
+        advanceSettled(10);
+        await("B's keepalive to reach A", () -> !p.timers.isNewHandshakePending());
+        advanceSettled(528);
         assertNotNull(p.currentKeypair(), "zeroed too early");
         clock.advanceSeconds(2);
         assertNull(p.currentKeypair());
