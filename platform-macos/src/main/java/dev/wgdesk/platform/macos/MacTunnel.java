@@ -51,13 +51,19 @@ import java.util.function.Supplier;
  * tests run the whole activation with fakes. Not yet run on a Mac.
  *
  * <p>Thread-safe: activation is confined to its caller; {@link #networkChanged()} and
- * {@link #deactivate()} are synchronized.
+ * {@link #deactivate()} exclude each other (the route monitor is stopped outside the lock).
  */
 public final class MacTunnel {
     /** Runs one command (no shell) and returns how it ended. */
     @FunctionalInterface
     public interface Runner {
         Result run(List<String> argv) throws IOException;
+    }
+
+    /** Starts watching the network; {@link RouteMonitor#start(Runnable)} on a Mac. */
+    @FunctionalInterface
+    public interface Monitors {
+        AutoCloseable start(Runnable onChange) throws IOException;
     }
 
     /** A finished command. */
@@ -74,10 +80,14 @@ public final class MacTunnel {
      * @param journal      receives, before anything changes, the commands undoing the changes
      *                     outside the interface
      * @param log          progress lines
+     * @param monitors     the route monitor, started once the tunnel is up, when it has anything
+     *                     to keep current (endpoint routes, automatic MTU, DNS)
      */
     public record Options(Runner runner, TunProvider tuns, Supplier<Bind> binds, EndpointResolver resolver,
-                          boolean allowScripts, Consumer<List<List<String>>> journal, Consumer<String> log) {
+                          boolean allowScripts, Consumer<List<List<String>>> journal, Consumer<String> log,
+                          Monitors monitors) {
         public Options {
+            Objects.requireNonNull(monitors, "monitors");
             Objects.requireNonNull(runner, "runner");
             Objects.requireNonNull(tuns, "tuns");
             Objects.requireNonNull(binds, "binds");
@@ -102,7 +112,11 @@ public final class MacTunnel {
         }
     }
 
-    private record Undo(String what, List<String> argv, Tun tun, Device device) {}
+    private record Undo(String what, List<String> argv, Tun tun, Device device, AutoCloseable monitor) {
+        Undo(String what, List<String> argv, Tun tun, Device device) {
+            this(what, argv, tun, device, null);
+        }
+    }
 
     /** The machine's state as the probe found it. */
     record State(String gateway4, String gateway6, String defaultIf, List<String> services) {}
@@ -118,6 +132,7 @@ public final class MacTunnel {
     private State state;
     private int mtu;
     private boolean down;
+    private AutoCloseable monitor;
 
     private MacTunnel(String name, TunnelConfig config, Options opts, Device device, String dev, Deque<Undo> undo,
                       Map<String, List<List<String>>> savedDns, List<MacNetPlan.Cmd> endpointRoutes, State state, int mtu) {
@@ -214,9 +229,17 @@ public final class MacTunnel {
             for (MacNetPlan.Cmd c : dns) {
                 apply(c, undo, opts);
             }
+            step = "route monitor";
+            MacTunnel t = new MacTunnel(name, resolved, opts, device, dev, undo, saved, eps, st, mtu);
+            if (MacNetPlan.autoRoute(config, true) || MacNetPlan.autoRoute(config, false) || ic.mtu().isEmpty()
+                    || !ic.dnsServers().isEmpty()) {
+                AutoCloseable m = opts.monitors().start(t::networkChanged);
+                t.monitor = m;
+                undo.push(new Undo("stop the route monitor", null, null, null, m));
+            }
             step = "PostUp";
             hooks("PostUp", ic.postUp(), dev, name, opts);
-            return new MacTunnel(name, resolved, opts, device, dev, undo, saved, eps, st, mtu);
+            return t;
         } catch (IOException | PlanException | RuntimeException e) {
             List<String> left = undoAll(undo, opts.runner());
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -308,11 +331,30 @@ public final class MacTunnel {
      *
      * @return what could not be undone; empty when all went well
      */
-    public synchronized List<String> deactivate() {
-        if (down) {
-            return List.of();
+    public List<String> deactivate() {
+        AutoCloseable m;
+        synchronized (this) {
+            if (down) {
+                return List.of();
+            }
+            down = true; // from here networkChanged does nothing
+            m = monitor;
         }
-        down = true;
+        List<String> problems = new ArrayList<>();
+        if (m != null) {
+            try {
+                m.close(); // outside the lock: its thread may be waiting for it in networkChanged
+            } catch (Exception e) {
+                problems.add("stop the route monitor: " + e.getMessage());
+            }
+        }
+        synchronized (this) {
+            problems.addAll(undoRest());
+        }
+        return problems;
+    }
+
+    private List<String> undoRest() {
         List<String> problems = new ArrayList<>();
         InterfaceConfig ic = config.interfaceConfig();
         try {
@@ -324,7 +366,7 @@ public final class MacTunnel {
         Deque<Undo> now = new ArrayDeque<>();
         Undo last = null;
         for (Undo u : undo) {
-            if (u.device() != null) {
+            if (u.device() != null && u.monitor() == null) {
                 last = u;
             }
         }
@@ -381,14 +423,16 @@ public final class MacTunnel {
         while (!undo.isEmpty()) {
             Undo u = undo.pop();
             try {
-                if (u.argv() != null) {
+                if (u.monitor() != null) {
+                    u.monitor().close();
+                } else if (u.argv() != null) {
                     check(r, u.argv());
                 } else if (u.device() != null) {
                     u.device().close();
                 } else if (u.tun() != null) {
                     u.tun().close();
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception e) {
                 failed.add(u.what() + ": " + e.getMessage());
             }
         }

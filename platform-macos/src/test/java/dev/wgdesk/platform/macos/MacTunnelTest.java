@@ -83,7 +83,7 @@ class MacTunnelTest {
         return new MacTunnel.Options(mac, new MacOsTunProvider(kernel, true), () -> new MemoryBind(net),
                 e -> {
                     throw new UnknownHostException(e.host());
-                }, scripts, journals::add, log::add);
+                }, scripts, journals::add, log::add, r -> RouteMonitor.start(kernel, r));
     }
 
     static TunnelConfig conf(String iface, String allowed, String endpoint) throws Exception {
@@ -172,6 +172,24 @@ class MacTunnelTest {
         mac.commands.clear();
         t.deactivate();
         assertEquals(List.of("route -q -n delete -inet 198.51.100.7"), mac.changes(), "the route in force now");
+    }
+
+    @Test
+    void theRouteMonitorReappliesOnRoutingMessages() throws Exception {
+        TunnelConfig c = conf("Address = 10.8.0.2/32\nMTU = 1380", "0.0.0.0/0", "198.51.100.7:51820");
+        MacTunnel t = MacTunnel.activate("wg0", c, opts(false));
+        int files = kernel.openFiles();
+        mac.gateway4 = "10.20.0.1";
+        kernel.broadcast(FakeDarwin.ifInfo(99, 1, 1500)); // any routing message
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!mac.commands.contains("route -q -n add -inet 198.51.100.7 -gateway 10.20.0.1")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(mac.commands.contains("route -q -n add -inet 198.51.100.7 -gateway 10.20.0.1"), mac.commands.toString());
+        assertEquals(List.of(), t.deactivate());
+        assertTrue(kernel.openFiles() < files, "the monitor's socket is closed too");
+        assertEquals(0, kernel.openFiles());
     }
 
     @Test
