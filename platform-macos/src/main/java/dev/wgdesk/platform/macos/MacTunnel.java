@@ -390,6 +390,26 @@ public final class MacTunnel {
         return problems;
     }
 
+    /**
+     * After a crash of the helper: runs the journaled undo commands (endpoint routes, DNS
+     * restore). The utun went away with the dead process, and its addresses and routes with it.
+     * Failures are expected (the crash may have taken things with it) and ignored.
+     *
+     * @return one line per command that succeeded
+     */
+    public static List<String> cleanupStale(List<List<String>> journal, Runner runner) {
+        List<String> done = new ArrayList<>();
+        for (List<String> c : journal) {
+            try {
+                check(runner, c);
+                done.add(String.join(" ", c));
+            } catch (IOException | RuntimeException e) {
+                // already undone
+            }
+        }
+        return done;
+    }
+
     /* ---------------- helpers ---------------- */
 
     private void run(List<String> argv, List<String> problems) {
