@@ -4,12 +4,13 @@
 # usage: darwin-oracle.sh CONF...
 #
 # For each configuration it runs the unmodified wg-quick darwin.bash ($DARWIN_BASH, else
-# ../shared/oracles/wg-quick/darwin.bash from the project root or, in a git worktree, from the main clone) on this Linux machine with stub ifconfig,
-# route, netstat, networksetup, wg, stat, wireguard-go and launchctl that record nothing, change
-# nothing and answer like a plausible Mac (below), collects its "[#] ..." lines (the commands
-# wg-quick would run), and compares them with `$WGDESK plan CONF --os macos` ($WGDESK: a command,
-# default "wgdesk"). Compared: the ifconfig, "route ... add" and "networksetup -set..." lines, as
-# sets, after writing wg-quick's Mac-specific values as the plan's placeholders:
+# ../shared/oracles/wg-quick/darwin.bash from the project root or, in a git worktree, from beside
+# the main clone) on this Linux machine with stub ifconfig, route, netstat, networksetup, wg, stat,
+# wireguard-go and launchctl that change nothing and answer like a plausible Mac (below), collects
+# its "[#] ..." lines (the commands wg-quick would run), and compares them with
+# `$WGDESK plan CONF --os macos` ($WGDESK: a command, default "wgdesk"). Compared: the ifconfig,
+# "route ... add" and "networksetup -set..." lines, as sets, after writing wg-quick's
+# Mac-specific values as the plan's placeholders:
 #   utun7 -> utunN, 192.168.1.1 -> <gateway4>, fe80::1%en0 -> <gateway6>,
 #   each network service name -> <service>, 1412 (en0's MTU 1492 minus 80) -> <automtu>.
 # Prints "same NAME" or "differs NAME" followed by the lines only one side has.

@@ -16,6 +16,11 @@ import dev.wgdesk.app.ipc.IpcProtocol;
 import dev.wgdesk.app.ipc.LogEntry;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelStatus;
+import dev.wgdesk.engine.config.ConfigError;
+import dev.wgdesk.engine.config.ConfigException;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.plan.ActivationPlanner;
+import dev.wgdesk.engine.plan.PlanException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -208,36 +213,36 @@ public final class Main {
     private static final List<String> PLAN_OSES = List.of("linux", "macos", "windows");
 
     /**
-     * {@code plan FILE [--os OS]}: the {@link dev.wgdesk.engine.plan.ActivationPlanner} of that OS
+     * {@code plan FILE [--os OS]}: the {@link ActivationPlanner} of that OS
      * (found with ServiceLoader in the platform modules), run on the parsed file. Needs no helper.
      */
     private int plan(Args a) throws UsageException {
         Path file = Path.of(a.expect(1, "one configuration file: wgdesk plan FILE [--os linux|macos|windows]").getFirst());
-        String os = a.has("--os") ? a.get("--os") : dev.wgdesk.engine.plan.ActivationPlanner.currentOs();
+        String os = a.has("--os") ? a.get("--os") : ActivationPlanner.currentOs();
         if (!PLAN_OSES.contains(os)) {
             throw new UsageException("--os must be one of " + String.join(", ", PLAN_OSES) + ", not " + os);
         }
         String base = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         String name = base.endsWith(".conf") ? base.substring(0, base.length() - ".conf".length()) : base;
-        dev.wgdesk.engine.config.TunnelConfig config;
+        TunnelConfig config;
         try {
-            config = dev.wgdesk.engine.config.TunnelConfig.parse(file);
+            config = TunnelConfig.parse(file);
         } catch (java.nio.file.NoSuchFileException e) {
             err.println("wgdesk: " + file + ": no such file");
             return EXIT_FAILED;
         } catch (IOException e) {
             err.println("wgdesk: cannot read " + file + ": " + e.getMessage());
             return EXIT_FAILED;
-        } catch (dev.wgdesk.engine.config.ConfigException e) {
-            for (dev.wgdesk.engine.config.ConfigError ce : e.errors()) {
+        } catch (ConfigException e) {
+            for (ConfigError ce : e.errors()) {
                 err.println("wgdesk: " + ce.message());
             }
             return EXIT_FAILED;
         }
-        var planner = dev.wgdesk.engine.plan.ActivationPlanner.forOs(os);
+        var planner = ActivationPlanner.forOs(os);
         if (planner.isEmpty()) {
             err.println("wgdesk: plan --os " + os + " is not implemented yet in this build (planners here: "
-                    + String.join(", ", dev.wgdesk.engine.plan.ActivationPlanner.available()) + ")");
+                    + String.join(", ", ActivationPlanner.available()) + ")");
             return EXIT_FAILED;
         }
         try {
@@ -245,7 +250,7 @@ public final class Main {
                 out.println(line);
             }
             return EXIT_OK;
-        } catch (dev.wgdesk.engine.plan.PlanException e) {
+        } catch (PlanException e) {
             err.println("wgdesk: " + file + ": cannot be activated on " + os + ": " + e.getMessage());
             return EXIT_FAILED;
         } finally {
