@@ -86,14 +86,15 @@ interface DarwinLibC extends Library {
             return lib().getsockopt(fd, level, option, value, length);
         }
 
+        // read, write, poll: direct mapping, no allocation per call (the data path)
         @Override
         public long read(int fd, Pointer buffer, long count) {
-            return lib().read(fd, buffer, count);
+            return DarwinDirect.read(fd, Pointer.nativeValue(buffer), count);
         }
 
         @Override
         public long write(int fd, Pointer buffer, long count) {
-            return lib().write(fd, buffer, count);
+            return DarwinDirect.write(fd, Pointer.nativeValue(buffer), count);
         }
 
         @Override
@@ -103,7 +104,7 @@ interface DarwinLibC extends Library {
 
         @Override
         public int poll(Pointer fds, int n, int timeoutMillis) {
-            return lib().poll(fds, n, timeoutMillis);
+            return DarwinDirect.poll(Pointer.nativeValue(fds), n, timeoutMillis);
         }
 
         @Override
