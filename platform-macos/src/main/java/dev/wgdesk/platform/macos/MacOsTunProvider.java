@@ -69,6 +69,11 @@ public final class MacOsTunProvider implements TunProvider {
         int control = -1;
         int route = -1;
         try {
+            // The routing socket first, so no change made after the baseline below goes unseen.
+            route = s.socket(Darwin.AF_ROUTE, Darwin.SOCK_RAW, Darwin.AF_UNSPEC);
+            if (route < 0) {
+                throw failure(s, "socket(AF_ROUTE, SOCK_RAW)", s.errno());
+            }
             String actual = connect(s, fd, unitFor(name));
             control = s.socket(Darwin.AF_INET, Darwin.SOCK_DGRAM, 0);
             if (control < 0) {
@@ -79,10 +84,6 @@ public final class MacOsTunProvider implements TunProvider {
             int index = s.ifNameToIndex(actual);
             if (index == 0) {
                 throw new IOException("utun interface " + actual + " has no index (it disappeared while being set up)");
-            }
-            route = s.socket(Darwin.AF_ROUTE, Darwin.SOCK_RAW, Darwin.AF_UNSPEC);
-            if (route < 0) {
-                throw failure(s, "socket(AF_ROUTE, SOCK_RAW)", s.errno());
             }
             int f = fd;
             int c = control;

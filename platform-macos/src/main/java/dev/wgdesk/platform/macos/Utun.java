@@ -83,6 +83,7 @@ public final class Utun implements Tun {
         this.fd = data;
         this.readWaiter = data.newWaiter();
         this.reducer = new RouteEvents(index, true, mtu);
+        absorbSetupMessages();
         this.eventThread = Thread.ofPlatform().daemon().name("utun-events-" + name).unstarted(this::eventLoop);
         eventThread.start();
     }
@@ -245,6 +246,24 @@ public final class Utun implements Tun {
     @Override
     public String toString() {
         return "Utun[" + name + ", index " + index + "]";
+    }
+
+    /**
+     * The routing socket was opened before the interface was set up (so no later change goes
+     * unseen); the messages already queued describe that setup: they move the reducer's state
+     * without raising events.
+     */
+    private void absorbSetupMessages() {
+        try (Memory buf = new Memory(2048)) {
+            ByteBuffer view = buf.getByteBuffer(0, buf.size());
+            for (int i = 0; i < 1000; i++) {
+                long r = sys.read(routes.fd(), buf, buf.size());
+                if (r <= 0) {
+                    return; // EAGAIN: nothing more queued
+                }
+                reducer.accept(view, (int) r);
+            }
+        }
     }
 
     /** Reads routing messages until the routing socket is closed. */

@@ -202,6 +202,17 @@ class UtunTest {
     }
 
     @Test
+    void theDevicesOwnSetupRaisesNoEvent() throws Exception {
+        try (Utun tun = provider.create(null, 1420)) {
+            BlockingQueue<TunEvent> events = new LinkedBlockingQueue<>();
+            tun.onEvent(events::add);
+            kernel.setLink(tun.name(), true, 1400);
+            assertEquals(new TunEvent.MtuChanged(1400), events.poll(5, TimeUnit.SECONDS),
+                    "the first event is the change after creation, not the MTU and up flag set while creating");
+        }
+    }
+
+    @Test
     void aListenerMayCloseTheDevice() throws Exception {
         Utun tun = provider.create(null, 1420);
         CompletableFuture<Void> closed = new CompletableFuture<>();
