@@ -16,6 +16,11 @@ import dev.wgdesk.app.ipc.IpcProtocol;
 import dev.wgdesk.app.ipc.LogEntry;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelStatus;
+import dev.wgdesk.engine.config.ConfigError;
+import dev.wgdesk.engine.config.ConfigException;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.plan.ActivationPlanner;
+import dev.wgdesk.engine.plan.PlanException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +59,9 @@ public final class Main {
               remove NAME             deactivate and delete a tunnel
               autostart NAME on|off   activate the tunnel whenever the helper starts
               log [--follow] [-n N]   the helper's log
+              plan FILE [--os linux|macos|windows]
+                                      print what activating FILE would do on that OS (default:
+                                      this one), one step per line; changes nothing
               helper [--socket PATH] [--state-dir DIR] [--policy FILE]
                                       run the privileged helper (as the wgdesk-helper service)
               --version               print the version and build commit
@@ -178,6 +186,9 @@ public final class Main {
         if (verb.equals("helper")) {
             return helper(rest, socket);
         }
+        if (verb.equals("plan")) {
+            return plan(Args.parse(rest, Set.of("--os"), Set.of()));
+        }
         Path sock = socket != null ? socket : IpcProtocol.defaultSocket();
         return switch (verb) {
             case "import" -> importFiles(sock, Args.parse(rest, Set.of(), Set.of()));
@@ -198,6 +209,54 @@ public final class Main {
     }
 
     /* ====================== verbs ====================== */
+
+    private static final List<String> PLAN_OSES = List.of("linux", "macos", "windows");
+
+    /**
+     * {@code plan FILE [--os OS]}: the {@link ActivationPlanner} of that OS
+     * (found with ServiceLoader in the platform modules), run on the parsed file. Needs no helper.
+     */
+    private int plan(Args a) throws UsageException {
+        Path file = Path.of(a.expect(1, "one configuration file: wgdesk plan FILE [--os linux|macos|windows]").getFirst());
+        String os = a.has("--os") ? a.get("--os") : ActivationPlanner.currentOs();
+        if (!PLAN_OSES.contains(os)) {
+            throw new UsageException("--os must be one of " + String.join(", ", PLAN_OSES) + ", not " + os);
+        }
+        String base = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String name = base.endsWith(".conf") ? base.substring(0, base.length() - ".conf".length()) : base;
+        TunnelConfig config;
+        try {
+            config = TunnelConfig.parse(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("wgdesk: " + file + ": no such file");
+            return EXIT_FAILED;
+        } catch (IOException e) {
+            err.println("wgdesk: cannot read " + file + ": " + e.getMessage());
+            return EXIT_FAILED;
+        } catch (ConfigException e) {
+            for (ConfigError ce : e.errors()) {
+                err.println("wgdesk: " + ce.message());
+            }
+            return EXIT_FAILED;
+        }
+        var planner = ActivationPlanner.forOs(os);
+        if (planner.isEmpty()) {
+            err.println("wgdesk: plan --os " + os + " is not implemented yet in this build (planners here: "
+                    + String.join(", ", ActivationPlanner.available()) + ")");
+            return EXIT_FAILED;
+        }
+        try {
+            for (String line : planner.get().plan(name, config)) {
+                out.println(line);
+            }
+            return EXIT_OK;
+        } catch (PlanException e) {
+            err.println("wgdesk: " + file + ": cannot be activated on " + os + ": " + e.getMessage());
+            return EXIT_FAILED;
+        } finally {
+            config.destroy();
+        }
+    }
 
     private int importFiles(Path sock, Args a) throws UsageException, IpcException {
         if (a.operands().isEmpty()) {

@@ -1,0 +1,93 @@
+package dev.wgdesk.platform.linux.net;
+
+import dev.wgdesk.engine.config.InterfaceConfig;
+import dev.wgdesk.engine.config.IpPrefix;
+import dev.wgdesk.engine.config.RouteTable;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.plan.ActivationPlanner;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Linux activation plan, in {@link LinuxTunnel#activate}'s order, from the same pure
+ * functions it uses ({@link NetPlan}, {@link Firewall#plan}, {@link Dns#plan}), with placeholders
+ * where the machine decides: {@code <automtu>} and, for a full tunnel, the routing table (the
+ * first free one from 51820 unless {@code FwMark} names it). DNS is shown for systemd-resolved
+ * and the anti-spoofing rules for nftables, the tools activation prefers when present. Found with
+ * {@link java.util.ServiceLoader} as the {@code linux} {@link ActivationPlanner}.
+ */
+public final class LinuxPlanner implements ActivationPlanner {
+    static final String AUTO_MTU = "<automtu>";
+
+    @Override
+    public String os() {
+        return "linux";
+    }
+
+    @Override
+    public List<String> plan(String name, TunnelConfig config) {
+        InterfaceConfig ic = config.interfaceConfig();
+        RouteTable table = ic.table();
+        List<IpPrefix> prefixes = NetPlan.routePrefixes(config);
+        List<IpPrefix> defaults = prefixes.stream().filter(p -> NetPlan.isFullTunnel(p, table)).toList();
+        long fwTable = ic.fwMark().isPresent() && ic.fwMark().getAsLong() != 0 ? ic.fwMark().getAsLong()
+                : NetPlan.FIRST_TABLE;
+        List<String> out = new ArrayList<>();
+        for (String c : ic.preUp()) {
+            out.add("PreUp: " + c.replace("%i", name) + " (runs only where the helper's policy allows scripts)");
+        }
+        out.add("create TUN interface " + name + " with MTU "
+                + (ic.mtu().isPresent() ? Integer.toString(ic.mtu().getAsInt()) : AUTO_MTU) + ", up");
+        out.add("configure the engine: private key, listen port "
+                + (ic.listenPort().isPresent() ? ic.listenPort().getAsInt() : "(random)")
+                + (defaults.isEmpty() ? "" : ", fwmark " + fwTable) + ", " + config.peers().size()
+                + (config.peers().size() == 1 ? " peer" : " peers"));
+        for (Firewall.Step s : Firewall.plan(Firewall.Method.NFT, name, ic.addresses(), defaults, fwTable).steps()) {
+            out.add(String.join(" ", s.argv()) + " (table inet " + Firewall.tableName(name)
+                    + ": drop packets for this tunnel's addresses arriving on other interfaces)");
+        }
+        for (NetPlan.Cmd c : NetPlan.addresses(name, ic.addresses())) {
+            out.add(String.join(" ", c.apply()));
+        }
+        Dns.Plan dns = Dns.plan(Dns.Method.RESOLVED, name, ic.dnsServers(), ic.dnsSearchDomains(), !defaults.isEmpty());
+        for (Dns.Apply a : dns.apply()) {
+            out.add(String.join(" ", a.argv()));
+        }
+        if (table.kind() != RouteTable.Kind.OFF) {
+            for (IpPrefix p : prefixes) {
+                if (NetPlan.isFullTunnel(p, table)) {
+                    if (p.isIpv4()) {
+                        out.add("sysctl net.ipv4.conf.all.src_valid_mark=1 (if not already set)");
+                    }
+                    for (NetPlan.Cmd c : NetPlan.fullTunnel(name, p, fwTable)) {
+                        out.add(String.join(" ", c.apply()));
+                    }
+                } else {
+                    out.add(String.join(" ", NetPlan.route(name, p, table).apply())
+                            + (table.kind() == RouteTable.Kind.AUTO ? " (unless the interface already has a route for it)" : ""));
+                }
+            }
+        }
+        for (String c : ic.postUp()) {
+            out.add("PostUp: " + c.replace("%i", name) + " (runs only where the helper's policy allows scripts)");
+        }
+        if (ic.saveConfig()) {
+            out.add("# SaveConfig is not supported by wgdesk; ignored");
+        }
+        if (ic.mtu().isEmpty()) {
+            out.add("# " + AUTO_MTU + ": the largest MTU of the routes towards the endpoints (else of the default"
+                    + " route) minus 80");
+        }
+        if (!defaults.isEmpty() && (ic.fwMark().isEmpty() || ic.fwMark().getAsLong() == 0)) {
+            out.add("# table " + fwTable + ": the first routing table from " + NetPlan.FIRST_TABLE
+                    + " with no routes, as wg-quick picks it");
+        }
+        if (!dns.apply().isEmpty()) {
+            out.add("# DNS shown for systemd-resolved; without it, resolvconf -a " + name + " -m 0 -x, else a warning");
+        }
+        if (!defaults.isEmpty()) {
+            out.add("# packet filter shown for nft; without it iptables/ip6tables raw rules, else a warning");
+        }
+        return out;
+    }
+}
