@@ -73,7 +73,12 @@ final class MingwWine {
         pb.environment().put("WINEDLLOVERRIDES", "mscoree,mshtml="); // no Mono/Gecko installer prompts
         pb.environment().remove("DISPLAY");
         Result r = run(pb, dir, 300);
-        // wineserver lingers a few seconds after the last process; stop it so the prefix can go
+        stopServer(prefix, dir);
+        return r;
+    }
+
+    /** Stops the wineserver of {@code prefix} (it lingers a few seconds after the last process). */
+    static void stopServer(Path prefix, Path dir) throws IOException, InterruptedException {
         Optional<Path> server = Optional.of(Path.of("/usr/lib/wine/wineserver64")).filter(Files::isExecutable)
                 .or(() -> onPath("wineserver"));
         if (server.isPresent()) {
@@ -81,7 +86,6 @@ final class MingwWine {
             k.environment().put("WINEPREFIX", prefix.toString());
             run(k, dir, 30);
         }
-        return r;
     }
 
     record Result(int exit, String output) {}
