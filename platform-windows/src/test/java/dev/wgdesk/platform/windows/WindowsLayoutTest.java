@@ -169,6 +169,81 @@ class WindowsLayoutTest {
         assertTrue(wrongDiffs.contains("MIB_UNICASTIPADDRESS_ROW off DadState: JNA 62, Windows headers 64"), wrongDiffs.toString());
     }
 
+    /** Java constants and the Windows header macro they stand for. */
+    static final Map<String, Long> CONSTANTS = constants();
+
+    private static Map<String, Long> constants() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("ERROR_FILE_NOT_FOUND", (long) WintunNative.ERROR_FILE_NOT_FOUND);
+        m.put("ERROR_ACCESS_DENIED", (long) WintunNative.ERROR_ACCESS_DENIED);
+        m.put("ERROR_INVALID_DATA", (long) WintunNative.ERROR_INVALID_DATA);
+        m.put("ERROR_HANDLE_EOF", (long) WintunNative.ERROR_HANDLE_EOF);
+        m.put("ERROR_INVALID_PARAMETER", (long) WintunNative.ERROR_INVALID_PARAMETER);
+        m.put("ERROR_BUFFER_OVERFLOW", (long) WintunNative.ERROR_BUFFER_OVERFLOW);
+        m.put("ERROR_NO_MORE_ITEMS", (long) WintunNative.ERROR_NO_MORE_ITEMS);
+        m.put("ERROR_NOT_FOUND", (long) dev.wgdesk.platform.windows.net.IpHelper.ERROR_NOT_FOUND);
+        m.put("ERROR_OBJECT_ALREADY_EXISTS", (long) dev.wgdesk.platform.windows.net.IpHelper.ERROR_OBJECT_ALREADY_EXISTS);
+        m.put("WAIT_OBJECT_0", (long) WintunNative.WAIT_OBJECT_0);
+        m.put("WAIT_TIMEOUT", (long) WintunNative.WAIT_TIMEOUT);
+        m.put("WAIT_FAILED", Integer.toUnsignedLong(WintunNative.WAIT_FAILED));
+        m.put("INFINITE", Integer.toUnsignedLong(WintunNative.INFINITE));
+        m.put("LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR", (long) JnaWintun.LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR);
+        m.put("LOAD_LIBRARY_SEARCH_APPLICATION_DIR", (long) JnaWintun.LOAD_LIBRARY_SEARCH_APPLICATION_DIR);
+        m.put("LOAD_LIBRARY_SEARCH_SYSTEM32", (long) JnaWintun.LOAD_LIBRARY_SEARCH_SYSTEM32);
+        m.put("AF_INET", (long) SockaddrInet.AF_INET);
+        m.put("AF_INET6", (long) SockaddrInet.AF_INET6);
+        m.put("IpDadStatePreferred", (long) MibUnicastIpAddressRow.IP_DAD_STATE_PREFERRED);
+        m.put("MIB_IPPROTO_NETMGMT", (long) MibIpForwardRow2.MIB_IPPROTO_NETMGMT);
+        m.put("RouterDiscoveryDisabled", (long) MibIpInterfaceRow.ROUTER_DISCOVERY_DISABLED);
+        m.put("PIPE_ACCESS_DUPLEX", (long) dev.wgdesk.platform.windows.ipc.PipeSecurity.PIPE_ACCESS_DUPLEX);
+        m.put("FILE_FLAG_FIRST_PIPE_INSTANCE", (long) dev.wgdesk.platform.windows.ipc.PipeSecurity.FILE_FLAG_FIRST_PIPE_INSTANCE);
+        m.put("FILE_FLAG_OVERLAPPED", (long) dev.wgdesk.platform.windows.ipc.PipeSecurity.FILE_FLAG_OVERLAPPED);
+        m.put("PIPE_REJECT_REMOTE_CLIENTS", (long) dev.wgdesk.platform.windows.ipc.PipeSecurity.PIPE_REJECT_REMOTE_CLIENTS);
+        m.put("(FILE_GENERIC_READ | FILE_GENERIC_WRITE) & ~FILE_CREATE_PIPE_INSTANCE",
+                (long) dev.wgdesk.platform.windows.ipc.PipeSecurity.USER_ACCESS);
+        m.put("SE_GROUP_ENABLED", (long) dev.wgdesk.platform.windows.ipc.TokenAuthorizer.SE_GROUP_ENABLED);
+        m.put("SE_GROUP_USE_FOR_DENY_ONLY", (long) dev.wgdesk.platform.windows.ipc.TokenAuthorizer.SE_GROUP_USE_FOR_DENY_ONLY);
+        // FWPM_SESSION_FLAG_DYNAMIC (1) is missing from mingw-w64 10's fwpmtypes.h: not checked here
+        return m;
+    }
+
+    @Test
+    void everyConstantMatchesTheWindowsHeadersUnderWine() throws Exception {
+        MingwWine.requireTools();
+        StringBuilder c = new StringBuilder("""
+                #include <winsock2.h>
+                #include <windows.h>
+                #include <ws2ipdef.h>
+                #include <iphlpapi.h>
+                #include <netioapi.h>
+                #include <fwpmu.h>
+                #include <stdio.h>
+                int main(void) {
+                """);
+        int i = 0;
+        for (String name : CONSTANTS.keySet()) {
+            c.append("  printf(\"const ").append(i++).append(" %llu\\n\", (unsigned long long) (").append(name).append("));\n");
+        }
+        c.append("  return 0;\n}\n");
+        try (MingwWine.WorkDir w = MingwWine.workDir()) {
+            Path exe = MingwWine.compile(w.path(), "constants", c.toString());
+            MingwWine.Result r = MingwWine.runUnderWine(w.path(), exe);
+            assertEquals(0, r.exit(), r.output());
+            List<String> diffs = new ArrayList<>();
+            i = 0;
+            for (Map.Entry<String, Long> e : CONSTANTS.entrySet()) {
+                String prefix = "const " + i++ + " ";
+                String want = prefix + e.getValue();
+                if (r.output().lines().noneMatch(want::equals)) {
+                    diffs.add(e.getKey() + ": Java " + e.getValue() + ", headers: "
+                            + r.output().lines().filter(l -> l.startsWith(prefix)).toList());
+                }
+            }
+            assertEquals(List.of(), diffs);
+            System.out.println("WindowsLayoutTest: " + CONSTANTS.size() + " constants equal mingw-w64's headers");
+        }
+    }
+
     /** The numbers measured once with mingw-w64 + wine (ports.md §3a), checked even without them. */
     @Test
     void knownSizesAndOffsets() throws Exception {
