@@ -203,6 +203,24 @@ class WindowsLayoutTest {
                 (long) dev.wgdesk.platform.windows.ipc.PipeSecurity.USER_ACCESS);
         m.put("SE_GROUP_ENABLED", (long) dev.wgdesk.platform.windows.ipc.TokenAuthorizer.SE_GROUP_ENABLED);
         m.put("SE_GROUP_USE_FOR_DENY_ONLY", (long) dev.wgdesk.platform.windows.ipc.TokenAuthorizer.SE_GROUP_USE_FOR_DENY_ONLY);
+        for (String n : List.of("SERVICE_STOPPED", "SERVICE_START_PENDING", "SERVICE_STOP_PENDING", "SERVICE_RUNNING",
+                "SERVICE_CONTROL_STOP", "SERVICE_CONTROL_INTERROGATE", "SERVICE_CONTROL_SHUTDOWN",
+                "SERVICE_CONTROL_POWEREVENT", "SERVICE_ACCEPT_STOP", "SERVICE_ACCEPT_SHUTDOWN", "SERVICE_ACCEPT_POWEREVENT",
+                "PBT_APMSUSPEND", "PBT_APMRESUMESUSPEND", "PBT_APMRESUMEAUTOMATIC", "ERROR_CALL_NOT_IMPLEMENTED")) {
+            try {
+                m.put(n, (long) dev.wgdesk.platform.windows.service.ServiceStateMachine.class.getField(n).getInt(null));
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+        for (String n : List.of("SERVICE_WIN32_OWN_PROCESS", "SERVICE_AUTO_START", "SERVICE_ERROR_NORMAL",
+                "SERVICE_SID_TYPE_UNRESTRICTED")) {
+            try {
+                m.put(n, (long) dev.wgdesk.platform.windows.service.ServiceInstall.class.getField(n).getInt(null));
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
         // FWPM_SESSION_FLAG_DYNAMIC (1) is missing from mingw-w64 10's fwpmtypes.h: not checked here
         return m;
     }
