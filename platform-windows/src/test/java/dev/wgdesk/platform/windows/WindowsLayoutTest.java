@@ -221,6 +221,8 @@ class WindowsLayoutTest {
                 throw new AssertionError(e);
             }
         }
+        m.put("IP_UNICAST_IF", (long) dev.wgdesk.platform.windows.net.DefaultRoute.IP_UNICAST_IF);
+        m.put("IPV6_UNICAST_IF", (long) dev.wgdesk.platform.windows.net.DefaultRoute.IPV6_UNICAST_IF);
         // FWPM_SESSION_FLAG_DYNAMIC (1) is missing from mingw-w64 10's fwpmtypes.h: not checked here
         return m;
     }
