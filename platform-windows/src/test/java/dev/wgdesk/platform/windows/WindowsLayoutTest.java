@@ -60,6 +60,8 @@ class WindowsLayoutTest {
             new Layout(WfpStructs.FwpValue0.class, "FWP_VALUE0", Map.of("value", List.of("uint64", "uint8", "byteBlob"))),
             new Layout(WfpStructs.FwpConditionValue0.class, "FWP_CONDITION_VALUE0",
                     Map.of("value", List.of("uint64", "uint8", "v4AddrMask"))),
+            new Layout(WfpStructs.FwpV4AddrAndMask.class, "FWP_V4_ADDR_AND_MASK", Map.of()),
+            new Layout(WfpStructs.FwpV6AddrAndMask.class, "FWP_V6_ADDR_AND_MASK", Map.of()),
             new Layout(WfpStructs.FwpmFilterCondition0.class, "FWPM_FILTER_CONDITION0", Map.of()),
             new Layout(WfpStructs.FwpmAction0.class, "FWPM_ACTION0", Map.of("filterType", List.of("filterType", "calloutKey"))),
             new Layout(WfpStructs.FwpmFilter0.class, "FWPM_FILTER0", Map.of(
@@ -223,6 +225,17 @@ class WindowsLayoutTest {
         }
         m.put("IP_UNICAST_IF", (long) dev.wgdesk.platform.windows.net.DefaultRoute.IP_UNICAST_IF);
         m.put("IPV6_UNICAST_IF", (long) dev.wgdesk.platform.windows.net.DefaultRoute.IPV6_UNICAST_IF);
+        for (String n : List.of("FWP_UINT8", "FWP_UINT16", "FWP_UINT32", "FWP_UINT64", "FWP_BYTE_ARRAY16_TYPE",
+                "FWP_BYTE_BLOB_TYPE", "FWP_SECURITY_DESCRIPTOR_TYPE", "FWP_V4_ADDR_MASK", "FWP_V6_ADDR_MASK",
+                "FWP_MATCH_EQUAL", "FWP_MATCH_FLAGS_ALL_SET", "FWP_ACTION_BLOCK", "FWP_ACTION_PERMIT",
+                "FWP_CONDITION_FLAG_IS_LOOPBACK")) {
+            try {
+                m.put(n, (long) dev.wgdesk.platform.windows.wfp.WfpKillSwitch.class.getField(n).getInt(null));
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+        m.put("RPC_C_AUTHN_WINNT", (long) dev.wgdesk.platform.windows.wfp.WfpApi.RPC_C_AUTHN_WINNT);
         // FWPM_SESSION_FLAG_DYNAMIC (1) is missing from mingw-w64 10's fwpmtypes.h: not checked here
         return m;
     }

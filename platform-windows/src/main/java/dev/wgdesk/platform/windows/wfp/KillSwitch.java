@@ -23,9 +23,8 @@ import java.util.Locale;
  * {@code ::/0}). The editor's "Block untunneled traffic" switch writes the default route in that
  * form, so it turns this on too.
  *
- * <p>Installing these filters through {@code fwpuclnt.dll} (FwpmEngineOpen0, a transaction,
- * FwpmFilterAdd0 with {@link WfpStructs}) is not written yet; this class is the rule set such an
- * installer would add, and what {@code wgdesk plan --os windows} shows. Pure; thread-safe.
+ * <p>{@link WfpKillSwitch} installs these filters through {@code fwpuclnt.dll}; this class is the
+ * rule set, and what {@code wgdesk plan --os windows} shows. Pure; thread-safe.
  */
 public final class KillSwitch {
     /** Where a filter sits. */

@@ -29,6 +29,25 @@ public final class WfpStructs {
             super(ALIGN_MSVC);
         }
 
+        /** The UUID this GUID holds. */
+        public java.util.UUID toUuid() {
+            long msb = ((long) Data1 << 32) | ((Data2 & 0xffffL) << 16) | (Data3 & 0xffffL);
+            long lsb = 0;
+            for (int i = 0; i < 8; i++) {
+                lsb = (lsb << 8) | (Data4[i] & 0xff);
+            }
+            return new java.util.UUID(msb, lsb);
+        }
+
+        /** Sets this GUID to {@code uuid}. */
+        public void set(java.util.UUID uuid) {
+            Guid g = of(uuid);
+            Data1 = g.Data1;
+            Data2 = g.Data2;
+            Data3 = g.Data3;
+            Data4 = g.Data4;
+        }
+
         /** A GUID with the value of {@code uuid}. */
         public static Guid of(java.util.UUID uuid) {
             Guid g = new Guid();
@@ -97,6 +116,34 @@ public final class WfpStructs {
         public FwpConditionValue0 conditionValue = new FwpConditionValue0();
 
         public FwpmFilterCondition0() {
+            super(ALIGN_MSVC);
+        }
+
+        /** The condition at {@code p} (read). */
+        public FwpmFilterCondition0(Pointer p) {
+            super(p, ALIGN_MSVC);
+            read();
+        }
+    }
+
+    /** {@code FWP_V4_ADDR_AND_MASK}: address and mask, host byte order, 8 bytes. */
+    @FieldOrder({"addr", "mask"})
+    public static class FwpV4AddrAndMask extends Structure {
+        public int addr;
+        public int mask;
+
+        public FwpV4AddrAndMask() {
+            super(ALIGN_MSVC);
+        }
+    }
+
+    /** {@code FWP_V6_ADDR_AND_MASK}: 16 address bytes and a prefix length, 17 bytes. */
+    @FieldOrder({"addr", "prefixLength"})
+    public static class FwpV6AddrAndMask extends Structure {
+        public byte[] addr = new byte[16];
+        public byte prefixLength;
+
+        public FwpV6AddrAndMask() {
             super(ALIGN_MSVC);
         }
     }
