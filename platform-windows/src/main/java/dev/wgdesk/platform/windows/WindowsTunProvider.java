@@ -65,6 +65,7 @@ public final class WindowsTunProvider implements TunProvider {
                     "MTU must be 68..65535, not " + mtu);
         }
         WintunNative api = fixedApi != null ? fixedApi : JnaWintun.load();
+        api.setLogger(WindowsTunProvider::log);
         long adapter = api.openAdapter(name);
         if (adapter == 0) {
             adapter = api.createAdapter(name, TUNNEL_TYPE, AdapterGuid.toWindowsBytes(AdapterGuid.of(name)));
@@ -97,6 +98,18 @@ public final class WindowsTunProvider implements TunProvider {
             api.closeAdapter(adapter); // removes an adapter created above
             throw e;
         }
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.wgdesk.platform.windows.wintun");
+
+    /** Wintun's own log lines (driver installation, adapter creation) go to the helper's log. */
+    static void log(WintunNative.LogLevel level, long timestamp, String message) {
+        System.Logger.Level l = switch (level) {
+            case INFO -> System.Logger.Level.INFO;
+            case WARN -> System.Logger.Level.WARNING;
+            case ERR -> System.Logger.Level.ERROR;
+        };
+        LOG.log(l, "wintun: " + message);
     }
 
     /** Checks an adapter name: 1..127 characters, no control characters. */

@@ -254,8 +254,11 @@ final class FakeWintun implements WintunNative {
         return 0x0000_000E; // 0.14
     }
 
+    volatile Logger logger;
+
     @Override
     public void setLogger(Logger logger) {
+        this.logger = logger;
     }
 
     @Override

@@ -59,6 +59,7 @@ class WintunTunTest {
         WintunTun tun = new WindowsTunProvider(fake, 1).create("office", 1420);
         assertEquals(List.of("open office", "create office wgdesk", "startSession 8388608"), fake.calls);
         assertEquals(0x800000, fake.requestedCapacity);
+        assertTrue(fake.logger != null, "Wintun's log goes to the helper's log");
         FakeWintun.Adapter a = fake.adapters.values().iterator().next();
         assertArrayEquals(AdapterGuid.toWindowsBytes(AdapterGuid.of("office")), a.guid);
         assertEquals(a.luid, tun.luid());
