@@ -45,6 +45,17 @@ class WintunDllTest {
     }
 
     @Test
+    void bothDllsExportExactlyTheFourteenFunctionsForTheirArchitecture() throws Exception {
+        PeExports amd64 = PeExports.parse(Files.readAllBytes(dll("amd64")));
+        PeExports arm64 = PeExports.parse(Files.readAllBytes(dll("arm64")));
+        assertEquals(PeExports.IMAGE_FILE_MACHINE_AMD64, amd64.machine());
+        assertEquals(PeExports.IMAGE_FILE_MACHINE_ARM64, arm64.machine());
+        List<String> want = WintunNative.EXPORTS.stream().sorted().toList();
+        assertEquals(want, amd64.names().stream().sorted().toList());
+        assertEquals(want, arm64.names().stream().sorted().toList());
+    }
+
+    @Test
     void bothDllsAreSignedByWireGuardLlc() throws Exception {
         assumeTrue(MingwWine.onPath("osslsigncode").isPresent(),
                 "skipped: osslsigncode is not installed (apt-get install --no-install-recommends osslsigncode)");
