@@ -3,6 +3,8 @@ package dev.wgdesk.platform.windows;
 import dev.wgdesk.engine.config.InterfaceConfig;
 import dev.wgdesk.engine.config.RouteTable;
 import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.plan.ActivationPlanner;
+import dev.wgdesk.engine.plan.PlanException;
 import dev.wgdesk.platform.windows.net.WindowsNetPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +18,11 @@ import java.util.UUID;
  * {@link WindowsNetPlan}. Lines starting with {@code "# "} are notes. Pure: the same name and
  * configuration give the same lines on any machine.
  *
- * <p>Shaped as the engine's planner SPI ({@code os()} and {@code plan(name, config)}) so that it
- * can implement it once both are on one branch; until then it is called directly.
+ * <p>Found by the CLI through the engine's {@link ActivationPlanner} SPI (META-INF/services).
  */
-public final class WindowsPlanner {
+public final class WindowsPlanner implements ActivationPlanner {
     /** The OS name this planner answers for. */
+    @Override
     public String os() {
         return "windows";
     }
@@ -28,14 +30,15 @@ public final class WindowsPlanner {
     /**
      * The steps for tunnel {@code tunnelName}.
      *
-     * @throws IllegalArgumentException for a {@code Table} other than auto or off (Windows has one
-     *     routing table; wireguard-windows refuses the same), naming the setting
+     * @throws PlanException for a {@code Table} other than auto or off (Windows has one routing
+     *     table; wireguard-windows refuses the same), naming the setting
      */
-    public List<String> plan(String tunnelName, TunnelConfig config) {
+    @Override
+    public List<String> plan(String tunnelName, TunnelConfig config) throws PlanException {
         InterfaceConfig ic = config.interfaceConfig();
         RouteTable.Kind table = ic.table().kind();
         if (table != RouteTable.Kind.AUTO && table != RouteTable.Kind.OFF) {
-            throw new IllegalArgumentException("Table = " + ic.table()
+            throw new PlanException("Table = " + ic.table()
                     + ": Windows has a single routing table; use Table = auto or Table = off");
         }
         List<String> out = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.plan.PlanException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class WindowsPlannerTest {
 
     @Test
     void aRoutingTableNumberIsRefusedNamingTheSetting() throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        PlanException e = assertThrows(PlanException.class,
                 () -> new WindowsPlanner().plan("t", config("Address = 10.0.0.2/32\nTable = 1234\n", "AllowedIPs = 10.0.0.0/8\n")));
         assertTrue(e.getMessage().startsWith("Table = 1234"), e.getMessage());
     }
