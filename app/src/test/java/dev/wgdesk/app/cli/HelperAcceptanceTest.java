@@ -11,6 +11,7 @@ import dev.wgdesk.app.ipc.IpcClient;
 import dev.wgdesk.app.ipc.IpcJson;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.crypto.PrivateKey;
+import dev.wgdesk.engine.testing.Requirements;
 import dev.wgdesk.platform.linux.net.Command;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -35,7 +36,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -69,7 +69,7 @@ class HelperAcceptanceTest {
     @BeforeAll
     void setUp() throws Exception {
         String missing = NetnsTopology.missingPrerequisite();
-        Assumptions.assumeTrue(missing == null, "skipping the namespace acceptance tests: " + missing);
+        Requirements.require(missing == null, "skipping the namespace acceptance tests: " + missing);
         base = Files.createTempDirectory("wgdesk-it-");
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
         socket = base.resolve("run/helper.sock");
@@ -554,7 +554,7 @@ class HelperAcceptanceTest {
     void withoutNftOrIptablesAFullTunnelComesUpWithALoudWarningAndIsExposed() throws Exception {
         for (String dir : List.of("/usr/bin", "/bin")) {
             for (String tool : List.of("nft", "iptables")) {
-                Assumptions.assumeFalse(Files.exists(Path.of(dir, tool)), tool + " is in " + dir);
+                Requirements.require(!Files.exists(Path.of(dir, tool)), tool + " is in " + dir + ": cannot hide it from the helper with PATH=/usr/bin:/bin");
             }
         }
         helper.destroy();

@@ -2,6 +2,7 @@ package dev.wgdesk.platform.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.wgdesk.engine.testing.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 
 /** Test helpers: root checks, running {@code ip}, unique names, waiting for a condition. */
 final class Host {
@@ -27,9 +27,9 @@ final class Host {
 
     /** Skips the test unless running as root with {@code /dev/net/tun} present. */
     static void assumeTunAvailable() {
-        Assumptions.assumeTrue(LibC.isAvailable(), "JNA could not bind libc: skipping");
-        Assumptions.assumeTrue(isRoot(), "not root: skipping a test that creates TUN devices (needs root or CAP_NET_ADMIN)");
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun missing: skipping TUN test (modprobe tun)");
+        Requirements.require(LibC.isAvailable(), "JNA could not bind libc: skipping");
+        Requirements.require(isRoot(), "not root: skipping a test that creates TUN devices (needs root or CAP_NET_ADMIN)");
+        Requirements.require(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun missing: skipping TUN test (modprobe tun)");
     }
 
     /** A name unique to this JVM and {@code tag}: {@code wgd<tag><pid % 1000>}, at most 15 chars. */
