@@ -96,4 +96,42 @@ final class Host {
         }
         return true;
     }
+
+    /**
+     * Waits (up to 30 s) until the thread named {@code threadName} (at most 15 characters: the kernel's
+     * limit for a thread's name, which the JVM sets) sleeps in a read, receive or poll system call:
+     * the event a "a pending read stays pending" check needs, instead of a sleep that lets the check
+     * pass when the thread has not even started.
+     */
+    static void awaitBlockedInKernel(String threadName) throws IOException, InterruptedException {
+        // x86_64 and aarch64 numbers: read, pread64, readv, poll, ppoll, recvfrom, recvmsg, recvmmsg, epoll_wait/pwait
+        java.util.Set<Integer> waiting = "aarch64".equals(System.getProperty("os.arch"))
+                ? java.util.Set.of(63, 67, 65, 73, 207, 212, 243, 22)
+                : java.util.Set.of(0, 17, 19, 7, 271, 45, 47, 299, 232, 281);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last = "not found";
+        while (System.nanoTime() < deadline) {
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        if (!Files.readString(task.resolve("comm")).strip().equals(threadName)) {
+                            continue;
+                        }
+                        String stat = Files.readString(task.resolve("stat"));
+                        char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                        String syscall = Files.readString(task.resolve("syscall")).strip();
+                        last = "state " + state + ", syscall " + syscall;
+                        String nr = syscall.split(" ")[0];
+                        if (state == 'S' && nr.matches("\\d+") && waiting.contains(Integer.parseInt(nr))) {
+                            return;
+                        }
+                    } catch (IOException gone) {
+                        // a thread that ended meanwhile
+                    }
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("thread " + threadName + " did not block in a read within 30 s (" + last + ")");
+    }
 }

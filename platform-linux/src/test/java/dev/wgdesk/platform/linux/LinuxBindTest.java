@@ -263,8 +263,8 @@ class LinuxBindTest {
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
-        }, r -> Thread.ofPlatform().daemon().start(r));
-        Thread.sleep(100);
+        }, r -> Thread.ofPlatform().daemon().name("bind-recv").start(r));
+        Host.awaitBlockedInKernel("bind-recv");
         assertFalse(receiver.isDone(), "receive returned without a datagram");
         bind.close();
         ExecutionException e = assertThrows(ExecutionException.class, () -> receiver.get(3, TimeUnit.SECONDS));
