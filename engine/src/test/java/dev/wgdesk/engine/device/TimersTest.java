@@ -158,7 +158,8 @@ class TimersTest {
         Peer pb = b.peerByKey(keyA.publicKey());
         String persistent = timer(pa, "persistent-keepalive");
         String bKeepalive = timer(pb, "send-keepalive");
-        await("B's keepalive timer armed by the data it received", () -> clock.isPending(bKeepalive));
+        await("B's keepalive timer armed by the data it received and A's new-handshake timer by the data it sent",
+                () -> clock.isPending(bKeepalive) && clock.isPending(timer(pa, "new-handshake")));
         long t0 = clock.nanoTime();
         long before = count(bindA, 4, 32);
         a.setPeerPersistentKeepalive(keyB.publicKey(), 25);
@@ -192,8 +193,11 @@ class TimersTest {
         Peer p = a.peerByKey(keyB.publicKey());
         Peer pb = b.peerByKey(keyA.publicKey());
         String zero = timer(p, "zero-key-material");
-        await("zero-key-material armed by the session and B's keepalive timer by the data",
-                () -> clock.isPending(zero) && clock.isPending(timer(pb, "send-keepalive")));
+        // A's new-handshake timer is armed after its data left (SendPath), which may be after B
+        // delivered it: wait for that too, or B's keepalive could come before it and not cancel it.
+        await("zero-key-material armed by the session, A's new-handshake and B's keepalive timers by the data",
+                () -> clock.isPending(zero) && clock.isPending(timer(p, "new-handshake"))
+                        && clock.isPending(timer(pb, "send-keepalive")));
         Keypair kp = p.currentKeypair();
         assertNotNull(kp);
         long rxA = p.rxBytes.get();
@@ -204,6 +208,7 @@ class TimersTest {
         assertEquals(List.of(), clock.firings(zero), "zeroed too early");
         assertNotNull(p.currentKeypair(), "zeroed too early");
         clock.advanceSeconds(2);
+        assertEquals(List.of(), clock.firings(timer(p, "retransmit-handshake")), "a needless second handshake");
         assertEquals(1, clock.firings(zero).size());
         assertNull(p.currentKeypair());
         assertTrue(kp.isDestroyed());

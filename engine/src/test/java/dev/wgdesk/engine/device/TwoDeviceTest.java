@@ -155,7 +155,8 @@ class TwoDeviceTest {
         // reach A before A's 15 s new-handshake timer would fire: wait for it, not for luck.
         Peer peerOfB = b.peerByKey(keyA.publicKey());
         String bKeepalive = peerOfB + " send-keepalive";
-        await("B's keepalive timer armed by the data", () -> clock.isPending(bKeepalive));
+        await("B's keepalive timer armed by the data, A's new-handshake timer by sending it",
+                () -> clock.isPending(bKeepalive) && clock.isPending(peerOfA + " new-handshake"));
         for (int s = 0; s < 121; s++) {
             int fired = clock.firings(bKeepalive).size();
             long rx = peerOfA.rxBytes.get();
