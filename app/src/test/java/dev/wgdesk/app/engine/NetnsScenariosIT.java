@@ -3,9 +3,8 @@ package dev.wgdesk.app.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.wgdesk.engine.testing.Requirements;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,11 +63,11 @@ class NetnsScenariosIT {
     }
 
     private static void run(String script, String... args) throws Exception {
-        assumeTrue(System.getProperty("os.name").equals("Linux"), "network namespace tests run on Linux only");
-        assumeTrue(isRoot(), "network namespace tests need root: skipped");
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun is missing: skipped");
+        Requirements.require(System.getProperty("os.name").equals("Linux"), "network namespace tests run on Linux only");
+        Requirements.require(isRoot(), "network namespace tests need root: skipped");
+        Requirements.require(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun is missing: skipped");
         for (String tool : List.of("bash", "ip", "wg", "wireguard-go", "python3", "ping")) {
-            assumeTrue(onPath(tool), tool + " is not installed: skipped (install wireguard-go, wireguard-tools, iproute2, iputils-ping, python3)");
+            Requirements.require(onPath(tool), tool + " is not installed: skipped (install wireguard-go, wireguard-tools, iproute2, iputils-ping, python3)");
         }
         assertTrue(Files.isExecutable(engine), engine + " is missing: the distribution must be packaged first");
 
@@ -97,7 +96,7 @@ class NetnsScenariosIT {
             fail(label + " did not finish within " + TIMEOUT_SECONDS + " s; see " + log);
         }
         if (p.exitValue() == 77) {
-            abort(label + ": " + output.lines().filter(l -> l.startsWith("SKIP")).findFirst().orElse("skipped"));
+            throw Requirements.unavailable(label + ": " + output.lines().filter(l -> l.startsWith("SKIP")).findFirst().orElse("skipped"));
         }
         List<String> failures = output.lines().filter(l -> l.startsWith("FAIL")).toList();
         assertEquals(0, p.exitValue(), label + " failed (" + log + "):\n" + String.join("\n", failures));

@@ -3,8 +3,8 @@ package dev.wgdesk.app.helper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wgdesk.engine.testing.Requirements;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Decisions against this machine's real user database (NSS); cases whose users are missing are skipped. */
@@ -17,7 +17,7 @@ class PeerAuthorizerTest {
 
     @Test
     void withoutTheGroupOnlyRootMay() {
-        Assumptions.assumeTrue(Nss.user("nobody").isPresent(), "no user nobody");
+        Requirements.require(Nss.user("nobody").isPresent(), "no user nobody");
         assertEquals(Optional.of("not authorised: only root may use the helper, because the group 'no-such-group-x'"
                         + " does not exist (an administrator can create it: groupadd no-such-group-x)"),
                 new PeerAuthorizer("no-such-group-x").decide("nobody", "nogroup"));
@@ -25,7 +25,7 @@ class PeerAuthorizerTest {
 
     @Test
     void primaryGroupMembersAreAllowedAndOthersRefusedWithAHint() {
-        Assumptions.assumeTrue(Nss.user("nobody").isPresent() && Nss.groupId("nogroup").isPresent(), "no nobody/nogroup");
+        Requirements.require(Nss.user("nobody").isPresent() && Nss.groupId("nogroup").isPresent(), "no nobody/nogroup");
         assertEquals(Optional.empty(), new PeerAuthorizer("nogroup").decide("nobody", "nogroup"));
         Optional<String> refused = new PeerAuthorizer("root").decide("nobody", "nogroup");
         assertEquals(Optional.of("not authorised: user nobody is neither root nor a member of the group 'root'"
@@ -36,9 +36,9 @@ class PeerAuthorizerTest {
     void supplementaryMembershipIsFoundThroughNss() {
         // Debian images with PostgreSQL have postgres as a supplementary member of ssl-cert.
         Optional<Nss.User> pg = Nss.user("postgres");
-        Assumptions.assumeTrue(pg.isPresent() && Nss.groupId("ssl-cert").isPresent(), "no postgres/ssl-cert");
+        Requirements.require(pg.isPresent() && Nss.groupId("ssl-cert").isPresent(), "no postgres/ssl-cert");
         int[] groups = Nss.groupsOf("postgres", pg.get().gid());
-        Assumptions.assumeTrue(java.util.Arrays.stream(groups).anyMatch(g -> g == Nss.groupId("ssl-cert").getAsInt()),
+        Requirements.require(java.util.Arrays.stream(groups).anyMatch(g -> g == Nss.groupId("ssl-cert").getAsInt()),
                 "postgres is not in ssl-cert here");
         assertEquals(Optional.empty(), new PeerAuthorizer("ssl-cert").decide("postgres", "postgres"));
         assertTrue(new PeerAuthorizer("nogroup").decide("postgres", "postgres").isPresent());

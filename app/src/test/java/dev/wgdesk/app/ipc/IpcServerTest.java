@@ -1,6 +1,7 @@
 package dev.wgdesk.app.ipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class IpcServerTest {
+    /** One permit per "slow" request that has reached its handler. */
+    private static final Semaphore SLOW_STARTED = new Semaphore(0);
+    /** "slow" requests answer once this opens (each test gets a closed one). */
+    private static volatile CountDownLatch slowRelease = new CountDownLatch(1);
+
     @TempDir
     Path dir;
     Path socket;
@@ -57,14 +65,17 @@ class IpcServerTest {
             case "save" -> throw new IpcException(ErrorCode.INVALID_CONFIG, "2 problems",
                     List.of("a.conf:1:1: one", "a.conf:2:3: two"));
             case "boom" -> throw new IllegalStateException("handler bug");
-            case "slow" -> {
+            case "slow" -> { // answers only when the test releases it: no check depends on a duration
+                SLOW_STARTED.release();
+                boolean released;
                 try {
-                    Thread.sleep(params.path("ms").asInt());
+                    released = slowRelease.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    released = false;
                 }
                 ObjectNode r = IpcJson.object();
-                r.put("slept", params.path("ms").asInt());
+                r.put("released", released);
                 yield r;
             }
             default -> throw new IpcException(ErrorCode.UNKNOWN_METHOD, "unknown method " + method);
@@ -73,6 +84,8 @@ class IpcServerTest {
 
     @BeforeEach
     void start() throws IOException {
+        SLOW_STARTED.drainPermits();
+        slowRelease = new CountDownLatch(1);
         socket = dir.resolve("h.sock");
         server = new IpcServer(socket,
                 peer -> refuseEveryone.get() ? Optional.of("not authorised: test refuses " + peer.user().getName())
@@ -83,6 +96,7 @@ class IpcServerTest {
 
     @AfterEach
     void stop() {
+        slowRelease.countDown();
         server.close();
     }
 
@@ -279,20 +293,25 @@ class IpcServerTest {
             sub.list(); // the unsubscribe has been processed before this response
             server.publish(new IpcEvent.ErrorOccurred("x", "second"));
             assertEquals(new IpcEvent.ErrorOccurred("x", "second"), otherGot.poll(5, TimeUnit.SECONDS));
-            assertEquals(null, got.poll(200, TimeUnit.MILLISECONDS));
+            // Not sent to sub, checked without waiting for nothing: events reach a connection in
+            // order, so once sub subscribes again the first event it gets is the next one.
+            BlockingQueue<IpcEvent> again = new LinkedBlockingQueue<>();
+            sub.subscribe(again::add);
+            server.publish(new IpcEvent.ErrorOccurred("x", "third"));
+            assertEquals(new IpcEvent.ErrorOccurred("x", "third"), again.poll(5, TimeUnit.SECONDS));
+            assertTrue(got.isEmpty(), "the closed subscription got " + got);
         }
     }
 
     @Test
     void slowRequestsDoNotHoldUpFastOnesOnTheSameConnection() throws Exception {
         try (IpcClient c = IpcClient.connect(socket)) {
-            ObjectNode p = IpcJson.object();
-            p.put("ms", 1500);
-            CompletableFuture<JsonNode> slow = c.call("slow", p);
-            long t0 = System.nanoTime();
-            assertEquals(2, c.list().size());
-            assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1000), "list waited for slow");
-            assertEquals(1500, slow.get(10, TimeUnit.SECONDS).path("slept").asInt());
+            CompletableFuture<JsonNode> slow = c.call("slow", IpcJson.object());
+            assertTrue(SLOW_STARTED.tryAcquire(30, TimeUnit.SECONDS), "the slow request never reached its handler");
+            assertEquals(2, c.list().size()); // answered while "slow" is still held by the test
+            assertFalse(slow.isDone(), "slow was answered before it was released");
+            slowRelease.countDown();
+            assertTrue(slow.get(30, TimeUnit.SECONDS).path("released").asBoolean());
         }
     }
 
@@ -321,11 +340,9 @@ class IpcServerTest {
         IpcClient c = IpcClient.connect(socket);
         BlockingQueue<IpcException> down = new LinkedBlockingQueue<>();
         c.onDisconnect(down::add);
-        ObjectNode p = IpcJson.object();
-        p.put("ms", 3000);
-        CompletableFuture<JsonNode> slow = c.call("slow", p);
-        Thread.sleep(200);
-        server.close();
+        CompletableFuture<JsonNode> slow = c.call("slow", IpcJson.object());
+        assertTrue(SLOW_STARTED.tryAcquire(30, TimeUnit.SECONDS), "the slow request never reached its handler");
+        server.close(); // while the request is pending
         IpcException cause = down.poll(10, TimeUnit.SECONDS);
         assertNotNull(cause);
         assertEquals(ErrorCode.DISCONNECTED, cause.code());

@@ -271,10 +271,13 @@ final class Peer {
         cookieGenerator.addMacs(msg, 0, msg.length);
         timers.anyAuthenticatedPacketTraversal();
         timers.anyAuthenticatedPacketSent();
+        // Armed before the send (the kernel arms it just after): a response consumed on the
+        // handshake thread before this thread got here would otherwise cancel nothing, leaving a
+        // retransmit pending for a completed handshake and a needless new handshake 5 s later.
+        timers.handshakeInitiated();
         if (ep != null) {
             device.sendHandshakeMessage(this, msg, ep);
         }
-        timers.handshakeInitiated();
     }
 
     /**

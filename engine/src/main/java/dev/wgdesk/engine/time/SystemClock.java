@@ -1,28 +1,46 @@
 package dev.wgdesk.engine.time;
 
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
-/** {@link Clock} backed by {@link System#nanoTime()} and one shared scheduler thread. */
+/**
+ * {@link Clock} backed by {@link System#nanoTime()} and one shared scheduler thread. The time
+ * source and the scheduler are injectable so that tests can drive the timers' logic in virtual
+ * time.
+ */
 final class SystemClock implements Clock {
-    static final SystemClock INSTANCE = new SystemClock();
+    static final SystemClock INSTANCE = new SystemClock(System::nanoTime, sharedScheduler());
 
-    private final ScheduledThreadPoolExecutor scheduler;
+    /** Runs {@code task} once after {@code delayNanos}; the returned future cancels it. */
+    @FunctionalInterface
+    interface Scheduler {
+        Future<?> schedule(Runnable task, long delayNanos);
+    }
 
-    private SystemClock() {
-        scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+    private final LongSupplier nanos;
+    private final Scheduler scheduler;
+
+    SystemClock(LongSupplier nanos, Scheduler scheduler) {
+        this.nanos = nanos;
+        this.scheduler = scheduler;
+    }
+
+    private static Scheduler sharedScheduler() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "wgdesk-timers");
             t.setDaemon(true);
             return t;
         });
-        scheduler.setRemoveOnCancelPolicy(true);
+        executor.setRemoveOnCancelPolicy(true);
+        return (task, delayNanos) -> executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public long nanoTime() {
-        return System.nanoTime();
+        return nanos.getAsLong();
     }
 
     @Override
@@ -47,7 +65,7 @@ final class SystemClock implements Clock {
         private final Runnable task;
         private boolean pending; // guarded by this
         private long deadline; // guarded by this
-        private ScheduledFuture<?> wakeup; // guarded by this
+        private Future<?> wakeup; // guarded by this
         private long wakeupAt; // guarded by this
         private long token; // guarded by this: identifies the current wake-up
 
@@ -57,7 +75,7 @@ final class SystemClock implements Clock {
 
         @Override
         public synchronized void arm(long delayNanos) {
-            long d = System.nanoTime() + Math.max(0, delayNanos);
+            long d = nanos.getAsLong() + Math.max(0, delayNanos);
             deadline = d;
             pending = true;
             if (wakeup == null || wakeupAt - d > 0) {
@@ -71,7 +89,7 @@ final class SystemClock implements Clock {
         private void scheduleLocked(long at, long delay) {
             long t = ++token;
             wakeupAt = at;
-            wakeup = scheduler.schedule(() -> wake(t), delay, TimeUnit.NANOSECONDS);
+            wakeup = scheduler.schedule(() -> wake(t), delay);
         }
 
         private void wake(long t) {
@@ -83,7 +101,7 @@ final class SystemClock implements Clock {
                 if (!pending) {
                     return;
                 }
-                long now = System.nanoTime();
+                long now = nanos.getAsLong();
                 if (deadline - now > 0) {
                     scheduleLocked(deadline, deadline - now);
                     return;

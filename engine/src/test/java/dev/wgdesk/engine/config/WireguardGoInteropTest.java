@@ -1,8 +1,8 @@
 package dev.wgdesk.engine.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.wgdesk.engine.testing.Requirements;
 import java.io.File;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -59,11 +59,11 @@ class WireguardGoInteropTest {
 
     @BeforeAll
     static void startWireguardGo() throws Exception {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
-        assumeTrue(isRoot(), "needs root for a network namespace and a TUN device");
-        assumeTrue(onPath("wireguard-go") && onPath("wg") && onPath("unshare"), "needs wireguard-go, wg, unshare");
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
-        assumeTrue(!Files.exists(SOCKET), "interface name already in use");
+        Requirements.require(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        Requirements.require(isRoot(), "needs root for a network namespace and a TUN device");
+        Requirements.require(onPath("wireguard-go") && onPath("wg") && onPath("unshare"), "needs wireguard-go, wg, unshare");
+        Requirements.require(Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
+        Requirements.require(!Files.exists(SOCKET), "interface name already in use");
 
         ProcessBuilder pb = new ProcessBuilder("unshare", "--net", "wireguard-go", "-f", IFACE)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -72,7 +72,7 @@ class WireguardGoInteropTest {
         for (int i = 0; i < 100 && !Files.exists(SOCKET) && wireguardGo.isAlive(); i++) {
             Thread.sleep(50);
         }
-        assumeTrue(Files.exists(SOCKET), "wireguard-go did not start");
+        Requirements.require(Files.exists(SOCKET), "wireguard-go did not start");
     }
 
     @AfterAll

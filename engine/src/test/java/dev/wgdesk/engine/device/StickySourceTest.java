@@ -87,10 +87,6 @@ class StickySourceTest {
         }
     }
 
-    private static void settle() throws InterruptedException {
-        Thread.sleep(30);
-    }
-
     private static List<MemoryBind.Sent> sentOfType(MemoryBind bind, int type) {
         return bind.sentLog.stream().filter(s -> s.data()[0] == type).toList();
     }
@@ -138,18 +134,19 @@ class StickySourceTest {
     @Test
     void newHandshakeTimerForgetsTheSource() throws Exception {
         bSendsData();
-        settle();
         // A's packets are lost from now on, so B hears nothing back after sending data.
         net.deliver = d -> !bindA.sent.contains(d);
         int before = sentOfType(bindB, 1).size();
         tunB.inject(TestPackets.udp("10.0.0.2", "10.0.0.1", new byte[10]));
         assertNotNull(tunA.poll(5, TimeUnit.SECONDS));
-        settle();
+        String newHandshake = b.peerByKey(keyA.publicKey()) + " new-handshake";
+        await("B's new-handshake timer armed by the data it sent", () -> clock.isPending(newHandshake));
         assertTrue(endpointOfAAtB().hasSource());
-        clock.advanceSeconds(14);
-        settle();
+        clock.advanceSeconds(15);
+        assertEquals(List.of(), clock.firings(newHandshake)); // expiries run on this thread: no waiting
         assertTrue(endpointOfAAtB().hasSource(), "kept before KEEPALIVE + REKEY_TIMEOUT");
-        clock.advanceMillis(1400);
+        clock.advanceMillis(400); // + the largest jitter
+        assertEquals(1, clock.firings(newHandshake).size());
         await("new handshake", () -> sentOfType(bindB, 1).size() > before);
         assertFalse(endpointOfAAtB().hasSource(), "the new-handshake timer forgets the source");
         assertFalse(sentOfType(bindB, 1).get(before).to().hasSource());

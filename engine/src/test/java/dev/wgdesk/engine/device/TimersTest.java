@@ -1,6 +1,11 @@
 package dev.wgdesk.engine.device;
 
+import static dev.wgdesk.engine.Protocol.KEEPALIVE_TIMEOUT_NANOS;
+import static dev.wgdesk.engine.Protocol.MAX_TIMER_HANDSHAKES;
+import static dev.wgdesk.engine.Protocol.REKEY_TIMEOUT_JITTER_MAX_NANOS;
+import static dev.wgdesk.engine.Protocol.REKEY_TIMEOUT_NANOS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +16,7 @@ import dev.wgdesk.engine.time.VirtualClock;
 import dev.wgdesk.engine.tun.MemoryTun;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -64,30 +70,43 @@ class TimersTest {
         return bind.sent.stream().filter(d -> d[0] == type && (size < 0 || d.length == size)).count();
     }
 
-    /** Advances virtual time in 1 s steps, letting the packet threads catch up after each. */
-    private void advanceSettled(int seconds) throws InterruptedException {
-        for (int i = 0; i < seconds; i++) {
-            clock.advanceSeconds(1);
-            Thread.sleep(3);
-        }
+    /** The name of {@code peer}'s timer {@code kind} (as {@link Timers} names them). */
+    private static String timer(Peer peer, String kind) {
+        return peer + " " + kind;
     }
 
-    /** Lets the packet threads finish what the last virtual-time step started. */
-    private static void settle() throws InterruptedException {
-        Thread.sleep(30);
-    }
+    private static final long S = 1_000_000_000L;
+
+    /*
+     * No check below depends on how fast the packet threads run: virtual time moves only when the
+     * test advances it, timers fire on the test's thread (VirtualClock records which fired when), and
+     * before moving time the test waits for the event that must come first (a timer armed by a packet
+     * thread, a packet on the wire or processed by the other side).
+     */
 
     @Test
     void retransmitsEveryRekeyTimeoutThenGivesUpAfterTwentyTries() throws Exception {
         connect(false);
         tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", new byte[10]));
-        await("first initiation", () -> count(bindA, 1, 148) == 1);
-        clock.advanceMillis(4999);
-        assertEquals(1, count(bindA, 1, 148), "retransmitted before REKEY_TIMEOUT");
-        advanceSettled(200);
-        assertEquals(20, count(bindA, 1, 148), "MAX_TIMER_HANDSHAKES + 2 initiations, then give up");
         Peer p = a.peerByKey(keyB.publicKey());
+        String retransmit = timer(p, "retransmit-handshake");
+        await("first initiation sent, retransmit armed", () -> count(bindA, 1, 148) == 1 && clock.isPending(retransmit));
+        long t0 = clock.nanoTime();
+        clock.advanceMillis(4999);
+        assertEquals(List.of(), clock.firings(retransmit), "retransmitted before REKEY_TIMEOUT");
+        clock.advanceSeconds(200); // each expiry sends and re-arms on this thread
+        List<Long> fired = clock.firings(retransmit);
+        assertEquals(MAX_TIMER_HANDSHAKES + 2, fired.size(), "19 retries, then the expiry that gives up: " + fired);
+        long previous = t0;
+        for (long at : fired) {
+            long gap = at - previous;
+            assertTrue(gap >= REKEY_TIMEOUT_NANOS && gap <= REKEY_TIMEOUT_NANOS + REKEY_TIMEOUT_JITTER_MAX_NANOS,
+                    "REKEY_TIMEOUT plus jitter between tries: " + gap);
+            previous = at;
+        }
+        assertFalse(clock.isPending(retransmit), "gave up");
         assertTrue(p.timers.isZeroKeyMaterialPending(), "giving up arms zero-key-material");
+        await("20 initiations on the wire", () -> count(bindA, 1, 148) == MAX_TIMER_HANDSHAKES + 2);
     }
 
     @Test
@@ -95,13 +114,16 @@ class TimersTest {
         connect(true);
         tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", new byte[10]));
         assertNotNull(tunB.poll(5, TimeUnit.SECONDS));
-        settle();
+        Peer pb = b.peerByKey(keyA.publicKey());
+        String keepalive = timer(pb, "send-keepalive");
+        await("B's keepalive timer armed by the data it received", () -> clock.isPending(keepalive));
         long before = count(bindB, 4, 32);
+        long t0 = clock.nanoTime();
         clock.advanceMillis(9900);
-        settle();
-        assertEquals(before, count(bindB, 4, 32), "keepalive before KEEPALIVE_TIMEOUT");
+        assertEquals(List.of(), clock.firings(keepalive), "keepalive before KEEPALIVE_TIMEOUT");
         clock.advanceMillis(200);
-        await("keepalive", () -> count(bindB, 4, 32) >= before + 1);
+        assertEquals(List.of(t0 + KEEPALIVE_TIMEOUT_NANOS), clock.firings(keepalive));
+        await("keepalive on the wire", () -> count(bindB, 4, 32) == before + 1);
     }
 
     @Test
@@ -109,16 +131,21 @@ class TimersTest {
         connect(true);
         tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", new byte[10]));
         assertNotNull(tunB.poll(5, TimeUnit.SECONDS));
-        settle();
         // From now on B's packets are lost: A hears nothing back.
         net.deliver = d -> !(d[0] == 4 && bindB.sent.contains(d));
+        Peer pa = a.peerByKey(keyB.publicKey());
+        String newHandshake = timer(pa, "new-handshake");
         long initiations = count(bindA, 1, 148);
         tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", new byte[10]));
         assertNotNull(tunB.poll(5, TimeUnit.SECONDS));
-        clock.advanceSeconds(14);
-        settle();
-        assertEquals(initiations, count(bindA, 1, 148), "new handshake before KEEPALIVE + REKEY_TIMEOUT");
-        clock.advanceMillis(1400);
+        await("A's new-handshake timer armed by the data it sent", () -> clock.isPending(newHandshake));
+        long t0 = clock.nanoTime();
+        clock.advanceSeconds(15);
+        assertEquals(List.of(), clock.firings(newHandshake), "new handshake before KEEPALIVE + REKEY_TIMEOUT");
+        clock.advanceMillis(REKEY_TIMEOUT_JITTER_MAX_NANOS / 1_000_000);
+        List<Long> fired = clock.firings(newHandshake);
+        assertEquals(1, fired.size());
+        assertTrue(fired.getFirst() - t0 >= KEEPALIVE_TIMEOUT_NANOS + REKEY_TIMEOUT_NANOS, "fired at " + fired);
         await("new handshake", () -> count(bindA, 1, 148) == initiations + 1);
     }
 
@@ -127,27 +154,35 @@ class TimersTest {
         connect(true);
         tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", new byte[10]));
         assertNotNull(tunB.poll(5, TimeUnit.SECONDS));
-        settle();
+        Peer pa = a.peerByKey(keyB.publicKey());
+        Peer pb = b.peerByKey(keyA.publicKey());
+        String persistent = timer(pa, "persistent-keepalive");
+        String bKeepalive = timer(pb, "send-keepalive");
+        await("B's keepalive timer armed by the data it received and A's new-handshake timer by the data it sent",
+                () -> clock.isPending(bKeepalive) && clock.isPending(timer(pa, "new-handshake")));
+        long t0 = clock.nanoTime();
         long before = count(bindA, 4, 32);
         a.setPeerPersistentKeepalive(keyB.publicKey(), 25);
         await("immediate keepalive", () -> count(bindA, 4, 32) == before + 1);
-        // Every authenticated packet in either direction re-arms the timer; once the line is
-        // quiet, keepalives go out exactly every 25 s.
-        java.util.List<Long> times = new java.util.ArrayList<>();
-        long seen = before + 1;
+        // Every authenticated packet in either direction re-arms the timer: B's keepalive at 10 s
+        // (its answer to A's data) moves A's first one to 35 s; then the line is quiet and A's go
+        // out exactly every 25 s.
+        long sentByA = before + 1;
         for (int i = 0; i < 120; i++) {
+            int firedA = clock.firings(persistent).size();
+            int firedB = clock.firings(bKeepalive).size();
+            long rxA = pa.rxBytes.get();
             clock.advanceSeconds(1);
-            Thread.sleep(3);
-            long now = count(bindA, 4, 32);
-            if (now > seen) {
-                times.add(clock.nanoTime() / 1_000_000_000L);
-                seen = now;
+            if (clock.firings(persistent).size() > firedA) { // sent (and re-armed) before the next second
+                long want = ++sentByA;
+                await("A's persistent keepalive on the wire", () -> count(bindA, 4, 32) == want);
+            }
+            if (clock.firings(bKeepalive).size() > firedB) {
+                await("A received B's keepalive", () -> pa.rxBytes.get() >= rxA + 32);
             }
         }
-        assertTrue(times.size() >= 3, "too few persistent keepalives: " + times);
-        for (int i = 2; i < times.size(); i++) {
-            assertEquals(25, times.get(i) - times.get(i - 1), "keepalive spacing " + times);
-        }
+        List<Long> seconds = clock.firings(persistent).stream().map(t -> (t - t0) / S).toList();
+        assertEquals(List.of(35L, 60L, 85L, 110L), seconds, "persistent keepalives (s after enabling)");
     }
 
     @Test
@@ -155,17 +190,26 @@ class TimersTest {
         connect(true);
         tunA.inject(TestPackets.udp("10.0.0.1", "10.0.0.2", new byte[10]));
         assertNotNull(tunB.poll(5, TimeUnit.SECONDS));
-        settle();
         Peer p = a.peerByKey(keyB.publicKey());
+        Peer pb = b.peerByKey(keyA.publicKey());
+        String zero = timer(p, "zero-key-material");
+        // A's new-handshake timer is armed after its data left (SendPath), which may be after B
+        // delivered it: wait for that too, or B's keepalive could come before it and not cancel it.
+        await("zero-key-material armed by the session, A's new-handshake and B's keepalive timers by the data",
+                () -> clock.isPending(zero) && clock.isPending(timer(p, "new-handshake"))
+                        && clock.isPending(timer(pb, "send-keepalive")));
         Keypair kp = p.currentKeypair();
         assertNotNull(kp);
-        // B's keepalive, 10 s after A's data, answers A before A's new-handshake timer (15 s)
-        // would start a second session; wait for it rather than count on the threads' speed.
-        advanceSettled(10);
-        await("B's keepalive to reach A", () -> !p.timers.isNewHandshakePending());
-        advanceSettled(528);
+        long rxA = p.rxBytes.get();
+        clock.advanceSeconds(10); // B's keepalive: A hears back, so it starts no new session at 15 s
+        await("A received B's keepalive", () -> p.rxBytes.get() >= rxA + 32);
+        assertFalse(clock.isPending(timer(p, "new-handshake")));
+        clock.advanceSeconds(528);
+        assertEquals(List.of(), clock.firings(zero), "zeroed too early");
         assertNotNull(p.currentKeypair(), "zeroed too early");
         clock.advanceSeconds(2);
+        assertEquals(List.of(), clock.firings(timer(p, "retransmit-handshake")), "a needless second handshake");
+        assertEquals(1, clock.firings(zero).size());
         assertNull(p.currentKeypair());
         assertTrue(kp.isDestroyed());
     }

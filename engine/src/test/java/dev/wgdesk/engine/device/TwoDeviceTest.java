@@ -151,12 +151,19 @@ class TwoDeviceTest {
         assertNotNull(first);
         assertTrue(first.initiator);
 
-        // Past REKEY_AFTER_TIME, before REJECT_AFTER_TIME, in steps so that the packet threads
-        // keep up with virtual time (B's keepalive at 10 s must reach A before A's 15 s
-        // new-handshake timer would fire).
+        // Past REKEY_AFTER_TIME, before REJECT_AFTER_TIME, in steps; B's keepalive at 10 s must
+        // reach A before A's 15 s new-handshake timer would fire: wait for it, not for luck.
+        Peer peerOfB = b.peerByKey(keyA.publicKey());
+        String bKeepalive = peerOfB + " send-keepalive";
+        await("B's keepalive timer armed by the data, A's new-handshake timer by sending it",
+                () -> clock.isPending(bKeepalive) && clock.isPending(peerOfA + " new-handshake"));
         for (int s = 0; s < 121; s++) {
+            int fired = clock.firings(bKeepalive).size();
+            long rx = peerOfA.rxBytes.get();
             clock.advanceSeconds(1);
-            Thread.sleep(5);
+            if (clock.firings(bKeepalive).size() > fired) {
+                await("A received B's keepalive", () -> peerOfA.rxBytes.get() >= rx + 32);
+            }
         }
         for (int i = 0; i < 200; i++) {
             assertDelivered(tunA, tunB, TestPackets.udp("10.0.0.1", "10.0.0.2", payload("packet " + i)));

@@ -1,10 +1,10 @@
 package dev.wgdesk.engine.interop;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wgdesk.engine.crypto.PresharedKey;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.crypto.PublicKey;
+import dev.wgdesk.engine.testing.Requirements;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -66,14 +66,14 @@ final class WireGuardGoNamespace implements AutoCloseable {
 
     /** Skips the calling test unless this is Linux, we are root and the tools are installed. */
     static void assumeAvailable() {
-        assumeTrue(System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux"),
+        Requirements.require(System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux"),
                 "wireguard-go interop tests need Linux network namespaces");
-        assumeTrue(isRoot(), "wireguard-go interop tests need root (network namespaces, veth, TUN); skipped");
-        assumeTrue(IP != null, "`ip` (iproute2) is not installed; skipped");
-        assumeTrue(WG != null, "`wg` (wireguard-tools) is not installed; skipped");
-        assumeTrue(WIREGUARD_GO != null, "`wireguard-go` is not installed; skipped");
-        assumeTrue(PING != null, "`ping` (iputils-ping) is not installed; skipped");
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun is missing; skipped");
+        Requirements.require(isRoot(), "wireguard-go interop tests need root (network namespaces, veth, TUN); skipped");
+        Requirements.require(IP != null, "`ip` (iproute2) is not installed; skipped");
+        Requirements.require(WG != null, "`wg` (wireguard-tools) is not installed; skipped");
+        Requirements.require(WIREGUARD_GO != null, "`wireguard-go` is not installed; skipped");
+        Requirements.require(PING != null, "`ping` (iputils-ping) is not installed; skipped");
+        Requirements.require(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun is missing; skipped");
     }
 
     private static boolean isRoot() {

@@ -1,5 +1,7 @@
 package dev.wgdesk.engine.time;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -10,6 +12,11 @@ public final class VirtualClock implements Clock {
     private static final long EPOCH_OFFSET = 1_750_000_000_000_000_000L; // a plausible wall time
 
     private final PriorityQueue<Entry> queue = new PriorityQueue<>();
+    private final List<VirtualTimer> timers = new ArrayList<>(); // guarded by this
+    private final List<Firing> firings = new ArrayList<>(); // guarded by this
+
+    /** A timer that fired: its name and the virtual time ({@link #nanoTime}) it fired at. */
+    public record Firing(String timer, long nanos) {}
     private long now = 1_000_000_000L;
     private long sequence;
 
@@ -33,8 +40,10 @@ public final class VirtualClock implements Clock {
     }
 
     @Override
-    public Timer newTimer(String name, Runnable task) {
-        return new VirtualTimer(name, task);
+    public synchronized Timer newTimer(String name, Runnable task) {
+        VirtualTimer t = new VirtualTimer(name, task);
+        timers.add(t);
+        return t;
     }
 
     /** Moves time forward, firing every timer whose deadline is reached, in order. */
@@ -56,6 +65,7 @@ public final class VirtualClock implements Clock {
                 if (!e.timer.consume(e.generation)) {
                     continue;
                 }
+                firings.add(new Firing(e.timer.name, now));
             }
             e.timer.task.run();
         }
@@ -67,6 +77,20 @@ public final class VirtualClock implements Clock {
 
     public void advanceSeconds(long s) {
         advance(s * 1_000_000_000L);
+    }
+
+    /**
+     * The virtual times at which the timer named {@code name} fired, in order. Recorded when it
+     * fires, on the thread that calls {@link #advance}: a test can tell what did <em>not</em>
+     * fire without waiting for other threads.
+     */
+    public synchronized List<Long> firings(String name) {
+        return firings.stream().filter(f -> f.timer().equals(name)).map(Firing::nanos).toList();
+    }
+
+    /** True if a timer named {@code name} is armed. */
+    public synchronized boolean isPending(String name) {
+        return timers.stream().anyMatch(t -> t.name.equals(name) && t.pending);
     }
 
     /** Number of timers currently armed. */

@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.Protocol;
+import dev.wgdesk.engine.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Without CAP_NET_ADMIN and CAP_NET_RAW: buffer sizes fall back to the capped options, SO_MARK fails clearly. */
 class BindPrivilegeTest {
     @Test
     void unprivilegedBindFallsBackAndRefusesMark() throws Exception {
-        Assumptions.assumeTrue(LibC.isAvailable() && Host.isRoot(), "needs root to drop a capability: skipping");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing: skipping");
+        Requirements.require(LibC.isAvailable() && Host.isRoot(), "needs root to drop a capability: skipping");
+        Requirements.require(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing: skipping");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String out = Host.run("/usr/bin/setpriv", "--bounding-set=-net_admin,-net_raw", java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), BindPrivilegeProbe.class.getName());

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wgdesk.engine.Protocol;
 import dev.wgdesk.engine.conn.BindProvider;
 import dev.wgdesk.engine.conn.UdpEndpoint;
+import dev.wgdesk.engine.testing.Requirements;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.BindException;
@@ -25,7 +26,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -198,7 +198,7 @@ class LinuxBindTest {
 
     @Test
     void setMarkIsAppliedToTheSocket() throws Exception {
-        Assumptions.assumeTrue(Host.isRoot(), "not root: SO_MARK needs CAP_NET_ADMIN; skipping");
+        Requirements.require(Host.isRoot(), "not root: SO_MARK needs CAP_NET_ADMIN; skipping");
         try (LinuxBind bind = new LinuxBind()) {
             bind.setMark(0x51820); // before open: applied when the socket is made
             bind.open(0);
@@ -215,7 +215,7 @@ class LinuxBindTest {
 
     @Test
     void buffersAreForcedToSevenMebibytesWhenRoot() throws Exception {
-        Assumptions.assumeTrue(Host.isRoot(), "not root: SO_RCVBUFFORCE needs CAP_NET_ADMIN; skipping");
+        Requirements.require(Host.isRoot(), "not root: SO_RCVBUFFORCE needs CAP_NET_ADMIN; skipping");
         try (LinuxBind bind = new LinuxBind()) {
             bind.open(0);
             // The kernel doubles the requested size for its bookkeeping.
@@ -263,8 +263,8 @@ class LinuxBindTest {
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
-        }, r -> Thread.ofPlatform().daemon().start(r));
-        Thread.sleep(100);
+        }, r -> Thread.ofPlatform().daemon().name("bind-recv").start(r));
+        Host.awaitBlockedInKernel("bind-recv");
         assertFalse(receiver.isDone(), "receive returned without a datagram");
         bind.close();
         ExecutionException e = assertThrows(ExecutionException.class, () -> receiver.get(3, TimeUnit.SECONDS));

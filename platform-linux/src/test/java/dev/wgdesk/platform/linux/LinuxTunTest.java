@@ -111,7 +111,7 @@ class LinuxTunTest {
             BlockingQueue<TunEvent> events = new LinkedBlockingQueue<>();
             tun.onEvent(events::add);
             CompletableFuture<Void> reader = readUntilFailure(tun);
-            Thread.sleep(100);
+            Host.awaitBlockedInKernel(readerName); // pending when the link goes
             Host.run("ip", "link", "del", name);
             TunEvent e;
             do {
@@ -152,7 +152,7 @@ class LinuxTunTest {
         BlockingQueue<TunEvent> events = new LinkedBlockingQueue<>();
         tun.onEvent(events::add);
         CompletableFuture<Void> reader = readUntilFailure(tun);
-        Thread.sleep(100);
+        Host.awaitBlockedInKernel(readerName);
         assertFalse(reader.isDone(), "read returned without a packet");
         tun.close();
         assertInstanceOf(ClosedChannelException.class, failureOf(reader));
@@ -207,9 +207,14 @@ class LinuxTunTest {
     }
 
     /** Reads (discarding kernel chatter such as IPv6 router solicitations) until read fails. */
+    private static final java.util.concurrent.atomic.AtomicInteger READERS = new java.util.concurrent.atomic.AtomicInteger();
+    /** The name of the last {@link #readUntilFailure} thread, for {@link Host#awaitBlockedInKernel}. */
+    private static volatile String readerName;
+
     private static CompletableFuture<Void> readUntilFailure(LinuxTun tun) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
+        readerName = "tun-reader-" + READERS.incrementAndGet();
+        Thread.ofPlatform().daemon().name(readerName).start(() -> {
             ByteBuffer[] bufs = {ByteBuffer.allocate(2048).position(16)};
             try {
                 for (int i = 0; i < 10_000; i++) {

@@ -12,8 +12,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,13 +88,13 @@ class LinuxTunTrafficTest {
             ByteBuffer in = ByteBuffer.allocate(2048);
             socket.configureBlocking(false);
             InetSocketAddress from = null;
-            for (int i = 0; i < 200 && from == null; i++) {
-                from = (InetSocketAddress) socket.receive(in);
-                if (from == null) {
-                    Thread.sleep(10);
+            try (Selector selector = Selector.open()) { // waits for the datagram itself (bounded)
+                socket.register(selector, SelectionKey.OP_READ);
+                if (selector.select(TimeUnit.SECONDS.toMillis(30)) > 0) {
+                    from = (InetSocketAddress) socket.receive(in);
                 }
             }
-            assertNotNull(from, "the local socket received nothing");
+            assertNotNull(from, "the local socket received nothing within 30 s");
             assertEquals(new InetSocketAddress(peer, 40000), from);
             assertArrayEquals(payload, Arrays.copyOf(in.array(), in.position()));
         }
@@ -118,10 +123,17 @@ class LinuxTunTrafficTest {
         tun = open(8);
         assertEquals(8, tun.batchSize());
         try (DatagramChannel socket = ns.call(() -> DatagramChannel.open().bind(new InetSocketAddress(local, 0)))) {
+            long handedOver = qdiscSentPackets();
             for (int i = 0; i < 5; i++) {
                 socket.send(ByteBuffer.wrap(new byte[] {(byte) i}), new InetSocketAddress(peer, 6000 + i));
             }
-            Thread.sleep(50); // let all five queue up
+            // All five queued in the TUN before the first read: the kernel has handed them to the
+            // device (its queueing discipline's count of packets sent on), not "after a while".
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (qdiscSentPackets() < handedOver + 5) {
+                assertTrue(System.nanoTime() < deadline, "the kernel did not hand the 5 datagrams to the TUN");
+                Thread.sleep(5);
+            }
             ByteBuffer[] bufs = new ByteBuffer[8];
             for (int i = 0; i < bufs.length; i++) {
                 bufs[i] = ByteBuffer.allocate(2048).position(HEAD_ROOM);
@@ -201,6 +213,17 @@ class LinuxTunTrafficTest {
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         assertEquals(3000, forwarded, "packets lost in forwarding");
         assertTrue(allocated < 3000, "allocated " + allocated + " bytes for 3000 packets written and read");
+    }
+
+    /** Packets the TUN's queueing discipline has passed to the device ({@code tc -s qdisc}: "Sent N bytes M pkt"). */
+    private long qdiscSentPackets() throws IOException {
+        String out = Host.run("ip", "netns", "exec", ns.name(), "tc", "-s", "qdisc", "show", "dev", TUN);
+        Matcher m = Pattern.compile("Sent \\d+ bytes (\\d+) pkt").matcher(out);
+        long n = 0;
+        while (m.find()) {
+            n += Long.parseLong(m.group(1));
+        }
+        return n;
     }
 
     /** Reads until a UDP packet to {@code port} arrives (bounded), skipping kernel chatter. */

@@ -2,10 +2,10 @@ package dev.wgdesk.platform.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.device.Device;
+import dev.wgdesk.engine.testing.Requirements;
 import dev.wgdesk.engine.time.Clock;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -53,7 +53,7 @@ class StickySourceNetnsTest {
     @BeforeEach
     void setUp() throws Exception {
         Host.assumeTunAvailable();
-        assumeTrue(onPath("wireguard-go") && onPath("wg") && onPath("ping"), "needs wireguard-go, wg and ping");
+        Requirements.require(onPath("wireguard-go") && onPath("wg") && onPath("ping"), "needs wireguard-go, wg and ping");
         nsA = Netns.create(Host.uniqueName("sna"));
         nsB = Netns.create(Host.uniqueName("snb"));
         Host.run("ip", "link", "add", vethA, "netns", nsA.name(), "type", "veth", "peer", "name", vethB, "netns", nsB.name());

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.wgdesk.engine.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The permission and missing-driver errors, provoked for real. */
@@ -24,7 +24,7 @@ class TunPrivilegeTest {
     @Test
     void withoutCapNetAdminCreationIsPermissionDenied() throws Exception {
         Host.assumeTunAvailable();
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing: skipping");
+        Requirements.require(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing: skipping");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Dropping CAP_NET_ADMIN from the bounding set takes it from root's effective set at exec.
         String out = Host.run("/usr/bin/setpriv", "--bounding-set=-net_admin", java,
@@ -37,7 +37,7 @@ class TunPrivilegeTest {
 
     @Test
     void missingCloneDeviceIsDriverMissing() {
-        Assumptions.assumeTrue(LibC.isAvailable(), "JNA could not bind libc: skipping");
+        Requirements.require(LibC.isAvailable(), "JNA could not bind libc: skipping");
         TunException e = assertThrows(TunException.class,
                 () -> new LinuxTunProvider(1, false, "/nonexistent/net/tun").create("wg0", 1420));
         assertEquals(TunException.Reason.DRIVER_MISSING, e.reason());

@@ -1,5 +1,6 @@
 package dev.wgdesk.app.ui.view;
 
+import dev.wgdesk.engine.testing.Requirements;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import javafx.scene.Scene;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.testfx.api.FxToolkit;
 
 /** Helpers for tests that need the JavaFX toolkit (a display: Xvfb in CI). */
@@ -21,7 +21,7 @@ final class Fx {
     /** Skips the test when there is no display, else starts the toolkit once. */
     static void requireDisplay() throws Exception {
         String display = System.getenv("DISPLAY");
-        Assumptions.assumeTrue(display != null && !display.isBlank(),
+        Requirements.require(display != null && !display.isBlank(),
                 "no DISPLAY: run under Xvfb (xvfb-run) to include the window tests");
         System.setProperty("testfx.robot", "glass");
         System.setProperty("prism.order", System.getProperty("prism.order", "sw"));

@@ -14,6 +14,7 @@ import dev.wgdesk.app.ui.i18n.Messages;
 import dev.wgdesk.app.ui.tray.TrayMenuModel;
 import dev.wgdesk.app.ui.vm.Connection;
 import dev.wgdesk.app.ui.vm.TunnelDetail;
+import dev.wgdesk.engine.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +27,6 @@ import javafx.stage.Stage;
 import org.fxmisc.richtext.CodeArea;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -45,7 +45,8 @@ import org.testfx.api.FxToolkit;
  * back. As root, tunnels run on real TUN interfaces (narrow 10.213.x.0/24 prefixes, no DNS, names
  * unique to this JVM, every interface removed afterwards), and one scenario shakes hands with a
  * {@code wireguard-go} peer in a network namespace ({@link PeerNamespace}); otherwise activation
- * uses the fake backend, which the class's display name says. Skipped when there is no display.
+ * uses the fake backend, which the class's display name says (under strict mode, WGDESK_TEST_STRICT=1,
+ * it fails instead). Skipped when there is no display.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayNameGeneration(RealHelperAcceptanceTest.Names.class)
@@ -82,6 +83,9 @@ class RealHelperAcceptanceTest {
     void start() throws Exception {
         Fx.requireDisplay();
         Messages.useLocale(Locale.ROOT);
+        if (NO_REAL_BACKEND != null && Requirements.strict()) { // no falling back to the fake quietly
+            throw Requirements.unavailable("the tunnels would run on the FAKE backend: " + NO_REAL_BACKEND);
+        }
         if (NO_REAL_BACKEND != null) {
             System.err.println("RealHelperAcceptanceTest: tunnels run on the FAKE backend (" + NO_REAL_BACKEND
                     + "); the IPC, store and reconnection run against the real helper");
@@ -376,7 +380,7 @@ class RealHelperAcceptanceTest {
     @Test
     void aHandshakeWithARealWireGuardPeerShowsInTheDetail() throws Exception {
         String missing = PeerNamespace.missingPrerequisite();
-        Assumptions.assumeTrue(missing == null && helper.realBackend(),
+        Requirements.require(missing == null && helper.realBackend(),
                 "needs the real backend and a wireguard-go peer in a namespace: " + missing);
         String a = name('g');
         try (PeerNamespace peer = PeerNamespace.create(dir.resolve("peer"), 'u', 107, 251)) {

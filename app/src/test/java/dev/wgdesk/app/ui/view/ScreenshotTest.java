@@ -8,6 +8,7 @@ import dev.wgdesk.app.ui.gateway.IpcHelperGateway;
 import dev.wgdesk.app.ui.i18n.Messages;
 import dev.wgdesk.app.ui.vm.TunnelDetail;
 import dev.wgdesk.engine.crypto.PrivateKey;
+import dev.wgdesk.engine.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import javafx.stage.Stage;
 import javafx.stage.Window;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxToolkit;
 
@@ -41,7 +41,7 @@ class ScreenshotTest {
     @Test
     void screenshots() throws Exception {
         String dir = System.getProperty("wgdesk.screenshots");
-        Assumptions.assumeTrue(dir != null && !dir.isBlank(), "set -Dwgdesk.screenshots=DIR to take screenshots");
+        Requirements.require(dir != null && !dir.isBlank(), "set -Dwgdesk.screenshots=DIR to take screenshots");
         Fx.requireDisplay();
         Messages.useLocale(Locale.ROOT);
         Path out = Path.of(dir);

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.app.ui.gateway.DemoData;
 import dev.wgdesk.app.ui.i18n.Messages;
+import dev.wgdesk.engine.testing.Requirements;
 import java.awt.SystemTray;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxToolkit;
 
@@ -22,7 +22,7 @@ class TrayFallbackTest {
     @Test
     void noTrayKeepsTheWindowAndSaysSo() throws Exception {
         Fx.requireDisplay();
-        Assumptions.assumeFalse(SystemTray.isSupported(), "this desktop has a tray");
+        Requirements.require(!SystemTray.isSupported(), "this desktop has a tray: the no-tray fallback cannot be shown");
         Messages.useLocale(Locale.ROOT);
         // On a desktop session bus without a tray host, don't wait the login grace period.
         System.setProperty("wgdesk.tray.wait", "300");

@@ -9,6 +9,7 @@ import dev.wgdesk.app.ui.i18n.Messages;
 import dev.wgdesk.app.ui.tray.Tray;
 import dev.wgdesk.app.ui.tray.sni.FakeWatcher;
 import dev.wgdesk.app.ui.tray.sni.SessionBus;
+import dev.wgdesk.engine.testing.Requirements;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -16,7 +17,6 @@ import java.util.Locale;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,7 @@ class TrayStartupTest {
     @BeforeEach
     void setUp() throws Exception {
         Fx.requireDisplay();
-        Assumptions.assumeTrue(SessionBus.available(), "dbus-daemon is not installed; .ci/run installs it");
+        Requirements.require(SessionBus.available(), "dbus-daemon is not installed; .ci/run installs it");
         Messages.useLocale(Locale.ROOT);
         bus = SessionBus.start(dir);
         System.setProperty("wgdesk.tray.dbus", bus.address());

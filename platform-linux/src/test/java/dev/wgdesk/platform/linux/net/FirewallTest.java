@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.config.IpPrefix;
+import dev.wgdesk.engine.testing.Requirements;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -105,8 +105,8 @@ class FirewallTest {
     @Test
     @Timeout(60)
     void realNftAcceptsReplacesAndDeletesTheTable() throws Exception {
-        Assumptions.assumeTrue(Command.check("id", "-u").strip().equals("0"), "needs root");
-        Assumptions.assumeTrue(Firewall.detect() == Firewall.Method.NFT, "needs nft");
+        Requirements.require(Command.check("id", "-u").strip().equals("0"), "needs root");
+        Requirements.require(Firewall.detect() == Firewall.Method.NFT, "needs nft");
         String ns = "wgdesk-fw-" + ProcessHandle.current().pid();
         Command.run(List.of("ip", "netns", "del", ns), null, Map.of(), 10);
         Command.check("ip", "netns", "add", ns);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ui.i18n.Messages;
@@ -14,6 +13,7 @@ import dev.wgdesk.app.ui.tray.TrayMenuModel;
 import dev.wgdesk.app.ui.tray.TrayMenuModel.Tunnel;
 import dev.wgdesk.app.ui.vm.Connection;
 import dev.wgdesk.app.ui.vm.UiThread;
+import dev.wgdesk.engine.testing.Requirements;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +72,7 @@ class SniTrayTest {
 
     @BeforeEach
     void startBus() throws Exception {
-        assumeTrue(SessionBus.available(), "dbus-daemon is not installed (Debian: dbus-daemon); .ci/run installs it");
+        Requirements.require(SessionBus.available(), "dbus-daemon is not installed (Debian: dbus-daemon); .ci/run installs it");
         bus = SessionBus.start(dir);
     }
 
