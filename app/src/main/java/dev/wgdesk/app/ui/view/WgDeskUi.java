@@ -76,6 +76,8 @@ public final class WgDeskUi {
     private final TrayViewModel trayVm;
     private final MainWindow window;
     private final ExecutorService background;
+    /** Set by {@link #shutdown()}: a tray that disappears afterwards is expected, not lost. */
+    private volatile boolean shutDown;
     private final ExecutorService validation;
     private volatile Tray tray;
     private boolean trayChecked;
@@ -160,6 +162,9 @@ public final class WgDeskUi {
 
     /** The desktop's tray went away while the app was running: never stay invisible. */
     private void trayLost() {
+        if (shutDown) {
+            return; // the tray going away is part of quitting (its bus connection closes)
+        }
         Tray lost = tray;
         tray = null;
         if (lost != null) {
@@ -197,8 +202,10 @@ public final class WgDeskUi {
 
     /** Stops background work and closes the connection (tunnels keep running). */
     public void shutdown() {
+        shutDown = true;
         main.close();
         Tray t = tray;
+        tray = null;
         if (t != null) {
             t.remove();
         }
