@@ -97,6 +97,13 @@ final class Session {
         } catch (IpcJson.JsonMappingNotObject e) {
             replyError(null, ErrorCode.BAD_REQUEST, e.getMessage());
             return;
+        } catch (IOException e) {
+            // Parsing from memory does no I/O: this is the request's fault too, e.g. leading zero
+            // bytes that make Jackson guess UTF-32 and fail with a CharConversionException.
+            // Found by IpcRequestFuzzTest; it used to end the connection.
+            String msg = String.valueOf(e.getMessage());
+            replyError(null, ErrorCode.BAD_REQUEST, "not valid JSON: " + (msg.length() > 200 ? msg.substring(0, 200) + "..." : msg));
+            return;
         }
         JsonNode id = request.get("id");
         if (id == null || !(id.isIntegralNumber() && id.canConvertToLong() || id.isTextual())) {

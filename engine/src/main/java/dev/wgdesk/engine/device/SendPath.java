@@ -209,7 +209,9 @@ final class SendPath {
                         packets[i] = device.outboundPool.take();
                     }
                     Packet p = packets[i];
-                    p.buf.limit(p.data.length - Protocol.MESSAGE_PADDING_MULTIPLE - AEAD_TAG_LENGTH).position(Packet.HEADROOM);
+                    // One byte more than the largest packet, so that a read the TUN had to
+                    // truncate shows up as too long and is dropped in route().
+                    p.buf.limit(Packet.HEADROOM + Device.MAX_PACKET_SIZE + 1).position(Packet.HEADROOM);
                     bufs[i] = p.buf;
                 }
                 int n = tun.read(bufs, batch);
@@ -262,7 +264,7 @@ final class SendPath {
     private Peer route(Packet p) {
         byte[] d = p.data;
         int off = p.off;
-        if (p.len < 1) {
+        if (p.len < 1 || p.len > Device.MAX_PACKET_SIZE) {
             device.stats.droppedInvalidTunPacket.incrementAndGet();
             return null;
         }
