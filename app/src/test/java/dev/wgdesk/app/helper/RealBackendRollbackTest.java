@@ -131,6 +131,7 @@ class RealBackendRollbackTest {
                 Arguments.of("addresses", null, startsWith("ip", "-6", "address", "add"), false),
                 Arguments.of("DNS", null, startsWith("resolvconf", "-a"), false),
                 Arguments.of("routes", null, startsWith("ip", "-6", "route", "add", "::/0"), false),
+                Arguments.of("routes", null, startsWith("ip", "-4", "rule", "add", "table", "main"), false),
                 Arguments.of("PostUp", null, hook("echo post-up"), false));
     }
 
@@ -148,6 +149,55 @@ class RealBackendRollbackTest {
         assertActivationFailsAt(step);
         assertFalse(h.runner.failurePending(), "the injected failure happened");
         assertClean(before, NAME);
+    }
+
+    /**
+     * Without nft the helper falls back to Debian's iptables/ip6tables: the rules go in for real,
+     * drop a spoofed ping from the LAN, and go away on deactivation; a failure at the third rule
+     * takes the first two away again.
+     */
+    @Test
+    void theIptablesFallbackWorksForRealAndIsRolledBack() throws Exception {
+        Assumptions.assumeTrue(h.runner.onPath("iptables") && h.runner.onPath("ip6tables"),
+                "the iptables fallback test needs Debian's iptables package");
+        h.runner.hide("nft");
+        try {
+            client.activate(NAME);
+            String v4 = h.inA("iptables-save").stdout();
+            assertEquals(3, v4.lines().filter(l -> l.contains("wgdesk rule for " + NAME)).count(), v4);
+            assertEquals(3, h.inA("ip6tables-save").stdout().lines().filter(l -> l.contains("wgdesk rule for " + NAME))
+                    .count());
+            h.b("route", "add", "10.200.0.1/32", "via", "10.99.0.1", "dev", h.vethB);
+            try {
+                Command.Result spoof = Command.run(List.of("ip", "netns", "exec", h.nsB, "ping", "-c", "3", "-i", "0.2",
+                        "-W", "1", "10.200.0.1"), null, Map.of(), 30);
+                assertTrue(spoof.exitCode() != 0, "the spoofed ping is dropped: " + spoof.stdout());
+            } finally {
+                h.b("route", "del", "10.200.0.1/32", "via", "10.99.0.1", "dev", h.vethB);
+            }
+            String counters = h.inA("iptables", "-w", "-t", "raw", "-L", "PREROUTING", "-v", "-x", "-n").stdout();
+            assertTrue(counters.lines().anyMatch(l -> l.strip().startsWith("3 ") && l.contains("DROP")), counters);
+            client.deactivate(NAME);
+            assertNoIptablesRules();
+
+            String before = h.routingState();
+            h.runner.failNext(startsWith("ip6tables", "-w", "-t", "raw", "-I"));
+            assertActivationFailsAt("firewall");
+            assertFalse(h.runner.failurePending());
+            assertNoIptablesRules();
+            assertEquals(before, h.routingState());
+            assertFalse(h.linkExists(NAME));
+        } finally {
+            h.runner.unhide("nft");
+            h.inA("nft", "flush", "ruleset"); // iptables-nft leaves its empty tables behind
+        }
+    }
+
+    private void assertNoIptablesRules() throws Exception {
+        for (String save : List.of("iptables-save", "ip6tables-save")) {
+            String rules = h.inA(save).stdout();
+            assertFalse(rules.contains("wgdesk"), save + ": " + rules);
+        }
     }
 
     @Test
