@@ -3,19 +3,35 @@ package dev.wgdesk.app.helper;
 import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.platform.linux.net.Command;
 import dev.wgdesk.platform.linux.net.LinuxTunnel;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** {@link TunnelBackend} on Linux: {@link LinuxTunnel} from {@code platform-linux}. */
 public final class LinuxTunnelBackend implements TunnelBackend {
+    private final Command.Runner runner;
+
+    /** The backend of the helper: programs run on this system. */
+    public LinuxTunnelBackend() {
+        this(Command.SYSTEM);
+    }
+
+    /**
+     * A backend running {@code ip}, {@code nft}, resolvers and hooks through {@code runner}: the
+     * seam through which tests make one activation step fail.
+     */
+    public LinuxTunnelBackend(Command.Runner runner) {
+        this.runner = java.util.Objects.requireNonNull(runner, "runner");
+    }
+
     @Override
     public Active activate(String name, TunnelConfig config, boolean allowScripts, Consumer<List<List<String>>> journal,
                            Consumer<String> log) throws TunnelBackend.ActivationException {
         LinuxTunnel t;
         try {
             t = LinuxTunnel.activate(name, config,
-                    new LinuxTunnel.Options(allowScripts, EndpointResolver.system(), journal, log));
+                    new LinuxTunnel.Options(allowScripts, EndpointResolver.system(), journal, log, runner));
         } catch (dev.wgdesk.platform.linux.net.ActivationException e) {
             throw new TunnelBackend.ActivationException(e.step(), e.getMessage(), e);
         }
@@ -49,6 +65,6 @@ public final class LinuxTunnelBackend implements TunnelBackend {
 
     @Override
     public List<String> cleanupStale(String name, List<List<String>> undo) {
-        return LinuxTunnel.cleanupStale(name, undo);
+        return LinuxTunnel.cleanupStale(name, undo, runner);
     }
 }

@@ -26,13 +26,22 @@ import java.util.TreeMap;
 /**
  * An in-process stand-in for the helper: tunnels live in memory, activation always works (unless
  * told to fail), and events are delivered synchronously on the calling thread. It validates
- * configurations and names as the helper does, answers with the same error codes, and keeps a
- * log. Used by the UI tests and by the screenshot/demo mode ({@code --demo}). Thread-safe.
+ * configurations and names as the helper does, answers with the same error codes and messages,
+ * stops an active tunnel whose AllowedIPs overlap the one being activated, reports the warnings
+ * of a system without a packet filter tool or DNS manager ({@link #setBareSystem}) and a tunnel
+ * whose interface vanished ({@link #interfaceDisappeared}), and keeps a log. Used by the UI tests
+ * and by the screenshot/demo mode ({@code --demo}). {@code HelperGatewayContract} runs the same
+ * scenarios against this fake and the real helper, so the two cannot drift apart. Thread-safe.
  */
 public final class FakeHelperGateway implements HelperGateway {
     private static final int LOG_CAPACITY = 1000;
 
-    private record Stored(String config, TunnelState state, long activeSince, String error) {
+    /** A tunnel: its stored text and, while active, the text it was activated with (as the helper keeps it running). */
+    private record Stored(String config, TunnelState state, long activeSince, String error, List<String> warnings,
+                          String running) {
+        Stored(String config, TunnelState state, long activeSince, String error) {
+            this(config, state, activeSince, error, List.of(), state == TunnelState.ACTIVE ? config : null);
+        }
     }
 
     private final Clock clock;
@@ -43,6 +52,7 @@ public final class FakeHelperGateway implements HelperGateway {
     private volatile Listener listener;
     private boolean reachable = true;
     private boolean connected;
+    private boolean bareSystem;
     private int connectAttempts;
 
     /** An empty fake helper using {@code clock} for times. */
@@ -77,6 +87,32 @@ public final class FakeHelperGateway implements HelperGateway {
     /** Makes the next activation of {@code name} fail with {@code reason}. */
     public synchronized void failNextActivation(String name, String reason) {
         failNextActivation.put(name, reason);
+    }
+
+    /**
+     * Simulates a system with neither nft nor iptables and neither systemd-resolved nor
+     * resolvconf: activating a full tunnel, or one with DNS, then reports the helper's warnings.
+     */
+    public synchronized void setBareSystem(boolean value) {
+        bareSystem = value;
+    }
+
+    /**
+     * Simulates the active tunnel's interface being deleted from outside: as the helper's monitor
+     * does, the tunnel becomes FAILED and an error is pushed.
+     */
+    public void interfaceDisappeared(String name) {
+        String msg = "the interface " + name + " disappeared (deleted from outside?); tunnel stopped";
+        synchronized (this) {
+            Stored s = tunnels.get(name);
+            if (s == null || s.state() != TunnelState.ACTIVE) {
+                return;
+            }
+            setState(name, TunnelState.FAILED, msg);
+        }
+        log("ERROR", name, msg);
+        emit(new IpcEvent.StateChanged(name, TunnelState.FAILED, TunnelState.ACTIVE, msg));
+        emit(new IpcEvent.ErrorOccurred(name, msg));
     }
 
     /** Adds a log line (and pushes it as an event). */
@@ -171,9 +207,10 @@ public final class FakeHelperGateway implements HelperGateway {
         }
         ParseResult r = TunnelConfig.parseLenient(name + ".conf", config);
         if (!r.isValid()) {
-            int n = r.errors().size();
-            throw new IpcException(ErrorCode.INVALID_CONFIG, name + ".conf has " + n + (n == 1 ? " problem" : " problems"),
-                    r.errors().stream().map(ConfigError::message).toList());
+            List<String> details = r.errors().stream().map(ConfigError::message).toList();
+            int n = details.size();
+            throw new IpcException(ErrorCode.INVALID_CONFIG,
+                    name + ".conf has " + n + (n == 1 ? " problem: " : " problems; the first: ") + details.getFirst(), details);
         }
         r.config().orElseThrow().destroy();
     }
@@ -186,9 +223,9 @@ public final class FakeHelperGateway implements HelperGateway {
             validate(name, config);
             Stored old = tunnels.get(name);
             Stored s = old == null ? new Stored(config, TunnelState.INACTIVE, 0, null)
-                    : new Stored(config, old.state(), old.activeSince(), old.error());
+                    : new Stored(config, old.state(), old.activeSince(), old.error(), old.warnings(), old.running());
             tunnels.put(name, s);
-            info = new TunnelInfo(name, s.state(), false);
+            info = new TunnelInfo(name, s.state(), autostart.contains(name));
         }
         log("INFO", name, "configuration saved");
         return info;
@@ -271,6 +308,9 @@ public final class FakeHelperGateway implements HelperGateway {
                 return statusOf(name, tunnels.get(name));
             }
             failure = failNextActivation.remove(name);
+        }
+        stopOverlapping(name);
+        synchronized (this) {
             setState(name, TunnelState.ACTIVATING, null);
         }
         emit(new IpcEvent.StateChanged(name, TunnelState.ACTIVATING, before, null));
@@ -278,12 +318,20 @@ public final class FakeHelperGateway implements HelperGateway {
             synchronized (this) {
                 setState(name, TunnelState.FAILED, failure);
             }
+            log("ERROR", name, "Activation failed, rolled back: " + failure);
             emit(new IpcEvent.StateChanged(name, TunnelState.FAILED, TunnelState.ACTIVATING, failure));
-            log("ERROR", name, "activation failed: " + failure);
-            throw new IpcException(ErrorCode.ACTIVATION_FAILED, "activating " + name + " failed: " + failure);
+            emit(new IpcEvent.ErrorOccurred(name, "activation failed: " + failure));
+            throw new IpcException(ErrorCode.ACTIVATION_FAILED, "cannot activate " + name + ": " + failure);
         }
+        List<String> warnings;
         synchronized (this) {
+            warnings = warningsFor(tunnels.get(name).config());
             setState(name, TunnelState.ACTIVE, null);
+            Stored s = tunnels.get(name);
+            tunnels.put(name, new Stored(s.config(), s.state(), s.activeSince(), null, warnings, s.config()));
+        }
+        for (String w : warnings) {
+            log("WARNING", name, w);
         }
         emit(new IpcEvent.StateChanged(name, TunnelState.ACTIVE, TunnelState.ACTIVATING, null));
         log("INFO", name, "tunnel activated");
@@ -311,6 +359,89 @@ public final class FakeHelperGateway implements HelperGateway {
         }
     }
 
+    /** As the helper: every active tunnel whose AllowedIPs overlap {@code name}'s is deactivated first. */
+    private void stopOverlapping(String name) {
+        List<String[]> clashes = new ArrayList<>();
+        synchronized (this) {
+            List<IpPrefix> mine = allowedIps(tunnels.get(name).config());
+            tunnels.forEach((other, s) -> {
+                if (other.equals(name) || s.state() != TunnelState.ACTIVE) {
+                    return;
+                }
+                for (IpPrefix a : mine) {
+                    for (IpPrefix b : allowedIps(s.running() != null ? s.running() : s.config())) {
+                        if (overlap(a, b)) {
+                            clashes.add(new String[] {other, "its AllowedIPs " + b + " overlap " + a + " of " + name});
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+        for (String[] c : clashes) {
+            log("WARNING", c[0], "Deactivating " + c[0] + " because " + name + " is being activated and " + c[1]);
+            try {
+                deactivate(c[0]);
+            } catch (IpcException e) {
+                throw new IllegalStateException(e); // connected and the tunnel exists: cannot happen
+            }
+        }
+    }
+
+    private static boolean overlap(IpPrefix a, IpPrefix b) {
+        if (a.isIpv4() != b.isIpv4()) {
+            return false;
+        }
+        IpPrefix shorter = a.cidr() <= b.cidr() ? a : b;
+        return shorter.contains((shorter == a ? b : a).address());
+    }
+
+    private static List<IpPrefix> allowedIps(String config) {
+        ParseResult r = TunnelConfig.parseLenient("t.conf", config);
+        if (!r.isValid()) {
+            return List.of();
+        }
+        TunnelConfig c = r.config().orElseThrow();
+        try {
+            return c.peers().stream().flatMap(p -> p.allowedIps().stream()).map(IpPrefix::masked).distinct().toList();
+        } finally {
+            c.destroy();
+        }
+    }
+
+    /** The helper's warnings for a configuration on a {@linkplain #setBareSystem bare system}. */
+    private List<String> warningsFor(String config) {
+        if (!bareSystem) {
+            return List.of();
+        }
+        ParseResult r = TunnelConfig.parseLenient("t.conf", config);
+        if (!r.isValid()) {
+            return List.of();
+        }
+        TunnelConfig c = r.config().orElseThrow();
+        try {
+            List<String> out = new ArrayList<>();
+            boolean full = c.interfaceConfig().table().kind() == dev.wgdesk.engine.config.RouteTable.Kind.AUTO
+                    && allowedIps(config).stream().anyMatch(p -> p.cidr() == 0);
+            if (full) {
+                out.add("Full tunnel WITHOUT anti-spoofing protection: neither nft (nftables) nor iptables is installed,"
+                        + " so packets sent to this tunnel's address(es) from the local network are not dropped"
+                        + " (CVE-2019-14899); install nftables and reconnect");
+            }
+            List<String> servers = c.interfaceConfig().dnsServers().stream().map(d -> d.address().toString()).toList();
+            List<String> domains = c.interfaceConfig().dnsSearchDomains().stream()
+                    .map(dev.wgdesk.engine.config.SearchDomain::name).toList();
+            if (!servers.isEmpty() || !domains.isEmpty()) {
+                out.add("DNS not applied: neither systemd-resolved nor resolvconf is available; set DNS server(s) "
+                        + String.join(", ", servers) + (domains.isEmpty() ? "" : " and search domain(s) "
+                        + String.join(", ", domains)) + " by hand");
+            }
+            return out;
+        } finally {
+            c.destroy();
+        }
+    }
+
     private void setState(String name, TunnelState state, String error) {
         Stored s = tunnels.get(name);
         long since = state == TunnelState.ACTIVE ? clock.millis() : 0;
@@ -327,9 +458,9 @@ public final class FakeHelperGateway implements HelperGateway {
 
     private TunnelStatus statusOf(String name, Stored s) {
         if (s.state() != TunnelState.ACTIVE) {
-            return TunnelStatus.inactive(name, s.state(), false, s.error());
+            return TunnelStatus.inactive(name, s.state(), autostart.contains(name), s.error());
         }
-        ParseResult r = TunnelConfig.parseLenient(name + ".conf", s.config());
+        ParseResult r = TunnelConfig.parseLenient(name + ".conf", s.running() != null ? s.running() : s.config());
         if (!r.isValid()) {
             return TunnelStatus.inactive(name, s.state(), false, null);
         }
@@ -347,9 +478,9 @@ public final class FakeHelperGateway implements HelperGateway {
                         p.persistentKeepalive().orElse(0),
                         p.allowedIps().stream().map(IpPrefix::toString).toList()));
             }
-            return new TunnelStatus(name, s.state(), false, c.interfaceConfig().publicKey().toBase64(),
+            return new TunnelStatus(name, s.state(), autostart.contains(name), c.interfaceConfig().publicKey().toBase64(),
                     c.interfaceConfig().listenPort().orElse(51820), c.interfaceConfig().mtu().orElse(1420),
-                    s.activeSince(), peers, List.of(), null);
+                    s.activeSince(), peers, s.warnings(), null);
         } finally {
             c.destroy();
         }

@@ -24,6 +24,33 @@ public final class Command {
     public static final long DEFAULT_TIMEOUT_SECONDS = 20;
     private static final int MAX_OUTPUT = 1 << 20;
 
+    /**
+     * How {@link LinuxTunnel} runs programs and looks them up: {@link #SYSTEM} in the helper; the
+     * helper's tests put a runner in between to make one chosen step fail (fault injection) or
+     * to hide a tool, and check that everything done before it was undone.
+     */
+    public interface Runner {
+        /** As {@link Command#run(List, String, Map, long)}. */
+        Result run(List<String> argv, String stdin, Map<String, String> env, long timeoutSeconds) throws CommandException;
+
+        /** True if {@code program} is an executable in a directory of {@code PATH}. */
+        default boolean onPath(String program) {
+            return Dns.onPath(program);
+        }
+
+        /** Runs {@code argv} with the default time limit; throws unless it exits 0; returns its output. */
+        default String check(List<String> argv) throws CommandException {
+            Result r = run(argv, null, Map.of(), DEFAULT_TIMEOUT_SECONDS);
+            if (r.exitCode() != 0) {
+                throw new CommandException(argv, r);
+            }
+            return r.stdout();
+        }
+    }
+
+    /** Runs programs on this system. */
+    public static final Runner SYSTEM = Command::run;
+
     private Command() {}
 
     /** Runs {@code argv}; throws unless it exits 0. Returns its standard output. */

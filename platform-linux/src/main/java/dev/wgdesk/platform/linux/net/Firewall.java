@@ -91,10 +91,15 @@ public final class Firewall {
 
     /** {@code nft} if installed, else {@code iptables} and {@code ip6tables} if both are, else none. */
     public static Method detect() {
-        if (Dns.onPath("nft")) {
+        return detect(Dns::onPath);
+    }
+
+    /** {@link #detect()} with {@code onPath} telling which programs are installed. */
+    static Method detect(java.util.function.Predicate<String> onPath) {
+        if (onPath.test("nft")) {
             return Method.NFT;
         }
-        return Dns.onPath("iptables") && Dns.onPath("ip6tables") ? Method.IPTABLES : Method.NONE;
+        return onPath.test("iptables") && onPath.test("ip6tables") ? Method.IPTABLES : Method.NONE;
     }
 
     /**
@@ -230,7 +235,12 @@ public final class Firewall {
 
     /** Runs one step; throws if it fails (an nft transaction that fails leaves nothing behind). */
     static void apply(Step step) throws CommandException {
-        Command.Result r = Command.run(step.argv(), step.stdin(), Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
+        apply(step, Command.SYSTEM);
+    }
+
+    /** {@link #apply(Step)} through {@code runner}. */
+    static void apply(Step step, Command.Runner runner) throws CommandException {
+        Command.Result r = runner.run(step.argv(), step.stdin(), Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
         if (r.exitCode() != 0) {
             throw new CommandException(step.argv(), r);
         }

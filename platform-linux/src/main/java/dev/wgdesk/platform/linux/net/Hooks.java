@@ -28,10 +28,16 @@ public final class Hooks {
      * @param log receives one line per command and its output
      */
     static void run(String kind, String dev, List<String> commands, Consumer<String> log) throws CommandException {
+        run(kind, dev, commands, log, Command.SYSTEM);
+    }
+
+    /** {@link #run(String, String, List, Consumer)} through {@code runner}. */
+    static void run(String kind, String dev, List<String> commands, Consumer<String> log, Command.Runner runner)
+            throws CommandException {
         for (String c : commands) {
             String cmd = c.replace("%i", dev);
             log.accept(kind + ": " + cmd);
-            Command.Result r = Command.run(List.of("/bin/bash", "-c", cmd), null, Map.of("WGDESK_INTERFACE", dev),
+            Command.Result r = runner.run(List.of("/bin/bash", "-c", cmd), null, Map.of("WGDESK_INTERFACE", dev),
                     TIMEOUT_SECONDS);
             String out = (r.stdout() + r.stderr()).strip();
             if (!out.isEmpty()) {

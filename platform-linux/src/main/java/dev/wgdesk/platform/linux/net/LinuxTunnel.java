@@ -71,13 +71,22 @@ public final class LinuxTunnel {
      * @param journal      receives, before anything changes, the commands that undo the changes
      *                     outside the interface (rules, DNS), for {@link #cleanupStale} after a crash
      * @param log          progress lines
+     * @param runner       runs the programs ({@code ip}, {@code nft}, resolvers, hooks) and says
+     *                     which are installed: {@link Command#SYSTEM}, or a test's fault injector
      */
     public record Options(boolean allowScripts, EndpointResolver resolver, Consumer<List<List<String>>> journal,
-                          Consumer<String> log) {
+                          Consumer<String> log, Command.Runner runner) {
         public Options {
             Objects.requireNonNull(resolver, "resolver");
             Objects.requireNonNull(journal, "journal");
             Objects.requireNonNull(log, "log");
+            Objects.requireNonNull(runner, "runner");
+        }
+
+        /** Options running programs on this system ({@link Command#SYSTEM}). */
+        public Options(boolean allowScripts, EndpointResolver resolver, Consumer<List<List<String>>> journal,
+                       Consumer<String> log) {
+            this(allowScripts, resolver, journal, log, Command.SYSTEM);
         }
     }
 
@@ -98,6 +107,7 @@ public final class LinuxTunnel {
     private final List<String> postDown;
     private final boolean allowScripts;
     private final Consumer<String> log;
+    private final Command.Runner runner;
     private boolean down;
 
     private LinuxTunnel(String name, Device device, int mtu, List<String> warnings, Deque<Undo> undo,
@@ -111,6 +121,7 @@ public final class LinuxTunnel {
         this.postDown = iface.postDown();
         this.allowScripts = opts.allowScripts();
         this.log = opts.log();
+        this.runner = opts.runner();
     }
 
     /** The steps done so far and the step in progress, for rollback and error reports. */
@@ -130,23 +141,26 @@ public final class LinuxTunnel {
     public static LinuxTunnel activate(String name, TunnelConfig config, Options opts) throws ActivationException {
         Progress pr = new Progress();
         InterfaceConfig ic = config.interfaceConfig();
+        Command.Runner run = opts.runner();
+        Dns.Runner dnsRun = (argv, stdin) -> run.run(argv, stdin, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
         try {
             // ---- plan: nothing changes yet ----
             pr.step = "resolve endpoints";
             Map<PublicKey, InetSocketAddress> endpoints = resolveEndpoints(config, opts.resolver());
             pr.step = "MTU";
-            int mtu = ic.mtu().isPresent() ? ic.mtu().getAsInt() : autoMtu(endpoints.values());
+            int mtu = ic.mtu().isPresent() ? ic.mtu().getAsInt() : autoMtu(endpoints.values(), run);
             pr.step = "plan";
             RouteTable table = ic.table();
             List<IpPrefix> prefixes = NetPlan.routePrefixes(config);
             List<IpPrefix> defaults = prefixes.stream().filter(p -> NetPlan.isFullTunnel(p, table)).toList();
             long fwTable = 0;
             if (!defaults.isEmpty()) {
-                fwTable = ic.fwMark().isPresent() && ic.fwMark().getAsLong() != 0 ? ic.fwMark().getAsLong() : freeTable();
+                fwTable = ic.fwMark().isPresent() && ic.fwMark().getAsLong() != 0 ? ic.fwMark().getAsLong() : freeTable(run);
             }
             Dns.Plan dns = Dns.plan(ic.dnsServers().isEmpty() && ic.dnsSearchDomains().isEmpty() ? Dns.Method.NONE
-                    : Dns.detect(), name, ic.dnsServers(), ic.dnsSearchDomains(), !defaults.isEmpty());
-            Firewall.Plan firewall = Firewall.plan(defaults.isEmpty() ? Firewall.Method.NONE : Firewall.detect(), name,
+                    : Dns.detect((argv, stdin) -> run.run(argv, stdin, Map.of(), 5), Dns.RESOLVED_SOCKET.getParent(),
+                            run::onPath), name, ic.dnsServers(), ic.dnsSearchDomains(), !defaults.isEmpty());
+            Firewall.Plan firewall = Firewall.plan(defaults.isEmpty() ? Firewall.Method.NONE : Firewall.detect(run::onPath), name,
                     ic.addresses(), defaults, fwTable);
             List<List<String>> journal = new ArrayList<>();
             for (IpPrefix d : defaults) {
@@ -185,8 +199,8 @@ public final class LinuxTunnel {
             for (Firewall.Step s : firewall.steps()) {
                 opts.log().accept(s.stdin() == null ? String.join(" ", s.argv())
                         : "Anti-spoofing rules: nft table inet " + Firewall.tableName(name));
-                Firewall.apply(s);
-                pr.undo.push(new Undo(String.join(" ", s.undo()), () -> Command.check(s.undo())));
+                Firewall.apply(s, run);
+                pr.undo.push(new Undo(String.join(" ", s.undo()), () -> run.check(s.undo())));
             }
             pr.step = "addresses";
             for (NetPlan.Cmd c : NetPlan.addresses(name, ic.addresses())) {
@@ -196,8 +210,8 @@ public final class LinuxTunnel {
             if (dns.warning() != null) {
                 pr.warnings.add(dns.warning());
             } else if (!dns.apply().isEmpty()) {
-                pr.undo.push(new Undo("revert DNS", () -> Dns.revert(dns)));
-                Dns.apply(dns);
+                pr.undo.push(new Undo("revert DNS", () -> Dns.revert(dns, dnsRun)));
+                Dns.apply(dns, dnsRun);
                 opts.log().accept("DNS set through " + (dns.method() == Dns.Method.RESOLVED ? "systemd-resolved" : "resolvconf"));
             }
             pr.step = "routes";
@@ -210,7 +224,7 @@ public final class LinuxTunnel {
                         for (NetPlan.Cmd c : NetPlan.fullTunnel(name, p, fwTable)) {
                             apply(c, pr, opts);
                         }
-                    } else if (table.kind() != RouteTable.Kind.AUTO || !coveredByExistingRoute(name, p)) {
+                    } else if (table.kind() != RouteTable.Kind.AUTO || !coveredByExistingRoute(name, p, run)) {
                         apply(NetPlan.route(name, p, table), pr, opts);
                     }
                 }
@@ -250,13 +264,14 @@ public final class LinuxTunnel {
             warnings.add(Hooks.disabledWarning(kind, commands.size()));
             return;
         }
-        Hooks.run(kind, dev, commands, opts.log());
+        Hooks.run(kind, dev, commands, opts.log(), opts.runner());
     }
 
     private static void apply(NetPlan.Cmd c, Progress pr, Options opts) throws CommandException {
         opts.log().accept(String.join(" ", c.apply()));
-        Command.check(c.apply());
-        pr.undo.push(new Undo(String.join(" ", c.undo()), () -> Command.check(c.undo())));
+        Command.Runner run = opts.runner();
+        run.check(c.apply());
+        pr.undo.push(new Undo(String.join(" ", c.undo()), () -> run.check(c.undo())));
     }
 
     /** Runs every undo action, newest first; returns what failed. */
@@ -298,22 +313,22 @@ public final class LinuxTunnel {
     }
 
     /** wg-quick's automatic MTU: the largest MTU of the routes towards the endpoints, minus 80. */
-    private static int autoMtu(Iterable<InetSocketAddress> endpoints) throws CommandException {
+    private static int autoMtu(Iterable<InetSocketAddress> endpoints, Command.Runner run) throws CommandException {
         int best = 0;
         for (InetSocketAddress e : endpoints) {
-            best = Math.max(best, pathMtu(Command.run(List.of("ip", "route", "get", e.getAddress().getHostAddress()),
-                    null, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS).stdout()));
+            best = Math.max(best, pathMtu(run.run(List.of("ip", "route", "get", e.getAddress().getHostAddress()),
+                    null, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS).stdout(), run));
         }
         if (best == 0) {
-            String out = Command.run(List.of("ip", "route", "show", "default"), null, Map.of(),
+            String out = run.run(List.of("ip", "route", "show", "default"), null, Map.of(),
                     Command.DEFAULT_TIMEOUT_SECONDS).stdout();
             String first = out.lines().findFirst().orElse("");
-            best = pathMtu(first);
+            best = pathMtu(first, run);
         }
         return NetPlan.autoMtu(best == 0 ? OptionalInt.empty() : OptionalInt.of(best));
     }
 
-    private static int pathMtu(String routeOutput) throws CommandException {
+    private static int pathMtu(String routeOutput, Command.Runner run) throws CommandException {
         OptionalInt m = NetPlan.mtuIn(routeOutput);
         if (m.isPresent()) {
             return m.getAsInt();
@@ -322,17 +337,17 @@ public final class LinuxTunnel {
         if (dev == null) {
             return 0;
         }
-        Command.Result r = Command.run(List.of("ip", "link", "show", "dev", dev), null, Map.of(),
+        Command.Result r = run.run(List.of("ip", "link", "show", "dev", dev), null, Map.of(),
                 Command.DEFAULT_TIMEOUT_SECONDS);
         return r.exitCode() == 0 ? NetPlan.mtuIn(r.stdout()).orElse(0) : 0;
     }
 
     /** The first table from 51820 with no IPv4 and no IPv6 routes, as wg-quick picks it. */
-    private static long freeTable() throws CommandException {
+    private static long freeTable(Command.Runner run) throws CommandException {
         for (long t = NetPlan.FIRST_TABLE; t < NetPlan.FIRST_TABLE + 1000; t++) {
-            String v4 = Command.run(List.of("ip", "-4", "route", "show", "table", Long.toString(t)), null, Map.of(),
+            String v4 = run.run(List.of("ip", "-4", "route", "show", "table", Long.toString(t)), null, Map.of(),
                     Command.DEFAULT_TIMEOUT_SECONDS).stdout();
-            String v6 = Command.run(List.of("ip", "-6", "route", "show", "table", Long.toString(t)), null, Map.of(),
+            String v6 = run.run(List.of("ip", "-6", "route", "show", "table", Long.toString(t)), null, Map.of(),
                     Command.DEFAULT_TIMEOUT_SECONDS).stdout();
             if (v4.isBlank() && v6.isBlank()) {
                 return t;
@@ -342,8 +357,8 @@ public final class LinuxTunnel {
     }
 
     /** wg-quick skips a route the interface already has (e.g. the subnet of its own address). */
-    private static boolean coveredByExistingRoute(String dev, IpPrefix p) throws CommandException {
-        Command.Result r = Command.run(List.of("ip", NetPlan.family(p), "route", "show", "dev", dev, "match", p.toString()),
+    private static boolean coveredByExistingRoute(String dev, IpPrefix p, Command.Runner run) throws CommandException {
+        Command.Result r = run.run(List.of("ip", NetPlan.family(p), "route", "show", "dev", dev, "match", p.toString()),
                 null, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
         return r.exitCode() == 0 && !r.stdout().isBlank();
     }
@@ -443,7 +458,7 @@ public final class LinuxTunnel {
             return;
         }
         try {
-            Hooks.run(kind, name, commands, log);
+            Hooks.run(kind, name, commands, log, runner);
         } catch (CommandException e) {
             problems.add(kind + ": " + e.getMessage());
         }
@@ -457,10 +472,15 @@ public final class LinuxTunnel {
      * @return one line per thing actually removed
      */
     public static List<String> cleanupStale(String name, List<List<String>> undo) {
+        return cleanupStale(name, undo, Command.SYSTEM);
+    }
+
+    /** {@link #cleanupStale(String, List)} running the commands through {@code runner}. */
+    public static List<String> cleanupStale(String name, List<List<String>> undo, Command.Runner runner) {
         List<String> done = new ArrayList<>();
         if (Files.exists(Path.of("/sys/class/net", name, "tun_flags"))) {
             try {
-                Command.check("ip", "link", "del", name);
+                runner.check(List.of("ip", "link", "del", name));
                 done.add("removed stale interface " + name);
             } catch (CommandException e) {
                 // gone meanwhile
@@ -468,7 +488,7 @@ public final class LinuxTunnel {
         }
         for (List<String> c : undo) {
             try {
-                Command.check(c);
+                runner.check(c);
                 done.add(String.join(" ", c));
             } catch (CommandException e) {
                 // already undone
