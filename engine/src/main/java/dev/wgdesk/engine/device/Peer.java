@@ -42,6 +42,12 @@ final class Peer {
     private Keypair next; // guarded by keypairLock
 
     private final ArrayDeque<Packet> staged = new ArrayDeque<>(MAX_STAGED_PACKETS);
+    /**
+     * How many of the staged packets are charged to the device's staging budget (guarded by
+     * {@link #staged}); never more than {@code staged.size()}. Packets staged only for the moment
+     * it takes to send them are not charged; those left waiting for a handshake are.
+     */
+    private int charged;
 
     private PresharedKey presharedKey = PresharedKey.none(); // guarded by keypairLock; for snapshots
     /** Null when unknown. Replaced as a whole (roaming, configuration, forgetting the source). */
@@ -390,7 +396,7 @@ final class Peer {
         Packet dropped = null;
         synchronized (staged) {
             if (staged.size() >= MAX_STAGED_PACKETS) {
-                dropped = staged.pollFirst();
+                dropped = pollStaged();
             }
             staged.addLast(p);
         }
@@ -400,11 +406,50 @@ final class Peer {
         }
     }
 
+    /** Takes the oldest staged packet, refunding the budget if it was charged. Holds {@code staged}. */
+    private Packet pollStaged() {
+        Packet p = staged.pollFirst();
+        if (p != null && charged > staged.size()) {
+            charged--;
+            device.stagingUsed.decrementAndGet();
+        }
+        return p;
+    }
+
+    /**
+     * The staged packets are left waiting for a handshake: charges them to the device-wide
+     * staging budget ({@link Device#STAGING_BUDGET}), dropping this peer's oldest ones that do not
+     * fit, so peers without a session never hold the buffers the others need. Holds {@code staged}.
+     */
+    private void park() {
+        int uncharged = staged.size() - charged;
+        if (uncharged <= 0) {
+            return;
+        }
+        int got = 0;
+        while (true) {
+            int used = device.stagingUsed.get();
+            got = Math.min(uncharged, Device.STAGING_BUDGET - used);
+            if (got <= 0) {
+                got = 0;
+                break;
+            }
+            if (device.stagingUsed.compareAndSet(used, used + got)) {
+                break;
+            }
+        }
+        charged += got;
+        for (int i = got; i < uncharged; i++) {
+            device.outboundPool.release(staged.pollFirst());
+            device.stats.droppedStagingBudget.incrementAndGet();
+        }
+    }
+
     /** Drops every staged packet. */
     void flushStaged() {
         synchronized (staged) {
             Packet p;
-            while ((p = staged.pollFirst()) != null) {
+            while ((p = pollStaged()) != null) {
                 device.outboundPool.release(p);
             }
         }
@@ -417,9 +462,9 @@ final class Peer {
         }
         synchronized (staged) {
             if (staged.isEmpty()) {
-                Packet p = device.outboundPool.poll();
+                Packet p = device.outboundPool.pollReserve();
                 if (p == null) {
-                    return; // every buffer is busy carrying data, which serves as well
+                    return; // even the keepalive reserve is out: data is flowing, which serves as well
                 }
                 p.off = Packet.HEADROOM;
                 p.len = 0;
@@ -448,21 +493,23 @@ final class Peer {
             kp = sendingKeypair(now);
             if (kp == null) {
                 needHandshake = true;
+                park();
             } else {
                 if (endpoint.get() == null) {
                     device.stats.droppedNoEndpoint.addAndGet(staged.size());
                     Packet p;
-                    while ((p = staged.pollFirst()) != null) {
+                    while ((p = pollStaged()) != null) {
                         device.outboundPool.release(p);
                     }
                     return;
                 }
                 Packet p;
-                while ((p = staged.pollFirst()) != null) {
+                while ((p = pollStaged()) != null) {
                     long n = kp.nextNonce();
                     if (n < 0) {
                         staged.addFirst(p);
                         needHandshake = true;
+                        park();
                         break;
                     }
                     p.peer = this;
