@@ -236,6 +236,28 @@ class HelperTest {
         assertEquals(TunnelState.FAILED, client.status("home").state());
     }
 
+    /** A device that failed (issue 10: no silent death) shows as FAILED with the engine's reason, never ACTIVE. */
+    @Test
+    void aFailedDeviceIsReportedWithItsReason() throws Exception {
+        client.importConfig("home", config("10.0.0.0/8"));
+        BlockingQueue<IpcEvent> events = new LinkedBlockingQueue<>();
+        client.subscribe(events::add);
+        client.activate("home");
+        FakeBackend.FakeActive a = backend.active.get("home");
+        a.failure = "reading from TUN home failed: injected";
+        a.alive = false;
+        IpcEvent.ErrorOccurred err = null;
+        while (err == null) {
+            IpcEvent e = events.poll(5, TimeUnit.SECONDS);
+            assertNotNull(e, "no error event");
+            if (e instanceof IpcEvent.ErrorOccurred x) {
+                err = x;
+            }
+        }
+        assertTrue(err.message().contains("reading from TUN home failed: injected"), err.message());
+        assertEquals(TunnelState.FAILED, client.status("home").state());
+    }
+
     @Test
     void scriptsFollowThePolicyFile() throws Exception {
         client.importConfig("home", config("10.0.0.0/8"));
