@@ -128,6 +128,9 @@ class DataPathFaultTest {
         keepsFlowing(tunB, tunA, false);
         assertTrue(a.isUp() && !a.isClosed(), "device A went down");
         assertTrue(b.isUp() && !b.isClosed(), "device B went down");
+        assertTrue(a.stats().internalErrors() + b.stats().internalErrors() > 0, "the injected faults were not counted");
+        assertEquals(null, a.failureReason());
+        assertEquals(null, b.failureReason());
     }
 
     private void assertNoBufferLost() {
@@ -137,6 +140,47 @@ class DataPathFaultTest {
         assertEquals(a.inboundPool.max(), a.inboundPool.available(), "A's inbound buffers lost");
         assertEquals(b.outboundPool.max(), b.outboundPool.available(), "B's outbound buffers lost");
         assertEquals(b.inboundPool.max(), b.inboundPool.available(), "B's inbound buffers lost");
+        assertEquals(0, a.outboundPool.doubleReleases() + a.inboundPool.doubleReleases()
+                + b.outboundPool.doubleReleases() + b.inboundPool.doubleReleases(), "a buffer had two owners");
+    }
+
+    /** A loop that cannot go on closes the device with a reason the embedder can read. */
+    @ParameterizedTest(name = "crypto workers: {0}")
+    @ValueSource(ints = {0, 2})
+    void aReaderThatKeepsFailingClosesTheDeviceWithAReason(int workers) throws Exception {
+        start(workers);
+        connectEndpoints();
+        flows(tunA, tunB, true);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        a.onClosed(closed::countDown);
+        tunA.throwOnReads(1_000_000);
+        assertTrue(closed.await(30, TimeUnit.SECONDS), "the device did not close");
+        String reason = a.failureReason();
+        assertNotNull(reason);
+        assertTrue(reason.contains("reading from TUN fa failed 100 times in a row"), reason);
+        assertTrue(a.isClosed());
+        assertEquals(null, b.failureReason());
+    }
+
+    /** A TUN that fails with an I/O error (deleted, broken) closes the device with that reason. */
+    @Test
+    void aBrokenTunClosesTheDeviceWithTheReason() throws Exception {
+        start(0);
+        connectEndpoints();
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        a.onClosed(closed::countDown);
+        tunA.failReads();
+        assertTrue(closed.await(30, TimeUnit.SECONDS), "the device did not close");
+        assertNotNull(a.failureReason());
+        assertTrue(a.failureReason().contains("simulated driver failure"), a.failureReason());
+    }
+
+    /** A device closed on purpose has no failure reason. */
+    @Test
+    void aDeviceClosedOnPurposeHasNoFailureReason() throws Exception {
+        start(0);
+        a.close();
+        assertEquals(null, a.failureReason());
     }
 
     @ParameterizedTest(name = "crypto workers: {0}")

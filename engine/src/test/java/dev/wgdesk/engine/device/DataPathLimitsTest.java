@@ -119,6 +119,7 @@ class DataPathLimitsTest {
                 assertEquals(1400, p.length);
             }
             assertTrue(a.isUp() && !a.isClosed(), "device went down");
+            assertEquals(3, a.stats().droppedOversized(), "oversized packets were not counted");
         } finally {
             a.close();
             b.close();
@@ -181,8 +182,11 @@ class DataPathLimitsTest {
                     }
                 }
             }
-            System.out.printf("live peer: %d of 100 packets delivered amid 50000 packets for 50 offline peers%n", delivered);
+            System.out.printf("live peer: %d of 100 packets delivered amid 50000 packets for 50 offline peers"
+                    + " (%d dropped past the staging budget)%n", delivered, a.stats().droppedStagingBudget());
             assertTrue(delivered >= 99, "the live peer got " + delivered + " of 100 packets");
+            assertTrue(a.stagingUsed.get() <= Device.STAGING_BUDGET, "staging holds " + a.stagingUsed.get());
+            assertTrue(a.stats().droppedStagingBudget() > 0);
         } finally {
             a.close();
             b.close();
@@ -240,6 +244,9 @@ class DataPathLimitsTest {
             assertEquals(a.inboundPool.max(), a.inboundPool.available(), "A's inbound buffers lost");
             assertEquals(b.outboundPool.max(), b.outboundPool.available(), "B's outbound buffers lost");
             assertEquals(b.inboundPool.max(), b.inboundPool.available(), "B's inbound buffers lost");
+            assertEquals(0, a.outboundPool.doubleReleases() + a.inboundPool.doubleReleases()
+                    + b.outboundPool.doubleReleases() + b.inboundPool.doubleReleases(), "a buffer had two owners");
+            assertEquals(0, a.stagingUsed.get(), "staging budget not refunded");
         } finally {
             stop.set(true);
             a.close();
