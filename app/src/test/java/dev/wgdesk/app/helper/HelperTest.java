@@ -79,7 +79,7 @@ class HelperTest {
         assertEquals(ErrorCode.ALREADY_EXISTS, assertThrows(IpcException.class, () -> client.importConfig("home", text)).code());
         IpcException bad = assertThrows(IpcException.class, () -> client.save("home", text.replace("Address = 10.99.0.1/32\n", "Address = 10.99.0.1/32\nMTU = 12\n")));
         assertEquals(ErrorCode.INVALID_CONFIG, bad.code());
-        assertEquals(List.of("home.conf:4:7: MTU: \"12\" is out of range (68 to 65535)"), bad.details());
+        assertEquals(List.of("home.conf:4:7: MTU: \"12\" is out of range (68 to 9216, the largest packet wgdesk carries)"), bad.details());
         assertEquals(text, client.getConfig("home"), "the stored config is unchanged");
         assertEquals(ErrorCode.INVALID_NAME, assertThrows(IpcException.class, () -> client.save("no/slash", text)).code());
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(IpcException.class, () -> client.getConfig("nope")).code());

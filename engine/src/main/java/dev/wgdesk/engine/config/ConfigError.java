@@ -121,7 +121,7 @@ public record ConfigError(String fileName, ConfigSection section, Optional<Confi
             };
             case NUMBER_OUT_OF_RANGE -> key.filter(ConfigKey::isNumeric)
                     .map(k -> "is out of range (" + k.minValue().getAsLong() + " to " + k.maxValue().getAsLong()
-                            + (k == ConfigKey.MTU ? ": the largest packet wgdesk carries is " + k.maxValue().getAsLong() + " bytes" : "")
+                            + (k == ConfigKey.MTU ? ", the largest packet wgdesk carries" : "")
                             + ")")
                     .orElse("is out of range");
             case INVALID_VALUE -> switch (key.orElse(null)) {
