@@ -75,6 +75,8 @@ public final class Device implements AutoCloseable {
     final PacketPool outboundPool = new PacketPool(PACKETS_IN_FLIGHT, KEEPALIVE_RESERVE, BUFFER_CAPACITY);
     /** Packets parked on peers without a session, against {@link #STAGING_BUDGET}. */
     final java.util.concurrent.atomic.AtomicInteger stagingUsed = new java.util.concurrent.atomic.AtomicInteger();
+    /** Peers with packets charged to the staging budget: a peer's fair share is the budget over them. */
+    final java.util.concurrent.atomic.AtomicInteger parkingPeers = new java.util.concurrent.atomic.AtomicInteger();
     final ErrorLog errors;
     final PacketPool inboundPool = new PacketPool(PACKETS_IN_FLIGHT, BUFFER_CAPACITY);
 

@@ -410,23 +410,41 @@ final class Peer {
     private Packet pollStaged() {
         Packet p = staged.pollFirst();
         if (p != null && charged > staged.size()) {
-            charged--;
+            setCharged(charged - 1);
             device.stagingUsed.decrementAndGet();
         }
         return p;
     }
 
+    /** Holds {@code staged}; keeps the device's count of peers with parked packets. */
+    private void setCharged(int n) {
+        if (charged == 0 && n > 0) {
+            device.parkingPeers.incrementAndGet();
+        } else if (charged > 0 && n == 0) {
+            device.parkingPeers.decrementAndGet();
+        }
+        charged = n;
+    }
+
     /**
      * The staged packets are left waiting for a handshake: charges them to the device-wide
-     * staging budget ({@link Device#STAGING_BUDGET}), dropping this peer's oldest ones that do not
-     * fit, so peers without a session never hold the buffers the others need. Holds {@code staged}.
+     * staging budget ({@link Device#STAGING_BUDGET}), so peers without a session never hold the
+     * buffers the others need. Each peer keeps at most a fair share of the budget, leaving room
+     * for one more peer (a peer coming back keeps its first packets even while many offline
+     * peers receive traffic); its oldest packets past that, or past what the budget has left,
+     * are dropped. Holds {@code staged}.
      */
     private void park() {
+        int share = Math.max(2, Device.STAGING_BUDGET / (device.parkingPeers.get() + (charged == 0 ? 2 : 1)));
+        while (staged.size() > share) {
+            device.outboundPool.release(pollStaged());
+            device.stats.droppedStagingBudget.incrementAndGet();
+        }
         int uncharged = staged.size() - charged;
         if (uncharged <= 0) {
             return;
         }
-        int got = 0;
+        int got;
         while (true) {
             int used = device.stagingUsed.get();
             got = Math.min(uncharged, Device.STAGING_BUDGET - used);
@@ -438,9 +456,9 @@ final class Peer {
                 break;
             }
         }
-        charged += got;
+        setCharged(charged + got);
         for (int i = got; i < uncharged; i++) {
-            device.outboundPool.release(staged.pollFirst());
+            device.outboundPool.release(staged.pollFirst()); // uncharged by count: charged stays = size
             device.stats.droppedStagingBudget.incrementAndGet();
         }
     }
