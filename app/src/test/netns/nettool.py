@@ -7,6 +7,8 @@
   occupy-udp PORT SECONDS         hold UDP PORT on :: (dual stack) and 0.0.0.0 if possible
   udp-garbage ADDR PORT           send malformed WireGuard and random datagrams
   tun-inject IFNAME               write malformed IP packets to a TUN interface via AF_PACKET
+  udp-load PREFIX NETS SECONDS PPS   send PPS 1000-byte UDP datagrams a second for SECONDS to
+                                  PREFIX.N.H (N < NETS, H = 1..250 in turn), e.g. 10.99 50 20 4000
 Every operation is bounded by a timeout.
 """
 import hashlib
@@ -143,10 +145,35 @@ def tun_inject(ifname):
     print("injected", n)
 
 
+def udp_load(prefix, nets, seconds, pps):
+    nets, seconds, pps = int(nets), float(seconds), int(pps)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    payload = b"x" * 1000
+    sent = failed = 0
+    start = time.monotonic()
+    end = start + seconds
+    i = 0
+    while True:
+        now = time.monotonic()
+        if now >= end:
+            break
+        due = int((now - start) * pps)
+        while sent + failed < due:
+            addr = "%s.%d.%d" % (prefix, i % nets, (i // nets) % 250 + 1)
+            i += 1
+            try:
+                s.sendto(payload, (addr, 9))
+                sent += 1
+            except OSError:
+                failed += 1
+        time.sleep(0.002)
+    print("udp-load: %d datagrams sent, %d refused, in %.1f s" % (sent, failed, time.monotonic() - start))
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"sink": sink, "send": send, "uapi": uapi, "occupy-udp": occupy_udp,
-     "udp-garbage": udp_garbage, "tun-inject": tun_inject}[cmd](*args)
+     "udp-garbage": udp_garbage, "tun-inject": tun_inject, "udp-load": udp_load}[cmd](*args)
 
 
 if __name__ == "__main__":

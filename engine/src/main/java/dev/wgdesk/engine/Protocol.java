@@ -70,6 +70,14 @@ public final class Protocol {
     public static final int MAX_STAGED_PACKETS = 128;
     public static final int MAX_PEERS = 1 << 16;
     public static final int DEFAULT_MTU = 1420;
+    /**
+     * The largest IP packet the engine carries, and so the largest MTU it accepts: one number that
+     * the configuration parser, the helper, the TUN read, the seal, the UDP receive and the open all
+     * respect. Jumbo frames (9000-byte Ethernet, 9216-byte switch ports) fit; a larger MTU is refused
+     * at configuration, and a larger packet (an MTU raised from outside) is dropped and counted.
+     * Why not 65535: every pooled buffer would be 64 KiB, 128 MiB for the two pools of a device.
+     */
+    public static final int MAX_PACKET_SIZE = 9216;
     /** Largest UDP payload we read or write. */
     public static final int MAX_MESSAGE_SIZE = 65535;
     /** Largest IP packet carried inside a transport message. */

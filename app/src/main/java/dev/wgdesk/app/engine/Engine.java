@@ -83,6 +83,13 @@ public final class Engine implements AutoCloseable {
             closeQuietly(watched);
             throw new StartupException("Failed to create device: " + e, e);
         }
+        // A device that fails (a data-path loop that cannot go on) closes itself: stop with its reason.
+        d.onClosed(() -> {
+            String reason = d.failureReason();
+            if (reason != null) {
+                requestStop(reason);
+            }
+        });
         try {
             d.up();
         } catch (IOException | RuntimeException e) {

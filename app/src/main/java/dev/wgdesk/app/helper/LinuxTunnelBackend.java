@@ -57,6 +57,11 @@ public final class LinuxTunnelBackend implements TunnelBackend {
             }
 
             @Override
+            public String failureReason() {
+                return t.failureReason();
+            }
+
+            @Override
             public List<String> deactivate() {
                 return t.deactivate();
             }

@@ -28,6 +28,11 @@ public interface TunnelBackend {
         /** False once the interface has gone away (deleted from outside, or the device failed). */
         boolean isAlive();
 
+        /** Once not alive: why the device failed (the engine's reason), or null if it was not a failure. */
+        default String failureReason() {
+            return null;
+        }
+
         /**
          * Undoes activation in reverse order: PreDown hooks, routes, rules, DNS, addresses,
          * device and interface, PostDown hooks. Never throws; returns what could not be undone.

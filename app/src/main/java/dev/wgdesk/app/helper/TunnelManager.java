@@ -526,7 +526,9 @@ public final class TunnelManager implements AutoCloseable {
             if (e.active != a || e.state != TunnelState.ACTIVE) {
                 return; // changed meanwhile
             }
-            String msg = "the interface " + name + " disappeared (deleted from outside?); tunnel stopped";
+            String reason = a.failureReason();
+            String msg = reason != null ? "the tunnel failed: " + reason + "; tunnel stopped"
+                    : "the interface " + name + " disappeared (deleted from outside?); tunnel stopped";
             log.error(name, msg);
             for (String problem : a.deactivate()) {
                 log.warning(name, "While cleaning up: " + problem);

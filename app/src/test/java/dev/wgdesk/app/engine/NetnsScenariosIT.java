@@ -127,4 +127,16 @@ class NetnsScenariosIT {
     void wgQuickUpAndDown() throws Exception {
         run("wg-quick.sh");
     }
+
+    /** Issue 10 item 3: MTU 9000 and 9216 against wireguard-go, and an MTU above the limit set from outside. */
+    @Test
+    void jumboFramesUpToTheLimitAndNothingBreaksAbove() throws Exception {
+        run("jumbo.sh");
+    }
+
+    /** Issue 10 item 4: 50 offline peers receiving traffic do not starve a live one (iperf3 figures printed). */
+    @Test
+    void aHubWithOfflinePeersKeepsItsLivePeer() throws Exception {
+        run("hub.sh");
+    }
 }

@@ -26,6 +26,8 @@ public final class FakeBackend implements TunnelBackend {
         final PrivateKey key;
         final List<dev.wgdesk.engine.crypto.PublicKey> peers = new ArrayList<>();
         volatile boolean alive = true;
+        /** What failureReason() reports once not alive (the engine's reason), or null. */
+        volatile String failure;
         volatile long handshakeNanos;
 
         FakeActive(String name, TunnelConfig c) {
@@ -58,6 +60,11 @@ public final class FakeBackend implements TunnelBackend {
         @Override
         public boolean isAlive() {
             return alive;
+        }
+
+        @Override
+        public String failureReason() {
+            return failure;
         }
 
         @Override

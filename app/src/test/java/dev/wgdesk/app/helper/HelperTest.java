@@ -79,7 +79,7 @@ class HelperTest {
         assertEquals(ErrorCode.ALREADY_EXISTS, assertThrows(IpcException.class, () -> client.importConfig("home", text)).code());
         IpcException bad = assertThrows(IpcException.class, () -> client.save("home", text.replace("Address = 10.99.0.1/32\n", "Address = 10.99.0.1/32\nMTU = 12\n")));
         assertEquals(ErrorCode.INVALID_CONFIG, bad.code());
-        assertEquals(List.of("home.conf:4:7: MTU: \"12\" is out of range (68 to 65535)"), bad.details());
+        assertEquals(List.of("home.conf:4:7: MTU: \"12\" is out of range (68 to 9216, the largest packet wgdesk carries)"), bad.details());
         assertEquals(text, client.getConfig("home"), "the stored config is unchanged");
         assertEquals(ErrorCode.INVALID_NAME, assertThrows(IpcException.class, () -> client.save("no/slash", text)).code());
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(IpcException.class, () -> client.getConfig("nope")).code());
@@ -233,6 +233,28 @@ class HelperTest {
         }
         assertEquals("home", err.name());
         assertTrue(err.message().contains("disappeared"), err.message());
+        assertEquals(TunnelState.FAILED, client.status("home").state());
+    }
+
+    /** A device that failed (issue 10: no silent death) shows as FAILED with the engine's reason, never ACTIVE. */
+    @Test
+    void aFailedDeviceIsReportedWithItsReason() throws Exception {
+        client.importConfig("home", config("10.0.0.0/8"));
+        BlockingQueue<IpcEvent> events = new LinkedBlockingQueue<>();
+        client.subscribe(events::add);
+        client.activate("home");
+        FakeBackend.FakeActive a = backend.active.get("home");
+        a.failure = "reading from TUN home failed: injected";
+        a.alive = false;
+        IpcEvent.ErrorOccurred err = null;
+        while (err == null) {
+            IpcEvent e = events.poll(5, TimeUnit.SECONDS);
+            assertNotNull(e, "no error event");
+            if (e instanceof IpcEvent.ErrorOccurred x) {
+                err = x;
+            }
+        }
+        assertTrue(err.message().contains("reading from TUN home failed: injected"), err.message());
         assertEquals(TunnelState.FAILED, client.status("home").state());
     }
 

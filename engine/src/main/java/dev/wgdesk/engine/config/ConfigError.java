@@ -120,7 +120,9 @@ public record ConfigError(String fileName, ConfigSection section, Optional<Confi
                 case null, default -> "is not a valid number";
             };
             case NUMBER_OUT_OF_RANGE -> key.filter(ConfigKey::isNumeric)
-                    .map(k -> "is out of range (" + k.minValue().getAsLong() + " to " + k.maxValue().getAsLong() + ")")
+                    .map(k -> "is out of range (" + k.minValue().getAsLong() + " to " + k.maxValue().getAsLong()
+                            + (k == ConfigKey.MTU ? ", the largest packet wgdesk carries" : "")
+                            + ")")
                     .orElse("is out of range");
             case INVALID_VALUE -> switch (key.orElse(null)) {
                 case SAVE_CONFIG -> "is not a valid value (use true or false)";

@@ -29,8 +29,8 @@ import javax.security.auth.Destroyable;
 public final class InterfaceConfig implements Destroyable {
     /** Smallest MTU accepted (Linux's {@code ETH_MIN_MTU}; IPv6 needs at least 1280). */
     public static final int MIN_MTU = 68;
-    /** Largest MTU accepted. */
-    public static final int MAX_MTU = 65535;
+    /** Largest MTU accepted: the largest packet the engine carries ({@link dev.wgdesk.engine.Protocol#MAX_PACKET_SIZE}). */
+    public static final int MAX_MTU = dev.wgdesk.engine.Protocol.MAX_PACKET_SIZE;
     /** Largest listen port. */
     public static final int MAX_PORT = 65535;
     /** Largest firewall mark (unsigned 32-bit). */

@@ -25,12 +25,24 @@ final class CryptoPipeline {
         void process(Packet p, PacketCipher cipher);
     }
 
-    /** The sequential part, called in submission order from one thread at a time. */
+    /**
+     * The sequential part, called in submission order from one thread at a time. Neither method
+     * may throw: a sequencer drops (and returns to the pool) a packet it fails on itself, since
+     * only it knows whether it still owns it.
+     */
     interface Sequencer {
         void deliver(Packet p);
 
         /** Called when no packet is waiting: time to flush any batch being built. */
         void endOfBurst();
+
+        /** Returns every packet held in a batch being built to the pool, unsent (stopping). */
+        void abandon();
+    }
+
+    /** Where unexpected exceptions are reported (the device's rate-limited error log). */
+    interface Errors {
+        void unexpected(String stage, Throwable e);
     }
 
     private final String name;
@@ -45,14 +57,20 @@ final class CryptoPipeline {
     private final List<PacketCipher> inlineCiphers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final PacketPool pool;
+    private final Errors errors;
+    private final java.util.function.Consumer<String> onFatal;
     private volatile boolean running;
     /** Held while delivering; guards the inline path's "nothing in flight" check. */
     private final Object deliverLock = new Object();
     /** Packets queued for the workers and not yet delivered; changed under deliverLock. */
     private int inFlight;
+    /** The packet the sequencer thread took off the order queue and has not delivered yet. */
+    private volatile Packet sequencing;
 
     CryptoPipeline(String name, int workers, int queueSize, PacketPool pool, Supplier<PacketCipher> ciphers,
-            Work work, Sequencer sequencer) {
+            Work work, Sequencer sequencer, Errors errors, java.util.function.Consumer<String> fatal) {
+        this.errors = errors;
+        this.onFatal = fatal;
         this.ciphers = ciphers;
         this.inlineCipher = ThreadLocal.withInitial(() -> {
             PacketCipher c = ciphers.get();
@@ -77,19 +95,37 @@ final class CryptoPipeline {
             return;
         }
         for (int i = 0; i < workers; i++) {
-            Thread t = new Thread(this::workerLoop, "wg-" + name + "-crypto-" + i);
+            Thread t = new Thread(guarded("crypto worker", this::workerLoop), "wg-" + name + "-crypto-" + i);
             t.setDaemon(true);
             threads.add(t);
         }
-        Thread s = new Thread(this::sequencerLoop, "wg-" + name + "-sequencer");
+        Thread s = new Thread(guarded("sequencer", this::sequencerLoop), "wg-" + name + "-sequencer");
         s.setDaemon(true);
         threads.add(s);
         threads.forEach(Thread::start);
     }
 
-    /** Stops the threads and returns every queued packet to the pool. */
+    /** A thread body that, should it die of something past the per-packet guards, says so. */
+    private Runnable guarded(String what, Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                if (running) {
+                    onFatal.accept("the " + name + " " + what + " thread died: " + e);
+                }
+            }
+        };
+    }
+
+    /**
+     * Stops the threads and returns every packet the stage holds to the pool: queued, being
+     * sequenced, and in the sequencer's unsent batch. Producers must have stopped before.
+     */
     synchronized void stop() {
-        running = false;
+        synchronized (deliverLock) {
+            running = false; // from now on submit() refuses packets
+        }
         for (Thread t : threads) {
             t.interrupt();
         }
@@ -101,15 +137,21 @@ final class CryptoPipeline {
             }
         }
         threads.clear();
-        if (orderQueue != null) {
-            Packet p;
-            while ((p = orderQueue.poll()) != null) {
-                pool.release(p);
+        synchronized (deliverLock) {
+            Packet s = sequencing;
+            sequencing = null;
+            if (s != null) {
+                pool.release(s);
             }
-            workQueue.clear();
-            synchronized (deliverLock) {
+            if (orderQueue != null) {
+                Packet p;
+                while ((p = orderQueue.poll()) != null) {
+                    pool.release(p); // workQueue holds only packets that are also here
+                }
+                workQueue.clear();
                 inFlight = 0;
             }
+            sequencer.abandon();
         }
         // Inline ciphers are used only under deliverLock: zeroing their cached key state under it
         // never pulls it from under a seal or open that a thread still running here (a reader
@@ -127,21 +169,46 @@ final class CryptoPipeline {
      */
     void submit(Packet p) throws InterruptedException {
         synchronized (deliverLock) {
+            if (!running) {
+                pool.release(p); // stopped (going down): dropped
+                return;
+            }
             if (workers == 0 || inFlight == 0) {
-                work.process(p, inlineCipher.get());
+                process(p, inlineCipher.get());
                 sequencer.deliver(p);
                 return;
             }
             inFlight++;
         }
-        orderQueue.put(p);
-        workQueue.put(p);
+        try {
+            orderQueue.put(p);
+        } catch (InterruptedException e) {
+            synchronized (deliverLock) {
+                inFlight--;
+            }
+            throw e; // not queued: the caller still owns p
+        }
+        // From here the order queue owns p. The work queue never holds more than the order queue
+        // (a packet leaves the order queue only once a worker is done with it), so this succeeds.
+        if (!workQueue.offer(p)) {
+            throw new IllegalStateException("work queue longer than the order queue");
+        }
+    }
+
+    /** The parallel work on one packet; an exception costs only that packet. */
+    private void process(Packet p, PacketCipher cipher) {
+        try {
+            work.process(p, cipher);
+        } catch (RuntimeException e) {
+            p.ok = false;
+            errors.unexpected(name + " crypto stage", e);
+        }
     }
 
     /** Ends a burst of submissions; in inline mode this flushes the sequencer's batch. */
     void flush() {
         synchronized (deliverLock) {
-            if (inFlight == 0) {
+            if (inFlight == 0 && running) {
                 sequencer.endOfBurst();
             } // else the sequencer flushes once its queue drains
         }
@@ -153,9 +220,7 @@ final class CryptoPipeline {
             while (running) {
                 Packet p = workQueue.take();
                 try {
-                    work.process(p, aead);
-                } catch (RuntimeException e) {
-                    p.ok = false;
+                    process(p, aead);
                 } finally {
                     p.markDone();
                 }
@@ -177,8 +242,13 @@ final class CryptoPipeline {
                     }
                     p = orderQueue.take();
                 }
+                sequencing = p; // if stopped while waiting for it, stop() returns it to the pool
                 p.awaitDone();
                 synchronized (deliverLock) {
+                    if (sequencing != p) {
+                        return; // stop() took it back
+                    }
+                    sequencing = null;
                     sequencer.deliver(p);
                     inFlight--;
                 }

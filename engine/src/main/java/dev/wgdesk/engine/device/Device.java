@@ -53,17 +53,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * keeps keys in {@code byte[]} it zeroes explicitly and never in {@code String}s.
  */
 public final class Device implements AutoCloseable {
-    /** Largest IP packet the engine carries (jumbo frames); larger TUN reads are truncated and dropped. */
-    public static final int MAX_PACKET_SIZE = 9216;
-    private static final int BUFFER_CAPACITY = Packet.HEADROOM + MAX_PACKET_SIZE + Protocol.MESSAGE_PADDING_MULTIPLE + AEAD_TAG_LENGTH;
+    /** Largest IP packet the engine carries ({@link Protocol#MAX_PACKET_SIZE}); larger ones are dropped and counted. */
+    public static final int MAX_PACKET_SIZE = Protocol.MAX_PACKET_SIZE;
+    /** Header, the largest packet, its padding and the tag: a whole transport message fits. */
+    static final int BUFFER_CAPACITY = Packet.HEADROOM + MAX_PACKET_SIZE + Protocol.MESSAGE_PADDING_MULTIPLE + AEAD_TAG_LENGTH;
     private static final int PACKETS_IN_FLIGHT = 1024;
+    /** Outbound buffers only keepalives may take, so a peer can still say it is alive under load. */
+    private static final int KEEPALIVE_RESERVE = 32;
+    /**
+     * Outbound buffers that packets waiting for a handshake may hold, all peers together: the rest
+     * stays free for peers that have a session (issue 10: a hub whose offline peers kept receiving
+     * traffic starved its one live peer).
+     */
+    static final int STAGING_BUDGET = PACKETS_IN_FLIGHT / 4;
+    /** Consecutive unexpected failures of one loop after which it gives up and closes the device. */
+    static final int MAX_CONSECUTIVE_FAILURES = 100;
 
     final System.Logger log;
     final Clock clock;
     final SecureRandom random = new SecureRandom();
     final IndexTable indexTable = new IndexTable();
     final DeviceStats stats = new DeviceStats();
-    final PacketPool outboundPool = new PacketPool(PACKETS_IN_FLIGHT, BUFFER_CAPACITY);
+    final PacketPool outboundPool = new PacketPool(PACKETS_IN_FLIGHT, KEEPALIVE_RESERVE, BUFFER_CAPACITY);
+    /** Packets parked on peers without a session, against {@link #STAGING_BUDGET}. */
+    final java.util.concurrent.atomic.AtomicInteger stagingUsed = new java.util.concurrent.atomic.AtomicInteger();
+    /** Peers with packets charged to the staging budget: a peer's fair share is the budget over them. */
+    final java.util.concurrent.atomic.AtomicInteger parkingPeers = new java.util.concurrent.atomic.AtomicInteger();
+    final ErrorLog errors;
     final PacketPool inboundPool = new PacketPool(PACKETS_IN_FLIGHT, BUFFER_CAPACITY);
 
     private final Tun tun;
@@ -83,7 +99,11 @@ public final class Device implements AutoCloseable {
     private volatile int fwmark;
     private volatile int mtu;
     private volatile boolean up;
+    /** Bumped by every up(): a loop of an earlier up() that is late to notice the down() exits. */
+    private volatile int generation;
     private volatile boolean closed;
+    /** Why the device closed itself, or null. */
+    private volatile String failure;
     private volatile long underLoadUntil;
     private volatile boolean forceUnderLoad;
     private final List<Thread> threads = new ArrayList<>();
@@ -112,6 +132,7 @@ public final class Device implements AutoCloseable {
         this.name = tun.name();
         this.log = System.getLogger("wgdesk.device." + name);
         this.rateLimiter = new RateLimiter(clock);
+        this.errors = new ErrorLog(log, clock, stats);
         this.send = new SendPath(this, tun, bind, allowedIps, cryptoWorkers, PACKETS_IN_FLIGHT, ciphers);
         this.receive = new ReceivePath(this, tun, bind, allowedIps, cryptoWorkers, PACKETS_IN_FLIGHT, ciphers);
         this.handshakes = new HandshakeQueue(this, QUEUE_HANDSHAKE_SIZE);
@@ -157,12 +178,13 @@ public final class Device implements AutoCloseable {
             if (fwmark != 0) {
                 bind.setMark(fwmark);
             }
+            int gen = ++generation;
             up = true;
             send.pipeline.start();
             receive.pipeline.start();
             handshakes.start();
-            startThread("tun-reader", send::loop);
-            startThread("udp-receiver", receive::loop);
+            startThread("tun-reader", () -> send.loop(gen));
+            startThread("udp-receiver", () -> receive.loop(gen));
             for (Peer p : peers.values()) {
                 p.start();
             }
@@ -170,7 +192,12 @@ public final class Device implements AutoCloseable {
         log.log(System.Logger.Level.INFO, "Interface {0} up on UDP port {1}", name, Integer.toString(listenPort));
     }
 
-    /** Stops traffic: closes the UDP port, stops timers and zeroes every session. */
+    /**
+     * Stops traffic: closes the UDP port, stops timers and zeroes every session. Producers stop
+     * before the pipelines they feed: the timers, then the TUN reader and UDP receiver (joined),
+     * then the handshake thread, then the crypto pipelines, which return every packet they hold;
+     * last the peers drop their staged packets and keys.
+     */
     public void down() {
         synchronized (configLock) {
             if (!up) {
@@ -178,22 +205,69 @@ public final class Device implements AutoCloseable {
             }
             up = false;
             for (Peer p : peers.values()) {
-                p.stop();
+                p.timers.stop();
             }
             try {
                 bind.close();
             } catch (IOException e) {
                 log.log(System.Logger.Level.WARNING, "closing UDP socket: {0}", e.getMessage());
             }
-            handshakes.stop();
-            send.pipeline.stop();
-            receive.pipeline.stop();
             for (Thread t : threads) {
                 t.interrupt();
             }
+            for (Thread t : threads) {
+                if (t == Thread.currentThread()) {
+                    continue;
+                }
+                try {
+                    t.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (t.isAlive()) {
+                    // A TUN read that no interrupt wakes: the loop exits on its next packet
+                    // (its generation is over) and returns its buffers itself.
+                    log.log(System.Logger.Level.DEBUG, "{0} still blocked after down", t.getName());
+                }
+            }
             threads.clear();
+            handshakes.stop();
+            send.pipeline.stop();
+            receive.pipeline.stop();
+            for (Peer p : peers.values()) {
+                p.stop();
+            }
         }
         log.log(System.Logger.Level.INFO, "Interface {0} down", name);
+    }
+
+    /** True while the loops started by the up() numbered {@code gen} should run. */
+    boolean isRunning(int gen) {
+        return up && generation == gen;
+    }
+
+    /**
+     * A loop cannot go on: records why (the first reason wins), logs it and closes the device on
+     * another thread (the caller may be one that close() waits for). Embedders learn of it through
+     * {@link #onClosed} and {@link #failureReason()}.
+     */
+    void fail(String reason) {
+        synchronized (this) {
+            if (failure != null || closed) {
+                return;
+            }
+            failure = reason;
+        }
+        log.log(System.Logger.Level.ERROR, "Interface {0} failed: {1}; closing it", name, reason);
+        Thread.ofPlatform().daemon().name("wg-" + name + "-close").start(this::close);
+    }
+
+    /**
+     * Why the device closed itself (a TUN that failed, a data-path loop that could not go on), or
+     * null if it is open or was closed by {@link #close()} or the interface's removal.
+     */
+    public String failureReason() {
+        return failure;
     }
 
     /** Goes down, removes every peer, zeroes the private key and closes the TUN. Idempotent. */
@@ -234,7 +308,13 @@ public final class Device implements AutoCloseable {
     }
 
     private void startThread(String what, Runnable body) {
-        Thread t = new Thread(body, "wg-" + name + "-" + what);
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) { // an Error, or a bug past the per-packet guards: never silent
+                fail("the " + what + " thread died: " + e);
+            }
+        }, "wg-" + name + "-" + what);
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -244,6 +324,11 @@ public final class Device implements AutoCloseable {
         switch (e) {
             case TunEvent.MtuChanged m -> {
                 log.log(System.Logger.Level.INFO, "MTU of {0} changed to {1}", name, Integer.toString(m.mtu()));
+                if (m.mtu() > MAX_PACKET_SIZE) {
+                    log.log(System.Logger.Level.WARNING, "MTU {0} of {1} is above {2}, the largest packet the engine"
+                            + " carries: larger packets are dropped (set the MTU to at most {2})",
+                            Integer.toString(m.mtu()), name, Integer.toString(MAX_PACKET_SIZE));
+                }
                 mtu = m.mtu();
             }
             case TunEvent.Removed r -> {

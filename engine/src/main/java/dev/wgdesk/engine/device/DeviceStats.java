@@ -24,6 +24,9 @@ public final class DeviceStats {
     final AtomicLong cookieRepliesConsumed = new AtomicLong();
     final AtomicLong handshakesCompleted = new AtomicLong();
     final AtomicLong staleSources = new AtomicLong();
+    final AtomicLong droppedOversized = new AtomicLong();
+    final AtomicLong droppedStagingBudget = new AtomicLong();
+    final AtomicLong internalErrors = new AtomicLong();
 
     /** Outbound packets with no peer owning their destination. */
     public long droppedNoRoute() { return droppedNoRoute.get(); }
@@ -56,4 +59,10 @@ public final class DeviceStats {
     public long handshakesCompleted() { return handshakesCompleted.get(); }
     /** Sends whose sticky source address was refused (address removed, route moved), resent without it. */
     public long staleSources() { return staleSources.get(); }
+    /** Packets over {@link dev.wgdesk.engine.Protocol#MAX_PACKET_SIZE} (an MTU raised from outside). */
+    public long droppedOversized() { return droppedOversized.get(); }
+    /** Packets for peers without a session dropped because staging's device-wide budget was used up. */
+    public long droppedStagingBudget() { return droppedStagingBudget.get(); }
+    /** Packets dropped because of an unexpected exception in the data path (each is a bug; logged at ERROR). */
+    public long internalErrors() { return internalErrors.get(); }
 }

@@ -49,7 +49,13 @@ final class HandshakeQueue {
         if (worker != null) {
             return;
         }
-        worker = new Thread(this::loop, "wg-" + device.name() + "-handshake");
+        worker = new Thread(() -> {
+            try {
+                loop();
+            } catch (Throwable e) { // past the per-message guard (an Error): never silent
+                device.fail("the handshake thread died: " + e);
+            }
+        }, "wg-" + device.name() + "-handshake");
         worker.setDaemon(true);
         worker.start();
     }

@@ -33,6 +33,9 @@ final class Packet {
     boolean ok;
     /** Written by a crypto worker, read by the sequencer. */
     volatile boolean done;
+    /** Pool bookkeeping: taken from the pool's reserve; back in the pool (guarded by this). */
+    boolean fromReserve;
+    boolean inPool;
 
     Packet(int capacity) {
         data = new byte[capacity];

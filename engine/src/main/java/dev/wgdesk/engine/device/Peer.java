@@ -43,6 +43,12 @@ final class Peer {
     private Keypair next; // guarded by keypairLock
 
     private final ArrayDeque<Packet> staged = new ArrayDeque<>(MAX_STAGED_PACKETS);
+    /**
+     * How many of the staged packets are charged to the device's staging budget (guarded by
+     * {@link #staged}); never more than {@code staged.size()}. Packets staged only for the moment
+     * it takes to send them are not charged; those left waiting for a handshake are.
+     */
+    private int charged;
 
     private PresharedKey presharedKey = PresharedKey.none(); // guarded by keypairLock; for snapshots
     /** Null when unknown. Replaced as a whole (roaming, configuration, forgetting the source). */
@@ -470,7 +476,7 @@ final class Peer {
         Packet dropped = null;
         synchronized (staged) {
             if (staged.size() >= MAX_STAGED_PACKETS) {
-                dropped = staged.pollFirst();
+                dropped = pollStaged();
             }
             staged.addLast(p);
         }
@@ -480,11 +486,68 @@ final class Peer {
         }
     }
 
+    /** Takes the oldest staged packet, refunding the budget if it was charged. Holds {@code staged}. */
+    private Packet pollStaged() {
+        Packet p = staged.pollFirst();
+        if (p != null && charged > staged.size()) {
+            setCharged(charged - 1);
+            device.stagingUsed.decrementAndGet();
+        }
+        return p;
+    }
+
+    /** Holds {@code staged}; keeps the device's count of peers with parked packets. */
+    private void setCharged(int n) {
+        if (charged == 0 && n > 0) {
+            device.parkingPeers.incrementAndGet();
+        } else if (charged > 0 && n == 0) {
+            device.parkingPeers.decrementAndGet();
+        }
+        charged = n;
+    }
+
+    /**
+     * The staged packets are left waiting for a handshake: charges them to the device-wide
+     * staging budget ({@link Device#STAGING_BUDGET}), so peers without a session never hold the
+     * buffers the others need. Each peer keeps at most a fair share of the budget, leaving room
+     * for one more peer (a peer coming back keeps its first packets even while many offline
+     * peers receive traffic); its oldest packets past that, or past what the budget has left,
+     * are dropped. Holds {@code staged}.
+     */
+    private void park() {
+        int share = Math.max(2, Device.STAGING_BUDGET / (device.parkingPeers.get() + (charged == 0 ? 2 : 1)));
+        while (staged.size() > share) {
+            device.outboundPool.release(pollStaged());
+            device.stats.droppedStagingBudget.incrementAndGet();
+        }
+        int uncharged = staged.size() - charged;
+        if (uncharged <= 0) {
+            return;
+        }
+        int got;
+        while (true) {
+            int used = device.stagingUsed.get();
+            got = Math.min(uncharged, Device.STAGING_BUDGET - used);
+            if (got <= 0) {
+                got = 0;
+                break;
+            }
+            if (device.stagingUsed.compareAndSet(used, used + got)) {
+                break;
+            }
+        }
+        setCharged(charged + got);
+        for (int i = got; i < uncharged; i++) {
+            device.outboundPool.release(staged.pollFirst()); // uncharged by count: charged stays = size
+            device.stats.droppedStagingBudget.incrementAndGet();
+        }
+    }
+
     /** Drops every staged packet. */
     void flushStaged() {
         synchronized (staged) {
             Packet p;
-            while ((p = staged.pollFirst()) != null) {
+            while ((p = pollStaged()) != null) {
                 device.outboundPool.release(p);
             }
         }
@@ -497,9 +560,9 @@ final class Peer {
         }
         synchronized (staged) {
             if (staged.isEmpty()) {
-                Packet p = device.outboundPool.poll();
+                Packet p = device.outboundPool.pollReserve();
                 if (p == null) {
-                    return; // every buffer is busy carrying data, which serves as well
+                    return; // even the keepalive reserve is out: data is flowing, which serves as well
                 }
                 p.off = Packet.HEADROOM;
                 p.len = 0;
@@ -528,22 +591,24 @@ final class Peer {
             kp = sendingKeypair(now);
             if (kp == null) {
                 needHandshake = true;
+                park();
             } else {
                 if (endpoint.get() == null) {
                     device.stats.droppedNoEndpoint.addAndGet(staged.size());
                     Packet p;
-                    while ((p = staged.pollFirst()) != null) {
+                    while ((p = pollStaged()) != null) {
                         device.outboundPool.release(p);
                     }
                     return;
                 }
                 Packet p;
-                while ((p = staged.pollFirst()) != null) {
+                while ((p = pollStaged()) != null) {
                     // The packet's reference keeps the keys alive until it is sealed and sent,
                     // even if a handshake retires kp meanwhile (see Keypair).
                     if (!kp.acquire()) {
                         staged.addFirst(p);
                         needHandshake = true;
+                        park();
                         break;
                     }
                     long n = kp.nextNonce();
@@ -551,6 +616,7 @@ final class Peer {
                         kp.release();
                         staged.addFirst(p);
                         needHandshake = true;
+                        park();
                         break;
                     }
                     p.peer = this;

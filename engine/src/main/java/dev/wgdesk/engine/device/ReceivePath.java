@@ -6,6 +6,7 @@ import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_SIZE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_TYPE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_SIZE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_TYPE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_PADDING_MULTIPLE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_SIZE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_TRANSPORT_TYPE;
@@ -39,16 +40,24 @@ final class ReceivePath {
         this.bind = bind;
         this.allowedIps = allowedIps;
         this.pipeline = new CryptoPipeline(device.name() + "-in", cryptoWorkers, queueSize, device.inboundPool,
-                ciphers, this::open, new Sequencer());
+                ciphers, this::open, new Sequencer(), device.errors::unexpected, device::fail);
     }
 
-    void loop() {
+    /**
+     * The UDP receiver, while the device is up with the generation {@code gen}. An error that
+     * repeats backs off (1 ms doubling to 100 ms) instead of spinning; an I/O error never ends the
+     * loop (the socket may be re-opening, or the error is transient), while
+     * {@link Device#MAX_CONSECUTIVE_FAILURES} unexpected exceptions in a row close the device.
+     */
+    void loop(int gen) {
         int batch = Math.max(1, bind.batchSize());
         Packet[] packets = new Packet[batch];
         ByteBuffer[] bufs = new ByteBuffer[batch];
         UdpEndpoint[] from = new UdpEndpoint[batch];
+        int ioErrors = 0;
+        int failures = 0;
         try {
-            while (device.isUp()) {
+            while (device.isRunning(gen)) {
                 for (int i = 0; i < batch; i++) {
                     if (packets[i] == null) {
                         packets[i] = device.inboundPool.take();
@@ -59,14 +68,28 @@ final class ReceivePath {
                 int n;
                 try {
                     n = bind.receive(bufs, from, batch);
+                    ioErrors = 0;
+                    failures = 0;
                 } catch (IOException e) {
-                    if (!device.isUp()) {
+                    if (!device.isRunning(gen)) {
                         return;
                     }
-                    // The bind may be re-opening (listen port change); retry unless closed for good.
-                    if (bind.port() == 0) {
-                        Thread.sleep(10);
+                    // The bind may be re-opening (listen port change), or the error is one that
+                    // repeats: wait a little longer each time rather than spin.
+                    ioErrors++;
+                    if (ioErrors == 10) {
+                        device.log.log(System.Logger.Level.WARNING, "receiving on UDP port {0} keeps failing: {1}",
+                                Integer.toString(bind.port()), e.getMessage());
                     }
+                    SendPath.backOff(ioErrors);
+                    continue;
+                } catch (RuntimeException e) {
+                    device.errors.unexpected("UDP receiver", e);
+                    if (++failures >= Device.MAX_CONSECUTIVE_FAILURES) {
+                        device.fail("receiving on UDP failed " + failures + " times in a row: " + e);
+                        return;
+                    }
+                    SendPath.backOff(failures);
                     continue;
                 }
                 for (int i = 0; i < n; i++) {
@@ -75,8 +98,12 @@ final class ReceivePath {
                     p.len = p.buf.limit() - p.off;
                     p.endpoint = from[i];
                     from[i] = null;
-                    if (classify(p)) {
-                        packets[i] = null; // ownership passed on
+                    try {
+                        if (classify(p)) {
+                            packets[i] = null; // ownership passed on
+                        }
+                    } catch (RuntimeException e) {
+                        device.errors.unexpected("UDP receiver", e); // not handed on: reused
                     }
                 }
                 pipeline.flush();
@@ -84,9 +111,10 @@ final class ReceivePath {
         } catch (InterruptedException e) {
             // going down
         } finally {
-            for (Packet p : packets) {
-                if (p != null) {
-                    device.inboundPool.release(p);
+            for (int i = 0; i < packets.length; i++) {
+                if (packets[i] != null) {
+                    device.inboundPool.release(packets[i]);
+                    packets[i] = null;
                 }
             }
         }
@@ -116,6 +144,10 @@ final class ReceivePath {
             case MESSAGE_TRANSPORT_TYPE -> {
                 if (p.len < MESSAGE_TRANSPORT_SIZE) {
                     device.stats.droppedMalformed.incrementAndGet();
+                    return false;
+                }
+                if (p.len > MESSAGE_TRANSPORT_SIZE + Device.MAX_PACKET_SIZE + MESSAGE_PADDING_MULTIPLE - 1) {
+                    device.stats.droppedOversized.incrementAndGet(); // carries more than we ever send
                     return false;
                 }
                 IndexTable.Entry e = device.indexTable.lookup(Device.getIntLE(p.data, p.off + 4));
@@ -158,17 +190,35 @@ final class ReceivePath {
 
         @Override
         public void deliver(Packet p) {
+            try {
+                if (!check(p)) {
+                    return; // dropped and released
+                }
+            } catch (RuntimeException e) {
+                device.errors.unexpected("receive sequencer", e);
+                device.inboundPool.release(p); // not yet in the batch: still ours to drop
+                return;
+            }
+            pending[count] = p; // ownership passes to the batch; endOfBurst releases it
+            bufs[count] = p.buf;
+            if (++count == pending.length) {
+                endOfBurst();
+            }
+        }
+
+        /** Everything but the TUN write; false if {@code p} was dropped (and released). */
+        private boolean check(Packet p) {
             if (!p.ok) {
                 device.stats.droppedDecrypt.incrementAndGet();
                 device.inboundPool.release(p);
-                return;
+                return false;
             }
             Keypair kp = p.keypair;
             Peer peer = kp.peer;
             if (!kp.replay.validate(p.counter)) {
                 device.stats.droppedReplay.incrementAndGet();
                 device.inboundPool.release(p);
-                return;
+                return false;
             }
             peer.setEndpointFromPacket(p.endpoint);
             if (peer.receivedWithKeypair(kp)) {
@@ -185,7 +235,7 @@ final class ReceivePath {
             int plainLen = p.len - MESSAGE_TRANSPORT_SIZE;
             if (plainLen == 0) {
                 device.inboundPool.release(p); // keepalive
-                return;
+                return false;
             }
             peer.timers.dataReceived();
             byte[] d = p.data;
@@ -201,24 +251,20 @@ final class ReceivePath {
             } else {
                 device.stats.droppedInvalidInnerPacket.incrementAndGet();
                 device.inboundPool.release(p);
-                return;
+                return false;
             }
             if (innerLen > plainLen || innerLen < 20) {
                 device.stats.droppedInvalidInnerPacket.incrementAndGet();
                 device.inboundPool.release(p);
-                return;
+                return false;
             }
             if (owner != peer) {
                 device.stats.droppedInnerSource.incrementAndGet();
                 device.inboundPool.release(p);
-                return;
+                return false;
             }
             p.buf.limit(plainOff + innerLen).position(plainOff);
-            pending[count] = p;
-            bufs[count] = p.buf;
-            if (++count == pending.length) {
-                endOfBurst();
-            }
+            return true;
         }
 
         @Override
@@ -230,14 +276,21 @@ final class ReceivePath {
                 tun.write(bufs, count);
             } catch (IOException e) {
                 device.log.log(System.Logger.Level.DEBUG, "writing to TUN {0} failed: {1}", device.name(), e.getMessage());
+            } catch (RuntimeException e) {
+                device.errors.unexpected("receive sequencer (TUN write)", e);
             } finally {
-                for (int i = 0; i < count; i++) {
-                    device.inboundPool.release(pending[i]);
-                    pending[i] = null;
-                    bufs[i] = null;
-                }
-                count = 0;
+                abandon();
             }
+        }
+
+        @Override
+        public void abandon() {
+            for (int i = 0; i < count; i++) {
+                device.inboundPool.release(pending[i]);
+                pending[i] = null;
+                bufs[i] = null;
+            }
+            count = 0;
         }
     }
 }

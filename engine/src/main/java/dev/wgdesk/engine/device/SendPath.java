@@ -37,7 +37,7 @@ final class SendPath {
         this.bind = bind;
         this.allowedIps = allowedIps;
         this.pipeline = new CryptoPipeline(device.name() + "-out", cryptoWorkers, queueSize, device.outboundPool, ciphers,
-                this::seal, new OutboundSequencer());
+                this::seal, new OutboundSequencer(), device.errors::unexpected, device::fail);
     }
 
 
@@ -100,6 +100,11 @@ final class SendPath {
         int plain = p.len;
         int padded = plain + paddingSize(plain, device.mtu());
         int start = p.off - MESSAGE_TRANSPORT_HEADER_SIZE;
+        if (plain > Device.MAX_PACKET_SIZE || start < 0 || p.off + padded + AEAD_TAG_LENGTH > d.length) {
+            device.stats.droppedOversized.incrementAndGet(); // never past the buffer
+            p.ok = false;
+            return;
+        }
         for (int i = p.off + plain; i < p.off + padded; i++) {
             d[i] = 0;
         }
@@ -143,16 +148,22 @@ final class SendPath {
 
         @Override
         public void deliver(Packet p) {
-            if (!p.ok) {
-                device.outboundPool.release(p);
+            try {
+                if (!p.ok) {
+                    device.outboundPool.release(p);
+                    return;
+                }
+                if (count > 0 && (count == pending.length || p.peer != target)) {
+                    endOfBurst();
+                }
+                p.peer.timers.anyAuthenticatedPacketTraversal();
+                p.buf.limit(p.off + p.len).position(p.off);
+            } catch (RuntimeException e) {
+                device.errors.unexpected("send sequencer", e);
+                device.outboundPool.release(p); // not yet in the batch: still ours to drop
                 return;
             }
-            if (count > 0 && (count == pending.length || p.peer != target)) {
-                endOfBurst();
-            }
-            p.peer.timers.anyAuthenticatedPacketTraversal();
-            p.buf.limit(p.off + p.len).position(p.off);
-            target = p.peer;
+            target = p.peer; // ownership passes to the batch; endOfBurst releases it
             pending[count] = p;
             bufs[count] = p.buf;
             count++;
@@ -163,31 +174,43 @@ final class SendPath {
             if (count == 0) {
                 return;
             }
-            boolean sent;
-            UdpEndpoint to = target.endpoint();
-            if (to == null) {
-                sent = false;
-                device.stats.droppedNoEndpoint.addAndGet(count);
-            } else {
-                try {
-                    send(target, bufs, count, to);
-                    sent = true;
-                } catch (IOException e) {
+            try {
+                boolean sent;
+                UdpEndpoint to = target.endpoint();
+                if (to == null) {
                     sent = false;
-                    device.log.log(System.Logger.Level.DEBUG, "sending to {0} failed: {1}", to, e.getMessage());
-                }
-            }
-            for (int i = 0; i < count; i++) {
-                Packet p = pending[i];
-                if (sent) {
-                    Peer peer = p.peer;
-                    peer.txBytes.addAndGet(p.len);
-                    if (p.len > MESSAGE_TRANSPORT_SIZE) {
-                        peer.timers.dataSent();
+                    device.stats.droppedNoEndpoint.addAndGet(count);
+                } else {
+                    try {
+                        send(target, bufs, count, to);
+                        sent = true;
+                    } catch (IOException e) {
+                        sent = false;
+                        device.log.log(System.Logger.Level.DEBUG, "sending to {0} failed: {1}", to, e.getMessage());
                     }
-                    peer.timers.anyAuthenticatedPacketSent();
                 }
-                device.outboundPool.release(p);
+                if (sent) {
+                    for (int i = 0; i < count; i++) {
+                        Packet p = pending[i];
+                        Peer peer = p.peer;
+                        peer.txBytes.addAndGet(p.len);
+                        if (p.len > MESSAGE_TRANSPORT_SIZE) {
+                            peer.timers.dataSent();
+                        }
+                        peer.timers.anyAuthenticatedPacketSent();
+                    }
+                }
+            } catch (RuntimeException e) {
+                device.errors.unexpected("send sequencer", e);
+            } finally {
+                abandon();
+            }
+        }
+
+        @Override
+        public void abandon() {
+            for (int i = 0; i < count; i++) {
+                device.outboundPool.release(pending[i]);
                 pending[i] = null;
                 bufs[i] = null;
             }
@@ -196,68 +219,104 @@ final class SendPath {
         }
     }
 
-    /** The TUN reader: reads batches, routes each packet to its peer, stages and sends them. */
-    void loop() {
+    /**
+     * The TUN reader: reads batches, routes each packet to its peer, stages and sends them. Runs
+     * while the device is up with the generation {@code gen}. An unexpected exception costs the
+     * packet (or the read) it happened on; {@link Device#MAX_CONSECUTIVE_FAILURES} failed reads in
+     * a row, or an I/O error (the TUN is gone), close the device with the reason.
+     */
+    void loop(int gen) {
         int batch = Math.max(1, tun.batchSize());
         Packet[] packets = new Packet[batch];
         ByteBuffer[] bufs = new ByteBuffer[batch];
         Peer[] touched = new Peer[batch];
+        int failures = 0;
         try {
-            while (device.isUp()) {
+            while (device.isRunning(gen)) {
                 for (int i = 0; i < batch; i++) {
                     if (packets[i] == null) {
                         packets[i] = device.outboundPool.take();
                     }
                     Packet p = packets[i];
-                    // One byte more than the largest packet, so that a read the TUN had to
-                    // truncate shows up as too long and is dropped in route().
+                    // One byte more than the largest packet, so that a read a TUN had to
+                    // truncate shows up as too long and is dropped below; the header goes in
+                    // front, padding and tag after, all inside the buffer.
                     p.buf.limit(Packet.HEADROOM + Device.MAX_PACKET_SIZE + 1).position(Packet.HEADROOM);
                     bufs[i] = p.buf;
                 }
-                int n = tun.read(bufs, batch);
+                int n;
+                try {
+                    n = tun.read(bufs, batch);
+                    failures = 0;
+                } catch (RuntimeException e) {
+                    device.errors.unexpected("TUN reader", e);
+                    if (++failures >= Device.MAX_CONSECUTIVE_FAILURES) {
+                        device.fail("reading from TUN " + device.name() + " failed " + failures + " times in a row: " + e);
+                        return;
+                    }
+                    backOff(failures);
+                    continue;
+                }
                 int nTouched = 0;
                 for (int i = 0; i < n; i++) {
                     Packet p = packets[i];
-                    p.off = Packet.HEADROOM;
-                    p.len = p.buf.limit() - Packet.HEADROOM;
-                    Peer peer = route(p);
-                    if (peer == null) {
-                        continue; // the packet stays in the batch for reuse
-                    }
-                    packets[i] = null;
-                    peer.stage(p);
-                    boolean seen = false;
-                    for (int j = 0; j < nTouched; j++) {
-                        if (touched[j] == peer) {
-                            seen = true;
-                            break;
+                    try {
+                        p.off = Packet.HEADROOM;
+                        p.len = p.buf.limit() - Packet.HEADROOM;
+                        if (p.len > Device.MAX_PACKET_SIZE || p.buf.position() != Packet.HEADROOM) {
+                            device.stats.droppedOversized.incrementAndGet(); // a TUN that overfilled the buffer
+                            continue;
                         }
-                    }
-                    if (!seen) {
-                        touched[nTouched++] = peer;
+                        Peer peer = route(p);
+                        if (peer == null) {
+                            continue; // the packet stays in the batch for reuse
+                        }
+                        packets[i] = null;
+                        peer.stage(p);
+                        boolean seen = false;
+                        for (int j = 0; j < nTouched; j++) {
+                            if (touched[j] == peer) {
+                                seen = true;
+                                break;
+                            }
+                        }
+                        if (!seen) {
+                            touched[nTouched++] = peer;
+                        }
+                    } catch (RuntimeException e) {
+                        device.errors.unexpected("TUN reader", e); // the packet stays or was staged
                     }
                 }
                 for (int j = 0; j < nTouched; j++) {
-                    touched[j].sendStaged();
+                    try {
+                        touched[j].sendStaged();
+                    } catch (RuntimeException e) {
+                        device.errors.unexpected("TUN reader (sending)", e);
+                    }
                     touched[j] = null;
                 }
             }
         } catch (InterruptedException e) {
             // going down
         } catch (IOException e) {
-            if (device.isUp()) {
+            if (device.isRunning(gen)) {
                 // The TUN is gone or broken: nothing can flow any more. Close, so embedders
                 // (wgdesk-engine, the helper) learn of it through onClosed and can exit or report.
-                device.log.log(System.Logger.Level.ERROR, "reading from TUN {0} failed: {1}; closing the device", device.name(), e.getMessage());
-                Thread.ofPlatform().daemon().name("wg-" + device.name() + "-close").start(device::close);
+                device.fail("reading from TUN " + device.name() + " failed: " + e.getMessage());
             }
         } finally {
-            for (Packet p : packets) {
-                if (p != null) {
-                    device.outboundPool.release(p);
+            for (int i = 0; i < packets.length; i++) {
+                if (packets[i] != null) {
+                    device.outboundPool.release(packets[i]);
+                    packets[i] = null;
                 }
             }
         }
+    }
+
+    /** After the {@code failures}-th failure in a row: 1 ms, doubling, at most 100 ms. */
+    static void backOff(int failures) throws InterruptedException {
+        Thread.sleep(Math.min(100, 1L << Math.min(failures - 1, 7)));
     }
 
     /** Cryptokey routing for an outbound packet: the peer owning its destination, or null. */

@@ -36,11 +36,26 @@ final class Timers {
         this.peer = peer;
         this.random = random;
         String p = peer.toString();
-        retransmitHandshake = clock.newTimer(p + " retransmit-handshake", this::expiredRetransmitHandshake);
-        sendKeepalive = clock.newTimer(p + " send-keepalive", this::expiredSendKeepalive);
-        newHandshake = clock.newTimer(p + " new-handshake", this::expiredNewHandshake);
-        zeroKeyMaterial = clock.newTimer(p + " zero-key-material", this::expiredZeroKeyMaterial);
-        persistentKeepalive = clock.newTimer(p + " persistent-keepalive", this::expiredPersistentKeepalive);
+        retransmitHandshake = clock.newTimer(p + " retransmit-handshake", guarded("retransmit-handshake", this::expiredRetransmitHandshake));
+        sendKeepalive = clock.newTimer(p + " send-keepalive", guarded("send-keepalive", this::expiredSendKeepalive));
+        newHandshake = clock.newTimer(p + " new-handshake", guarded("new-handshake", this::expiredNewHandshake));
+        zeroKeyMaterial = clock.newTimer(p + " zero-key-material", guarded("zero-key-material", this::expiredZeroKeyMaterial));
+        persistentKeepalive = clock.newTimer(p + " persistent-keepalive", guarded("persistent-keepalive", this::expiredPersistentKeepalive));
+    }
+
+    /**
+     * An expiry that cannot throw: the clock's timer thread serves every peer, so an unexpected
+     * exception in one expiry is logged (rate-limited) and costs only that expiry.
+     */
+    private Runnable guarded(String what, Runnable expiry) {
+        String stage = what + " timer";
+        return () -> {
+            try {
+                expiry.run();
+            } catch (RuntimeException e) {
+                peer.device.errors.unexpected(stage, e);
+            }
+        };
     }
 
     void start() {

@@ -31,7 +31,10 @@ public interface Tun extends AutoCloseable {
     /**
      * Blocks until at least one packet is available, then reads up to {@code count} packets. For
      * each packet {@code i}, the bytes are written from {@code bufs[i].position()} and
-     * {@code bufs[i].limit()} is set to the packet's end; the position is left unchanged.
+     * {@code bufs[i].limit()} is set to the packet's end; the position is left unchanged. The
+     * room for a packet is {@code limit() - position()} on entry, never the capacity (the engine
+     * keeps the bytes after the limit for padding and the tag): a longer packet is dropped whole,
+     * never truncated, and does not count as read.
      *
      * @return the number of packets read, at least 1
      */

@@ -26,7 +26,7 @@ class ConfigErrorMessageTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             invalid-number      | x.conf:3:14: ListenPort: "51820x" is not a valid number
-            number-out-of-range | x.conf:3:7: MTU: "70000" is out of range (68 to 65535)
+            number-out-of-range | x.conf:3:7: MTU: "70000" is out of range (68 to 9216, the largest packet wgdesk carries)
             invalid-value       | x.conf:4:14: SaveConfig: "yes" is not a valid value (use true or false)
             invalid-endpoint    | x.conf:6:12: Endpoint: "vpn.example.com" is not a valid endpoint (use host:port or [ipv6]:port)
             invalid-dns         | x.conf:3:16: DNS: "10.0.0.256" is neither an IP address nor a valid search domain
@@ -142,7 +142,7 @@ class ConfigErrorMessageTest {
 
         assertEquals(2, ex.errors().size());
         assertEquals("""
-                e.conf:3:7: MTU: "1" is out of range (68 to 65535)
+                e.conf:3:7: MTU: "1" is out of range (68 to 9216, the largest packet wgdesk carries)
                 e.conf:4:9: Table: "a b" is not a valid value (use auto, off, a table number or a table name)""",
                 ex.getMessage());
     }

@@ -184,7 +184,12 @@ class TunnelConfigParseTest {
     @Test
     void mtuRange() {
         assertEquals(OptionalInt.of(68), iface("MTU = 68\n").mtu());
-        assertEquals(OptionalInt.of(65535), iface("MTU = 65535\n").mtu());
+        assertEquals(OptionalInt.of(9000), iface("MTU = 9000\n").mtu());
+        assertEquals(OptionalInt.of(9216), iface("MTU = 9216\n").mtu());
+        // Above the largest packet the engine carries (Protocol.MAX_PACKET_SIZE): refused, not truncated later.
+        assertEquals(List.of(Reason.NUMBER_OUT_OF_RANGE), reasons(HEAD + "MTU = 9217\n"));
+        assertEquals(List.of(Reason.NUMBER_OUT_OF_RANGE), reasons(HEAD + "MTU = 9300\n"));
+        assertEquals(List.of(Reason.NUMBER_OUT_OF_RANGE), reasons(HEAD + "MTU = 65535\n"));
         assertEquals(List.of(Reason.NUMBER_OUT_OF_RANGE), reasons(HEAD + "MTU = 67\n"));
         assertEquals(List.of(Reason.NUMBER_OUT_OF_RANGE), reasons(HEAD + "MTU = 0\n"));
         assertEquals(List.of(Reason.INVALID_NUMBER), reasons(HEAD + "MTU = 1420.0\n"));

@@ -12,7 +12,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -26,12 +32,103 @@ import java.util.function.Predicate;
  * longer owns is refused with {@link StaleSourceException}, as Linux refuses a removed address.
  */
 public final class MemoryBind implements Bind {
-    /** A little UDP network: ports to binds. */
+    /**
+     * A little UDP network: ports to binds. It can misbehave as real paths do, each knob applied
+     * to every datagram in transit with a seeded random (so a failing run can be repeated): loss,
+     * duplication, reordering (a datagram is held back and delivered after the next one), delay,
+     * and receivers whose socket buffer ({@link #inboxCapacity}) is full, which drop.
+     */
     public static final class Network {
         private final Map<Integer, MemoryBind> ports = new ConcurrentHashMap<>();
         private final AtomicInteger nextPort = new AtomicInteger(40000);
         /** Datagrams for which this returns false are lost in transit. */
         public volatile Predicate<byte[]> deliver = d -> true;
+        /** Fraction of datagrams lost. */
+        public volatile double dropRate;
+        /** Fraction of datagrams delivered twice. */
+        public volatile double duplicateRate;
+        /** Fraction of datagrams held back and delivered after the next one to the same network. */
+        public volatile double reorderRate;
+        /** Delay added to every datagram, in milliseconds (0: delivered during the send). */
+        public volatile long delayMillis;
+        /** Datagrams a receiver queues before it drops (its socket buffer). */
+        public volatile int inboxCapacity = Integer.MAX_VALUE;
+        /** What the impairments did. */
+        public final AtomicLong dropped = new AtomicLong();
+        public final AtomicLong duplicated = new AtomicLong();
+        public final AtomicLong reordered = new AtomicLong();
+        public final AtomicLong overflowed = new AtomicLong();
+        private final Random random;
+        private MemoryBind heldTarget; // guarded by this
+        private Datagram held; // guarded by this
+        private ScheduledExecutorService delayer; // guarded by this
+
+        public Network() {
+            this(42);
+        }
+
+        public Network(long seed) {
+            this.random = new Random(seed);
+        }
+
+        /** Delivers a datagram held back for reordering now, if one is. */
+        public synchronized void flushHeld() {
+            if (held != null) {
+                enqueue(heldTarget, held);
+                held = null;
+                heldTarget = null;
+            }
+        }
+
+        private void transmit(MemoryBind target, Datagram d) {
+            long delay = delayMillis;
+            if (delay > 0) {
+                ScheduledExecutorService s;
+                synchronized (this) {
+                    if (delayer == null) {
+                        delayer = Executors.newSingleThreadScheduledExecutor(r -> {
+                            Thread t = new Thread(r, "memory-network-delay");
+                            t.setDaemon(true);
+                            return t;
+                        });
+                    }
+                    s = delayer;
+                }
+                s.schedule(() -> impair(target, d), delay, TimeUnit.MILLISECONDS);
+            } else {
+                impair(target, d);
+            }
+        }
+
+        private synchronized void impair(MemoryBind target, Datagram d) {
+            if (dropRate > 0 && random.nextDouble() < dropRate) {
+                dropped.incrementAndGet();
+                return;
+            }
+            int copies = 1;
+            if (duplicateRate > 0 && random.nextDouble() < duplicateRate) {
+                duplicated.incrementAndGet();
+                copies = 2;
+            }
+            for (int i = 0; i < copies; i++) {
+                if (held == null && reorderRate > 0 && random.nextDouble() < reorderRate) {
+                    reordered.incrementAndGet();
+                    held = d;
+                    heldTarget = target;
+                    continue;
+                }
+                enqueue(target, d);
+                flushHeld();
+            }
+        }
+
+        private void enqueue(MemoryBind target, Datagram d) {
+            if (target.inbox.size() >= inboxCapacity) {
+                overflowed.incrementAndGet();
+                return;
+            }
+            target.inbox.add(d);
+        }
     }
 
     private record Datagram(byte[] data, UdpEndpoint from) {}
@@ -56,6 +153,15 @@ public final class MemoryBind implements Bind {
     /** One endpoint instance per (remote, local) pair, as a real bind caches them. */
     private final Map<List<Object>, UdpEndpoint> endpoints = new ConcurrentHashMap<>();
     private volatile int port;
+    /** Datagrams too large for the receiver's buffer: dropped whole, as Linux's bind drops them. */
+    public final AtomicLong oversizedDropped = new AtomicLong();
+    private final AtomicInteger receiveFaults = new AtomicInteger();
+    private final AtomicInteger receiveIoFaults = new AtomicInteger();
+    private final AtomicInteger sendFaults = new AtomicInteger();
+    /** Calls to {@link #receive}, including those that failed. */
+    public final AtomicLong receiveCalls = new AtomicLong();
+    /** Sends wait for a permit here while {@link #blockSends} is in force (a full socket buffer). */
+    private volatile Semaphore sendGate;
 
     public MemoryBind(Network network) {
         this.network = network;
@@ -83,6 +189,46 @@ public final class MemoryBind implements Bind {
         addresses.remove(a);
     }
 
+    /** The next {@code count} receive calls throw an unexpected RuntimeException (a broken bind). */
+    public void throwOnReceives(int count) {
+        receiveFaults.addAndGet(count);
+    }
+
+    /** The next {@code count} receive calls fail with an IOException (an error that repeats). */
+    public void failReceives(int count) {
+        receiveIoFaults.addAndGet(count);
+    }
+
+    /** The next {@code count} send calls throw an unexpected RuntimeException. */
+    public void throwOnSends(int count) {
+        sendFaults.addAndGet(count);
+    }
+
+    /** Back-pressure: sends block, as on a full socket buffer, until {@link #unblockSends}. */
+    public void blockSends() {
+        sendGate = new Semaphore(0);
+    }
+
+    public void unblockSends() {
+        Semaphore g = sendGate;
+        sendGate = null;
+        if (g != null) {
+            g.release(Integer.MAX_VALUE / 2);
+        }
+    }
+
+    private static boolean take(AtomicInteger faults) {
+        while (true) {
+            int n = faults.get();
+            if (n <= 0) {
+                return false;
+            }
+            if (faults.compareAndSet(n, n - 1)) {
+                return true;
+            }
+        }
+    }
+
     @Override
     public boolean supportsStickySource() {
         return true;
@@ -100,34 +246,63 @@ public final class MemoryBind implements Bind {
 
     @Override
     public int receive(ByteBuffer[] bufs, UdpEndpoint[] from, int count) throws IOException {
-        Datagram d;
-        try {
-            d = inbox.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException();
+        receiveCalls.incrementAndGet();
+        if (take(receiveFaults)) {
+            throw new IllegalStateException("injected fault in MemoryBind.receive");
         }
-        if (d == CLOSED) {
-            throw new ClosedChannelException();
+        if (take(receiveIoFaults)) {
+            throw new IOException("injected receive error");
         }
         int n = 0;
-        while (true) {
-            ByteBuffer b = bufs[n];
-            int pos = b.position();
-            b.put(d.data);
-            b.limit(b.position()).position(pos);
-            from[n++] = d.from;
-            if (n == count || (d = inbox.peek()) == null || d == CLOSED) {
-                return n;
+        while (n == 0) {
+            Datagram d;
+            try {
+                d = inbox.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
             }
-            inbox.poll();
+            while (true) {
+                if (d == CLOSED) {
+                    inbox.add(CLOSED);
+                    if (n > 0) {
+                        return n;
+                    }
+                    throw new ClosedChannelException();
+                }
+                ByteBuffer b = bufs[n];
+                int pos = b.position();
+                if (d.data.length > b.limit() - pos) {
+                    oversizedDropped.incrementAndGet(); // dropped whole, never truncated
+                } else {
+                    b.put(d.data);
+                    b.limit(b.position()).position(pos);
+                    from[n++] = d.from;
+                }
+                if (n == count || (d = inbox.poll()) == null) {
+                    break;
+                }
+            }
         }
+        return n;
     }
 
     @Override
     public void send(ByteBuffer[] bufs, int count, UdpEndpoint to) throws IOException {
         if (port == 0) {
             throw new ClosedChannelException();
+        }
+        if (take(sendFaults)) {
+            throw new IllegalStateException("injected fault in MemoryBind.send");
+        }
+        Semaphore gate = sendGate;
+        if (gate != null) {
+            try {
+                gate.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
+            }
         }
         InetAddress source = to.source();
         if (source != null && !addresses.contains(source)) {
@@ -145,7 +320,7 @@ public final class MemoryBind implements Bind {
             sentLog.add(new Sent(data, to, source));
             MemoryBind target = network.ports.get(to.remote().getPort());
             if (target != null && target.addresses.contains(destination) && network.deliver.test(data)) {
-                target.inbox.add(new Datagram(data, target.endpoint(new InetSocketAddress(source, port), destination)));
+                network.transmit(target, new Datagram(data, target.endpoint(new InetSocketAddress(source, port), destination)));
             }
         }
     }

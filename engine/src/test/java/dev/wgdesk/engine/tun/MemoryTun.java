@@ -7,15 +7,24 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * An in-memory {@link Tun} for tests: {@link #inject} plays the OS sending a packet into the
  * tunnel; {@link #poll} returns what the device delivered out of it.
+ *
+ * <p>It misbehaves as a real TUN can: a packet longer than the reader's room is dropped whole
+ * and counted ({@link #oversizedDropped}), as Linux's TUN read drops it, never truncated; writes
+ * past {@link #setWriteCapacity} are dropped (a full transmit queue); {@link #blockWrites} makes
+ * writes wait (back-pressure); and reads or writes can be made to throw.
  */
 public final class MemoryTun implements Tun {
     private static final byte[] CLOSED = new byte[0];
+    private static final byte[] WAKE = new byte[0]; // wakes a blocked reader to see injected faults
 
     private final String name;
     private volatile int mtu;
@@ -24,6 +33,14 @@ public final class MemoryTun implements Tun {
     private final List<Consumer<TunEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile boolean failing;
+    /** Packets the reader had no room for: dropped whole. */
+    public final AtomicLong oversizedDropped = new AtomicLong();
+    /** Packets written while the output queue was full: dropped. */
+    public final AtomicLong writeOverflows = new AtomicLong();
+    private volatile int writeCapacity = Integer.MAX_VALUE;
+    private final AtomicInteger readFaults = new AtomicInteger();
+    private final AtomicInteger writeFaults = new AtomicInteger();
+    private volatile Semaphore writeGate;
 
     public MemoryTun(String name, int mtu) {
         this.name = name;
@@ -69,6 +86,47 @@ public final class MemoryTun implements Tun {
         toDevice.add(CLOSED);
     }
 
+    /** The next {@code count} reads throw an unexpected RuntimeException (a broken driver binding). */
+    public void throwOnReads(int count) {
+        readFaults.addAndGet(count);
+        toDevice.add(WAKE);
+    }
+
+    /** The next {@code count} writes throw an unexpected RuntimeException. */
+    public void throwOnWrites(int count) {
+        writeFaults.addAndGet(count);
+    }
+
+    /** Packets the device may have written and nobody polled yet before more are dropped. */
+    public void setWriteCapacity(int packets) {
+        writeCapacity = packets;
+    }
+
+    /** Back-pressure: writes block until {@link #unblockWrites}. */
+    public void blockWrites() {
+        writeGate = new Semaphore(0);
+    }
+
+    public void unblockWrites() {
+        Semaphore g = writeGate;
+        writeGate = null;
+        if (g != null) {
+            g.release(Integer.MAX_VALUE / 2);
+        }
+    }
+
+    private static boolean take(AtomicInteger faults) {
+        while (true) {
+            int n = faults.get();
+            if (n <= 0) {
+                return false;
+            }
+            if (faults.compareAndSet(n, n - 1)) {
+                return true;
+            }
+        }
+    }
+
     /** Simulates {@code ip link del}. */
     public void remove() {
         fire(new TunEvent.Removed());
@@ -100,37 +158,48 @@ public final class MemoryTun implements Tun {
         if (closed) {
             throw new ClosedChannelException();
         }
-        byte[] first;
-        try {
-            first = toDevice.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
-        }
-        if (first == CLOSED) {
-            toDevice.add(CLOSED);
-            if (failing && !closed) {
-                throw new IOException("simulated driver failure");
-            }
-            throw new ClosedChannelException();
+        if (take(readFaults)) {
+            throw new IllegalStateException("injected fault in MemoryTun.read");
         }
         int n = 0;
-        byte[] pkt = first;
-        while (true) {
-            ByteBuffer b = bufs[n];
-            int pos = b.position();
-            int len = Math.min(pkt.length, b.limit() - pos);
-            b.put(pkt, 0, len);
-            b.limit(pos + len).position(pos);
-            n++;
-            if (n == count) {
-                break;
+        while (n == 0) {
+            byte[] pkt;
+            try {
+                pkt = toDevice.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
             }
-            pkt = toDevice.peek();
-            if (pkt == null || pkt == CLOSED) {
-                break;
+            while (true) {
+                if (pkt == CLOSED) {
+                    toDevice.add(CLOSED);
+                    if (n > 0) {
+                        return n;
+                    }
+                    if (failing && !closed) {
+                        throw new IOException("simulated driver failure");
+                    }
+                    throw new ClosedChannelException();
+                }
+                if (pkt == WAKE) {
+                    if (n == 0 && take(readFaults)) {
+                        throw new IllegalStateException("injected fault in MemoryTun.read");
+                    }
+                } else {
+                    ByteBuffer b = bufs[n];
+                    int pos = b.position();
+                    if (pkt.length > b.limit() - pos) {
+                        oversizedDropped.incrementAndGet(); // as Linux: dropped whole, never truncated
+                    } else {
+                        b.put(pkt);
+                        b.limit(pos + pkt.length).position(pos);
+                        n++;
+                    }
+                }
+                if (n == count || (pkt = toDevice.poll()) == null) {
+                    break;
+                }
             }
-            toDevice.poll();
         }
         return n;
     }
@@ -140,10 +209,26 @@ public final class MemoryTun implements Tun {
         if (closed) {
             throw new ClosedChannelException();
         }
+        if (take(writeFaults)) {
+            throw new IllegalStateException("injected fault in MemoryTun.write");
+        }
+        Semaphore gate = writeGate;
+        if (gate != null) {
+            try {
+                gate.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+        }
         for (int i = 0; i < count; i++) {
             ByteBuffer b = bufs[i];
             byte[] out = new byte[b.remaining()];
             b.duplicate().get(out);
+            if (fromDevice.size() >= writeCapacity) {
+                writeOverflows.incrementAndGet();
+                continue;
+            }
             fromDevice.add(out);
         }
     }

@@ -1,5 +1,6 @@
 package dev.wgdesk.platform.linux;
 
+import java.lang.ref.Reference;
 import dev.wgdesk.engine.tun.TunEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -58,10 +59,13 @@ final class LinkMonitor implements AutoCloseable {
         NativeBuffer opt = new NativeBuffer(SOCKADDR_NL_SIZE);
         opt.view().putInt(0, 1 << 20);
         LibC.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, opt.address(), 4); // best effort
+        Reference.reachabilityFence(opt);
         NativeBuffer addr = new NativeBuffer(SOCKADDR_NL_SIZE);
         addr.view().putShort(0, (short) AF_NETLINK);
         addr.view().putInt(8, RTMGRP_LINK);
-        if (LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE) < 0) {
+        int bound = LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE);
+        Reference.reachabilityFence(addr);
+        if (bound < 0) {
             int errno = LibC.errno();
             LibC.close(fd);
             throw Errno.exception("bind rtnetlink socket to RTMGRP_LINK", errno);

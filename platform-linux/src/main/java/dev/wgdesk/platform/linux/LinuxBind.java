@@ -1,5 +1,6 @@
 package dev.wgdesk.platform.linux;
 
+import java.lang.ref.Reference;
 import dev.wgdesk.engine.Protocol;
 import dev.wgdesk.engine.conn.Bind;
 import dev.wgdesk.engine.conn.UdpEndpoint;
@@ -204,10 +205,12 @@ public final class LinuxBind implements Bind {
         addr.view().putShort(0, (short) family);
         SockAddr.putPort(addr.view(), 2, port); // the wildcard address is all zeros
         int len = family == SockAddr.AF_INET6 ? SockAddr.SOCKADDR_IN6_SIZE : SockAddr.SOCKADDR_IN_SIZE;
-        if (LibC.bind(fd, addr.address(), len) == 0) {
+        int r = LibC.bind(fd, addr.address(), len);
+        int errno = r == 0 ? 0 : LibC.errno();
+        Reference.reachabilityFence(addr); // the memory must outlive the native call
+        if (r == 0) {
             return;
         }
-        int errno = LibC.errno();
         if (errno == Errno.EADDRINUSE) {
             throw new BindException("UDP port " + port + " is already in use");
         }
@@ -220,10 +223,14 @@ public final class LinuxBind implements Bind {
     private static int localPort(int fd) throws IOException {
         NativeBuffer addr = new NativeBuffer(SockAddr.SOCKADDR_IN6_SIZE + 4);
         addr.view().putInt(SockAddr.SOCKADDR_IN6_SIZE, SockAddr.SOCKADDR_IN6_SIZE);
-        if (LibC.getsockname(fd, addr.address(), addr.address() + SockAddr.SOCKADDR_IN6_SIZE) < 0) {
-            throw Errno.exception("getsockname", LibC.errno());
+        try {
+            if (LibC.getsockname(fd, addr.address(), addr.address() + SockAddr.SOCKADDR_IN6_SIZE) < 0) {
+                throw Errno.exception("getsockname", LibC.errno());
+            }
+            return SockAddr.getPort(addr.view(), 2);
+        } finally {
+            Reference.reachabilityFence(addr);
         }
-        return SockAddr.getPort(addr.view(), 2);
     }
 
     @Override
@@ -426,10 +433,14 @@ public final class LinuxBind implements Bind {
         try {
             NativeBuffer value = new NativeBuffer(8);
             value.view().putInt(4, 4);
-            if (LibC.getsockopt(s.fd().fd(), level, option, value.address(), value.address() + 4) < 0) {
-                throw Errno.exception("getsockopt", LibC.errno());
+            try {
+                if (LibC.getsockopt(s.fd().fd(), level, option, value.address(), value.address() + 4) < 0) {
+                    throw Errno.exception("getsockopt", LibC.errno());
+                }
+                return value.view().getInt(0);
+            } finally {
+                Reference.reachabilityFence(value);
             }
-            return value.view().getInt(0);
         } finally {
             s.fd().exit();
         }
@@ -482,6 +493,8 @@ public final class LinuxBind implements Bind {
     private static int setIntErrno(int fd, int level, int option, int value) {
         NativeBuffer v = new NativeBuffer(4);
         v.view().putInt(0, value);
-        return LibC.setsockopt(fd, level, option, v.address(), 4) < 0 ? LibC.errno() : 0;
+        int errno = LibC.setsockopt(fd, level, option, v.address(), 4) < 0 ? LibC.errno() : 0;
+        Reference.reachabilityFence(v); // the collector must not free it during the call
+        return errno;
     }
 }

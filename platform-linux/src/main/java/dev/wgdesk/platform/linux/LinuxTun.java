@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * extra system calls when the reader has caught up with the kernel (an idle tunnel); under load a
  * read is one system call.
  *
- * <p><b>Drops.</b> A packet larger than the caller's room ({@code capacity - position}) is
- * dropped on read, never truncated. On write, a packet the kernel refuses (neither IPv4 nor
+ * <p><b>Drops.</b> A packet larger than the caller's room ({@code limit - position}) is
+ * dropped on read, never truncated, and counted ({@link #oversizedDropped()}). On write, a packet the kernel refuses (neither IPv4 nor
  * IPv6: {@code EINVAL}; link down: {@code EIO}) is dropped and the rest are written.
  *
  * <p><b>Offload</b> (optional, {@link LinuxTunProvider#LinuxTunProvider(int, boolean)}). Every read
@@ -57,6 +57,7 @@ public final class LinuxTun implements Tun {
     private final boolean offload;
     private final int head; // bytes in front of each packet: the virtio header with offload, else 0
     private final NativeBuffer readBuffer;
+    private final java.util.concurrent.atomic.AtomicLong oversized = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<NativeBuffer> writeBuffers;
     // Guarded by readLock: a super-packet being cut into segments (offload only).
     private final TunOffload.Header vnet = new TunOffload.Header();
@@ -158,7 +159,9 @@ public final class LinuxTun implements Tun {
             if (pendingIndex < pendingCount) { // segments of a super-packet read earlier
                 ByteBuffer b = bufs[n];
                 int len = TunOffload.segment(readBuffer.view(), head, pendingLength, vnet, pendingIndex++, b, b.position());
-                if (len > 0 && ++n == max) { // len < 0: too big for the caller's buffer, dropped
+                if (len < 0) {
+                    oversized.incrementAndGet(); // too big for the caller's room: dropped
+                } else if (++n == max) {
                     return n;
                 }
                 continue;
@@ -212,8 +215,9 @@ public final class LinuxTun implements Tun {
             }
         }
         int pos = b.position();
-        if (length > b.capacity() - pos) {
-            return false; // too big for the caller's buffer: dropped, never truncated
+        if (length > b.limit() - pos) {
+            oversized.incrementAndGet();
+            return false; // too big for the caller's room: dropped, never truncated
         }
         b.limit(pos + length); // first: absolute bulk puts are bounded by the limit
         b.put(pos, readBuffer.view(), head, length);
@@ -253,6 +257,11 @@ public final class LinuxTun implements Tun {
         } finally {
             fd.exit();
         }
+    }
+
+    /** Packets dropped on read because they were larger than the reader's room (an MTU above the engine's limit). */
+    public long oversizedDropped() {
+        return oversized.get();
     }
 
     /** Whether the kernel hands this device offloaded packets ({@code IFF_VNET_HDR}). */

@@ -1,5 +1,6 @@
 package dev.wgdesk.platform.linux;
 
+import java.lang.ref.Reference;
 import dev.wgdesk.engine.tun.TunProvider;
 import java.io.IOException;
 
@@ -193,8 +194,11 @@ public final class LinuxTunProvider implements TunProvider {
     private static void enableOffload(int fd, String name) throws IOException {
         NativeBuffer arg = new NativeBuffer(4);
         arg.view().putInt(0, TunOffload.VNET_HDR_LEN);
-        if (LibC.ioctl(fd, TUNSETVNETHDRSZ, arg.address()) != 0) {
-            throw Errno.exception("TUNSETVNETHDRSZ on " + name, LibC.errno());
+        int r = LibC.ioctl(fd, TUNSETVNETHDRSZ, arg.address());
+        int errno = r != 0 ? LibC.errno() : 0;
+        Reference.reachabilityFence(arg); // the memory must outlive the native call
+        if (r != 0) {
+            throw Errno.exception("TUNSETVNETHDRSZ on " + name, errno);
         }
         int all = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
         if (LibC.ioctl(fd, TUNSETOFFLOAD, all | TUN_F_USO4 | TUN_F_USO6) != 0

@@ -1,5 +1,6 @@
 package dev.wgdesk.platform.linux;
 
+import java.lang.ref.Reference;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -106,6 +107,7 @@ final class PolledFd implements AutoCloseable {
         NativeBuffer one = new NativeBuffer(8);
         one.view().putLong(0, 1);
         LibC.write(wakeFd, one.address(), 8); // stays readable: every later poll returns at once
+        Reference.reachabilityFence(one); // the memory must outlive the native call
         if (shutdownOnClose) {
             LibC.shutdown(fd, SHUT_RDWR); // ENOTCONN on unconnected UDP, but blocked callers still wake
         }

@@ -1,5 +1,6 @@
 package dev.wgdesk.platform.linux;
 
+import java.lang.ref.Reference;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
@@ -74,7 +75,9 @@ final class RouteWatch implements AutoCloseable {
         NativeBuffer addr = new NativeBuffer(SOCKADDR_NL_SIZE);
         addr.view().putShort(0, (short) AF_NETLINK);
         addr.view().putInt(8, RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE);
-        if (LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE) < 0) {
+        int bound = LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE);
+        Reference.reachabilityFence(addr);
+        if (bound < 0) {
             int errno = LibC.errno();
             LibC.close(fd);
             throw Errno.exception("bind rtnetlink socket to route groups", errno);

@@ -124,7 +124,8 @@ final class TunOffload {
      * Writes segment {@code index} of the super-packet {@code src[srcOff, srcOff + length)} into
      * {@code dst} at {@code dstOff}, with fixed-up headers and full checksums.
      *
-     * @return the segment's length, or -1 if it does not fit in {@code dst} (limit = capacity)
+     * @return the segment's length, or -1 if it does not fit in {@code dst}'s room ({@code limit - dstOff});
+     *     on success the limit is set to the segment's end
      */
     static int segment(ByteBuffer src, int srcOff, int length, Header h, int index, ByteBuffer dst, int dstOff) {
         int headers = headerLength(src, srcOff, length, h);
@@ -132,7 +133,7 @@ final class TunOffload {
         int payloadStart = headers + index * gso;
         int payload = Math.min(gso, length - payloadStart);
         int total = headers + payload;
-        if (total > dst.capacity() - dstOff) {
+        if (total > dst.limit() - dstOff) {
             return -1;
         }
         dst.limit(dstOff + total);

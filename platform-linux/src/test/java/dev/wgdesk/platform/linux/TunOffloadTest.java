@@ -140,6 +140,23 @@ class TunOffloadTest {
         assertEquals(-1, TunOffload.segment(nat, TunOffload.VNET_HDR_LEN, packet.length, h, 0, ByteBuffer.allocate(1000), 16));
     }
 
+    /**
+     * The room is the caller's limit, not the buffer's capacity: the engine keeps space after the
+     * limit for padding and the tag (issue 10: a segment filled up to the capacity overran the seal).
+     */
+    @Test
+    void segmentLongerThanTheCallersLimitIsRefusedEvenIfTheCapacityHoldsIt() {
+        byte[] packet = tcp4(payload(3000), 0x10, 1, 1);
+        ByteBuffer nat = vnet(TunOffload.GSO_TCPV4, 1400, 20, 16, packet);
+        TunOffload.Header h = new TunOffload.Header();
+        assertTrue(h.parse(nat, 0, packet.length));
+        ByteBuffer out = ByteBuffer.allocate(4096);
+        out.limit(16 + 1400); // room for 1400 bytes; the segment is 1440
+        assertEquals(-1, TunOffload.segment(nat, TunOffload.VNET_HDR_LEN, packet.length, h, 0, out, 16));
+        out.limit(16 + 1440);
+        assertEquals(1440, TunOffload.segment(nat, TunOffload.VNET_HDR_LEN, packet.length, h, 0, out, 16));
+    }
+
     // --- builders and an independent checker ---
 
     private static ByteBuffer vnet(int gsoType, int gsoSize, int csumStart, int csumOffset, byte[] packet) {

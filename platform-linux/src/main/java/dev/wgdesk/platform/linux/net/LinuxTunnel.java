@@ -435,6 +435,11 @@ public final class LinuxTunnel {
         return !device.isClosed();
     }
 
+    /** Why the device closed itself (a data-path failure), or null; see {@link Device#failureReason()}. */
+    public String failureReason() {
+        return device.failureReason();
+    }
+
     /**
      * PreDown hooks, everything undone in reverse order, PostDown hooks. Idempotent.
      *

@@ -145,12 +145,16 @@ public final class NetPlan {
         return m.find() ? m.group(1) : null;
     }
 
-    /** {@code wg-quick}'s automatic MTU: the largest path MTU found (1500 if none) minus 80. */
+    /**
+     * {@code wg-quick}'s automatic MTU: the largest path MTU found (1500 if none) minus 80, at
+     * most the largest packet the engine carries ({@link dev.wgdesk.engine.Protocol#MAX_PACKET_SIZE}:
+     * a route over loopback reports 65536).
+     */
     public static int autoMtu(OptionalInt largestPathMtu) {
         int mtu = largestPathMtu.orElse(0);
         if (mtu <= 0) {
             mtu = 1500;
         }
-        return Math.max(mtu - 80, 68);
+        return Math.min(Math.max(mtu - 80, 68), dev.wgdesk.engine.Protocol.MAX_PACKET_SIZE);
     }
 }

@@ -79,6 +79,9 @@ class NetPlanTest {
         assertEquals(1420, NetPlan.autoMtu(OptionalInt.of(1500)));
         assertEquals(1420, NetPlan.autoMtu(OptionalInt.empty()));
         assertEquals(8920, NetPlan.autoMtu(OptionalInt.of(9000)));
+        // Never above the largest packet the engine carries: a path over loopback reports 65536.
+        assertEquals(9216, NetPlan.autoMtu(OptionalInt.of(65536)));
+        assertEquals(9216, NetPlan.autoMtu(OptionalInt.of(9296)));
     }
 
     @Test
