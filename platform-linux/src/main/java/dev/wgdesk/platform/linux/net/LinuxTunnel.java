@@ -460,7 +460,7 @@ public final class LinuxTunnel {
         List<String> done = new ArrayList<>();
         if (Files.exists(Path.of("/sys/class/net", name, "tun_flags"))) {
             try {
-                Command.check("ip", "link", "del", name);
+                Command.check("ip", "link", "del", "dev", name);
                 done.add("removed stale interface " + name);
             } catch (CommandException e) {
                 // gone meanwhile
