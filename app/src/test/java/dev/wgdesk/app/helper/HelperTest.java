@@ -305,4 +305,14 @@ class HelperTest {
         String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(options().socket()));
         assertTrue(mode.equals("rw-rw----") || mode.equals("rw-------"), mode);
     }
+
+    @Test
+    void logLinesAreCappedInLength() {
+        HelperLog log = new HelperLog(null);
+        log.info("home", "z".repeat(HelperLog.MAX_MESSAGE_CHARS + 500));
+        String m = log.tail(1).getFirst().message();
+        assertEquals("z".repeat(HelperLog.MAX_MESSAGE_CHARS) + "… (500 more characters cut)", m);
+        log.info("home", "short");
+        assertEquals("short", log.tail(1).getFirst().message());
+    }
 }
