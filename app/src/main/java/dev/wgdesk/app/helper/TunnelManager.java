@@ -700,26 +700,6 @@ public final class TunnelManager implements AutoCloseable {
     /* ====================== start-up, monitor, shutdown ====================== */
 
     /**
-     * Marks the tunnels that {@link #startup()} will restore as {@link TunnelState#ACTIVATING}, so
-     * clients that connect before the restore is done see them coming up rather than inactive.
-     * Call before the IPC server starts.
-     */
-    public void markRestoring() {
-        // Kept for callers that serve before restoring; the helper now serves only afterwards.
-        Set<String> restore = new LinkedHashSet<>(state.active());
-        restore.addAll(state.autostart());
-        for (String name : restore) {
-            try {
-                if (store.exists(name)) {
-                    entry(name).state = TunnelState.ACTIVATING;
-                }
-            } catch (StoreException e) {
-                // startup() reports it
-            }
-        }
-    }
-
-    /**
      * Cleans up after a crash (stale journals: interfaces, rules, DNS), then activates the tunnels
      * that were active and those marked autostart, and starts the monitor. Failures are logged
      * and pushed as error events, never thrown.
