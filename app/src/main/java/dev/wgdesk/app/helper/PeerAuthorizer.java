@@ -19,8 +19,15 @@ import java.util.function.LongSupplier;
  * loses an open connection within that time. Thread-safe.
  */
 public final class PeerAuthorizer implements IpcServer.Authorizer {
+    /**
+     * System property: how long answers are cached (ms), at most
+     * {@link IpcProtocol#MEMBERSHIP_CACHE_MILLIS}; 0 asks NSS on every request.
+     */
+    public static final String CACHE_PROPERTY = "wgdesk.helper.membershipCacheMillis";
+
     private final LongSupplier clock;
     private final java.util.function.Function<IpcServer.Peer, Optional<String>> decider;
+    private final long cacheMillis;
     private final Map<Integer, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(int gid, long atMillis, Optional<String> verdict) {}
@@ -38,6 +45,8 @@ public final class PeerAuthorizer implements IpcServer.Authorizer {
     PeerAuthorizer(LongSupplier clockMillis, java.util.function.Function<IpcServer.Peer, Optional<String>> decider) {
         this.clock = clockMillis;
         this.decider = decider;
+        this.cacheMillis = Math.clamp(Long.getLong(CACHE_PROPERTY, IpcProtocol.MEMBERSHIP_CACHE_MILLIS), 0,
+                IpcProtocol.MEMBERSHIP_CACHE_MILLIS);
     }
 
     @Override
@@ -47,7 +56,7 @@ public final class PeerAuthorizer implements IpcServer.Authorizer {
         }
         long now = clock.getAsLong();
         Cached c = cache.get(peer.uid());
-        if (c != null && c.gid == peer.gid() && now - c.atMillis >= 0 && now - c.atMillis < IpcProtocol.MEMBERSHIP_CACHE_MILLIS) {
+        if (c != null && c.gid == peer.gid() && now - c.atMillis >= 0 && now - c.atMillis < cacheMillis) {
             return c.verdict;
         }
         Optional<String> v = decider.apply(peer);

@@ -60,7 +60,7 @@ class MultiUserAcceptanceTest {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "not root";
         }
-        for (String tool : List.of("useradd", "userdel", "groupadd", "groupdel", "setpriv", "ip")) {
+        for (String tool : List.of("useradd", "userdel", "groupadd", "groupdel", "gpasswd", "setpriv", "ip")) {
             if (Stream.of(System.getenv("PATH").split(":")).noneMatch(d -> Files.isExecutable(Path.of(d, tool)))
                     && !Files.isExecutable(Path.of("/usr/sbin", tool))) {
                 return tool + " not installed";
@@ -118,7 +118,9 @@ class MultiUserAcceptanceTest {
         check("ip", "netns", "add", ns);
         nsCreated = true;
         check("ip", "-n", ns, "link", "set", "lo", "up");
+        // Membership is asked on every request here (no cache), so removing a member shows at once.
         helper = new ProcessBuilder("ip", "netns", "exec", ns, java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-D" + dev.wgdesk.app.helper.PeerAuthorizer.CACHE_PROPERTY + "=0",
                 "-cp", classPath(), Main.class.getName(), "helper", "--socket", socket.toString(),
                 "--state-dir", base.resolve("state").toString(), "--policy", base.resolve("helper.conf").toString())
                 .redirectErrorStream(true).redirectOutput(base.resolve("helper.log").toFile()).start();
@@ -356,5 +358,40 @@ class MultiUserAcceptanceTest {
         assertTrue(lines.get(cap).contains("\"code\":\"TOO_MANY_CLIENTS\""), lines.get(cap));
         Command.Result root = raw("root", cap + 1, "");
         assertEquals(cap + 1, root.stdout().lines().filter(l -> l.contains("\"type\":\"hello\"")).count(), root.stdout());
+    }
+
+    @Test
+    @Order(6)
+    void aMemberRemovedFromTheGroupLosesAnOpenConnection() throws Exception {
+        String script = """
+                import socket, sys
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(sys.argv[1])
+                f = s.makefile('rb')
+                print(f.readline().decode().strip(), flush=True)
+                s.sendall(b'{"id":1,"method":"list"}\\n')
+                print(f.readline().decode().strip(), flush=True)
+                sys.stdin.readline()
+                s.sendall(b'{"id":2,"method":"list"}\\n')
+                print(f.readline().decode().strip(), flush=True)
+                print('end:' + f.readline().decode().strip(), flush=True)
+                """;
+        List<String> argv = new ArrayList<>(as(userB));
+        argv.addAll(List.of("/usr/bin/python3", "-c", script, socket.toString()));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+             var in = p.outputWriter()) {
+            assertTrue(out.readLine().contains("\"type\":\"hello\""));
+            assertTrue(out.readLine().contains("\"result\""), "served while a member");
+            check("gpasswd", "-d", userB, group);
+            in.write("go\n");
+            in.flush();
+            String refused = out.readLine();
+            assertTrue(refused.contains("\"id\":2") && refused.contains("\"code\":\"NOT_AUTHORISED\""), refused);
+            assertEquals("end:", out.readLine(), "and the connection was closed");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 }
