@@ -58,6 +58,8 @@ public final class Main {
               export NAME             print a tunnel's configuration (it contains the private key)
               remove NAME             deactivate and delete a tunnel
               autostart NAME on|off   activate the tunnel whenever the helper starts
+              share NAME on|off       let other users of this computer (group wgdesk) activate and
+                                      deactivate your tunnel (they never see its keys)
               log [--follow] [-n N]   the helper's log
               plan FILE [--os linux|macos|windows]
                                       print what activating FILE would do on that OS (default:
@@ -66,7 +68,9 @@ public final class Main {
                                       run the privileged helper (as the wgdesk-helper service)
               --version               print the version and build commit
             The socket is --socket, else $WGDESK_SOCKET, else /run/wgdesk/helper.sock.
-            Exit codes: 0 ok, 1 failed, 2 usage, 3 helper unreachable, 4 not authorised.
+            A tunnel belongs to whoever imported it: only its owner and root may export, change or
+            remove it; other users see it and may switch it only when it is shared.
+            Exit codes: 0 ok, 1 failed, 2 usage, 3 helper unreachable, 4 not authorised or not permitted.
             """;
 
     private final PrintStream out;
@@ -147,7 +151,7 @@ public final class Main {
             }
             return switch (e.code()) {
                 case UNREACHABLE -> EXIT_UNREACHABLE;
-                case NOT_AUTHORISED -> EXIT_NOT_AUTHORISED;
+                case NOT_AUTHORISED, NOT_PERMITTED -> EXIT_NOT_AUTHORISED;
                 default -> EXIT_FAILED;
             };
         }
@@ -199,6 +203,7 @@ public final class Main {
             case "export" -> export(sock, one(rest, "a tunnel name: wgdesk export NAME"));
             case "remove" -> remove(sock, one(rest, "a tunnel name: wgdesk remove NAME"));
             case "autostart" -> autostart(sock, Args.parse(rest, Set.of(), Set.of()));
+            case "share" -> share(sock, Args.parse(rest, Set.of(), Set.of()));
             case "log" -> log(sock, Args.parse(rest, Set.of("-n"), Set.of("--follow", "-f")));
             default -> throw new UsageException("unknown verb " + verb);
         };
@@ -301,8 +306,14 @@ public final class Main {
                 out.println("no tunnels (import one with: wgdesk import FILE.conf)");
             } else {
                 for (TunnelInfo t : all) {
+                    // name, state, then what applies: autostart, shared, the owner when not root,
+                    // and what you may not do with it
                     out.println(t.name() + "\t" + t.state().name().toLowerCase(Locale.ROOT)
-                            + (t.autostart() ? "\tautostart" : ""));
+                            + (t.autostart() ? "\tautostart" : "")
+                            + (t.shared() ? "\tshared" : "")
+                            + (t.owner() != 0 || !t.canManage() ? "\towner " + t.ownerName() : "")
+                            + (t.canManage() ? "" : t.canUse() ? "\t(you may switch it, not read or change it)"
+                                    : "\t(not shared with you)"));
                 }
             }
         }
@@ -381,6 +392,21 @@ public final class Main {
         try (IpcClient c = IpcClient.connect(sock)) {
             TunnelInfo t = c.setAutostart(ops.getFirst(), on);
             out.println(t.name() + (t.autostart() ? " starts with the helper" : " does not start with the helper"));
+        }
+        return EXIT_OK;
+    }
+
+    private int share(Path sock, Args a) throws UsageException, IpcException {
+        List<String> ops = a.expect(2, "a tunnel name and on or off: wgdesk share NAME on|off");
+        boolean on = switch (ops.get(1)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new UsageException("expected on or off, not " + ops.get(1));
+        };
+        try (IpcClient c = IpcClient.connect(sock)) {
+            TunnelInfo t = c.setShared(ops.getFirst(), on);
+            out.println(t.name() + (t.shared() ? " is shared: other users of this computer may activate and deactivate it"
+                    : " is not shared: only you (its owner) and root may activate it"));
         }
         return EXIT_OK;
     }

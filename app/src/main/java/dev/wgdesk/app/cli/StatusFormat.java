@@ -30,6 +30,9 @@ final class StatusFormat {
         for (String w : s.warnings()) {
             sb.append("  warning: ").append(w).append('\n');
         }
+        if (s.hooksNotice() != null && !s.warnings().contains(s.hooksNotice())) {
+            sb.append("  hooks: ").append(s.hooksNotice()).append('\n');
+        }
         for (PeerStatus p : s.peers()) {
             sb.append("\n  peer: ").append(p.publicKey()).append('\n');
             if (p.endpoint() != null) {

@@ -32,6 +32,11 @@ public final class ConfigStore {
     /** Name of the directory under the state directory. */
     public static final String TUNNELS_DIR = "tunnels";
 
+    /** Largest configuration the helper stores (UTF-8 bytes): 256 KiB. */
+    public static final int MAX_CONFIG_BYTES = 256 << 10;
+    /** Most problems reported for one text; the rest are counted ("… and N more"). */
+    public static final int MAX_REPORTED_ERRORS = 100;
+
     private static final System.Logger LOG = System.getLogger("wgdesk.helper.store");
 
     private final Path dir;
@@ -96,8 +101,9 @@ public final class ConfigStore {
     public synchronized String read(String name) throws StoreException {
         Path f = file(name);
         try {
-            if (Files.size(f) > TunnelConfig.MAX_FILE_CHARS) {
-                throw new StoreException(StoreException.Kind.INVALID_CONFIG, f.getFileName() + " is too large");
+            if (Files.size(f) > MAX_CONFIG_BYTES) {
+                throw new StoreException(StoreException.Kind.INVALID_CONFIG, f.getFileName() + " is " + Files.size(f)
+                        + " bytes, more than the limit of " + MAX_CONFIG_BYTES + " bytes (256 KiB)");
             }
             return new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
@@ -186,6 +192,11 @@ public final class ConfigStore {
         if (e.isPresent()) {
             throw new StoreException(StoreException.Kind.INVALID_NAME, "invalid tunnel name: " + e.get().message());
         }
+        if (name.startsWith("-")) {
+            // Passed to ip, nft, resolvectl... as an argument, it would read as an option.
+            throw new StoreException(StoreException.Kind.INVALID_NAME, "invalid tunnel name: " + name
+                    + " starts with '-' (commands would take it for an option)");
+        }
         return name;
     }
 
@@ -196,15 +207,33 @@ public final class ConfigStore {
      */
     public static TunnelConfig parse(String name, String text) throws StoreException {
         checkName(name);
+        int bytes = utf8Length(text);
+        if (bytes > MAX_CONFIG_BYTES) {
+            throw new StoreException(StoreException.Kind.INVALID_CONFIG, name + ".conf is " + bytes
+                    + " bytes, more than the limit of " + MAX_CONFIG_BYTES + " bytes (256 KiB)");
+        }
         ParseResult r = TunnelConfig.parseLenient(name + ".conf", text);
         if (!r.isValid()) {
-            List<String> details = r.errors().stream().map(ConfigError::message).toList();
-            int n = details.size();
+            int n = r.errorCount();
+            List<String> details = new ArrayList<>(r.errors().stream().limit(MAX_REPORTED_ERRORS)
+                    .map(ConfigError::message).toList());
+            if (n > details.size()) {
+                details.add("… and " + (n - details.size()) + " more");
+            }
             throw new StoreException(StoreException.Kind.INVALID_CONFIG,
                     name + ".conf has " + n + (n == 1 ? " problem: " : " problems; the first: ") + details.getFirst(),
                     details, null);
         }
         return r.config().orElseThrow();
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3; // a pair counts 4
+        }
+        return n;
     }
 
     private Path file(String name) throws StoreException {

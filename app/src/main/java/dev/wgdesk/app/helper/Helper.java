@@ -50,8 +50,8 @@ public final class Helper implements AutoCloseable {
     }
 
     /**
-     * Opens the store, starts serving on the socket, then cleans up after any crash and restores
-     * the tunnels that were active.
+     * Opens the store, cleans up after any crash, restores the tunnels that were active, then
+     * starts serving on the socket (so no request is served before clean-up and restore end).
      *
      * @param authorizer who may connect (normally a {@link PeerAuthorizer})
      * @throws IOException if the store cannot be opened or the socket cannot be created
@@ -77,11 +77,17 @@ public final class Helper implements AutoCloseable {
         IpcServer server = new IpcServer(options.socket(), authorizer, service, SERVER_NAME, options.maxClients());
         serverRef[0] = server;
         log.setEventSink(server::publish);
-        tunnels.markRestoring();
-        server.start(sock -> log.info(null, SocketPermissions.apply(sock, policy.group())));
-        log.info(null, SERVER_NAME + " started; state in " + options.stateDir() + "; scripts "
-                + (policy.allowScripts() ? "allowed" : "disabled by policy"));
+        tunnels.migrateOwners();
+        // Crash clean-up and restore finish before anyone can send a request.
         tunnels.startup();
+        try {
+            server.start(sock -> log.info(null, SocketPermissions.apply(sock, policy.group())));
+        } catch (IOException | RuntimeException e) {
+            tunnels.close();
+            throw e;
+        }
+        log.info(null, SERVER_NAME + " started; state in " + options.stateDir() + "; scripts "
+                + (policy.allowScripts() ? "allowed (only from configurations root wrote)" : "disabled by policy"));
         return new Helper(server, tunnels, log);
     }
 

@@ -29,6 +29,8 @@ import java.util.logging.Logger;
 public final class HelperLog {
     /** Lines kept for {@code logTail}. */
     public static final int CAPACITY = 10_000;
+    /** Longest message kept (characters); longer ones are cut and say how much was cut. */
+    public static final int MAX_MESSAGE_CHARS = 4096;
 
     private final ArrayDeque<LogEntry> ring = new ArrayDeque<>();
     private final PrintStream out;
@@ -58,6 +60,7 @@ public final class HelperLog {
 
     /** Records one line. */
     public void log(String level, String tunnel, String message) {
+        message = cap(message);
         LogEntry e = new LogEntry(System.currentTimeMillis(), level, tunnel, message);
         synchronized (ring) {
             if (ring.size() == CAPACITY) {
@@ -69,6 +72,15 @@ public final class HelperLog {
             out.println(level + (tunnel == null ? "" : " [" + tunnel + "]") + " " + message);
         }
         sink.accept(new IpcEvent.LogLine(e));
+    }
+
+    /** {@code message} cut to {@link #MAX_MESSAGE_CHARS}, saying how much was cut. */
+    static String cap(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+            return message;
+        }
+        int cut = message.length() - MAX_MESSAGE_CHARS;
+        return message.substring(0, MAX_MESSAGE_CHARS) + "… (" + cut + " more characters cut)";
     }
 
     /** The last {@code n} lines, oldest first. */

@@ -33,24 +33,20 @@ final class HelperService implements IpcServer.RequestHandler {
 
     @Override
     public JsonNode handle(String method, JsonNode params, IpcServer.Client client) throws IpcException {
-        String who = client.user();
+        IpcServer.Peer who = client.peer();
         return switch (method) {
             case Method.LIST -> {
                 ObjectNode r = IpcJson.object();
                 ArrayNode a = r.putArray("tunnels");
-                for (TunnelInfo t : tunnels.list()) {
+                for (TunnelInfo t : tunnels.list(who)) {
                     a.add(IpcJson.toTree(t));
                 }
                 yield r;
             }
             case Method.GET -> {
                 String name = IpcJson.requireString(params, "name");
-                String text;
-                try {
-                    text = store.read(name);
-                } catch (StoreException e) {
-                    throw TunnelManager.toIpc(e);
-                }
+                String text = tunnels.export(name, who);
+                log.info(name, "Configuration (with its keys) read by " + describe(who));
                 ObjectNode r = IpcJson.object();
                 r.put("name", name);
                 r.put("config", text);
@@ -59,8 +55,8 @@ final class HelperService implements IpcServer.RequestHandler {
             case Method.SAVE, Method.IMPORT -> {
                 String name = IpcJson.requireString(params, "name");
                 String config = IpcJson.requireString(params, "config");
-                TunnelInfo t = tunnels.save(name, config, method.equals(Method.IMPORT));
-                log.info(name, (method.equals(Method.IMPORT) ? "Imported" : "Saved") + " by " + who);
+                TunnelInfo t = tunnels.save(name, config, method.equals(Method.IMPORT), who);
+                log.info(name, (method.equals(Method.IMPORT) ? "Imported" : "Saved") + " by " + describe(who));
                 yield tunnel(t);
             }
             case Method.DELETE -> {
@@ -72,7 +68,9 @@ final class HelperService implements IpcServer.RequestHandler {
             case Method.ACTIVATE -> status(tunnels.activate(IpcJson.requireString(params, "name"), who));
             case Method.DEACTIVATE -> status(tunnels.deactivate(IpcJson.requireString(params, "name"), who));
             case Method.SET_AUTOSTART -> tunnel(tunnels.setAutostart(IpcJson.requireString(params, "name"),
-                    IpcJson.requireBoolean(params, "enabled")));
+                    IpcJson.requireBoolean(params, "enabled"), who));
+            case Method.SET_SHARED -> tunnel(tunnels.setShared(IpcJson.requireString(params, "name"),
+                    IpcJson.requireBoolean(params, "shared"), who));
             case Method.STATUS -> {
                 String name = IpcJson.optionalString(params, "name");
                 List<TunnelStatus> list = name == null ? tunnels.statusAll() : List.of(tunnels.status(name));
@@ -92,6 +90,10 @@ final class HelperService implements IpcServer.RequestHandler {
             }
             default -> throw new IpcException(ErrorCode.UNKNOWN_METHOD, "unknown method \"" + method + "\"");
         };
+    }
+
+    private static String describe(IpcServer.Peer who) {
+        return who.isRoot() ? "root" : who.user() + " (uid " + who.uid() + ")";
     }
 
     private static ObjectNode tunnel(TunnelInfo t) {

@@ -7,7 +7,7 @@ import com.sun.jna.ptr.IntByReference;
 import java.util.OptionalInt;
 
 /**
- * User and group look-ups through the C library's NSS functions ({@code getpwnam},
+ * User and group look-ups through the C library's NSS functions ({@code getpwnam}, {@code getpwuid},
  * {@code getgrnam}, {@code getgrouplist}), so LDAP or systemd-userdb users are seen as they are
  * by the rest of the system. Linux only. The non-reentrant functions are called under one lock.
  */
@@ -29,6 +29,8 @@ final class Nss {
     private Nss() {}
 
     private static native Pointer getpwnam(String name);
+
+    private static native Pointer getpwuid(int uid);
 
     private static native Pointer getgrnam(String name);
 
@@ -55,6 +57,29 @@ final class Nss {
             // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ... }
             long off = 2L * Native.POINTER_SIZE;
             return java.util.Optional.of(new User(pw.getInt(off), pw.getInt(off + 4)));
+        }
+    }
+
+    /** A passwd entry: name and primary gid of a uid. */
+    record Passwd(String name, int uid, int gid) {}
+
+    /** The passwd entry of {@code uid}, if there is one ({@code getpwuid}). */
+    static java.util.Optional<Passwd> userById(int uid) {
+        if (!AVAILABLE) {
+            return java.util.Optional.empty();
+        }
+        synchronized (LOCK) {
+            Pointer pw = getpwuid(uid);
+            if (pw == null) {
+                return java.util.Optional.empty();
+            }
+            Pointer name = pw.getPointer(0);
+            long off = 2L * Native.POINTER_SIZE;
+            int gotUid = pw.getInt(off);
+            if (name == null || gotUid != uid) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new Passwd(name.getString(0), uid, pw.getInt(off + 4)));
         }
     }
 

@@ -22,22 +22,62 @@ import java.util.TreeMap;
  *
  * <pre>{"interface":"home","undo":[["ip","-4","rule","del","not","fwmark","51820","table","51820"], ...]}</pre>
  *
+ * <p><b>Replayed only when trustworthy.</b> The commands run as root, so {@link #all()} reads
+ * journals only when the journal directory and every directory above it up to the state
+ * directory are owned by the helper's own user (root) and writable by no one else, and only
+ * files owned by that user that no one else can write; and the helper replays only commands
+ * whose program is on {@link #ALLOWED_PROGRAMS}, the ones activation journals.
+ *
  * Thread-safe.
  */
 final class RuntimeJournal {
     static final String DIR = "runtime";
+    /** The programs a journal may name (what activation writes). */
+    static final java.util.Set<String> ALLOWED_PROGRAMS =
+            java.util.Set.of("ip", "nft", "iptables", "ip6tables", "resolvectl", "resolvconf");
 
     private final Path dir;
+    private final Path stateDir;
 
-    private RuntimeJournal(Path dir) {
+    private RuntimeJournal(Path dir, Path stateDir) {
         this.dir = dir;
+        this.stateDir = stateDir;
     }
 
     static RuntimeJournal open(Path stateDir) throws IOException {
         Path dir = stateDir.resolve(DIR);
         AtomicFiles.ensurePrivateDirectory(dir);
         AtomicFiles.removeTemporaryFiles(dir);
-        return new RuntimeJournal(dir);
+        return new RuntimeJournal(dir, stateDir);
+    }
+
+    /** True when {@code argv} may be replayed: a program on {@link #ALLOWED_PROGRAMS}, by bare name. */
+    static boolean isAllowed(List<String> argv) {
+        return !argv.isEmpty() && ALLOWED_PROGRAMS.contains(argv.getFirst());
+    }
+
+    /**
+     * Why the journals may not be trusted, or null: a directory from the state directory down,
+     * or the file, that is a link, not owned by this process's user, or writable by group or others.
+     */
+    static String untrusted(Path p) throws IOException {
+        java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p,
+                java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink()) {
+            return p + " is a symbolic link";
+        }
+        String me = System.getProperty("user.name");
+        java.nio.file.attribute.UserPrincipal self = p.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(me);
+        if (!a.owner().equals(self)) {
+            return p + " is owned by " + a.owner().getName() + ", not " + me;
+        }
+        var perms = a.permissions();
+        if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+            return p + " is writable by its group or others";
+        }
+        return null;
     }
 
     synchronized void write(String name, List<List<String>> undo) throws IOException {
@@ -55,9 +95,20 @@ final class RuntimeJournal {
         AtomicFiles.delete(dir.resolve(name + ".json"));
     }
 
-    /** Every journal left, by tunnel name. Unreadable journals are returned with no commands. */
+    /**
+     * Every journal left, by tunnel name. Unreadable journals are returned with no commands (they
+     * still name a stale interface); journals that cannot be trusted with no commands either.
+     *
+     * @throws IOException when the directory cannot be trusted (nothing is replayed then)
+     */
     synchronized Map<String, List<List<String>>> all() throws IOException {
         Map<String, List<List<String>>> out = new TreeMap<>();
+        for (Path d : List.of(stateDir, dir)) {
+            String why = untrusted(d);
+            if (why != null) {
+                throw new IOException("not replaying crash journals: " + why);
+            }
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
                 String file = f.getFileName().toString();
@@ -66,6 +117,10 @@ final class RuntimeJournal {
                     continue;
                 }
                 List<List<String>> undo = new ArrayList<>();
+                if (untrusted(f) != null) {
+                    out.put(name, List.of());
+                    continue;
+                }
                 try {
                     JsonNode root = IpcJson.mapper().readTree(Files.readAllBytes(f));
                     for (JsonNode cmd : root.path("undo")) {

@@ -9,15 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The helper's own small state, {@code STATE_DIR/state.json}, written atomically
  * ({@link AtomicFiles}): which tunnels are active (restored when the helper restarts, e.g. after
- * a crash) and which start at boot.
+ * a crash), which start at boot, and (since version 2) who owns each tunnel, whether its owner
+ * shares it, and who last wrote its configuration.
  *
- * <pre>{"version":1,"active":["home"],"autostart":["work"]}</pre>
+ * <pre>{"version":2,"active":["home"],"autostart":["work"],
+ *  "tunnels":{"home":{"owner":1000,"shared":false,"writer":1000}}}</pre>
+ *
+ * A tunnel without an entry (stored before version 2, or a file root put in the directory by
+ * hand) is {@link Meta#LEGACY}: owned by root, shared, writer unknown.
  *
  * Thread-safe: operations are serialised.
  */
@@ -30,6 +36,35 @@ public final class StateStore {
     private final Path file;
     private final Set<String> active = new TreeSet<>();
     private final Set<String> autostart = new TreeSet<>();
+    private final java.util.Map<String, Meta> meta = new java.util.TreeMap<>();
+
+    /**
+     * Who a tunnel belongs to.
+     *
+     * @param owner  the uid that imported or created it (0: root)
+     * @param shared whether other members may activate and deactivate it
+     * @param writer the uid that last wrote its configuration (import or save), or
+     *               {@link #UNKNOWN_WRITER} when it was stored before wgdesk recorded it
+     */
+    public record Meta(int owner, boolean shared, int writer) {
+        /** The writer of a configuration stored before writers were recorded. */
+        public static final int UNKNOWN_WRITER = -1;
+        /** Tunnels stored before ownership existed: root's, shared, writer unknown. */
+        public static final Meta LEGACY = new Meta(0, true, UNKNOWN_WRITER);
+
+        /** A new tunnel of {@code uid}, not shared, written by it. */
+        public static Meta createdBy(int uid) {
+            return new Meta(uid, false, uid);
+        }
+
+        public Meta withShared(boolean value) {
+            return new Meta(owner, value, writer);
+        }
+
+        public Meta withWriter(int uid) {
+            return new Meta(owner, shared, uid);
+        }
+    }
 
     private StateStore(Path file) {
         this.file = file;
@@ -56,6 +91,19 @@ public final class StateStore {
             JsonNode root = IpcJson.mapper().readTree(bytes);
             read(root.path("active"), active);
             read(root.path("autostart"), autostart);
+            JsonNode tunnels = root.path("tunnels");
+            if (tunnels.isObject()) {
+                for (var it = tunnels.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    JsonNode m = e.getValue();
+                    if (TunnelName.validate(e.getKey()).isEmpty() && m.path("owner").canConvertToInt()
+                            && m.path("owner").asInt(-1) >= 0) {
+                        meta.put(e.getKey(), new Meta(m.path("owner").asInt(), m.path("shared").asBoolean(false),
+                                m.path("writer").canConvertToInt() ? m.path("writer").asInt(Meta.UNKNOWN_WRITER)
+                                        : Meta.UNKNOWN_WRITER));
+                    }
+                }
+            }
         } catch (IOException | RuntimeException e) {
             Path bad = file.resolveSibling(FILE + ".bad");
             Files.move(file, bad, StandardCopyOption.REPLACE_EXISTING);
@@ -63,6 +111,7 @@ public final class StateStore {
                     file, e.getMessage(), bad);
             active.clear();
             autostart.clear();
+            meta.clear();
         }
     }
 
@@ -100,9 +149,46 @@ public final class StateStore {
         }
     }
 
+    /** A tunnel's owner and sharing; {@link Meta#LEGACY} when none is recorded. */
+    public synchronized Meta meta(String name) {
+        return meta.getOrDefault(name, Meta.LEGACY);
+    }
+
+    /** True when the tunnel has a recorded owner. */
+    public synchronized boolean hasMeta(String name) {
+        return meta.containsKey(name);
+    }
+
+    /** Records a tunnel's owner and sharing; writes the file if that changed. */
+    public synchronized void setMeta(String name, Meta value) throws IOException {
+        if (!value.equals(meta.put(name, value))) {
+            write();
+        }
+    }
+
+    /** Records {@link Meta#LEGACY} for each of {@code names} without an entry; returns those. */
+    public synchronized List<String> migrate(java.util.Collection<String> names) throws IOException {
+        List<String> added = new java.util.ArrayList<>();
+        for (String n : names) {
+            if (!meta.containsKey(n)) {
+                meta.put(n, Meta.LEGACY);
+                added.add(n);
+            }
+        }
+        if (!added.isEmpty()) {
+            write();
+        }
+        return added;
+    }
+
     /** Moves a tunnel's flags to a new name. */
     public synchronized void rename(String from, String to) throws IOException {
         boolean changed = false;
+        Meta m = meta.remove(from);
+        if (m != null) {
+            meta.put(to, m);
+            changed = true;
+        }
         if (active.remove(from)) {
             active.add(to);
             changed = true;
@@ -118,7 +204,7 @@ public final class StateStore {
 
     /** Forgets a tunnel. */
     public synchronized void forget(String name) throws IOException {
-        boolean changed = active.remove(name) | autostart.remove(name);
+        boolean changed = active.remove(name) | autostart.remove(name) | meta.remove(name) != null;
         if (changed) {
             write();
         }
@@ -126,9 +212,16 @@ public final class StateStore {
 
     private void write() throws IOException {
         ObjectNode root = IpcJson.object();
-        root.put("version", 1);
+        root.put("version", 2);
         active.forEach(root.putArray("active")::add);
         autostart.forEach(root.putArray("autostart")::add);
+        ObjectNode tunnels = root.putObject("tunnels");
+        meta.forEach((n, m) -> {
+            ObjectNode o = tunnels.putObject(n);
+            o.put("owner", m.owner());
+            o.put("shared", m.shared());
+            o.put("writer", m.writer());
+        });
         AtomicFiles.write(file, IpcJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }
 }

@@ -29,6 +29,14 @@ public enum ErrorCode {
     INVALID_STATE,
     /** Activating the tunnel failed at some step; what was done has been rolled back. */
     ACTIVATION_FAILED,
+    /**
+     * The user may use the helper but not do this to this tunnel: it belongs to someone else
+     * (only its owner and root may read its keys, change or remove it; others may switch it only
+     * when it is shared).
+     */
+    NOT_PERMITTED,
+    /** A limit was reached: tunnels stored in all or per user. */
+    LIMIT_REACHED,
     /** Reading or writing the configuration store failed. */
     STORAGE_FAILED,
     /** An unexpected failure in the server; the server keeps running. */

@@ -295,6 +295,21 @@ public final class IpcClient implements AutoCloseable {
         return await(setAutostartAsync(name, enabled));
     }
 
+    /**
+     * Sets whether other members of the group may activate and deactivate the tunnel (its owner
+     * and root only).
+     */
+    public CompletableFuture<TunnelInfo> setSharedAsync(String name, boolean shared) {
+        ObjectNode p = nameParams(name);
+        p.put("shared", shared);
+        return tunnelCall(IpcProtocol.Method.SET_SHARED, p);
+    }
+
+    /** Blocking {@link #setSharedAsync}. */
+    public TunnelInfo setShared(String name, boolean shared) throws IpcException {
+        return await(setSharedAsync(name, shared));
+    }
+
     /** The runtime status of every tunnel. */
     public CompletableFuture<List<TunnelStatus>> statusAsync() {
         return call(IpcProtocol.Method.STATUS, IpcJson.object()).thenApply(r -> list(r.get("tunnels"), TunnelStatus.class));

@@ -26,6 +26,15 @@ public final class IpcProtocol {
     /** Messages queued for one client before it is considered stuck and disconnected. */
     public static final int MAX_QUEUED_MESSAGES = 4096;
 
+    /** Bytes queued for one client before it is considered stuck and disconnected (32 MiB). */
+    public static final long MAX_QUEUED_BYTES = 32L << 20;
+
+    /** Connections one non-root user may have open at once (root is exempt). */
+    public static final int MAX_CLIENTS_PER_USER = 8;
+
+    /** How old an authoriser's cached group-membership answer may be (ms). */
+    public static final long MEMBERSHIP_CACHE_MILLIS = 30_000;
+
     /** Where the helper listens unless told otherwise. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/wgdesk/helper.sock");
 
@@ -43,6 +52,7 @@ public final class IpcProtocol {
         public static final String ACTIVATE = "activate";
         public static final String DEACTIVATE = "deactivate";
         public static final String SET_AUTOSTART = "setAutostart";
+        public static final String SET_SHARED = "setShared";
         public static final String STATUS = "status";
         public static final String LOG_TAIL = "logTail";
         public static final String SUBSCRIBE = "subscribe";

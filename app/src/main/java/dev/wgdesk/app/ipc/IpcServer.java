@@ -9,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,8 +27,11 @@ import jdk.net.UnixDomainPrincipal;
  * <p><b>Robustness.</b> Nothing a client sends can stop the server: malformed, oversized and
  * unknown requests get an error response and the connection stays usable; a handler failure
  * becomes an {@link ErrorCode#INTERNAL} response. At most {@code maxClients} connections are
- * served; further ones get {@link ErrorCode#TOO_MANY_CLIENTS} and are closed. A client that does
- * not read its messages is disconnected once {@link IpcProtocol#MAX_QUEUED_MESSAGES} are queued.
+ * served, and at most {@link IpcProtocol#MAX_CLIENTS_PER_USER} of one non-root user; further ones
+ * get {@link ErrorCode#TOO_MANY_CLIENTS} and are closed. A client that does not read its messages
+ * is disconnected once {@link IpcProtocol#MAX_QUEUED_MESSAGES} messages or
+ * {@link IpcProtocol#MAX_QUEUED_BYTES} bytes are queued for it. The {@link Authorizer} is asked
+ * again before every request, so a user removed from the group loses an open connection.
  *
  * <p>Threads: one accept thread, and per client a reader, a writer and one virtual thread per
  * request in progress. Thread-safe.
@@ -52,9 +56,33 @@ public final class IpcServer implements AutoCloseable {
     @FunctionalInterface
     public interface Authorizer {
         /**
+         * Called when a client connects and again before each of its requests, so that an
+         * implementation that caches group membership must keep its answers at most
+         * {@link IpcProtocol#MEMBERSHIP_CACHE_MILLIS} old (a member removed from the group loses
+         * an open connection's access within that time).
+         *
          * @return empty to allow the peer, else the reason it is refused (sent to the client)
          */
-        Optional<String> refuse(UnixDomainPrincipal peer);
+        Optional<String> refuse(Peer peer);
+    }
+
+    /**
+     * The connecting process's credentials, from {@code SO_PEERCRED}, as numbers: authorisation
+     * uses {@code uid}/{@code gid}, never a name looked up again.
+     *
+     * @param uid  the peer's user id
+     * @param gid  the peer's primary group id
+     * @param user the user's name for messages and logs (the uid in decimal when it has none)
+     */
+    public record Peer(int uid, int gid, String user) {
+        public Peer {
+            Objects.requireNonNull(user, "user");
+        }
+
+        /** True for uid 0. */
+        public boolean isRoot() {
+            return uid == 0;
+        }
     }
 
     /** Called once the socket file exists, before the first connection is accepted. */
@@ -64,13 +92,22 @@ public final class IpcServer implements AutoCloseable {
     }
 
     /**
-     * A connected, authorised client, for handlers that log who did what.
+     * A connected, authorised client, for handlers that decide and log who did what.
      *
-     * @param id    a number unique to this server
-     * @param user  the peer's user name (or uid)
-     * @param group the peer's primary group name (or gid)
+     * @param id   a number unique to this server
+     * @param peer its credentials
      */
-    public record Client(long id, String user, String group) {}
+    public record Client(long id, Peer peer) {
+        /** The user's name (or uid), for messages. */
+        public String user() {
+            return peer.user();
+        }
+
+        /** The user id. */
+        public int uid() {
+            return peer.uid();
+        }
+    }
 
     private static final System.Logger LOG = System.getLogger("wgdesk.ipc");
 
@@ -79,6 +116,8 @@ public final class IpcServer implements AutoCloseable {
     private final RequestHandler handler;
     private final String serverName;
     private final int maxClients;
+    private final int maxClientsPerUser;
+    private final Map<Integer, AtomicInteger> perUid = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clientCount = new AtomicInteger();
     private final AtomicLong nextClientId = new AtomicLong(1);
@@ -102,6 +141,7 @@ public final class IpcServer implements AutoCloseable {
             throw new IllegalArgumentException("maxClients must be at least 1");
         }
         this.maxClients = maxClients;
+        this.maxClientsPerUser = Math.max(1, Math.min(maxClients, IpcProtocol.MAX_CLIENTS_PER_USER));
     }
 
     /**
@@ -163,7 +203,7 @@ public final class IpcServer implements AutoCloseable {
         byte[] line = IpcJson.encodeLine(IpcJson.event(event));
         for (Session s : sessions) {
             if (s.subscribed) {
-                s.send(line);
+                s.sendEvent(line);
             }
         }
     }
@@ -193,8 +233,19 @@ public final class IpcServer implements AutoCloseable {
         }
     }
 
+    /** The authoriser's verdict; a failing check refuses. */
+    Optional<String> check(Peer who) {
+        try {
+            return authorizer.refuse(who);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Authorisation check failed for " + who.user(), e);
+            return Optional.of("not authorised: the helper could not check your group membership");
+        }
+    }
+
     private void serve(SocketChannel channel) {
         int count = clientCount.incrementAndGet();
+        AtomicInteger countedUid = null;
         try {
             UnixDomainPrincipal peer;
             try {
@@ -204,16 +255,19 @@ public final class IpcServer implements AutoCloseable {
                 refuse(channel, ErrorCode.NOT_AUTHORISED, "not authorised: the helper cannot read your credentials");
                 return;
             }
-            String user = peer.user().getName();
-            Optional<String> refusal;
+            Peer who;
             try {
-                refusal = authorizer.refuse(peer);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "Authorisation check failed for " + user, e);
-                refusal = Optional.of("not authorised: the helper could not check your group membership");
+                who = PeerIds.of(peer);
+            } catch (IllegalStateException e) {
+                LOG.log(System.Logger.Level.ERROR, "Refusing a client whose numeric ids cannot be read: {0}", e.getMessage());
+                refuse(channel, ErrorCode.NOT_AUTHORISED, "not authorised: the helper cannot read your user id");
+                return;
             }
+            String user = who.user();
+            Optional<String> refusal = check(who);
             if (refusal.isPresent()) {
-                LOG.log(System.Logger.Level.WARNING, "Refused connection from user {0}: {1}", user, refusal.get());
+                LOG.log(System.Logger.Level.WARNING, "Refused connection from user {0} (uid {1}): {2}", user,
+                        who.uid(), refusal.get());
                 refuse(channel, ErrorCode.NOT_AUTHORISED, refusal.get());
                 return;
             }
@@ -223,7 +277,16 @@ public final class IpcServer implements AutoCloseable {
                         "the helper already serves " + maxClients + " clients; close one and retry");
                 return;
             }
-            Session s = new Session(this, channel, new Client(nextClientId.getAndIncrement(), user, peer.group().getName()));
+            AtomicInteger mine = perUid.computeIfAbsent(who.uid(), u -> new AtomicInteger());
+            countedUid = mine;
+            if (mine.incrementAndGet() > maxClientsPerUser && !who.isRoot()) {
+                LOG.log(System.Logger.Level.WARNING, "Refused connection from user {0}: {1} connections of this user already",
+                        user, maxClientsPerUser);
+                refuse(channel, ErrorCode.TOO_MANY_CLIENTS, "you already have " + maxClientsPerUser
+                        + " connections to the helper (the most one user may have); close one and retry");
+                return;
+            }
+            Session s = new Session(this, channel, new Client(nextClientId.getAndIncrement(), who));
             sessions.add(s);
             try {
                 if (!closed) {
@@ -234,6 +297,9 @@ public final class IpcServer implements AutoCloseable {
                 s.close();
             }
         } finally {
+            if (countedUid != null) {
+                countedUid.decrementAndGet();
+            }
             clientCount.decrementAndGet();
             try {
                 channel.close();

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -21,13 +22,16 @@ import java.util.concurrent.Semaphore;
 final class Session {
     private static final System.Logger LOG = System.getLogger("wgdesk.ipc");
     private static final byte[] CLOSE = new byte[0];
+    private static final byte[] CLOSE_AFTER = new byte[0];
 
     private final IpcServer server;
     private final SocketChannel channel;
     private final IpcServer.Client client;
     private final BlockingQueue<byte[]> outbox = new ArrayBlockingQueue<>(IpcProtocol.MAX_QUEUED_MESSAGES);
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final Semaphore inFlight = new Semaphore(IpcProtocol.MAX_IN_FLIGHT_PER_CLIENT);
     volatile boolean subscribed;
+    private volatile boolean stopReading;
     private volatile boolean closed;
 
     Session(IpcServer server, SocketChannel channel, IpcServer.Client client) {
@@ -44,7 +48,7 @@ final class Session {
             InputStream in = Channels.newInputStream(channel);
             LineReader reader = new LineReader(in, IpcProtocol.MAX_REQUEST_BYTES);
             LineReader.Line line;
-            while (!closed && (line = reader.next()) != null) {
+            while (!closed && !stopReading && (line = reader.next()) != null) {
                 if (line.tooLong()) {
                     LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}) sent a {2}-byte request; refused",
                             client.id(), client.user(), line.size());
@@ -108,6 +112,14 @@ final class Session {
         JsonNode id = request.get("id");
         if (id == null || !(id.isIntegralNumber() && id.canConvertToLong() || id.isTextual())) {
             replyError(null, ErrorCode.BAD_REQUEST, "\"id\" (an integer) is required");
+            return;
+        }
+        Optional<String> refusal = server.check(client.peer());
+        if (refusal.isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}, uid {2}) is no longer authorised; disconnecting: {3}",
+                    client.id(), client.user(), client.uid(), refusal.get());
+            replyError(id, ErrorCode.NOT_AUTHORISED, refusal.get());
+            finishAndClose();
             return;
         }
         JsonNode version = request.get("protocol");
@@ -186,14 +198,40 @@ final class Session {
         send(IpcJson.encodeLine(IpcJson.error(id, code, message, List.of())));
     }
 
-    /** Queues a message line; disconnects the client if its queue is full. */
+    /** Queues a message line; disconnects the client if its queue is full (messages or bytes). */
     void send(byte[] line) {
         if (closed) {
             return;
         }
-        if (!outbox.offer(line)) {
-            LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}) does not read its messages; disconnecting",
-                    client.id(), client.user());
+        long total = queuedBytes.addAndGet(line.length);
+        if (total > IpcProtocol.MAX_QUEUED_BYTES || !outbox.offer(line)) {
+            queuedBytes.addAndGet(-line.length);
+            LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}) does not read its messages ({2} bytes queued); disconnecting",
+                    client.id(), client.user(), total);
+            close();
+        }
+    }
+
+    /** Sends an event if the client may still use the server; else disconnects it. */
+    void sendEvent(byte[] line) {
+        if (server.check(client.peer()).isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}, uid {2}) is no longer authorised; disconnecting",
+                    client.id(), client.user(), client.uid());
+            finishAndClose();
+            return;
+        }
+        send(line);
+    }
+
+    /** Bytes queued now (for tests). */
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** Lets what is queued be written, then closes: the writer closes the channel after the last line. */
+    private void finishAndClose() {
+        stopReading = true;
+        if (!outbox.offer(CLOSE_AFTER)) {
             close();
         }
     }
@@ -205,6 +243,11 @@ final class Session {
                 if (line == CLOSE) {
                     return;
                 }
+                if (line == CLOSE_AFTER) {
+                    close();
+                    return;
+                }
+                queuedBytes.addAndGet(-line.length);
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     channel.write(buf);

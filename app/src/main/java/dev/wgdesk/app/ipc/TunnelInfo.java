@@ -8,10 +8,31 @@ import java.util.Objects;
  * @param name      the tunnel (and interface) name
  * @param state     its current state
  * @param autostart whether the helper activates it when it starts (at boot)
+ * @param owner     the uid of its owner (who imported or created it; 0 for root)
+ * @param ownerName the owner's user name (the uid in decimal when it has none)
+ * @param shared    whether the owner lets other members activate and deactivate it
+ * @param canManage whether the asking user may read its keys, edit, rename, remove it and
+ *                  change its sharing and autostart (the owner and root)
+ * @param canUse    whether the asking user may activate and deactivate it (owner, root, or
+ *                  anyone in the group when it is shared)
  */
-public record TunnelInfo(String name, TunnelState state, boolean autostart) {
+public record TunnelInfo(String name, TunnelState state, boolean autostart, int owner, String ownerName,
+                         boolean shared, boolean canManage, boolean canUse) {
     public TunnelInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
+        if (ownerName == null) {
+            ownerName = Integer.toString(owner);
+        }
+    }
+
+    /** A tunnel root owns, not shared, as root (or its owner) sees it. */
+    public TunnelInfo(String name, TunnelState state, boolean autostart) {
+        this(name, state, autostart, 0, "root", false, true, true);
+    }
+
+    /** The same tunnel in another state. */
+    public TunnelInfo withState(TunnelState value) {
+        return new TunnelInfo(name, value, autostart, owner, ownerName, shared, canManage, canUse);
     }
 }

@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param peers         per-peer state (empty if not active)
  * @param warnings      things that were not applied (e.g. "DNS not applied: ..."; scripts disabled by policy)
  * @param error         why the last activation failed (state FAILED), else null
+ * @param hooksNotice   why the configuration's PreUp/PostUp/PreDown/PostDown commands are stored
+ *                      but not run although the administrator allows scripts (someone other than
+ *                      root wrote it), else null
  */
 public record TunnelStatus(String name, TunnelState state, boolean autostart, String publicKey, int listenPort,
                            int mtu, long activeSinceMillis, List<PeerStatus> peers, List<String> warnings,
-                           String error) {
+                           String error, String hooksNotice) {
     public TunnelStatus {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
@@ -28,8 +31,19 @@ public record TunnelStatus(String name, TunnelState state, boolean autostart, St
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
+    /** A status without a hooks notice. */
+    public TunnelStatus(String name, TunnelState state, boolean autostart, String publicKey, int listenPort,
+                        int mtu, long activeSinceMillis, List<PeerStatus> peers, List<String> warnings, String error) {
+        this(name, state, autostart, publicKey, listenPort, mtu, activeSinceMillis, peers, warnings, error, null);
+    }
+
     /** A status for a tunnel that is not up. */
     public static TunnelStatus inactive(String name, TunnelState state, boolean autostart, String error) {
-        return new TunnelStatus(name, state, autostart, null, 0, 0, 0, List.of(), List.of(), error);
+        return inactive(name, state, autostart, error, null);
+    }
+
+    /** A status for a tunnel that is not up, with a hooks notice (or null). */
+    public static TunnelStatus inactive(String name, TunnelState state, boolean autostart, String error, String hooksNotice) {
+        return new TunnelStatus(name, state, autostart, null, 0, 0, 0, List.of(), List.of(), error, hooksNotice);
     }
 }

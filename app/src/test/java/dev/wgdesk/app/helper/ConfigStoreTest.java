@@ -145,4 +145,39 @@ class ConfigStoreTest {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
+
+    @Test
+    void namesStartingWithADashAreRefusedBecauseCommandsWouldReadThemAsOptions() throws Exception {
+        ConfigStore store = ConfigStore.open(state);
+        StoreException e = assertThrows(StoreException.class, () -> store.create("-x", Configs.valid("a", 1)));
+        assertEquals(StoreException.Kind.INVALID_NAME, e.kind());
+        assertTrue(e.getMessage().contains("starts with '-'"), e.getMessage());
+        assertEquals(List.of(), store.list());
+        store.create("x-", Configs.valid("a", 1)); // a dash elsewhere is fine
+    }
+
+    @Test
+    void aConfigOver256KiBIsRefusedSayingTheLimit() throws Exception {
+        ConfigStore store = ConfigStore.open(state);
+        String base = Configs.valid("big", 1);
+        String big = base + "#".repeat(ConfigStore.MAX_CONFIG_BYTES - base.length() + 1);
+        StoreException e = assertThrows(StoreException.class, () -> store.create("big", big));
+        assertEquals(StoreException.Kind.INVALID_CONFIG, e.kind());
+        assertEquals("big.conf is " + (ConfigStore.MAX_CONFIG_BYTES + 1) + " bytes, more than the limit of 262144 bytes (256 KiB)",
+                e.getMessage());
+        store.create("big", big.substring(0, big.length() - 1)); // exactly at the limit
+        // Multi-byte characters count as bytes, not chars.
+        String wide = base + "#" + "\u00e9".repeat((ConfigStore.MAX_CONFIG_BYTES - base.length()) / 2 + 1);
+        assertEquals(StoreException.Kind.INVALID_CONFIG, assertThrows(StoreException.class, () -> store.save("wide", wide)).kind());
+    }
+
+    @Test
+    void atMostAHundredProblemsAreReportedThenHowManyMore() throws Exception {
+        ConfigStore store = ConfigStore.open(state);
+        String text = Configs.valid("many", 1) + "AllowedIPs = " + ",".repeat(499) + "\n";
+        StoreException e = assertThrows(StoreException.class, () -> store.create("many", text));
+        assertEquals(ConfigStore.MAX_REPORTED_ERRORS + 1, e.details().size());
+        assertEquals("… and 400 more", e.details().getLast());
+        assertTrue(e.getMessage().startsWith("many.conf has 500 problems; the first: many.conf:"), e.getMessage());
+    }
 }

@@ -19,6 +19,10 @@ public final class FakeBackend implements TunnelBackend {
     final Map<String, FakeActive> active = new ConcurrentHashMap<>();
     final Map<String, String> failAt = new ConcurrentHashMap<>();
     final List<Boolean> scriptsAllowed = new CopyOnWriteArrayList<>();
+    /** Hook commands (PreUp, PostUp, PreDown, PostDown together) in each config activated. */
+    final List<Integer> hooks = new CopyOnWriteArrayList<>();
+    /** Run at the start of every activation (tests). */
+    volatile Runnable beforeActivate;
     final Map<String, List<List<String>>> cleaned = new ConcurrentHashMap<>();
 
     final class FakeActive implements Active {
@@ -79,8 +83,14 @@ public final class FakeBackend implements TunnelBackend {
     public Active activate(String name, TunnelConfig config, boolean allowScripts, Consumer<List<List<String>>> journal,
                            Consumer<String> log) throws ActivationException {
         calls.add("up " + name);
+        Runnable hook = beforeActivate;
+        if (hook != null) {
+            hook.run();
+        }
         scriptsAllowed.add(allowScripts);
-        journal.accept(List.of(List.of("undo", name)));
+        var i = config.interfaceConfig();
+        hooks.add(i.preUp().size() + i.postUp().size() + i.preDown().size() + i.postDown().size());
+        journal.accept(List.of(List.of("ip", "link", "del", "dev", name)));
         String step = failAt.get(name);
         if (step != null) {
             throw new ActivationException(step, "fake failure", null);

@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -202,7 +203,58 @@ class HelperTest {
         helper = startHelper();
         client = IpcClient.connect(options().socket());
         assertEquals(List.of("cleanup home", "up home"), backend.calls);
-        assertEquals(List.of(List.of("undo", "home")), backend.cleaned.get("home"));
+        assertEquals(List.of(List.of("ip", "link", "del", "dev", "home")), backend.cleaned.get("home"));
+        assertEquals(TunnelState.ACTIVE, client.status("home").state());
+    }
+
+    @Test
+    void onlyAllowedProgramsAreReplayedFromAJournal() throws Exception {
+        client.close();
+        helper.close();
+        Path journal = dir.resolve("state/runtime/evil.json");
+        Files.writeString(journal, "{\"interface\":\"evil\",\"undo\":[[\"/bin/sh\",\"-c\",\"touch " + dir.resolve("pwned")
+                + "\"],[\"nft\",\"delete\",\"table\",\"inet\",\"wgdesk-evil\"]]}");
+        backend.calls.clear();
+        HelperLog log = new HelperLog(null);
+        helper = Helper.start(options(), backend, p -> Optional.empty(), log);
+        client = IpcClient.connect(options().socket());
+        assertEquals(List.of(List.of("nft", "delete", "table", "inet", "wgdesk-evil")), backend.cleaned.get("evil"));
+        assertTrue(log.tail(1000).stream().anyMatch(e -> e.message().contains("not running /bin/sh from the journal")));
+    }
+
+    @Test
+    void journalsInADirectoryAnotherUserOwnsAreNotReplayed() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to chown");
+        client.close();
+        helper.close();
+        Path runtime = dir.resolve("state/runtime");
+        Files.writeString(runtime.resolve("x.json"), "{\"interface\":\"x\",\"undo\":[[\"ip\",\"link\",\"del\",\"dev\",\"x\"]]}");
+        var nobody = runtime.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(runtime, nobody);
+        backend.calls.clear();
+        HelperLog log = new HelperLog(null);
+        helper = Helper.start(options(), backend, p -> Optional.empty(), log);
+        client = IpcClient.connect(options().socket());
+        assertFalse(backend.cleaned.containsKey("x"), "nothing replayed");
+        assertTrue(log.tail(1000).stream().anyMatch(e -> e.message().contains("not replaying crash journals")
+                && e.message().contains("owned by nobody")), log.tail(1000).toString());
+    }
+
+    @Test
+    void ipcIsServedOnlyAfterRestoreFinished() throws Exception {
+        client.importConfig("home", config("10.0.0.0/8"));
+        client.activate("home");
+        client.close();
+        helper.close();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        backend.beforeActivate = () -> {
+            // While the restore runs, nobody can connect yet.
+            assertThrows(IpcException.class, () -> IpcClient.connect(options().socket()).close());
+            release.countDown();
+        };
+        helper = startHelper();
+        assertEquals(0, release.getCount(), "the restore ran");
+        client = IpcClient.connect(options().socket());
         assertEquals(TunnelState.ACTIVE, client.status("home").state());
     }
 
@@ -274,5 +326,15 @@ class HelperTest {
     void theSocketIsOwnerAndGroupOnlyOrOwnerOnly() throws Exception {
         String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(options().socket()));
         assertTrue(mode.equals("rw-rw----") || mode.equals("rw-------"), mode);
+    }
+
+    @Test
+    void logLinesAreCappedInLength() {
+        HelperLog log = new HelperLog(null);
+        log.info("home", "z".repeat(HelperLog.MAX_MESSAGE_CHARS + 500));
+        String m = log.tail(1).getFirst().message();
+        assertEquals("z".repeat(HelperLog.MAX_MESSAGE_CHARS) + "… (500 more characters cut)", m);
+        log.info("home", "short");
+        assertEquals("short", log.tail(1).getFirst().message());
     }
 }

@@ -105,7 +105,7 @@ class StoreDurabilityTest {
             }
             case "state" -> {
                 JsonNode json = IpcJson.mapper().readTree(Files.readAllBytes(stateDir.resolve(StateStore.FILE)));
-                assertEquals(1, json.path("version").asInt());
+                assertEquals(2, json.path("version").asInt());
                 StateStore s = StateStore.open(stateDir);
                 assertFalse(Files.exists(stateDir.resolve(StateStore.FILE + ".bad")));
                 assertTrue(Set.of("x0", "x1", "x2").containsAll(s.active()));

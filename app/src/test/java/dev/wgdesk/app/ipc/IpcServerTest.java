@@ -65,6 +65,13 @@ class IpcServerTest {
             case "save" -> throw new IpcException(ErrorCode.INVALID_CONFIG, "2 problems",
                     List.of("a.conf:1:1: one", "a.conf:2:3: two"));
             case "boom" -> throw new IllegalStateException("handler bug");
+            case "whoami" -> {
+                ObjectNode r = IpcJson.object();
+                r.put("uid", client.uid());
+                r.put("gid", client.peer().gid());
+                r.put("user", client.user());
+                yield r;
+            }
             case "slow" -> { // answers only when the test releases it: no check depends on a duration
                 SLOW_STARTED.release();
                 boolean released;
@@ -88,7 +95,7 @@ class IpcServerTest {
         slowRelease = new CountDownLatch(1);
         socket = dir.resolve("h.sock");
         server = new IpcServer(socket,
-                peer -> refuseEveryone.get() ? Optional.of("not authorised: test refuses " + peer.user().getName())
+                peer -> refuseEveryone.get() ? Optional.of("not authorised: test refuses " + peer.user())
                         : Optional.empty(),
                 IpcServerTest::handle, "test-helper/1", 4);
         server.start(p -> Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----")));
@@ -397,6 +404,78 @@ class IpcServerTest {
             for (CompletableFuture<List<TunnelInfo>> f : fs) {
                 assertEquals(2, f.get(20, TimeUnit.SECONDS).size());
             }
+        }
+    }
+
+    @Test
+    void theHandlerSeesThePeersNumericIdsFromTheKernel() throws Exception {
+        com.sun.security.auth.module.UnixSystem me = new com.sun.security.auth.module.UnixSystem();
+        try (IpcClient c = IpcClient.connect(socket)) {
+            JsonNode r = c.await(c.call("whoami", IpcJson.object()));
+            assertEquals(me.getUid(), r.path("uid").asLong());
+            assertEquals(me.getGid(), r.path("gid").asLong());
+            assertEquals(System.getProperty("user.name"), r.path("user").asText());
+        }
+    }
+
+    @Test
+    void aClientNoLongerAuthorisedIsRefusedOnItsNextRequestAndDisconnected() throws Exception {
+        try (RawConnection raw = new RawConnection(socket)) {
+            assertEquals("hello", raw.read().path("type").asText());
+            raw.send("{\"id\":1,\"method\":\"list\"}\n");
+            assertEquals(2, raw.read().path("result").path("tunnels").size());
+            refuseEveryone.set(true); // the user was removed from the group
+            raw.send("{\"id\":2,\"method\":\"list\"}\n");
+            JsonNode refused = raw.read();
+            assertEquals(2, refused.path("id").asInt());
+            assertEquals("NOT_AUTHORISED", refused.path("error").path("code").asText());
+            assertEquals(null, raw.read(), "the connection is closed after the refusal");
+        }
+    }
+
+    @Test
+    void aSubscriberNoLongerAuthorisedGetsNoMoreEvents() throws Exception {
+        try (RawConnection raw = new RawConnection(socket)) {
+            raw.read();
+            raw.send("{\"id\":1,\"method\":\"subscribe\"}\n");
+            assertEquals(1, raw.read().path("id").asInt());
+            server.publish(new IpcEvent.ErrorOccurred("home", "first"));
+            assertEquals("first", raw.read().path("data").path("message").asText());
+            refuseEveryone.set(true);
+            server.publish(new IpcEvent.ErrorOccurred("home", "secret"));
+            assertEquals(null, raw.read(), "disconnected instead of told");
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsDisconnectedByBytesQueuedLongBeforeTheMessageLimit() throws Exception {
+        int pad = 900_000;
+        long needed = IpcProtocol.MAX_QUEUED_BYTES / pad + 64; // + what the socket buffers hold
+        assertTrue(needed < IpcProtocol.MAX_QUEUED_MESSAGES / 10, "the byte bound is what is tested");
+        try (RawConnection raw = new RawConnection(socket)) {
+            raw.read();
+            boolean cut = false;
+            try {
+                for (int i = 0; i < needed; i++) {
+                    raw.send("{\"id\":" + i + ",\"method\":\"get\",\"params\":{\"name\":\"home\",\"pad\":" + pad + "}}\n");
+                }
+            } catch (IOException e) {
+                cut = true; // the server closed the connection while we were still sending
+            }
+            // Reading now drains what the kernel buffered, then ends: the server gave up on us.
+            int got = 0;
+            try {
+                while (raw.read() != null) {
+                    got++;
+                }
+            } catch (IOException e) {
+                cut = true;
+            }
+            assertTrue(got < needed, "the server disconnected before answering everything: got " + got + " of " + needed
+                    + (cut ? " (cut while sending)" : ""));
+        }
+        try (IpcClient c = IpcClient.connect(socket)) {
+            assertEquals(2, c.list().size(), "others are still served");
         }
     }
 }

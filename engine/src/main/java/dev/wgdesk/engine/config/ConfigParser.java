@@ -58,6 +58,7 @@ final class ConfigParser {
 
     private final String fileName;
     private final List<ConfigError> errors = new ArrayList<>();
+    private int errorCount;
     private final List<Destroyable> secrets = new ArrayList<>();
 
     /** Where keys go: TOP_LEVEL before any header, null inside an unknown or broken header. */
@@ -103,7 +104,7 @@ final class ConfigParser {
         finish();
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparingInt(ConfigError::line).thenComparingInt(ConfigError::column));
-            return new ParseResult(Optional.empty(), errors);
+            return new ParseResult(Optional.empty(), errors, errorCount);
         }
         TunnelConfig.Builder tunnel = TunnelConfig.builder().setInterface(iface.build());
         for (PeerDraft d : peers) {
@@ -456,7 +457,7 @@ final class ConfigParser {
 
     private void finish() {
         if (ifaceHeader == null) {
-            errors.add(new ConfigError(fileName, ConfigSection.TOP_LEVEL, Optional.empty(), Reason.MISSING_SECTION,
+            add(new ConfigError(fileName, ConfigSection.TOP_LEVEL, Optional.empty(), Reason.MISSING_SECTION,
                     1, 1, "", 0));
         } else if (!ifaceSeen.contains(ConfigKey.PRIVATE_KEY)) {
             error(ConfigSection.INTERFACE, ConfigKey.PRIVATE_KEY, Reason.MISSING_ATTRIBUTE, ifaceHeader);
@@ -479,7 +480,18 @@ final class ConfigParser {
     }
 
     private void error(ConfigSection where, ConfigKey key, Reason reason, Span at) {
-        errors.add(new ConfigError(fileName, where, Optional.ofNullable(key), reason,
+        if (errors.size() >= ParseResult.MAX_ERRORS) {
+            errorCount++; // counted, not kept
+            return;
+        }
+        add(new ConfigError(fileName, where, Optional.ofNullable(key), reason,
                 at.line(), at.column(), at.text(), at.text().length()));
+    }
+
+    private void add(ConfigError e) {
+        errorCount++;
+        if (errors.size() < ParseResult.MAX_ERRORS) {
+            errors.add(e);
+        }
     }
 }

@@ -49,6 +49,9 @@ public final class FakeHelperGateway implements HelperGateway {
     private final Deque<LogEntry> log = new ArrayDeque<>();
     private final Map<String, String> failNextActivation = new TreeMap<>();
     private final java.util.Set<String> autostart = new java.util.TreeSet<>();
+    private final java.util.Set<String> shared = new java.util.TreeSet<>();
+    /** Tunnels that belong to another user: name to that user's name (uid 1001 in the infos). */
+    private final Map<String, String> foreign = new TreeMap<>();
     private volatile Listener listener;
     private boolean reachable = true;
     private boolean connected;
@@ -67,6 +70,44 @@ public final class FakeHelperGateway implements HelperGateway {
         tunnels.put(name, new Stored(config, active ? TunnelState.ACTIVE : TunnelState.INACTIVE,
                 active ? clock.millis() - 3_723_000 : 0, null));
         return this;
+    }
+
+    /**
+     * Makes {@code name} belong to another user, {@code owner}, who shares it or not: this fake's
+     * user may then not read, change or remove it, and may switch it only when it is shared.
+     */
+    public synchronized FakeHelperGateway ownedBy(String name, String owner, boolean isShared) {
+        foreign.put(name, owner);
+        if (isShared) {
+            shared.add(name);
+        } else {
+            shared.remove(name);
+        }
+        return this;
+    }
+
+    /** The info this fake reports for a stored tunnel. */
+    private TunnelInfo info(String name, TunnelState state) {
+        String other = foreign.get(name);
+        boolean mine = other == null;
+        return new TunnelInfo(name, state, autostart.contains(name), mine ? 1000 : 1001, mine ? "you" : other,
+                shared.contains(name), mine, mine || shared.contains(name));
+    }
+
+    private void requireManage(String name, String action) throws IpcException {
+        String other = foreign.get(name);
+        if (other != null) {
+            throw new IpcException(ErrorCode.NOT_PERMITTED, "cannot " + action + " " + name + ": it belongs to " + other
+                    + "; only its owner and root may do that");
+        }
+    }
+
+    private void requireUse(String name, String action) throws IpcException {
+        String other = foreign.get(name);
+        if (other != null && !shared.contains(name)) {
+            throw new IpcException(ErrorCode.NOT_PERMITTED, "cannot " + action + " " + name + ": it belongs to " + other
+                    + ", who has not shared it");
+        }
     }
 
     /** Makes the helper unreachable (disconnecting current clients) or reachable again. */
@@ -190,14 +231,16 @@ public final class FakeHelperGateway implements HelperGateway {
     public synchronized List<TunnelInfo> list() throws IpcException {
         check();
         List<TunnelInfo> out = new ArrayList<>();
-        tunnels.forEach((n, s) -> out.add(new TunnelInfo(n, s.state(), autostart.contains(n))));
+        tunnels.forEach((n, s) -> out.add(info(n, s.state())));
         return out;
     }
 
     @Override
     public synchronized String getConfig(String name) throws IpcException {
         check();
-        return get(name).config();
+        Stored s = get(name);
+        requireManage(name, "read the keys of");
+        return s.config();
     }
 
     private static void validate(String name, String config) throws IpcException {
@@ -220,12 +263,15 @@ public final class FakeHelperGateway implements HelperGateway {
         TunnelInfo info;
         synchronized (this) {
             check();
+            if (tunnels.containsKey(name)) {
+                requireManage(name, "change");
+            }
             validate(name, config);
             Stored old = tunnels.get(name);
             Stored s = old == null ? new Stored(config, TunnelState.INACTIVE, 0, null)
                     : new Stored(config, old.state(), old.activeSince(), old.error(), old.warnings(), old.running());
             tunnels.put(name, s);
-            info = new TunnelInfo(name, s.state(), autostart.contains(name));
+            info = info(name, s.state());
         }
         log("INFO", name, "configuration saved");
         return info;
@@ -242,7 +288,9 @@ public final class FakeHelperGateway implements HelperGateway {
             tunnels.put(name, new Stored(config, TunnelState.INACTIVE, 0, null));
         }
         log("INFO", name, "tunnel imported");
-        return new TunnelInfo(name, TunnelState.INACTIVE, false);
+        synchronized (this) {
+            return info(name, TunnelState.INACTIVE);
+        }
     }
 
     @Override
@@ -252,13 +300,28 @@ public final class FakeHelperGateway implements HelperGateway {
         if (s == null) {
             throw new IpcException(ErrorCode.NOT_FOUND, "no tunnel named " + name);
         }
+        requireManage(name, "change autostart of");
         if (enabled) {
             autostart.add(name);
         } else {
             autostart.remove(name);
         }
         log("INFO", name, enabled ? "Will be activated when the helper starts" : "Will no longer be activated at start");
-        return new TunnelInfo(name, s.state(), enabled);
+        return info(name, s.state());
+    }
+
+    @Override
+    public synchronized TunnelInfo setShared(String name, boolean value) throws IpcException {
+        check();
+        Stored s = get(name);
+        requireManage(name, "change sharing of");
+        if (value) {
+            shared.add(name);
+        } else {
+            shared.remove(name);
+        }
+        log("INFO", name, value ? "Shared with the other users of the helper" : "No longer shared");
+        return info(name, s.state());
     }
 
     @Override
@@ -266,11 +329,13 @@ public final class FakeHelperGateway implements HelperGateway {
         synchronized (this) {
             check();
             get(name);
+            requireManage(name, "remove");
         }
         deactivate(name);
         synchronized (this) {
             tunnels.remove(name);
             autostart.remove(name);
+            shared.remove(name);
         }
         log("INFO", name, "tunnel deleted");
     }
@@ -280,6 +345,7 @@ public final class FakeHelperGateway implements HelperGateway {
         synchronized (this) {
             check();
             Stored s = get(name);
+            requireManage(name, "rename");
             if (s.state().isUp()) {
                 throw new IpcException(ErrorCode.INVALID_STATE, "deactivate " + name + " before renaming it");
             }
@@ -292,9 +358,14 @@ public final class FakeHelperGateway implements HelperGateway {
             if (autostart.remove(name)) {
                 autostart.add(newName);
             }
+            if (shared.remove(name)) {
+                shared.add(newName);
+            }
         }
         log("INFO", newName, "renamed from " + name);
-        return new TunnelInfo(newName, TunnelState.INACTIVE, autostart.contains(newName));
+        synchronized (this) {
+            return info(newName, TunnelState.INACTIVE);
+        }
     }
 
     @Override
@@ -304,6 +375,7 @@ public final class FakeHelperGateway implements HelperGateway {
         synchronized (this) {
             check();
             before = get(name).state();
+            requireUse(name, "activate");
             if (before == TunnelState.ACTIVE) {
                 return statusOf(name, tunnels.get(name));
             }
@@ -346,6 +418,7 @@ public final class FakeHelperGateway implements HelperGateway {
         synchronized (this) {
             check();
             before = get(name).state();
+            requireUse(name, "deactivate");
             if (!before.isUp()) {
                 return statusOf(name, tunnels.get(name));
             }

@@ -67,6 +67,12 @@ public interface HelperGateway extends AutoCloseable {
     /** Sets whether the helper activates the tunnel when it starts (at boot, before anyone logs in). */
     TunnelInfo setAutostart(String name, boolean enabled) throws IpcException;
 
+    /**
+     * Sets whether other users of this computer may activate and deactivate the tunnel ("Let
+     * other users of this computer use this tunnel"); only its owner and root may.
+     */
+    TunnelInfo setShared(String name, boolean shared) throws IpcException;
+
     /** Activates a tunnel. */
     TunnelStatus activate(String name) throws IpcException;
 

@@ -105,6 +105,11 @@ public final class IpcHelperGateway implements HelperGateway {
     }
 
     @Override
+    public TunnelInfo setShared(String name, boolean shared) throws IpcException {
+        return client().setShared(name, shared);
+    }
+
+    @Override
     public TunnelStatus activate(String name) throws IpcException {
         return client().activate(name);
     }

@@ -35,6 +35,8 @@ final class DetailPane extends ScrollPane {
     private final Button toggle = new Button();
     private final CheckBox autostart = new CheckBox(Messages.get("detail.autostart"));
     private final javafx.beans.value.ChangeListener<Boolean> autostartFollower;
+    private final CheckBox shared = new CheckBox(Messages.get("detail.shared"));
+    private final Label owner = new Label();
     private final Button edit = new Button(Messages.get("main.edit"), Icons.EDIT.node(16));
     private final VBox cards = new VBox(16);
     private TunnelDetail shown;
@@ -86,7 +88,39 @@ final class DetailPane extends ScrollPane {
             first.autostartProperty().addListener(autostartFollower);
             autostart.setSelected(first.autostartProperty().get());
         }
-        VBox content = new VBox(18, header, autostart, cards);
+        javafx.beans.InvalidationListener accessFollower = o -> applyAccess(vm.selectedProperty().get());
+        vm.selectedProperty().addListener((o, a, b) -> {
+            if (a != null) {
+                a.sharedProperty().removeListener(accessFollower);
+                a.canManageProperty().removeListener(accessFollower);
+                a.canUseProperty().removeListener(accessFollower);
+            }
+            if (b != null) {
+                b.sharedProperty().addListener(accessFollower);
+                b.canManageProperty().addListener(accessFollower);
+                b.canUseProperty().addListener(accessFollower);
+            }
+        });
+        if (first != null) {
+            first.sharedProperty().addListener(accessFollower);
+            first.canManageProperty().addListener(accessFollower);
+            first.canUseProperty().addListener(accessFollower);
+        }
+        shared.setId("shared");
+        shared.setTooltip(new Tooltip(Messages.get("detail.shared.tooltip")));
+        shared.setOnAction(e -> {
+            TunnelItem item = vm.selectedProperty().get();
+            if (item != null) {
+                boolean wanted = shared.isSelected();
+                shared.setSelected(item.sharedProperty().get()); // shows the helper's answer, not the click
+                vm.setShared(item, wanted);
+            }
+        });
+        owner.setId("owner");
+        owner.getStyleClass().add("detail-owner");
+        owner.setWrapText(true);
+        owner.managedProperty().bind(owner.visibleProperty());
+        VBox content = new VBox(18, header, owner, autostart, shared, cards);
         content.getStyleClass().add("detail-content");
         setContent(content);
         vm.detailProperty().addListener((o, a, b) -> show(b));
@@ -111,8 +145,24 @@ final class DetailPane extends ScrollPane {
         toggle.setGraphic(Icons.POWER.node(16));
         toggle.getStyleClass().removeAll("primary", "secondary");
         toggle.getStyleClass().add(on ? "secondary" : "primary");
-        toggle.setDisable(item == null || item.isBusy() || d.state() == TunnelState.DEACTIVATING);
+        toggle.setDisable(item == null || item.isBusy() || d.state() == TunnelState.DEACTIVATING
+                || !item.canUseProperty().get());
+        applyAccess(item);
         rebuildCards(d, sameTunnel);
+    }
+
+    /** What this user may do with the selected tunnel: owner and root manage it, others at most switch it. */
+    private void applyAccess(TunnelItem item) {
+        boolean manage = item != null && item.canManageProperty().get();
+        edit.setDisable(!manage);
+        autostart.setDisable(!manage);
+        shared.setDisable(!manage);
+        shared.setSelected(item != null && item.sharedProperty().get());
+        owner.setVisible(item != null && !manage);
+        if (item != null && !manage) {
+            owner.setText(Messages.get(item.canUseProperty().get() ? "detail.owner.shared" : "detail.owner.notShared",
+                    item.ownerNameProperty().get()));
+        }
     }
 
     private void rebuildCards(TunnelDetail d, boolean keepScroll) {

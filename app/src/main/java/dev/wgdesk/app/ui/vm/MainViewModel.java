@@ -310,10 +310,10 @@ public final class MainViewModel implements HelperGateway.Listener {
             Optional<TunnelItem> existing = find(t.name());
             if (existing.isPresent()) {
                 existing.get().setState(t.state());
-                existing.get().setAutostart(t.autostart());
+                existing.get().setAccess(t);
             } else {
                 TunnelItem item = new TunnelItem(t.name(), t.state());
-                item.setAutostart(t.autostart());
+                item.setAccess(t);
                 insertSorted(item);
             }
         }
@@ -361,6 +361,10 @@ public final class MainViewModel implements HelperGateway.Listener {
     /** Loads (again) the public summary of a tunnel's stored configuration. */
     public void loadSummary(TunnelItem item) {
         String name = item.name();
+        if (!item.canManageProperty().get()) {
+            updateDetail(); // someone else's tunnel: its configuration (and keys) are not ours to read
+            return;
+        }
         tasks.run(() -> ConfigSummary.parse(name, gateway.getConfig(name)), s -> {
             s.ifPresent(summary -> {
                 item.setSummary(summary);
@@ -430,6 +434,20 @@ public final class MainViewModel implements HelperGateway.Listener {
         String name = item.name();
         tasks.run(() -> gateway.setAutostart(name, enabled), info -> item.setAutostart(info.autostart()),
                 e -> error.set(Messages.get("error.autostartFailed", name, e.getMessage())));
+    }
+
+    /**
+     * Sets whether other users of this computer may activate and deactivate {@code item} ("Let
+     * other users of this computer use this tunnel"). The item follows the helper's answer; a
+     * failure is shown and leaves it as it was.
+     */
+    public void setShared(TunnelItem item, boolean value) {
+        String name = item.name();
+        tasks.run(() -> gateway.setShared(name, value), info -> {
+                    item.setAccess(info);
+                    updateDetail();
+                },
+                e -> error.set(Messages.get("error.sharedFailed", name, e.getMessage())));
     }
 
     /** Activates or deactivates the tunnel named {@code name} (from the tray menu). */

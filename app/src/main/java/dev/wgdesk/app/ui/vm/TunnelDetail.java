@@ -104,6 +104,10 @@ public record TunnelDetail(String name, TunnelState state, List<Field> iface, Li
             peers.add(peerFields(null, extra, nowMillis));
         }
         List<String> warnings = status == null ? List.of() : status.warnings();
+        if (status != null && status.hooksNotice() != null && !warnings.contains(status.hooksNotice())) {
+            warnings = new java.util.ArrayList<>(warnings);
+            warnings.add(status.hooksNotice());
+        }
         String error = status == null ? null : status.error();
         return new TunnelDetail(name, state, iface, peers, warnings, error);
     }

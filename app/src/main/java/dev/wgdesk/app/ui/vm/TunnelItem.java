@@ -22,6 +22,10 @@ public final class TunnelItem {
     private final ObjectProperty<ConfigSummary> summary = new SimpleObjectProperty<>(this, "summary");
     private final BooleanProperty busy = new SimpleBooleanProperty(this, "busy");
     private final BooleanProperty autostart = new SimpleBooleanProperty(this, "autostart");
+    private final BooleanProperty shared = new SimpleBooleanProperty(this, "shared");
+    private final BooleanProperty canManage = new SimpleBooleanProperty(this, "canManage", true);
+    private final BooleanProperty canUse = new SimpleBooleanProperty(this, "canUse", true);
+    private final ObjectProperty<String> ownerName = new SimpleObjectProperty<>(this, "ownerName", "");
 
     /** An item for tunnel {@code name} in {@code state}. */
     public TunnelItem(String name, TunnelState state) {
@@ -86,6 +90,35 @@ public final class TunnelItem {
 
     void setAutostart(boolean value) {
         autostart.set(value);
+    }
+
+    /** True when the owner lets other users of this computer activate and deactivate it. */
+    public ReadOnlyBooleanProperty sharedProperty() {
+        return shared;
+    }
+
+    /** True when this user may read, edit, remove it and change its sharing (its owner, or root). */
+    public ReadOnlyBooleanProperty canManageProperty() {
+        return canManage;
+    }
+
+    /** True when this user may activate and deactivate it (owner, root, or shared). */
+    public ReadOnlyBooleanProperty canUseProperty() {
+        return canUse;
+    }
+
+    /** The owner's user name. */
+    public ReadOnlyObjectProperty<String> ownerNameProperty() {
+        return ownerName;
+    }
+
+    /** Takes over what the helper says about ownership and sharing. */
+    void setAccess(dev.wgdesk.app.ipc.TunnelInfo info) {
+        autostart.set(info.autostart());
+        shared.set(info.shared());
+        canManage.set(info.canManage());
+        canUse.set(info.canUse());
+        ownerName.set(info.ownerName());
     }
 
     /** True while an activation or deactivation asked from this app is in progress. */

@@ -194,6 +194,29 @@ class AppAcceptanceTest {
     }
 
     @Test
+    void shareFromTheDetailPaneAndSomeoneElsesTunnelIsReadOnly() throws Exception {
+        helper.with("home", Fixtures.fullTunnel(), false).with("bobs", Fixtures.siteTunnel(), false)
+                .ownedBy("bobs", "bob", false);
+        Fx.run(() -> ui.mainViewModel().refreshList());
+        Fx.waitUntil("listed", () -> ui.mainViewModel().find("bobs").isPresent());
+        clickTunnel("home");
+        robot.clickOn("#shared");
+        Fx.waitUntil("stored as shared", () -> {
+            try {
+                return helper.list().stream().anyMatch(t -> t.name().equals("home") && t.shared());
+            } catch (dev.wgdesk.app.ipc.IpcException e) {
+                return false;
+            }
+        });
+        Fx.waitUntil("box shows it", () -> robot.lookup("#shared").queryAs(javafx.scene.control.CheckBox.class).isSelected());
+        clickTunnel("bobs");
+        Fx.waitUntil("read-only", () -> robot.lookup("#shared").queryAs(javafx.scene.control.CheckBox.class).isDisabled()
+                && robot.lookup("#edit").queryButton().isDisabled()
+                && robot.lookup("#toggle").queryButton().isDisabled()
+                && robot.lookup("#owner").queryAs(javafx.scene.control.Label.class).getText().contains("belongs to bob"));
+    }
+
+    @Test
     void activateAndDeactivateFromTheWindow() throws Exception {
         helper.with("home", Fixtures.fullTunnel(), false);
         Fx.run(() -> ui.mainViewModel().refreshList());

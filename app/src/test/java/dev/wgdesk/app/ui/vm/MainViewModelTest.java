@@ -66,6 +66,38 @@ class MainViewModelTest {
     }
 
     @Test
+    void sharingFollowsTheHelperAndOnlyTheOwnerMayChangeIt() throws Exception {
+        helper.with("home", Fixtures.fullTunnel(), false).with("bobs", Fixtures.siteTunnel(), false)
+                .ownedBy("bobs", "bob", false);
+        vm.start();
+        TunnelItem home = vm.find("home").orElseThrow();
+        assertTrue(home.canManageProperty().get());
+        assertFalse(home.sharedProperty().get(), "off by default");
+        vm.setShared(home, true);
+        assertTrue(home.sharedProperty().get());
+        assertTrue(helper.list().stream().anyMatch(t -> t.name().equals("home") && t.shared()), "stored in the helper");
+
+        TunnelItem bobs = vm.find("bobs").orElseThrow();
+        assertFalse(bobs.canManageProperty().get());
+        assertFalse(bobs.canUseProperty().get());
+        assertEquals("bob", bobs.ownerNameProperty().get());
+        vm.selectedProperty().set(bobs);
+        assertNull(bobs.summary(), "someone else's configuration is not read");
+        vm.setShared(bobs, true);
+        assertFalse(bobs.sharedProperty().get(), "the helper refused");
+        assertTrue(vm.errorProperty().get().contains("belongs to bob"), vm.errorProperty().get());
+        vm.activate(bobs);
+        assertEquals(TunnelState.INACTIVE, bobs.state());
+
+        helper.ownedBy("bobs", "bob", true); // bob shares it
+        vm.refreshList();
+        assertTrue(bobs.canUseProperty().get());
+        vm.activate(bobs);
+        assertEquals(TunnelState.ACTIVE, helper.list().stream().filter(t -> t.name().equals("bobs")).findFirst()
+                .orElseThrow().state());
+    }
+
+    @Test
     void detailShowsConfigAndLiveStatus() {
         helper.with("home", Fixtures.fullTunnel(), true);
         vm.start();

@@ -88,13 +88,17 @@ public final class Command {
                 r -> Thread.ofVirtual().start(r));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()),
                 r -> Thread.ofVirtual().start(r));
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        // The input is written on its own thread, so a program that never reads it (a full pipe
+        // blocks the writer) is still killed at the time limit, which covers writing too.
+        Thread.ofVirtual().name("wgdesk-cmd-stdin").start(() -> {
+            try (OutputStream in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the program did not read its input (or was killed); its exit code tells the rest
             }
-        } catch (IOException e) {
-            // the program did not read its input; its exit code tells the rest
-        }
+        });
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);

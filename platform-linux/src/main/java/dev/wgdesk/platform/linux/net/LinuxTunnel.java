@@ -485,7 +485,7 @@ public final class LinuxTunnel {
         List<String> done = new ArrayList<>();
         if (Files.exists(Path.of("/sys/class/net", name, "tun_flags"))) {
             try {
-                runner.check(List.of("ip", "link", "del", name));
+                runner.check(List.of("ip", "link", "del", "dev", name));
                 done.add("removed stale interface " + name);
             } catch (CommandException e) {
                 // gone meanwhile
