@@ -351,8 +351,8 @@ final class NmKeyfileParser {
             int column = auto.map(Entry::keyColumn).orElse(conn.column);
             warn(line, column, "connection", "autoconnect", Reason.NOT_IMPORTED,
                     auto.map(Entry::raw).orElse(""), auto.isEmpty()
-                            ? "NetworkManager connects this automatically by default; wgdesk does not"
-                            + " (to start it at boot: wgdesk autostart NAME on)"
+                            ? "NetworkManager connects this automatically by default, wgdesk does not;"
+                            + " to start it at boot: wgdesk autostart NAME on"
                             : "to start it at boot: wgdesk autostart NAME on");
         }
     }
