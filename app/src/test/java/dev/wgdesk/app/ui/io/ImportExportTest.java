@@ -120,7 +120,7 @@ class ImportExportTest {
         assertTrue(r.warnings().get(0).reason().startsWith("work.nmconnection:2:4: [connection] id: \"Work VPN\""),
                 r.warnings().get(0).reason());
         assertTrue(r.warnings().get(1).reason().contains("[ipv4] address1: \"10.0.0.1\""), r.warnings().get(1).reason());
-        assertTrue(r.details().contains("warning: work.nmconnection:17:21: [ipv4] address1"), r.details());
+        assertTrue(r.details().contains("warning: work.nmconnection:17:22: [ipv4] address1"), r.details());
         assertEquals("agent.nmconnection", r.failures().getFirst().source());
         assertTrue(r.failures().getFirst().reason().contains("private-key: is not stored in this file"),
                 r.failures().getFirst().reason());
