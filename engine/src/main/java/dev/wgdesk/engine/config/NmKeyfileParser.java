@@ -294,6 +294,11 @@ final class NmKeyfileParser {
             warn(idLine, idColumn, conn == null ? "" : "connection", "id", Reason.NAME_CHANGED, id,
                     "imported as " + name.value());
         }
+        Entry ifname = conn == null ? null : conn.entries.get("interface-name");
+        if (ifname != null && !ifname.raw.equals(name.value())) {
+            warn(ifname.line, ifname.keyColumn, "connection", "interface-name", Reason.NOT_IMPORTED, ifname.raw,
+                    "the interface is named after the tunnel: " + name.value());
+        }
 
         InterfaceConfig.Builder iface = InterfaceConfig.builder();
         PrivateKey privateKey = readWireguard(iface);

@@ -65,7 +65,11 @@ class NmKeyfileTest {
         assertEquals(expected, valid(r));
         assertEquals("Home VPN (Büro)", r.connectionId());
         assertEquals("Home-VPN-B-ro", r.name().value());
-        assertEquals(List.of(Reason.NAME_CHANGED), r.warnings().stream().map(NmKeyfileProblem::reason).toList());
+        assertEquals(List.of(Reason.NAME_CHANGED, Reason.NOT_IMPORTED),
+                r.warnings().stream().map(NmKeyfileProblem::reason).toList());
+        assertEquals("home.nmconnection:6:1: [connection] interface-name: \"wg-home\" is a NetworkManager setting"
+                + " wg-quick cannot express; not imported (the interface is named after the tunnel: Home-VPN-B-ro)",
+                r.warnings().get(1).message());
         assertEquals("home.nmconnection:2:4: [connection] id: \"Home VPN (Büro)\" is not a valid tunnel name"
                 + " (imported as Home-VPN-B-ro)", r.warnings().getFirst().message());
     }
@@ -81,16 +85,17 @@ class NmKeyfileTest {
         assertEquals(RouteTable.ofNumber(100), c.interfaceConfig().table());
         assertEquals(List.of(
                 "[connection] autoconnect",
+                "[connection] interface-name",
                 "[connection] zone",
                 "[wireguard] ip4-auto-default-route",
                 "[ipv4] address1",
                 "[ipv4] dns-priority",
                 "[ipv4] dns-search",
                 "[ipv4] may-fail"), keysOf(r.warnings()));
-        NmKeyfileProblem gateway = r.warnings().get(3);
+        NmKeyfileProblem gateway = r.warnings().get(4);
         assertEquals(new NmKeyfileProblem("office.nmconnection", 17, 22, "ipv4", "address1", Reason.NOT_IMPORTED,
                 "10.0.0.1", "a gateway; a WireGuard interface routes by allowed-ips, so it is ignored"), gateway);
-        NmKeyfileProblem routingDomain = r.warnings().get(5);
+        NmKeyfileProblem routingDomain = r.warnings().get(6);
         assertEquals("~", routingDomain.text());
         assertEquals(12, routingDomain.column());
     }
@@ -109,7 +114,7 @@ class NmKeyfileTest {
         assertTrue(key.message().contains("private-key-flags=1"), key.message());
         assertEquals("preshared-key", r.errors().get(1).key());
         // peer-routes=false is Table = off, so the route table NetworkManager would use is what is lost.
-        assertEquals(List.of("[connection] autoconnect", "[wireguard] ip4-auto-default-route", "[ipv4] address1", "[ipv4] dns-priority",
+        assertEquals(List.of("[connection] autoconnect", "[connection] interface-name", "[wireguard] ip4-auto-default-route", "[ipv4] address1", "[ipv4] dns-priority",
                 "[ipv4] dns-search", "[ipv4] may-fail", "[ipv4] route-table"), keysOf(r.warnings()));
     }
 

@@ -115,11 +115,14 @@ class ImportExportTest {
         ImportReport r = new Importer(helper).importFiles(List.of(ok, agent));
 
         assertEquals(List.of("Work-VPN"), r.imported());
-        assertEquals(List.of("work.nmconnection", "work.nmconnection", "agent.nmconnection", "agent.nmconnection"),
+        assertEquals(List.of("work.nmconnection", "work.nmconnection", "work.nmconnection",
+                        "agent.nmconnection", "agent.nmconnection", "agent.nmconnection"),
                 r.warnings().stream().map(ImportReport.Failure::source).toList());
         assertTrue(r.warnings().get(0).reason().startsWith("work.nmconnection:2:4: [connection] id: \"Work VPN\""),
                 r.warnings().get(0).reason());
-        assertTrue(r.warnings().get(1).reason().contains("[ipv4] address1: \"10.0.0.1\""), r.warnings().get(1).reason());
+        assertTrue(r.warnings().get(1).reason().contains("[connection] interface-name: \"wg-work\""),
+                r.warnings().get(1).reason());
+        assertTrue(r.warnings().get(2).reason().contains("[ipv4] address1: \"10.0.0.1\""), r.warnings().get(2).reason());
         assertTrue(r.details().contains("warning: work.nmconnection:17:22: [ipv4] address1"), r.details());
         assertEquals("agent.nmconnection", r.failures().getFirst().source());
         assertTrue(r.failures().getFirst().reason().contains("private-key: is not stored in this file"),
