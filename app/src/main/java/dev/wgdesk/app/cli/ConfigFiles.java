@@ -1,5 +1,8 @@
 package dev.wgdesk.app.cli;
 
+import dev.wgdesk.engine.config.NmImport;
+import dev.wgdesk.engine.config.NmKeyfile;
+import dev.wgdesk.engine.config.NmKeyfileProblem;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.config.TunnelName;
 import java.io.IOException;
@@ -15,9 +18,10 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Reads the configurations named on an {@code import} command line, as the invoking user (the
- * helper never opens user files): {@code NAME.conf} files, and {@code .zip} archives of them (as
- * VPN providers and wireguard-windows export them). Each candidate becomes an {@link Item}
- * holding either its text or why it could not be read.
+ * helper never opens user files): {@code NAME.conf} files, {@code .zip} archives of them (as
+ * VPN providers and wireguard-windows export them), and NetworkManager keyfiles
+ * ({@code *.nmconnection}, converted to wg-quick text, named after the connection id). Each
+ * candidate becomes an {@link Item} holding either its text or why it could not be read.
  */
 final class ConfigFiles {
     /** Most entries read from one archive. */
@@ -30,8 +34,13 @@ final class ConfigFiles {
      * @param name   the tunnel name, or null if the file name gives none
      * @param text   the text, or null if it could not be read
      * @param error  why it cannot be imported, or null
+     * @param warnings what was not imported of it (NetworkManager-only settings), one line each
      */
-    record Item(String source, String name, String text, String error) {}
+    record Item(String source, String name, String text, String error, List<String> warnings) {
+        Item(String source, String name, String text, String error) {
+            this(source, name, text, error, List.of());
+        }
+    }
 
     private ConfigFiles() {}
 
@@ -42,6 +51,8 @@ final class ConfigFiles {
             String lower = p.toLowerCase(Locale.ROOT);
             if (lower.endsWith(".zip")) {
                 readZip(path, items);
+            } else if (NmKeyfile.isKeyfileName(lower)) {
+                items.add(readKeyfile(p, path));
             } else {
                 items.add(readConf(p, path));
             }
@@ -64,6 +75,28 @@ final class ConfigFiles {
             return new Item(source, name, Files.readString(path, StandardCharsets.UTF_8), null);
         } catch (IOException e) {
             return new Item(source, name, null, "cannot read: " + describe(e));
+        }
+    }
+
+    private static Item readKeyfile(String source, Path path) {
+        NmImport r;
+        try {
+            r = NmKeyfile.parse(path);
+        } catch (IOException e) {
+            String hint = e instanceof java.nio.file.AccessDeniedException
+                    ? " (NetworkManager's system connections are readable by root only: use sudo, or copy the file)" : "";
+            return new Item(source, null, null, "cannot read: " + describe(e) + hint);
+        }
+        List<String> warnings = r.warnings().stream().map(w -> "warning: " + w.message()).toList();
+        if (!r.isValid()) {
+            List<String> lines = r.errors().stream().map(NmKeyfileProblem::message).toList();
+            return new Item(source, r.name().value(), null, String.join("\n  ", lines), warnings);
+        }
+        TunnelConfig c = r.config().orElseThrow();
+        try {
+            return new Item(source, r.name().value(), c.toWgQuickString(), null, warnings);
+        } finally {
+            c.destroy();
         }
     }
 

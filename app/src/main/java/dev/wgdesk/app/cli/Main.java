@@ -55,7 +55,10 @@ public final class Main {
               show [NAME] [--json]    runtime status (peers, handshakes, transfer)
               up NAME                 activate a tunnel
               down NAME               deactivate a tunnel
-              export NAME             print a tunnel's configuration (it contains the private key)
+              import X.nmconnection   import a NetworkManager WireGuard connection (what NM-only settings are lost is listed)
+              export NAME [--format conf|nm] [-o FILE]
+                                      print a tunnel's configuration (it contains the private key), as wg-quick
+                                      text or a NetworkManager keyfile; -o writes FILE (mode 0600) instead
               remove NAME             deactivate and delete a tunnel
               autostart NAME on|off   activate the tunnel whenever the helper starts
               share NAME on|off       let other users of this computer (group wgdesk) activate and
@@ -200,7 +203,7 @@ public final class Main {
             case "show" -> show(sock, Args.parse(rest, Set.of(), Set.of("--json")));
             case "up" -> up(sock, one(rest, "a tunnel name: wgdesk up NAME"));
             case "down" -> down(sock, one(rest, "a tunnel name: wgdesk down NAME"));
-            case "export" -> export(sock, one(rest, "a tunnel name: wgdesk export NAME"));
+            case "export" -> export(sock, Args.parse(rest, Set.of("--format", "-o", "--output"), Set.of()));
             case "remove" -> remove(sock, one(rest, "a tunnel name: wgdesk remove NAME"));
             case "autostart" -> autostart(sock, Args.parse(rest, Set.of(), Set.of()));
             case "share" -> share(sock, Args.parse(rest, Set.of(), Set.of()));
@@ -271,6 +274,7 @@ public final class Main {
         int ok = 0;
         try (IpcClient c = IpcClient.connect(sock)) {
             for (ConfigFiles.Item item : items) {
+                item.warnings().forEach(err::println);
                 if (item.error() != null) {
                     err.println("failed: " + item.source() + ": " + item.error());
                     continue;
@@ -367,10 +371,33 @@ public final class Main {
         return EXIT_OK;
     }
 
-    private int export(Path sock, String name) throws IpcException {
-        try (IpcClient c = IpcClient.connect(sock)) {
-            out.print(c.getConfig(name));
+    private int export(Path sock, Args a) throws UsageException, IpcException {
+        String name = a.expect(1, "a tunnel name: wgdesk export NAME [--format conf|nm] [-o FILE]").getFirst();
+        String format = a.has("--format") ? a.get("--format") : "conf";
+        String file = a.has("-o") ? a.get("-o") : a.get("--output");
+        if (!format.equals("conf") && !format.equals("nm")) {
+            throw new UsageException("unknown format " + format + " (use conf or nm)");
         }
+        String text;
+        try (IpcClient c = IpcClient.connect(sock)) {
+            text = c.getConfig(name);
+        }
+        if (format.equals("nm")) {
+            ConfigExport.Result r = ConfigExport.toKeyfile(name, text);
+            r.warnings().forEach(w -> err.println("warning: " + w));
+            text = r.text();
+        }
+        if (file == null) {
+            out.print(text);
+            return EXIT_OK;
+        }
+        try {
+            ConfigExport.writePrivate(Path.of(file), text);
+        } catch (IOException e) {
+            err.println("failed: cannot write " + file + ": " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        out.println("wrote " + file);
         return EXIT_OK;
     }
 

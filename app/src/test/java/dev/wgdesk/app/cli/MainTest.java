@@ -126,6 +126,63 @@ class MainTest {
     }
 
     @Test
+    void networkManagerKeyfileImportsWarnsAndExportsBack() throws IOException {
+        PrivateKey key = PrivateKey.generate();
+        String peer = PrivateKey.generate().publicKey().toBase64();
+        Path nm = Files.writeString(dir.resolve("Office VPN.nmconnection"), """
+                [connection]
+                id=Office VPN
+                uuid=ee38c05b-1966-4a97-a0d7-b159bdac783a
+                type=wireguard
+                interface-name=wg-office
+
+                [wireguard]
+                listen-port=51820
+                private-key=%s
+
+                [wireguard-peer.%s]
+                endpoint=192.0.2.1:51820
+                persistent-keepalive=25
+                allowed-ips=10.0.0.0/8;
+
+                [ipv4]
+                address1=10.0.0.2/24
+                dns=10.0.0.53;
+                dns-priority=-50
+                method=manual
+
+                [ipv6]
+                addr-gen-mode=default
+                method=disabled
+
+                [proxy]
+                """.formatted(key.toBase64(), peer));
+        assertEquals(0, run("import", nm.toString()));
+        assertTrue(out.contains("imported Office-VPN from " + nm), out);
+        assertTrue(err.contains("warning: Office VPN.nmconnection:1:1: [connection] autoconnect: is a NetworkManager"), err);
+        assertTrue(err.contains("warning: Office VPN.nmconnection:19:1: [ipv4] dns-priority: \"-50\" is a NetworkManager"
+                + " setting wg-quick cannot express; not imported"), err);
+        assertTrue(!err.contains(key.toBase64()), err);
+
+        assertEquals(0, run("export", "Office-VPN"));
+        String conf = out;
+        Path file = dir.resolve("out.nmconnection");
+        assertEquals(0, run("export", "Office-VPN", "--format", "nm", "-o", file.toString()));
+        assertEquals("wrote " + file + "\n", out);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String keyfile = Files.readString(file);
+        assertTrue(keyfile.startsWith("[connection]\nid=Office-VPN\nuuid="), keyfile);
+        assertTrue(keyfile.contains("\n[wireguard-peer." + peer + "]\nendpoint=192.0.2.1:51820\n"), keyfile);
+
+        assertEquals(0, run("remove", "Office-VPN"));
+        assertEquals(0, run("import", file.toString()));
+        assertEquals("", err);
+        assertEquals(0, run("export", "Office-VPN"));
+        assertEquals(conf, out);
+        assertEquals(Main.EXIT_USAGE, run("export", "Office-VPN", "--format", "ini"));
+    }
+
+    @Test
     void failuresHaveNonZeroExitCodesAndSayWhatToDo() {
         assertEquals(Main.EXIT_FAILED, run("up", "nope"));
         assertEquals("wgdesk: no tunnel named nope (see: wgdesk list)\n", err);

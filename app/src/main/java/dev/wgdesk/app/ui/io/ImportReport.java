@@ -4,12 +4,14 @@ import dev.wgdesk.app.ui.i18n.Messages;
 import java.util.List;
 
 /**
- * What an import did: "Imported N of M", and why each failure failed. Immutable.
+ * What an import did: "Imported N of M", why each failure failed, and what of an imported file
+ * was left out (the NetworkManager settings wg-quick cannot express). Immutable.
  *
  * @param imported the names of the tunnels created, in order
  * @param failures one entry per configuration that was not imported
+ * @param warnings one entry per setting of a file that was not imported (the file may still have been)
  */
-public record ImportReport(List<String> imported, List<Failure> failures) {
+public record ImportReport(List<String> imported, List<Failure> failures, List<Failure> warnings) {
 
     /**
      * A configuration that was not imported.
@@ -24,6 +26,12 @@ public record ImportReport(List<String> imported, List<Failure> failures) {
     public ImportReport {
         imported = List.copyOf(imported);
         failures = List.copyOf(failures);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A report without warnings. */
+    public ImportReport(List<String> imported, List<Failure> failures) {
+        this(imported, failures, List.of());
     }
 
     /** M: every configuration found. */
@@ -36,11 +44,14 @@ public record ImportReport(List<String> imported, List<Failure> failures) {
         return Messages.get("import.summary", imported.size(), total());
     }
 
-    /** The summary and one line per failure: {@code source: reason}. */
+    /** The summary, one line per failure ({@code source: reason}), then one per warning. */
     public String details() {
         StringBuilder sb = new StringBuilder(summary());
         for (Failure f : failures) {
             sb.append('\n').append(Messages.get("import.failure", f.source(), f.reason()));
+        }
+        for (Failure w : warnings) {
+            sb.append('\n').append(Messages.get("import.warning", w.reason()));
         }
         return sb.toString();
     }

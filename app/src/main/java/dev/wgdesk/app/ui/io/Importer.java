@@ -4,6 +4,9 @@ import dev.wgdesk.app.ipc.IpcException;
 import dev.wgdesk.app.ui.gateway.HelperGateway;
 import dev.wgdesk.app.ui.i18n.Messages;
 import dev.wgdesk.engine.config.ConfigError;
+import dev.wgdesk.engine.config.NmImport;
+import dev.wgdesk.engine.config.NmKeyfile;
+import dev.wgdesk.engine.config.NmKeyfileProblem;
 import dev.wgdesk.engine.config.ParseResult;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.config.TunnelName;
@@ -23,8 +26,10 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
- * Imports tunnels from files the user chose or dropped: {@code name.conf} files, and zip archives
- * of them (as {@link Exporter} writes, or as a VPN provider hands out). Each configuration is
+ * Imports tunnels from files the user chose or dropped: {@code name.conf} files, zip archives
+ * of them (as {@link Exporter} writes, or as a VPN provider hands out), and NetworkManager keyfiles
+ * ({@code *.nmconnection}, named after their connection id; the NetworkManager settings that are
+ * not imported are reported as warnings). Each configuration is
  * checked for a valid name and text before the helper is asked to create it; an existing tunnel is
  * never overwritten. Blocking: run it on a background thread. Nothing is written to disk.
  */
@@ -41,10 +46,17 @@ public final class Importer {
         this.gateway = Objects.requireNonNull(gateway, "gateway");
     }
 
-    /** True for the file types the importer takes (.conf, .zip), by name. */
+    /** True for the file types the importer takes (.conf, .zip, .nmconnection), by name. */
     public static boolean accepts(Path file) {
         String n = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".conf") || n.endsWith(".zip");
+        return n.endsWith(".conf") || n.endsWith(".zip") || NmKeyfile.isKeyfileName(n);
+    }
+
+    /** How one configuration went: the tunnel's name when imported, else why not; and warnings. */
+    private record Outcome(String name, String failure, List<String> warnings) {
+        static Outcome failed(String reason) {
+            return new Outcome(null, reason, List.of());
+        }
     }
 
     private record Candidate(String source, String fileName, byte[] bytes, String readError) {
@@ -58,19 +70,17 @@ public final class Importer {
         }
         List<String> imported = new ArrayList<>();
         List<ImportReport.Failure> failures = new ArrayList<>();
+        List<ImportReport.Failure> warnings = new ArrayList<>();
         for (Candidate c : found) {
-            String reason = c.readError() != null ? c.readError() : importOne(c);
-            if (reason == null) {
-                imported.add(nameOf(c.fileName()));
+            Outcome o = c.readError() != null ? Outcome.failed(c.readError()) : importOne(c);
+            o.warnings().forEach(w -> warnings.add(new ImportReport.Failure(c.source(), w)));
+            if (o.failure() == null) {
+                imported.add(o.name());
             } else {
-                failures.add(new ImportReport.Failure(c.source(), reason));
+                failures.add(new ImportReport.Failure(c.source(), o.failure()));
             }
         }
-        return new ImportReport(imported, failures);
-    }
-
-    private static String nameOf(String fileName) {
-        return TunnelName.fromFileName(fileName).value();
+        return new ImportReport(imported, failures, warnings);
     }
 
     private void collect(Path f, List<Candidate> out) {
@@ -79,7 +89,7 @@ public final class Importer {
         try {
             if (lower.endsWith(".zip")) {
                 readZip(f, display, out);
-            } else if (lower.endsWith(".conf")) {
+            } else if (lower.endsWith(".conf") || NmKeyfile.isKeyfileName(lower)) {
                 if (Files.size(f) > MAX_CONFIG_BYTES) {
                     out.add(new Candidate(display, display, null, Messages.get("import.tooLarge")));
                 } else {
@@ -125,13 +135,17 @@ public final class Importer {
         }
     }
 
-    /** Imports one configuration; null on success, else why not. */
-    private String importOne(Candidate c) {
-        TunnelName name;
-        try {
-            name = TunnelName.fromFileName(c.fileName());
-        } catch (TunnelName.InvalidNameException e) {
-            return Messages.get("import.badName", e.error().message());
+    /** Imports one configuration. */
+    private Outcome importOne(Candidate c) {
+        boolean keyfile = NmKeyfile.isKeyfileName(c.fileName());
+        TunnelName name = null;
+        if (!keyfile) {
+            try {
+                name = TunnelName.fromFileName(c.fileName());
+            } catch (TunnelName.InvalidNameException e) {
+                java.util.Arrays.fill(c.bytes(), (byte) 0);
+                return Outcome.failed(Messages.get("import.badName", e.error().message()));
+            }
         }
         String text;
         try {
@@ -140,25 +154,41 @@ public final class Importer {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(c.bytes())).toString();
         } catch (CharacterCodingException e) {
-            return Messages.get("import.notUtf8");
+            return Outcome.failed(Messages.get("import.notUtf8"));
         } finally {
             java.util.Arrays.fill(c.bytes(), (byte) 0);
         }
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             text = text.substring(1);
         }
-        ParseResult r = TunnelConfig.parseLenient(name.fileName(), text);
-        if (!r.isValid()) {
-            ConfigError first = r.errors().getFirst();
-            int more = r.errors().size() - 1;
-            return more == 0 ? first.message() : Messages.get("import.moreErrors", first.message(), more);
+        List<String> warnings = List.of();
+        if (keyfile) {
+            NmImport nm = NmKeyfile.parse(c.fileName(), text);
+            warnings = nm.warnings().stream().map(NmKeyfileProblem::message).toList();
+            if (!nm.isValid()) {
+                NmKeyfileProblem first = nm.errors().getFirst();
+                int more = nm.errors().size() - 1;
+                return new Outcome(null, more == 0 ? first.message()
+                        : Messages.get("import.moreErrors", first.message(), more), warnings);
+            }
+            TunnelConfig config = nm.config().orElseThrow();
+            name = nm.name();
+            text = config.toWgQuickString();
+            config.destroy();
+        } else {
+            ParseResult r = TunnelConfig.parseLenient(name.fileName(), text);
+            if (!r.isValid()) {
+                ConfigError first = r.errors().getFirst();
+                int more = r.errors().size() - 1;
+                return Outcome.failed(more == 0 ? first.message() : Messages.get("import.moreErrors", first.message(), more));
+            }
+            r.config().orElseThrow().destroy();
         }
-        r.config().orElseThrow().destroy();
         try {
             gateway.importConfig(name.value(), text);
-            return null;
+            return new Outcome(name.value(), null, warnings);
         } catch (IpcException e) {
-            return e.getMessage();
+            return new Outcome(null, e.getMessage(), warnings);
         }
     }
 }

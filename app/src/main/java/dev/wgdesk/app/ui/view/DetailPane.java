@@ -4,6 +4,7 @@ import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ui.i18n.Messages;
 import dev.wgdesk.app.ui.vm.Formats;
 import dev.wgdesk.app.ui.vm.MainViewModel;
+import dev.wgdesk.app.ui.vm.QrCodeViewModel;
 import dev.wgdesk.app.ui.vm.TunnelDetail;
 import dev.wgdesk.app.ui.vm.TunnelItem;
 import java.util.List;
@@ -14,6 +15,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Tooltip;
+import javafx.scene.image.ImageView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.ColumnConstraints;
@@ -26,7 +28,9 @@ import javafx.scene.layout.VBox;
 /**
  * The right-hand side for a selected tunnel: a header with the name, a state badge and the
  * Activate/Deactivate and Edit buttons, then an "Interface" card and one card per peer. Values
- * come from {@link TunnelDetail}, rebuilt every second while the tunnel is live.
+ * come from {@link TunnelDetail}, rebuilt every second while the tunnel is live. "Show as QR
+ * code" shows the config (private key included) as a QR code for the mobile apps, only after that
+ * click, and hides it when the window loses focus or another tunnel is selected.
  */
 final class DetailPane extends ScrollPane {
     private final MainViewModel vm;
@@ -39,6 +43,11 @@ final class DetailPane extends ScrollPane {
     private final Label owner = new Label();
     private final Button edit = new Button(Messages.get("main.edit"), Icons.EDIT.node(16));
     private final VBox cards = new VBox(16);
+    private final QrCodeViewModel qr;
+    private final Button qrToggle = new Button(Messages.get("qr.show"));
+    private final ImageView qrImage = new ImageView();
+    private final Label qrNote = new Label();
+    private final VBox qrBox = new VBox(10);
     private TunnelDetail shown;
 
     DetailPane(MainViewModel vm, Runnable onEdit) {
@@ -120,11 +129,95 @@ final class DetailPane extends ScrollPane {
         owner.getStyleClass().add("detail-owner");
         owner.setWrapText(true);
         owner.managedProperty().bind(owner.visibleProperty());
-        VBox content = new VBox(18, header, owner, autostart, shared, cards);
+        qr = new QrCodeViewModel(vm.gateway(), vm.tasks());
+        buildQr();
+        vm.selectedProperty().addListener((o, a, b) -> qr.hide());
+        sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) {
+                scene.windowProperty().addListener((o2, a2, w) -> followFocus(w));
+                followFocus(scene.getWindow());
+            }
+        });
+        VBox content = new VBox(18, header, owner, autostart, shared, qrBox, cards);
         content.getStyleClass().add("detail-content");
         setContent(content);
         vm.detailProperty().addListener((o, a, b) -> show(b));
         show(vm.detailProperty().get());
+    }
+
+    /** The QR area: the button, then (after a click) the warning and the code. */
+    private void buildQr() {
+        qrToggle.setId("show-qr");
+        qrToggle.setOnAction(e -> {
+            TunnelItem item = vm.selectedProperty().get();
+            if (qr.stateProperty().get() != QrCodeViewModel.State.HIDDEN) {
+                qr.hide();
+            } else if (item != null) {
+                qr.show(item.name());
+            }
+        });
+        qrImage.setId("qr-image");
+        qrImage.setSmooth(false);
+        qrImage.setAccessibleText(Messages.get("qr.image"));
+        qrNote.setId("qr-note");
+        qrNote.setWrapText(true);
+        qrBox.getChildren().setAll(qrToggle);
+        qrBox.getStyleClass().add("qr-box");
+        qr.stateProperty().addListener((o, a, s) -> showQr(s));
+        showQr(qr.stateProperty().get());
+    }
+
+    private void showQr(QrCodeViewModel.State s) {
+        qrToggle.setText(Messages.get(s == QrCodeViewModel.State.HIDDEN ? "qr.show" : "qr.hide"));
+        switch (s) {
+            case HIDDEN -> {
+                qrImage.setImage(null);
+                qrBox.getChildren().setAll(qrToggle);
+            }
+            case LOADING -> {
+                qrImage.setImage(null);
+                qrNote.setText(Messages.get("qr.loading"));
+                qrBox.getChildren().setAll(qrToggle, qrNote);
+            }
+            case SHOWN -> {
+                var m = qr.matrixProperty().get();
+                qrImage.setImage(QrImages.render(m, QrImages.scaleFor(m, 320)));
+                qrNote.setText(Messages.get("qr.warning"));
+                qrBox.getChildren().setAll(qrToggle, notice("notice-warning", Icons.WARNING, qrNote.getText()), qrImage);
+            }
+            case FAILED -> {
+                qrImage.setImage(null);
+                qrNote.setText(Messages.get("qr.failed", qr.errorProperty().get()));
+                qrBox.getChildren().setAll(qrToggle, qrNote);
+            }
+        }
+    }
+
+    private final javafx.beans.value.ChangeListener<Boolean> focusFollower = (o, was, focused) -> {
+        if (!focused) {
+            hideQr();
+        }
+    };
+    private javafx.stage.Window focusWindow;
+
+    /** Hides the code whenever {@code w} loses focus. */
+    private void followFocus(javafx.stage.Window w) {
+        if (focusWindow != null) {
+            focusWindow.focusedProperty().removeListener(focusFollower);
+        }
+        focusWindow = w;
+        if (w != null) {
+            w.focusedProperty().addListener(focusFollower);
+        }
+    }
+
+    private void hideQr() {
+        qr.hide();
+    }
+
+    /** The QR code's view model (tests). */
+    QrCodeViewModel qrViewModel() {
+        return qr;
     }
 
     private void show(TunnelDetail d) {
@@ -157,6 +250,7 @@ final class DetailPane extends ScrollPane {
         edit.setDisable(!manage);
         autostart.setDisable(!manage);
         shared.setDisable(!manage);
+        qrToggle.setDisable(!manage); // the code holds the private key: only its owner and root may read it
         shared.setSelected(item != null && item.sharedProperty().get());
         owner.setVisible(item != null && !manage);
         if (item != null && !manage) {

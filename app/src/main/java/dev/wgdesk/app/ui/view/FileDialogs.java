@@ -29,7 +29,7 @@ public interface FileDialogs {
             public List<Path> chooseImport(Window owner) {
                 FileChooser c = new FileChooser();
                 c.setTitle(Messages.get("import.chooser"));
-                c.getExtensionFilters().add(new FileChooser.ExtensionFilter(Messages.get("import.filter"), "*.conf", "*.zip"));
+                c.getExtensionFilters().add(new FileChooser.ExtensionFilter(Messages.get("import.filter"), "*.conf", "*.zip", "*.nmconnection"));
                 List<File> files = c.showOpenMultipleDialog(owner);
                 return files == null ? List.of() : files.stream().map(File::toPath).toList();
             }

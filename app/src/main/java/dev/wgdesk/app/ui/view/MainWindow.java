@@ -363,7 +363,7 @@ public final class MainWindow {
     }
 
     private void reportImport(ImportReport r) {
-        if (r.failures().isEmpty()) {
+        if (r.failures().isEmpty() && r.warnings().isEmpty()) {
             vm.showInfo(r.summary());
         } else {
             vm.showInfo(r.details());

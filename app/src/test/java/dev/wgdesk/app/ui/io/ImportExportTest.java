@@ -78,8 +78,58 @@ class ImportExportTest {
         assertTrue(r.failures().get(0).reason().contains("out of range"), r.failures().get(0).reason());
         assertTrue(r.failures().get(1).reason().contains("longer than 15"), r.failures().get(1).reason());
         assertTrue(r.failures().get(2).reason().contains("exists"), r.failures().get(2).reason());
-        assertTrue(r.details().contains("notes.txt: not a .conf or .zip file"), r.details());
+        assertTrue(r.details().contains("notes.txt: not a .conf, .zip or .nmconnection file"), r.details());
         assertTrue(helper.storedConfig("us-ny-1") != null);
+    }
+
+    @Test
+    void networkManagerKeyfilesImportWithTheirWarnings() throws Exception {
+        String key = dev.wgdesk.engine.crypto.PrivateKey.generate().toBase64();
+        String peer = dev.wgdesk.engine.crypto.PrivateKey.generate().publicKey().toBase64();
+        String keyfile = """
+                [connection]
+                id=Work VPN
+                uuid=ee38c05b-1966-4a97-a0d7-b159bdac783a
+                type=wireguard
+                autoconnect=false
+                interface-name=wg-work
+
+                [wireguard]
+                mtu=1380
+                private-key=%s
+
+                [wireguard-peer.%s]
+                endpoint=vpn.example.com:51820
+                allowed-ips=10.0.0.0/8;
+
+                [ipv4]
+                address1=10.0.0.2/24,10.0.0.1
+                method=manual
+
+                [proxy]
+                """.formatted(key, peer);
+        Path ok = write("work.nmconnection", keyfile);
+        Path agent = write("agent.nmconnection", keyfile.replace("private-key=" + key, "private-key-flags=1"));
+        assertTrue(Importer.accepts(ok));
+
+        ImportReport r = new Importer(helper).importFiles(List.of(ok, agent));
+
+        assertEquals(List.of("Work-VPN"), r.imported());
+        assertEquals(List.of("work.nmconnection", "work.nmconnection", "work.nmconnection",
+                        "agent.nmconnection", "agent.nmconnection", "agent.nmconnection"),
+                r.warnings().stream().map(ImportReport.Failure::source).toList());
+        assertTrue(r.warnings().get(0).reason().startsWith("work.nmconnection:2:4: [connection] id: \"Work VPN\""),
+                r.warnings().get(0).reason());
+        assertTrue(r.warnings().get(1).reason().contains("[connection] interface-name: \"wg-work\""),
+                r.warnings().get(1).reason());
+        assertTrue(r.warnings().get(2).reason().contains("[ipv4] address1: \"10.0.0.1\""), r.warnings().get(2).reason());
+        assertTrue(r.details().contains("warning: work.nmconnection:17:22: [ipv4] address1"), r.details());
+        assertEquals("agent.nmconnection", r.failures().getFirst().source());
+        assertTrue(r.failures().getFirst().reason().contains("private-key: is not stored in this file"),
+                r.failures().getFirst().reason());
+        String stored = helper.storedConfig("Work-VPN");
+        assertTrue(stored.contains("MTU = 1380") && stored.contains("Endpoint = vpn.example.com:51820")
+                && stored.contains("Address = 10.0.0.2/24"), stored);
     }
 
     @Test

@@ -31,8 +31,8 @@ import org.testfx.api.FxToolkit;
  * interface against a {@code wireguard-go} peer in a network namespace ({@link PeerNamespace}),
  * pings through it so the detail shows a real handshake and transfer, and then shows the app
  * against that helper. Otherwise it falls back, loudly, to the in-process demo helper
- * ({@link DemoData}). Saves PNGs of the main window, the editor with an error, and the log view,
- * in light and dark. Runs only when {@code -Dwgdesk.screenshots=DIR} is given (see
+ * ({@link DemoData}). Saves PNGs of the main window, the QR code of "home" ("Show as QR code"
+ * clicked), the editor with an error, and the log view, in light and dark. Runs only when {@code -Dwgdesk.screenshots=DIR} is given (see
  * {@code app/src/test/screenshots/screenshots.sh}, which passes {@code -Dwgdesk.screenshots.run}
  * for its own clean-up).
  */
@@ -163,6 +163,14 @@ class ScreenshotTest {
                         () -> liveHandshake(vm.detailProperty().get()));
                 Fx.settle();
                 Fx.snapshot(stage.getScene(), out.resolve("main-window" + suffix + ".png"));
+
+                // "Show as QR code": main-window.png shows the button (hidden state); this one the code.
+                Fx.run(() -> ((javafx.scene.control.Button) stage.getScene().lookup("#show-qr")).fire());
+                Fx.waitUntil("QR code shown", 60, () -> stage.getScene().lookup("#qr-image") instanceof
+                        javafx.scene.image.ImageView v && v.getScene() != null && v.getImage() != null);
+                Fx.settle();
+                Fx.snapshot(stage.getScene(), out.resolve("qr-code" + suffix + ".png"));
+                Fx.run(() -> ((javafx.scene.control.Button) stage.getScene().lookup("#show-qr")).fire());
 
                 Fx.run(() -> ui.window().editSelected());
                 Fx.waitUntil("editor open", 60, () -> ui.window().editor() != null
