@@ -19,7 +19,9 @@ import java.util.List;
  * Creates the TUN interface, runs the WireGuard device on it, and serves the UAPI socket
  * {@code /var/run/wireguard/INTERFACE.sock} for {@code wg} and {@code wg-quick}. Without
  * {@code -f} (and without {@code WG_PROCESS_FOREGROUND=1}) it starts itself in the background and
- * returns once the interface is ready. {@code LOG_LEVEL=verbose|error|silent} selects the log
+ * returns once the interface is ready: the launcher script does that with one JVM (it starts this
+ * class in the foreground and waits for {@link #READY_FIFO_ENV}); run directly, {@link Daemon}
+ * starts a second JVM. {@code LOG_LEVEL=verbose|error|silent} selects the log
  * level (default {@code error}); log lines go to standard error.
  *
  * <p>Exit status: 0 after a clean shutdown (interface deleted, socket removed, SIGINT) or a
