@@ -153,4 +153,33 @@ else
   fi
   rm -rf "$train"
 fi
+
+# The engine's AOT cache (lib/app/wgdesk-engine.aot, used by bin/wgdesk-engine through its
+# launcher configuration): one training run of the image's engine in a private network namespace
+# (unshare -n: its TUN and routes vanish with it), stopped with SIGTERM once its UAPI socket is
+# up; the JVM writes the cache as it exits. It needs root and /dev/net/tun, so a build without
+# them ships no engine cache: the engine then starts with the JDK's CDS archive only.
+ecfg=$app/lib/app/wgdesk-engine.cfg
+eaot=$app/lib/app/wgdesk-engine.aot
+if [ "${WGDESK_AOT:-1}" = 0 ]; then
+  :
+elif [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null || [ ! -c /dev/net/tun ]; then
+  echo "build-image: WARNING: not root, or no unshare or /dev/net/tun: no AOT cache for wgdesk-engine (it starts more slowly)" >&2
+elif [ -f "$ecfg" ] && grep -q '^\[JavaOptions\]' "$ecfg"; then
+  etrain=$(mktemp -d)
+  ename=wgaot$$
+  if JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$eaot" LOG_LEVEL=error WG_PROCESS_FOREGROUND=1 timeout 300 unshare -n sh -c '
+       "$1" -f "$2" & pid=$!
+       i=0; while [ ! -S "/var/run/wireguard/$2.sock" ] && [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+       kill $pid; wait $pid; exit 0' _ "$app/bin/wgdesk-engine" "$ename" >"$etrain/log" 2>&1 && [ -s "$eaot" ]; then
+    sed -i '/^\[JavaOptions\]/a java-options=-XX:AOTCache=$APPDIR/wgdesk-engine.aot' "$ecfg"
+    echo "build-image: AOT cache lib/app/wgdesk-engine.aot ($(du -h "$eaot" | cut -f1))"
+  else
+    tail -n 20 "$etrain/log" >&2
+    rm -f "$eaot"
+    echo "build-image: WARNING: the engine's AOT training run failed (above): no engine cache" >&2
+  fi
+  rm -f "/var/run/wireguard/$ename.sock"
+  rm -rf "$etrain"
+fi
 echo "build-image: $out/wgdesk ($(du -sh "$out/wgdesk" | cut -f1))"

@@ -1,6 +1,12 @@
 package dev.wgdesk.app.engine;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.lang.System.Logger.Level;
 import java.util.List;
 
@@ -13,7 +19,9 @@ import java.util.List;
  * Creates the TUN interface, runs the WireGuard device on it, and serves the UAPI socket
  * {@code /var/run/wireguard/INTERFACE.sock} for {@code wg} and {@code wg-quick}. Without
  * {@code -f} (and without {@code WG_PROCESS_FOREGROUND=1}) it starts itself in the background and
- * returns once the interface is ready. {@code LOG_LEVEL=verbose|error|silent} selects the log
+ * returns once the interface is ready: the launcher script does that with one JVM (it starts this
+ * class in the foreground and waits for {@link #READY_FIFO_ENV}); run directly, {@link Daemon}
+ * starts a second JVM. {@code LOG_LEVEL=verbose|error|silent} selects the log
  * level (default {@code error}); log lines go to standard error.
  *
  * <p>Exit status: 0 after a clean shutdown (interface deleted, socket removed, SIGINT) or a
@@ -21,6 +29,13 @@ import java.util.List;
  * engine down cleanly through a shutdown hook (the JVM then reports 128 + signal).
  */
 public final class EngineMain {
+    /**
+     * Set by the launcher script ({@code bin/wgdesk-engine}) when it starts the engine in daemon
+     * mode itself (one JVM instead of two): a FIFO to which the engine writes a line once it is
+     * ready; the launcher then returns 0.
+     */
+    static final String READY_FIFO_ENV = "WGDESK_ENGINE_READY_FIFO";
+
     private EngineMain() {}
 
     public static void main(String[] args) throws InterruptedException {
@@ -65,6 +80,14 @@ public final class EngineMain {
         EngineLog.install(name, level, err);
         System.Logger log = System.getLogger(EngineMain.class.getName());
         log.log(Level.DEBUG, "Starting wgdesk-engine version {0}", version());
+        String readyFifo = System.getenv(READY_FIFO_ENV);
+        if (readyFifo != null) { // started by the launcher script in daemon mode: as Daemon.launch
+            Path socket = UapiSocket.socketPath(UapiSocket.DEFAULT_DIRECTORY, name);
+            if (UapiSocket.isListening(socket)) {
+                log.log(Level.ERROR, "Failed to listen on uapi socket: unix socket in use: " + socket);
+                return 1;
+            }
+        }
         Engine engine;
         try {
             engine = Engine.start(name, UapiSocket.DEFAULT_DIRECTORY);
@@ -79,10 +102,29 @@ public final class EngineMain {
         if ("1".equals(System.getenv(Daemon.STARTUP_LOG_ONLY_ENV))) {
             EngineLog.setLevel(LogLevel.SILENT); // as wireguard-go's detached child without LOG_LEVEL
         }
+        if (readyFifo != null) {
+            signalReady(Path.of(readyFifo));
+        }
         String reason = engine.awaitStop();
         log.log(Level.DEBUG, "Shutting down: {0}", reason);
         engine.close();
         return 0;
+    }
+
+    /**
+     * Tells the launcher that started this engine in daemon mode that the interface and its UAPI
+     * socket are ready: writes a line to its FIFO. On a daemon thread, since opening a FIFO blocks
+     * until it has a reader, and a launcher killed meanwhile must not keep the engine from
+     * stopping.
+     */
+    private static void signalReady(Path fifo) {
+        Thread.ofPlatform().daemon().name("wgdesk-engine-ready").stackSize(64 * 1024).start(() -> {
+            try (OutputStream o = Files.newOutputStream(fifo, StandardOpenOption.WRITE)) {
+                o.write("ready\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                // the launcher is gone: nobody to tell
+            }
+        });
     }
 
     /** The implementation version from the jar manifest, or "development". */

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# bench/footprint.sh: the figures of issue 13 (footprint), wgdesk-engine beside wireguard-go, in
+# one run on one machine (a busy machine shifts both: compare the ratios).
+#
+#   start     cold start in daemon mode, from exec until `ENGINE IFACE` returns with its TUN and
+#             UAPI socket ready (median of $STARTS, alternated). The Java engine's AOT cache is
+#             prepared first (two untimed starts: record, create), as a second start after
+#             installation would find it.
+#   idle      RSS of one end with one peer configured, after a handshake, $IDLE s idle
+#   peak      peak RSS (VmHWM) of each end while iperf3 TCP at $RATE runs for $LOAD s
+#   cpu/GB    CPU time (user + system) of both ends per GB carried at $RATE
+#   speed     iperf3 TCP unlimited, $DURATION s, median of $ROUNDS alternated rounds (java<->java,
+#             go<->go, java->go, go->java), after a $WARMUP s warm-up each; for the full picture
+#             with RTT run bench/throughput.sh
+#   NMT       with NMT=1 the Java end A runs with -XX:NativeMemoryTracking=summary and its
+#             breakdown (jcmd VM.native_memory summary) is printed at idle and after the load
+#
+# Not a test: exits 0 unless the set-up fails. Needs root, iproute2, wg, wireguard-go, iperf3,
+# python3; run after ./mvnw -B -DskipTests package. Wrap it in
+# `flock /tmp/wgdesk-root-tests.lock` when other root tests may run.
+#
+# Environment: ENGINE (default app/target/dist/bin/wgdesk-engine), WGDESK_ENGINE_OPTS, STARTS (5),
+# RATE (300M), LOAD (8), IDLE (5), DURATION (5), ROUNDS (3), WARMUP (8), NMT (0), JAVA_HOME.
+set -uo pipefail
+umask 077
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ENGINE=${ENGINE:-$ROOT/app/target/dist/bin/wgdesk-engine}
+WG_GO=$(command -v wireguard-go || true)
+STARTS=${STARTS:-5} RATE=${RATE:-300M} LOAD=${LOAD:-8} IDLE=${IDLE:-5}
+DURATION=${DURATION:-5} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-8} NMT=${NMT:-0}
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+T=wgf$$x
+WORK=$(mktemp -d "/tmp/$T.XXXXXX")
+NSES=()
+PIDS=()
+
+[ "$(id -u)" = 0 ] || { echo "needs root"; exit 1; }
+for t in ip wg iperf3 python3 ping; do command -v $t >/dev/null || { echo "$t is not installed"; exit 1; }; done
+[ -n "$WG_GO" ] || { echo "wireguard-go is not installed"; exit 1; }
+[ -x "$ENGINE" ] || { echo "$ENGINE is missing: run ./mvnw -B -DskipTests package"; exit 1; }
+
+cleanup() {
+  local pid ns
+  trap - EXIT
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for ns in "${NSES[@]}"; do for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done; done
+  sleep 1
+  for ns in "${NSES[@]}"; do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+    ip netns del "$ns" 2>/dev/null
+  done
+  wait 2>/dev/null
+  rm -f /var/run/wireguard/$T*.sock
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "n/a") printf "%.2f", a / b; else print "n/a" }'; }
+ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
+rss() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
+hwm() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+wait_sock() { local i; for i in $(seq 300); do [ -S /var/run/wireguard/$1.sock ] && wg show "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+engine_pid() { ip netns pids "$1" | while read -r p; do case $(readlink "/proc/$p/exe") in */java|*/wireguard-go) echo "$p"; break ;; esac; done; }
+stop_ns_engines() { local p; for p in $(ip netns pids "$1"); do kill "$p" 2>/dev/null; done
+  for p in $(seq 50); do [ -z "$(ip netns pids "$1")" ] && return; sleep 0.1; done; }
+
+echo "wgdesk footprint benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "engine: $ENGINE; JVM options added: ${WGDESK_ENGINE_OPTS:-(none)}"
+
+# ---- cold start, daemon mode
+S=${T}s
+ip netns add "$S" && NSES+=("$S")
+start_once() { # IMPL N -> ms until return (or "fail")
+  local impl=$1 ifc=${T}$2 t0 rc
+  t0=$EPOCHREALTIME
+  if [ "$impl" = go ]; then ip netns exec "$S" env -u LOG_LEVEL "$WG_GO" "$ifc" >/dev/null 2>&1; rc=$?
+  else ip netns exec "$S" env -u LOG_LEVEL "$ENGINE" "$ifc" >/dev/null 2>&1; rc=$?; fi
+  local ms; ms=$(ms_since "$t0")
+  if [ $rc = 0 ] && [ -S "/var/run/wireguard/$ifc.sock" ] && ip -n "$S" link show "$ifc" >/dev/null 2>&1; then echo "$ms"; else echo fail; fi
+  stop_ns_engines "$S"
+}
+# The Java engine's AOT cache: record (first start, written at exit), create (second start, in
+# the background; waited for here), as after installation.
+start_once java p1 >/dev/null; start_once java p2 >/dev/null
+for i in $(seq 120); do
+  ls /var/cache/wgdesk/engine-*.aot >/dev/null 2>&1 && ! pgrep -f 'AOTMode=create' >/dev/null && break
+  sleep 1
+done
+ST_java= ST_go=
+for i in $(seq "$STARTS"); do
+  ST_java="$ST_java $(start_once java j$i)"
+  ST_go="$ST_go $(start_once go g$i)"
+done
+echo "start runs (ms): wgdesk-engine:$ST_java; wireguard-go:$ST_go"
+MED_ST_java=$(echo "$ST_java" | median); MED_ST_go=$(echo "$ST_go" | median)
+
+# ---- topologies (as bench/throughput.sh)
+start() { # IMPL NS IFACE [JVM options]
+  local impl=$1 ns=$2 ifc=$3 opts=${4:-}
+  if [ "$impl" = go ]; then
+    ip netns exec "$ns" env LOG_LEVEL=error WG_PROCESS_FOREGROUND=1 "$WG_GO" -f "$ifc" >"$WORK/$ifc.log" 2>&1 &
+  else
+    ip netns exec "$ns" env LOG_LEVEL=error WGDESK_ENGINE_OPTS="${WGDESK_ENGINE_OPTS:-} $opts" "$ENGINE" -f "$ifc" >"$WORK/$ifc.log" 2>&1 &
+  fi
+  PIDS+=($!)
+  wait_sock "$ifc" || { echo "$impl engine $ifc did not start"; cat "$WORK/$ifc.log"; exit 1; }
+  eval "PID_$ifc=\$(engine_pid $ns)"
+}
+topo() { # NAME N IMPL_A IMPL_B [JVM options for A]
+  local name=$1 n=$2 ia=$3 ib=$4 opts=${5:-}
+  local na=$T${name}a nb=$T${name}b wa=$T${n}a wb=$T${n}b
+  ip netns add "$na" && NSES+=("$na"); ip netns add "$nb" && NSES+=("$nb")
+  ip -n "$na" link set lo up; ip -n "$nb" link set lo up
+  ip link add "$T${n}va" netns "$na" type veth peer name "$T${n}vb" netns "$nb"
+  ip -n "$na" addr add 192.168.8$n.1/24 dev "$T${n}va"; ip -n "$na" link set "$T${n}va" up
+  ip -n "$nb" addr add 192.168.8$n.2/24 dev "$T${n}vb"; ip -n "$nb" link set "$T${n}vb" up
+  start "$ia" "$na" "$wa" "$opts"
+  start "$ib" "$nb" "$wb"
+  wg genkey > "$WORK/$wa.key"; wg genkey > "$WORK/$wb.key"
+  wg set "$wa" private-key "$WORK/$wa.key" listen-port 51820 peer "$(wg pubkey < "$WORK/$wb.key")" \
+    allowed-ips 10.8$n.0.2/32 endpoint 192.168.8$n.2:51820
+  wg set "$wb" private-key "$WORK/$wb.key" listen-port 51820 peer "$(wg pubkey < "$WORK/$wa.key")" \
+    allowed-ips 10.8$n.0.1/32 endpoint 192.168.8$n.1:51820
+  ip -n "$na" addr add 10.8$n.0.1/24 dev "$wa"; ip -n "$na" link set "$wa" up mtu 1420
+  ip -n "$nb" addr add 10.8$n.0.2/24 dev "$wb"; ip -n "$nb" link set "$wb" up mtu 1420
+  ip netns exec "$na" iperf3 -s -B 10.8$n.0.1 >/dev/null 2>&1 &
+  PIDS+=($!)
+  ip netns exec "$nb" iperf3 -s -B 10.8$n.0.2 >/dev/null 2>&1 &
+  PIDS+=($!)
+  local i; for i in $(seq 20); do ip netns exec "$na" ping -c 1 -W 1 10.8$n.0.2 >/dev/null 2>&1 && break; done
+  eval "NS_A_$name=$na; NS_B_$name=$nb; N_$name=$n; PA_$name=\$PID_$wa; PB_$name=\$PID_$wb"
+}
+iperf() { # NAME [iperf3 options] -> Mbit/s received, A sends to B (-R: B sends to A)
+  local name=$1; shift; local na n; eval "na=\$NS_A_$name; n=\$N_$name"
+  ip netns exec "$na" timeout $((DURATION + LOAD + 30)) iperf3 -c 10.8$n.0.2 -O 1 -J "$@" 2>/dev/null |
+    python3 -c "import json,sys
+try: print('%.0f' % (json.load(sys.stdin)['end']['sum_received']['bits_per_second'] / 1e6))
+except Exception: print('0')"
+}
+
+# NMT's report crashes JDK 25.0.3 in an AOT recording run (FileMapInfo::readonly_total): with
+# NMT=1 the engines run without the AOT cache (WGDESK_AOT=0), so their RSS is a few MiB higher.
+nmt_opts=
+[ "$NMT" = 1 ] && nmt_opts="-XX:NativeMemoryTracking=summary" && export WGDESK_AOT=0
+topo java 1 java java "$nmt_opts"
+topo go 2 go go
+topo mixed 3 java go
+sleep "$IDLE"
+eval "IDLE_java=\$(rss $PA_java) IDLE_go=\$(rss $PA_go)"
+nmt() { [ "$NMT" = 1 ] && { echo "--- NMT of the Java end A ($1)"; "$JAVA_HOME/bin/jcmd" "$PA_java" VM.native_memory summary 2>&1 |
+  grep -E '^(Total|-|  *\(mmap|  *\(malloc|  *\(classes|  *\(threads|  *\(stack)' | sed 's/^/    /'; }; }
+nmt "idle, one peer"
+
+# ---- peak RSS and CPU per GB at a fixed rate
+load() { # NAME -> "MBITS CPU_S_PER_GB" with A sending at $RATE for $LOAD s
+  local name=$1 pa pb c0 c1 mbps
+  eval "pa=\$PA_$name; pb=\$PB_$name"
+  c0=$(( $(cpu_ticks "$pa") + $(cpu_ticks "$pb") ))
+  mbps=$(DURATION=$LOAD iperf "$name" -t "$LOAD" -b "$RATE")
+  c1=$(( $(cpu_ticks "$pa") + $(cpu_ticks "$pb") ))
+  awk -v m="$mbps" -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v t="$LOAD" \
+    'BEGIN { gb = m * t / 8 / 1000; if (gb > 0) printf "%s %.2f", m, c / hz / gb; else printf "%s n/a", m }'
+}
+read -r LOAD_MB_java CPU_java <<<"$(load java)"
+read -r LOAD_MB_go CPU_go <<<"$(load go)"
+eval "PEAK_java=\$(hwm $PA_java) PEAKB_java=\$(hwm $PB_java) PEAK_go=\$(hwm $PA_go) PEAKB_go=\$(hwm $PB_go)"
+nmt "after $LOAD s at $RATE"
+[ "$NMT" = 1 ] && "$JAVA_HOME/bin/jcmd" "$PA_java" GC.class_histogram 2>/dev/null | sed -n '1,8p' | sed 's/^/    /'
+[ "$NMT" = 1 ] && echo "    threads: $(ls /proc/$PA_java/task | wc -l)"
+
+# ---- throughput, unlimited
+for name in java go mixed; do DURATION=$WARMUP iperf "$name" -t "$WARMUP" >/dev/null; done
+for r in $(seq "$ROUNDS"); do
+  for p in java:java go:go mixed:javago mixed-R:gojava; do
+    name=${p%%:*} key=${p#*:}
+    if [ "$name" = mixed-R ]; then mb=$(iperf mixed -t "$DURATION" -R); else mb=$(iperf "$name" -t "$DURATION"); fi
+    eval "TP_$key=\"\${TP_$key:-} $mb\""
+  done
+done
+for k in java go javago gojava; do eval "MED_TP_$k=\$(echo \"\$TP_$k\" | median)"; done
+
+for f in "$WORK"/*.log; do # an engine that died: show why
+  ifc=$(basename "$f" .log); eval "p=\${PID_$ifc:-}"
+  [ -n "$p" ] && ! kill -0 "$p" 2>/dev/null && { echo "engine $ifc (pid $p) died:"; tail -n 20 "$f"; }
+done
+echo
+echo "figure (issue 13)                                  wgdesk-engine   wireguard-go   ratio   target"
+printf '%-50s %13s %14s %7s   %s\n' "cold start, daemon mode, median of $STARTS (ms)" "$MED_ST_java" "$MED_ST_go" "$(ratio "$MED_ST_java" "$MED_ST_go")" "<= 300 ms"
+printf '%-50s %13s %14s %7s   %s\n' "RSS idle, one peer (MiB)" "$IDLE_java" "$IDLE_go" "$(ratio "$IDLE_java" "$IDLE_go")" "<= 40 MiB"
+printf '%-50s %13s %14s %7s   %s\n' "peak RSS at $RATE TCP ${LOAD}s, sender (MiB)" "$PEAK_java" "$PEAK_go" "$(ratio "$PEAK_java" "$PEAK_go")" "<= 64 MiB"
+printf '%-50s %13s %14s %7s   %s\n' "peak RSS at $RATE TCP ${LOAD}s, receiver (MiB)" "$PEAKB_java" "$PEAKB_go" "$(ratio "$PEAKB_java" "$PEAKB_go")" "<= 64 MiB"
+printf '%-50s %13s %14s %7s   %s\n' "CPU s per GB at $RATE, both ends" "$CPU_java" "$CPU_go" "$(ratio "$CPU_java" "$CPU_go")" "<= 0.7x"
+printf '%-50s %13s %14s %7s   %s\n' "throughput Java<->Java vs Go<->Go (Mbit/s)" "$MED_TP_java" "$MED_TP_go" "$(ratio "$MED_TP_java" "$MED_TP_go")" ">= 2.0x"
+printf '%-50s %13s %14s %7s   %s\n' "throughput Java->Go vs Go<->Go (Mbit/s)" "$MED_TP_javago" "$MED_TP_go" "$(ratio "$MED_TP_javago" "$MED_TP_go")" ">= 1.0x"
+printf '%-50s %13s %14s %7s   %s\n' "throughput Go->Java vs Go<->Go (Mbit/s)" "$MED_TP_gojava" "$MED_TP_go" "$(ratio "$MED_TP_gojava" "$MED_TP_go")" ">= 1.0x"
+echo "(the $RATE runs carried $LOAD_MB_java and $LOAD_MB_go Mbit/s)"
+echo "ping RTT ratio:                                     see bench/throughput.sh"
+echo "helper RSS with one active tunnel:                  not measured yet (target <= 80 MiB)"
+echo "10,000 peers via UAPI (time, RSS, lookup cost):     not measured yet (targets <= 2 s, <= 200 MiB, flat)"
+echo "activation, helper 'up' to first handshake:         not measured yet (target <= 50 ms)"
