@@ -1,0 +1,81 @@
+package dev.wgdesk.engine.platform;
+
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.device.DeviceSnapshot;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the helper needs from the operating system to run a tunnel: bring one up (TUN, engine
+ * device, addresses, routes, DNS, hooks), and clean up after a crash. The Linux implementation is
+ * {@code LinuxTunnelBackend} in platform-linux; tests use a fake.
+ */
+public interface TunnelBackend {
+    /** A running tunnel. */
+    interface Active {
+        /**
+         * A snapshot of the engine device. The caller destroys the keys in it
+         * ({@code privateKey}, each peer's {@code presharedKey}).
+         */
+        DeviceSnapshot snapshot();
+
+        /** The interface MTU. */
+        int mtu();
+
+        /** What was not applied, e.g. DNS or hooks disabled by policy. */
+        List<String> warnings();
+
+        /** False once the interface has gone away (deleted from outside, or the device failed). */
+        boolean isAlive();
+
+        /** Once not alive: why the device failed (the engine's reason), or null if it was not a failure. */
+        default String failureReason() {
+            return null;
+        }
+
+        /**
+         * Undoes activation in reverse order: PreDown hooks, routes, rules, DNS, addresses,
+         * device and interface, PostDown hooks. Never throws; returns what could not be undone.
+         */
+        List<String> deactivate();
+    }
+
+    /** Activation failed at one step; what had been done was undone. */
+    final class ActivationException extends Exception {
+        private final String step;
+
+        public ActivationException(String step, String message, Throwable cause) {
+            super("step \"" + step + "\" failed: " + message, cause);
+            this.step = step;
+        }
+
+        /** The step that failed, e.g. {@code routes}. */
+        public String step() {
+            return step;
+        }
+    }
+
+    /**
+     * Brings a tunnel up.
+     *
+     * @param name         the tunnel name, used as the interface name
+     * @param config       its configuration (the backend does not destroy it)
+     * @param allowScripts whether PreUp/PostUp/PreDown/PostDown run
+     * @param journal      called, before anything changes, with the commands that would undo
+     *                     what the activation changes outside the interface (rules, DNS); the
+     *                     caller persists them for {@link #cleanupStale} after a crash
+     * @param log          receives progress lines
+     * @throws ActivationException after rolling back, naming the failed step
+     */
+    Active activate(String name, TunnelConfig config, boolean allowScripts, Consumer<List<List<String>>> journal,
+                    Consumer<String> log) throws ActivationException;
+
+    /**
+     * Removes what a crashed helper left of a tunnel: its interface, if it still exists, and
+     * whatever the journaled commands undo. Failures are expected (things may already be gone)
+     * and only returned, not thrown.
+     *
+     * @return one line per thing that was actually cleaned up
+     */
+    List<String> cleanupStale(String name, List<List<String>> undo);
+}
