@@ -56,6 +56,11 @@ class MacGroupsTest {
         public Pointer getgrnam(String name) {
             return real.getgrnam(name); // this machine's group database
         }
+
+        @Override
+        public Pointer getpwuid(int uid) {
+            return real.getpwuid(uid); // this machine's user database
+        }
     }
 
     @Test
@@ -70,6 +75,13 @@ class MacGroupsTest {
                 assertEquals(Integer.parseInt(f[2]), g.gid("daemon"));
             }
         }
+    }
+
+    @Test
+    void userNamesFromTheRealPasswdDatabase() {
+        MacGroups g = new MacGroups(new FakeDs());
+        assertEquals(java.util.Optional.of("root"), g.userName(0));
+        assertEquals(java.util.Optional.empty(), g.userName(2_000_000_123));
     }
 
     @Test
