@@ -68,6 +68,18 @@ class MacHelperPlatformTest {
         assertTrue(mac.userDirectory() instanceof MacUserDirectory);
     }
 
+    /** In a fresh JVM: finding the platforms and making the macOS parts loads no native code. */
+    @Test
+    void loadsNoNativeCodeUntilUsed() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), NoNativeMain.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("jna.loaded=null"), out);
+    }
+
     /* ---------------- tunnel backend ---------------- */
 
     @Test
