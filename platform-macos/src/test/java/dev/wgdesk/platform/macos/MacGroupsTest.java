@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  * the real {@code getgrnam} of this machine's libc (same LP64 layout as Darwin's).
  */
 class MacGroupsTest {
+    /** The name of group 0 on this machine: root on Linux, wheel on macOS. */
+    static final String GID0 = System.getProperty("os.name").startsWith("Mac OS X") ? "wheel" : "root";
+
     /** uid 501 is in group 20 ("staff"), nobody else is in anything. */
     static class FakeDs implements MacGroups.Membership {
         private final MacGroups.Membership real = Native.load("c", MacGroups.Membership.class);
@@ -66,7 +69,7 @@ class MacGroupsTest {
     @Test
     void structGroupLayoutReadsRealEntries() throws IOException {
         MacGroups g = new MacGroups(new FakeDs());
-        assertEquals(0, g.gid("root"));
+        assertEquals(0, g.gid(GID0));
         assertEquals(-1, g.gid("no-such-group-wgdesk-test"));
         // a second entry, compared with /etc/group
         for (String line : Files.readAllLines(Path.of("/etc/group"))) {
@@ -87,11 +90,11 @@ class MacGroupsTest {
     @Test
     void membershipThroughUuids() throws IOException {
         MacGroups g = new MacGroups(new FakeDs());
-        // "root" has gid 0 here; the fake says only uid 501 is in gid 20
-        assertFalse(g.isMember(501, "root"));
+        // GID0 has gid 0 here; the fake says only uid 501 is in gid 20
+        assertFalse(g.isMember(501, GID0));
         IOException e = assertThrows(IOException.class, () -> g.isMember(501, "no-such-group-wgdesk-test"));
         assertTrue(e.getMessage().contains("dseditgroup"), e.getMessage());
-        e = assertThrows(IOException.class, () -> g.isMember(999, "root"));
+        e = assertThrows(IOException.class, () -> g.isMember(999, GID0));
         assertTrue(e.getMessage().contains("uid 999"), e.getMessage());
     }
 
@@ -100,7 +103,7 @@ class MacGroupsTest {
         MacGroups g = new MacGroups(new FakeDs() {
             @Override
             public Pointer getgrnam(String name) {
-                return super.getgrnam("root"); // gid 0 ...
+                return super.getgrnam(GID0); // gid 0 ...
             }
 
             @Override

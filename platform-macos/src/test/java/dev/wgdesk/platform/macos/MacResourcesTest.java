@@ -307,6 +307,7 @@ class MacResourcesTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.DisabledOnOs(org.junit.jupiter.api.condition.OS.MAC)
     void buildPkgRefusesToRunOffAMac() throws Exception {
         Process p = new ProcessBuilder("bash", MACOS.resolve("build-pkg.sh").toString(), "a", "b", "c", "d", "e", "f", "g", "h")
                 .redirectErrorStream(true).start();
