@@ -293,6 +293,52 @@ class MacHelperPlatformTest {
         assertEquals(List.of("unregistered"), events);
     }
 
+    /* ---------------- IPC ---------------- */
+
+    @Test
+    void theSocketDirectoryIsMadeReachableBeforeListening(@TempDir Path dir) throws Exception {
+        List<String> calls = new ArrayList<>();
+        dev.wgdesk.engine.platform.IpcTransport fake = new dev.wgdesk.engine.platform.IpcTransport() {
+            @Override
+            public String defaultAddress() {
+                return "/var/run/wgdesk/helper.sock";
+            }
+
+            @Override
+            public Listener listen(String address, Access access) {
+                calls.add("listen " + address + " " + access.group() + " "
+                        + perms(Path.of(address).getParent()));
+                return null;
+            }
+
+            @Override
+            public Connection connect(String address) {
+                calls.add("connect " + address);
+                return null;
+            }
+        };
+        MacSocketTransport t = new MacSocketTransport(fake);
+        assertEquals("/var/run/wgdesk/helper.sock", t.defaultAddress());
+        Path run = dir.resolve("run/wgdesk");
+        t.listen(run.resolve("helper.sock").toString(), new dev.wgdesk.engine.platform.IpcTransport.Access("wgdesk"));
+        // as launchd's umask 077 would leave it
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
+        t.listen(run.resolve("helper.sock").toString(), new dev.wgdesk.engine.platform.IpcTransport.Access("wgdesk"));
+        t.connect(run.resolve("helper.sock").toString());
+        assertEquals(List.of(
+                "listen " + run.resolve("helper.sock") + " wgdesk rwxr-xr-x",
+                "listen " + run.resolve("helper.sock") + " wgdesk rwxr-xr-x",
+                "connect " + run.resolve("helper.sock")), calls);
+    }
+
+    private static String perms(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /* ---------------- user directory ---------------- */
 
     @Test
