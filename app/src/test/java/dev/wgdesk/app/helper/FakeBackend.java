@@ -1,5 +1,6 @@
 package dev.wgdesk.app.helper;
 
+import dev.wgdesk.engine.platform.TunnelBackend;
 import dev.wgdesk.engine.config.PeerConfig;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.crypto.PresharedKey;

@@ -1,5 +1,6 @@
 package dev.wgdesk.app.helper;
 
+import dev.wgdesk.platform.linux.helper.LinuxTunnelBackend;
 import dev.wgdesk.app.ipc.IpcClient;
 import dev.wgdesk.platform.linux.net.Command;
 import dev.wgdesk.platform.linux.net.CommandException;

@@ -1,5 +1,6 @@
 package dev.wgdesk.app.helper;
 
+import dev.wgdesk.engine.platform.TunnelBackend;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.wgdesk.engine.config.TunnelConfig;
