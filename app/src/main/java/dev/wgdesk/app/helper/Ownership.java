@@ -70,8 +70,8 @@ final class Ownership {
         }
     }
 
-    /** The refusal when {@code who} may not stop the overlapping tunnel {@code other}, or null. */
-    String overlapRefusal(String other, StateStore.Meta m, ClientIdentity who) {
+    /** The end of the refusal when {@code who} may not stop an overlapping tunnel of {@code m}, or null. */
+    String overlapRefusal(StateStore.Meta m, ClientIdentity who) {
         if (mayUse(m, who)) {
             return null;
         }

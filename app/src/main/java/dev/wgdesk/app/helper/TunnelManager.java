@@ -484,7 +484,7 @@ public final class TunnelManager implements AutoCloseable {
                             + o.state.name().toLowerCase(java.util.Locale.ROOT) + "; try again in a moment");
                 }
                 if (who != null) {
-                    String refusal = ownership.overlapRefusal(other.getKey(), state.meta(other.getKey()), who);
+                    String refusal = ownership.overlapRefusal(state.meta(other.getKey()), who);
                     if (refusal != null) {
                         throw new IpcException(ErrorCode.NOT_PERMITTED, "cannot activate " + name + ": its AllowedIPs "
                                 + clash.get()[0] + " overlap " + clash.get()[1] + " of the active tunnel " + other.getKey()
