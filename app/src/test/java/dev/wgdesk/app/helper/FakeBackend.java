@@ -1,12 +1,12 @@
 package dev.wgdesk.app.helper;
 
-import dev.wgdesk.engine.platform.TunnelBackend;
 import dev.wgdesk.engine.config.PeerConfig;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.crypto.PresharedKey;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.device.DeviceSnapshot;
 import dev.wgdesk.engine.device.PeerSnapshot;
+import dev.wgdesk.engine.platform.TunnelBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
