@@ -4,13 +4,15 @@ import dev.wgdesk.engine.platform.HelperPlatform;
 import dev.wgdesk.engine.platform.IpcTransport;
 import dev.wgdesk.engine.platform.ServiceRegistration;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.platform.UnixSocketTransport;
 import dev.wgdesk.engine.platform.UserDirectory;
 import java.nio.file.Path;
 
 /**
  * macOS's half of the helper, found through {@code META-INF/services}: tunnels on utun
  * ({@link MacTunnelBackend}), group look-ups through Directory Services ({@link MacUserDirectory}),
- * a launchd LaunchDaemon ({@link MacServiceRegistration}).
+ * a launchd LaunchDaemon ({@link MacServiceRegistration}), the shared UNIX socket transport
+ * ({@link MacSocketTransport}).
  *
  * <p>Paths:
  * <ul>
@@ -76,9 +78,14 @@ public final class MacHelperPlatform implements HelperPlatform {
         return new MacTunnelBackend();
     }
 
+    /**
+     * The shared UNIX socket transport ({@code getpeereid} behind the JDK's {@code SO_PEERCRED}),
+     * its directory made 0755 first ({@link MacSocketTransport}: launchd has no
+     * {@code RuntimeDirectory}).
+     */
     @Override
     public IpcTransport ipcTransport() {
-        throw new UnsupportedOperationException("macOS IPC transport: waiting for the shared UNIX socket transport");
+        return new MacSocketTransport(new UnixSocketTransport(SOCKET));
     }
 
     @Override

@@ -331,6 +331,31 @@ class MacHelperPlatformTest {
                 "connect " + run.resolve("helper.sock")), calls);
     }
 
+    /** The real transport end to end: listen in a fresh directory, connect, the peer is this process's user. */
+    @Test
+    void ipcThroughTheSharedUnixSocketTransport(@TempDir Path dir) throws Exception {
+        dev.wgdesk.engine.platform.IpcTransport t = new MacHelperPlatform().ipcTransport();
+        assertEquals("/var/run/wgdesk/helper.sock", t.defaultAddress());
+        Path sock = dir.resolve("run/helper.sock");
+        try (dev.wgdesk.engine.platform.IpcTransport.Listener l = t.listen(sock.toString(),
+                new dev.wgdesk.engine.platform.IpcTransport.Access("no-such-group-wgdesk-test"))) {
+            assertEquals("rwxr-xr-x", perms(sock.getParent()));
+            try (dev.wgdesk.engine.platform.IpcTransport.Connection c = t.connect(sock.toString());
+                 dev.wgdesk.engine.platform.IpcTransport.Connection s = l.accept()) {
+                c.output().write("ping\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                c.output().flush();
+                byte[] got = new byte[5];
+                int n = 0;
+                while (n < 5) {
+                    n += s.input().read(got, n, 5 - n);
+                }
+                assertEquals("ping\n", new String(got, java.nio.charset.StandardCharsets.UTF_8));
+                ClientIdentity who = s.client();
+                assertEquals(String.valueOf(new com.sun.security.auth.module.UnixSystem().getUid()), who.id());
+            }
+        }
+    }
+
     private static String perms(Path p) {
         try {
             return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
