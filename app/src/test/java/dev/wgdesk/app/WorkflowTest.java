@@ -80,6 +80,13 @@ class WorkflowTest {
         String macRuns = runs(ms);
         assertTrue(macRuns.contains("./mvnw -B -ntp -pl platform-macos -am verify"), macRuns);
         assertTrue(macRuns.contains("sudo -E ./mvnw") && macRuns.contains("-Dtest=UtunMacTest"), macRuns);
+        // the .pkg built, signed ad hoc, installed, its daemon loaded, a tunnel pinged, uninstalled: in that order
+        int at = -1;
+        for (String step : List.of("-Ppkg -pl installers", "codesign -dv", "sudo installer -pkg", "launchctl print system/dev.wgdesk.helper",
+                "brew install wireguard-go wireguard-tools", "ping -c 3", "Resources/uninstall.sh\" --purge")) {
+            assertTrue(macRuns.indexOf(step, at + 1) > at, "macOS job runs " + step + " (in order): " + macRuns);
+            at = macRuns.indexOf(step, at + 1);
+        }
         for (Map<String, Object> s : ms) {
             assertNotNull(s.get("uses") != null ? s.get("uses") : s.get("run"), "every step uses or runs something: " + s);
         }

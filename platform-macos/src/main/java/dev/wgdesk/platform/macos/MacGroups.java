@@ -12,8 +12,8 @@ import java.io.IOException;
  * {@code SO_PEERCRED}, which the JDK implements with {@code getpeereid()} on macOS) a member of
  * the group {@code wgdesk}? Asked through Directory Services with {@code mbr_check_membership},
  * which also sees nested groups and network accounts; Apple's initgroups(3) warns that
- * {@code getgroups}-style lists can be partial. Not yet used by the helper (it needs the
- * group-directory seam); never run on a Mac yet.
+ * {@code getgroups}-style lists can be partial. Used by the helper through
+ * {@link MacUserDirectory}; never run on a Mac yet.
  */
 public final class MacGroups {
     /** libSystem's membership and group-database calls. None is variadic. */
@@ -29,6 +29,12 @@ public final class MacGroups {
 
         /** {@code struct group *getgrnam(const char *)}: null if there is no such group. */
         Pointer getgrnam(String name);
+
+        /**
+         * {@code struct passwd *getpwuid(uid_t)}: null if there is no such user. Only
+         * {@code pw_name}, the first member on Darwin as on glibc, is read.
+         */
+        Pointer getpwuid(int uid);
     }
 
     /**
@@ -66,6 +72,16 @@ public final class MacGroups {
     public int gid(String group) {
         Pointer p = lib.getgrnam(group);
         return p == null ? -1 : new Group(p).gr_gid;
+    }
+
+    /** The account name of {@code uid}, if it has one. */
+    public java.util.Optional<String> userName(int uid) {
+        Pointer p = lib.getpwuid(uid);
+        if (p == null) {
+            return java.util.Optional.empty();
+        }
+        Pointer name = p.getPointer(0); // char *pw_name
+        return name == null ? java.util.Optional.empty() : java.util.Optional.of(name.getString(0));
     }
 
     /**

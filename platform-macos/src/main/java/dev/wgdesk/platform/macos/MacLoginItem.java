@@ -76,7 +76,7 @@ public final class MacLoginItem {
         return Files.isRegularFile(file(home));
     }
 
-    private static String xml(String s) {
+    static String xml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -101,14 +101,21 @@ public final class MacTunnel {
     public static final class ActivationException extends IOException {
         private static final long serialVersionUID = 1L;
         private final String step;
+        private final String detail;
 
         ActivationException(String step, String message, Throwable cause) {
             super(step + ": " + message, cause);
             this.step = step;
+            this.detail = message;
         }
 
         public String step() {
             return step;
+        }
+
+        /** The message without the step's name. */
+        public String detail() {
+            return detail;
         }
     }
 

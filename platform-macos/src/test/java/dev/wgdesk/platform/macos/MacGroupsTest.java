@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  * the real {@code getgrnam} of this machine's libc (same LP64 layout as Darwin's).
  */
 class MacGroupsTest {
+    /** The name of group 0 on this machine: root on Linux, wheel on macOS. */
+    static final String GID0 = System.getProperty("os.name").startsWith("Mac OS X") ? "wheel" : "root";
+
     /** uid 501 is in group 20 ("staff"), nobody else is in anything. */
     static class FakeDs implements MacGroups.Membership {
         private final MacGroups.Membership real = Native.load("c", MacGroups.Membership.class);
@@ -56,12 +59,17 @@ class MacGroupsTest {
         public Pointer getgrnam(String name) {
             return real.getgrnam(name); // this machine's group database
         }
+
+        @Override
+        public Pointer getpwuid(int uid) {
+            return real.getpwuid(uid); // this machine's user database
+        }
     }
 
     @Test
     void structGroupLayoutReadsRealEntries() throws IOException {
         MacGroups g = new MacGroups(new FakeDs());
-        assertEquals(0, g.gid("root"));
+        assertEquals(0, g.gid(GID0));
         assertEquals(-1, g.gid("no-such-group-wgdesk-test"));
         // a second entry, compared with /etc/group
         for (String line : Files.readAllLines(Path.of("/etc/group"))) {
@@ -73,13 +81,20 @@ class MacGroupsTest {
     }
 
     @Test
+    void userNamesFromTheRealPasswdDatabase() {
+        MacGroups g = new MacGroups(new FakeDs());
+        assertEquals(java.util.Optional.of("root"), g.userName(0));
+        assertEquals(java.util.Optional.empty(), g.userName(2_000_000_123));
+    }
+
+    @Test
     void membershipThroughUuids() throws IOException {
         MacGroups g = new MacGroups(new FakeDs());
-        // "root" has gid 0 here; the fake says only uid 501 is in gid 20
-        assertFalse(g.isMember(501, "root"));
+        // GID0 has gid 0 here; the fake says only uid 501 is in gid 20
+        assertFalse(g.isMember(501, GID0));
         IOException e = assertThrows(IOException.class, () -> g.isMember(501, "no-such-group-wgdesk-test"));
         assertTrue(e.getMessage().contains("dseditgroup"), e.getMessage());
-        e = assertThrows(IOException.class, () -> g.isMember(999, "root"));
+        e = assertThrows(IOException.class, () -> g.isMember(999, GID0));
         assertTrue(e.getMessage().contains("uid 999"), e.getMessage());
     }
 
@@ -88,7 +103,7 @@ class MacGroupsTest {
         MacGroups g = new MacGroups(new FakeDs() {
             @Override
             public Pointer getgrnam(String name) {
-                return super.getgrnam("root"); // gid 0 ...
+                return super.getgrnam(GID0); // gid 0 ...
             }
 
             @Override

@@ -28,7 +28,8 @@ import org.w3c.dom.Node;
  * makes the state directory root-only and loads the daemon (run here with stub Mac commands).
  */
 class MacResourcesTest {
-    private static final Path RESOURCES = Path.of("../installers/src/macos/resources");
+    private static final Path MACOS = Path.of("../installers/src/macos");
+    private static final Path RESOURCES = MACOS.resolve("resources");
 
     /** The top-level dict of a plist, values as String, Boolean, Long or List. */
     static Map<String, Object> parsePlist(String xml) throws Exception {
@@ -92,18 +93,20 @@ class MacResourcesTest {
 
     @Test
     void launchDaemonRunsTheHelperAsRootKeptAlive() throws Exception {
-        String t = Files.readString(RESOURCES.resolve("dev.wgdesk-wgdesk-helper.plist"));
-        Map<String, Object> d = parsePlist(substitute(t, Map.of("LABEL", "dev.wgdesk-wgdesk-helper",
-                "APPLICATION_LAUNCHER", "/Applications/wgdesk.app/Contents/MacOS/wgdesk-helper")));
-        assertEquals("dev.wgdesk-wgdesk-helper", d.get("Label"));
-        assertEquals(List.of("/Applications/wgdesk.app/Contents/MacOS/wgdesk-helper", "helper", "--socket",
-                "/var/run/wgdesk/helper.sock", "--state-dir", "/Library/Application Support/wgdesk"), d.get("ProgramArguments"));
+        String t = Files.readString(MACOS.resolve("launchd/dev.wgdesk.helper.plist"));
+        String exe = "/Applications/wgdesk.app/Contents/MacOS/wgdesk-helper";
+        Map<String, Object> d = parsePlist(t.replace("APPLICATION_LAUNCHER", exe));
+        assertEquals("dev.wgdesk.helper", d.get("Label"));
+        assertEquals(List.of(exe, "helper", "--socket", "/var/run/wgdesk/helper.sock", "--state-dir",
+                "/Library/Application Support/wgdesk", "--policy", "/etc/wgdesk/helper.conf"), d.get("ProgramArguments"));
         assertEquals("root", d.get("UserName"));
         assertEquals(Boolean.TRUE, d.get("RunAtLoad"));
         assertEquals(Boolean.TRUE, d.get("KeepAlive"));
         assertEquals(63L, d.get("Umask"), "umask 077: the helper's files are private");
         assertTrue(((Long) d.get("ExitTimeOut")) >= 10, "time to take tunnels down after SIGTERM");
         assertEquals("/Library/Logs/wgdesk/helper.log", d.get("StandardErrorPath"));
+        assertEquals(parsePlist(MacServiceRegistration.plist(Path.of(exe))), d,
+                "the .pkg installs the same daemon as MacServiceRegistration.install");
     }
 
     @Test
@@ -143,35 +146,215 @@ class MacResourcesTest {
         assertFalse(MacLoginItem.isSet(home));
     }
 
-    /** The script with stub dseditgroup/stat/launchctl/chown that log their arguments. */
-    @Test
-    void postinstallCreatesTheGroupAddsTheConsoleUserAndLoadsTheDaemon(@TempDir Path dir) throws Exception {
-        Path log = dir.resolve("calls.log");
-        Path daemon = dir.resolve("daemon.plist");
-        Files.writeString(daemon, "<plist/>");
-        String stubs = """
-                log() { printf '%s\\n' "$*" >> "$CALLS"; }
-                dseditgroup() { log dseditgroup "$@"; [[ $2 == read ]] && return 1; return 0; }
-                stat() { echo alice; }
-                launchctl() { log launchctl "$@"; return 0; }
-                chown() { log chown "$@"; }
-                export -f log dseditgroup stat launchctl chown
-                exec bash "$1"
-                """;
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", stubs, "_", RESOURCES.resolve("postinstall").toString())
-                .redirectErrorStream(true);
-        pb.environment().put("CALLS", log.toString());
-        pb.environment().put("WGDESK_STATE_DIR", dir.resolve("state").toString());
-        pb.environment().put("WGDESK_LOG_DIR", dir.resolve("logs").toString());
-        pb.environment().put("WGDESK_DAEMON_PLIST", daemon.toString());
+    /** Mac commands as exported shell functions logging their arguments to $CALLS. */
+    private static final String STUBS = """
+            log() { printf '%s\\n' "$*" >> "$CALLS"; }
+            dseditgroup() { log dseditgroup "$@"; [[ $2 == read ]] && return "${GROUP_MISSING:-1}"; return 0; }
+            stat() { echo alice; }
+            launchctl() { log launchctl "$@"; [[ $1 == bootout ]] && { echo "Boot-out failed: 3: No such process"; return 3; }; return 0; }
+            chown() { log chown "$@"; }
+            pkgutil() { log pkgutil "$@"; }
+            export -f log dseditgroup stat launchctl chown pkgutil
+            script=$1; shift
+            exec bash "$script" "$@"
+            """;
+
+    /** Runs {@code script} with the stubs; returns its output, asserting exit code {@code exit}. */
+    private static String runWithStubs(Path script, Map<String, String> env, int exit, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", STUBS, "_", script.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
+        assertEquals(exit, p.exitValue(), out);
+        return out;
+    }
+
+    /** An installed wgdesk.app as far as the scripts look at it. */
+    private static Path fakeApp(Path dir) throws Exception {
+        Path app = dir.resolve("Applications/wgdesk.app");
+        Path res = Files.createDirectories(app.resolve("Contents/Resources"));
+        Files.copy(MACOS.resolve("launchd/dev.wgdesk.helper.plist"), res.resolve("dev.wgdesk.helper.plist"));
+        Files.writeString(res.resolve("helper.conf"), "#allow-scripts=false\n");
+        Path launcher = Files.createDirectories(app.resolve("Contents/MacOS")).resolve("wgdesk-helper");
+        Files.writeString(launcher, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return app;
+    }
+
+    @Test
+    void postinstallCreatesTheGroupAddsTheConsoleUserAndLoadsTheDaemon(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("calls.log");
+        Path app = fakeApp(dir);
+        Path daemon = dir.resolve("Library/LaunchDaemons/dev.wgdesk.helper.plist");
+        Map<String, String> env = Map.of("CALLS", log.toString(), "WGDESK_APP", app.toString(),
+                "WGDESK_STATE_DIR", dir.resolve("state").toString(), "WGDESK_LOG_DIR", dir.resolve("logs").toString(),
+                "WGDESK_ETC_DIR", dir.resolve("etc/wgdesk").toString(), "WGDESK_DAEMON_PLIST", daemon.toString());
+        runWithStubs(RESOURCES.resolve("postinstall"), env, 0, "/tmp/wgdesk.pkg", "/Applications", "/");
         List<String> calls = Files.readAllLines(log);
         assertTrue(calls.contains("dseditgroup -o create -r wgdesk users wgdesk"), calls.toString());
         assertTrue(calls.contains("dseditgroup -o edit -a alice -t user wgdesk"), calls.toString());
-        assertTrue(calls.contains("launchctl bootstrap system " + daemon), calls.toString());
+        assertEquals(List.of("launchctl bootout system/dev.wgdesk.helper", "launchctl bootstrap system " + daemon),
+                calls.stream().filter(c -> c.startsWith("launchctl")).toList());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state"))));
+        Map<String, Object> d = parsePlist(Files.readString(daemon));
+        assertEquals(parsePlist(MacServiceRegistration.plist(app.resolve("Contents/MacOS/wgdesk-helper"))), d,
+                "the template with the launcher's path filled in");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon)));
+        assertEquals("#allow-scripts=false\n", Files.readString(dir.resolve("etc/wgdesk/helper.conf")));
+
+        // an upgrade: the administrator's policy stays, the daemon is reloaded
+        Files.writeString(dir.resolve("etc/wgdesk/helper.conf"), "allow-scripts=true\n");
+        Files.delete(log);
+        runWithStubs(RESOURCES.resolve("postinstall"), Map.of("CALLS", log.toString(), "WGDESK_APP", app.toString(),
+                "WGDESK_STATE_DIR", dir.resolve("state").toString(), "WGDESK_LOG_DIR", dir.resolve("logs").toString(),
+                "WGDESK_ETC_DIR", dir.resolve("etc/wgdesk").toString(), "WGDESK_DAEMON_PLIST", daemon.toString(),
+                "GROUP_MISSING", "0"), 0);
+        calls = Files.readAllLines(log);
+        assertFalse(calls.stream().anyMatch(c -> c.startsWith("dseditgroup -o create")), "the group exists: " + calls);
+        assertTrue(calls.contains("launchctl bootstrap system " + daemon), calls.toString());
+        assertEquals("allow-scripts=true\n", Files.readString(dir.resolve("etc/wgdesk/helper.conf")));
+    }
+
+    @Test
+    void postinstallRefusesAnAppWithoutTheHelper(@TempDir Path dir) throws Exception {
+        Path app = fakeApp(dir);
+        Files.delete(app.resolve("Contents/MacOS/wgdesk-helper"));
+        String out = runWithStubs(RESOURCES.resolve("postinstall"), Map.of("CALLS", dir.resolve("calls").toString(),
+                "WGDESK_APP", app.toString(), "WGDESK_STATE_DIR", dir.resolve("state").toString(),
+                "WGDESK_LOG_DIR", dir.resolve("logs").toString(), "WGDESK_ETC_DIR", dir.resolve("etc").toString(),
+                "WGDESK_DAEMON_PLIST", dir.resolve("d.plist").toString()), 1);
+        assertTrue(out.contains("wgdesk-helper is missing"), out);
+        assertFalse(Files.exists(dir.resolve("d.plist")));
+    }
+
+    @Test
+    void preinstallStopsARunningHelper(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("calls.log");
+        runWithStubs(RESOURCES.resolve("preinstall"), Map.of("CALLS", log.toString()), 0);
+        assertEquals(List.of("launchctl bootout system/dev.wgdesk.helper"), Files.readAllLines(log));
+    }
+
+    @Test
+    void uninstallRemovesEverythingButTheTunnelsUnlessPurged(@TempDir Path root) throws Exception {
+        Path log = root.resolve("calls.log");
+        fakeApp(root);
+        List<Path> gone = List.of(
+                root.resolve("Library/LaunchDaemons/dev.wgdesk.helper.plist"),
+                root.resolve("Library/Logs/wgdesk/helper.log"),
+                root.resolve("var/run/wgdesk/helper.sock"),
+                root.resolve("Users/alice/Library/LaunchAgents/dev.wgdesk.tray.plist"));
+        List<Path> kept = List.of(
+                root.resolve("Library/Application Support/wgdesk/configs/wg0.conf"),
+                root.resolve("etc/wgdesk/helper.conf"),
+                root.resolve("Users/alice/Library/LaunchAgents/other.plist"));
+        for (Path f : concat(gone, kept)) {
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "x");
+        }
+        Map<String, String> env = Map.of("CALLS", log.toString(), "WGDESK_ROOT", root.toString());
+        String out = runWithStubs(MACOS.resolve("uninstall.sh"), env, 0);
+        for (Path f : gone) {
+            assertFalse(Files.exists(f), f + " removed");
+        }
+        assertFalse(Files.exists(root.resolve("Applications/wgdesk.app")));
+        assertFalse(Files.exists(root.resolve("Library/Logs/wgdesk")));
+        for (Path f : kept) {
+            assertTrue(Files.exists(f), f + " kept");
+        }
+        assertTrue(out.contains("--purge"), out);
+        List<String> calls = Files.readAllLines(log);
+        assertEquals("launchctl bootout system/dev.wgdesk.helper", calls.getFirst(), "the helper is stopped first");
+        assertTrue(calls.contains("pkgutil --forget dev.wgdesk"), calls.toString());
+        assertFalse(calls.stream().anyMatch(c -> c.startsWith("dseditgroup -o delete")), calls.toString());
+
+        Files.delete(log);
+        runWithStubs(MACOS.resolve("uninstall.sh"), Map.of("CALLS", log.toString(), "WGDESK_ROOT", root.toString(),
+                "GROUP_MISSING", "0"), 0, "--purge");
+        assertFalse(Files.exists(root.resolve("Library/Application Support/wgdesk")));
+        assertFalse(Files.exists(root.resolve("etc/wgdesk")));
+        assertTrue(Files.exists(root.resolve("Users/alice/Library/LaunchAgents/other.plist")), "not ours");
+        assertTrue(Files.readAllLines(log).contains("dseditgroup -o delete wgdesk"));
+        runWithStubs(MACOS.resolve("uninstall.sh"), env, 2, "--everything");
+    }
+
+    private static List<Path> concat(List<Path> a, List<Path> b) {
+        List<Path> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** bash -n on every shell script of the macOS installer, and shellcheck where it is installed. */
+    @Test
+    void scriptsParse() throws Exception {
+        List<Path> scripts = List.of(RESOURCES.resolve("postinstall"), RESOURCES.resolve("preinstall"),
+                MACOS.resolve("uninstall.sh"), MACOS.resolve("build-pkg.sh"));
+        boolean shellcheck = new ProcessBuilder("sh", "-c", "command -v shellcheck").start().waitFor() == 0;
+        for (Path s : scripts) {
+            assertTrue(Files.isExecutable(s), s + " is executable (pkgbuild keeps the mode)");
+            assertEquals("#!", Files.readString(s).substring(0, 2), s + " has a #! line");
+            Process p = new ProcessBuilder("bash", "-n", s.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), s + ": " + out);
+            if (shellcheck) {
+                p = new ProcessBuilder("shellcheck", "-S", "warning", s.toString()).redirectErrorStream(true).start();
+                out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, p.waitFor(), s + ": " + out);
+            }
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.condition.DisabledOnOs(org.junit.jupiter.api.condition.OS.MAC)
+    void buildPkgRefusesToRunOffAMac() throws Exception {
+        Process p = new ProcessBuilder("bash", MACOS.resolve("build-pkg.sh").toString(), "a", "b", "c", "d", "e", "f", "g", "h")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("the .pkg is built on macOS only; this is Linux"), out);
+    }
+
+    /**
+     * The menu-bar icon is a template: black with alpha only (macOS tints it), 22 x 22 and its
+     * Retina double, the keyhole see-through; and the committed PNGs are what the renderer draws.
+     */
+    @Test
+    void trayIconIsAMonochromeTemplateRenderedByItsScript(@TempDir Path dir) throws Exception {
+        Path tray = MACOS.resolve("tray");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(java, "-Djava.awt.headless=true", tray.resolve("RenderTemplateIcon.java").toString(),
+                dir.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        for (String name : List.of("wgdeskTemplate.png", "wgdeskTemplate@2x.png")) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(tray.resolve(name).toFile());
+            int size = name.contains("@2x") ? 44 : 22;
+            assertEquals(size, img.getWidth(), name);
+            assertEquals(size, img.getHeight(), name);
+            int opaque = 0;
+            int clear = 0;
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int argb = img.getRGB(x, y);
+                    int alpha = argb >>> 24;
+                    if (alpha > 0) {
+                        assertEquals(0, argb & 0xFFFFFF, name + ": black only, at " + x + "," + y);
+                    }
+                    opaque += alpha == 255 ? 1 : 0;
+                    clear += alpha == 0 ? 1 : 0;
+                }
+            }
+            assertTrue(opaque > size * size / 5 && clear > size * size / 5, name + ": a shape, not a blank or a block");
+            assertEquals(0, img.getRGB(size / 2, (int) (size * 0.42)) >>> 24, name + ": the keyhole is see-through");
+            java.awt.image.BufferedImage fresh = javax.imageio.ImageIO.read(dir.resolve(name).toFile());
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    assertEquals(img.getRGB(x, y), fresh.getRGB(x, y), name + " as RenderTemplateIcon draws it, at " + x + "," + y);
+                }
+            }
+        }
     }
 }

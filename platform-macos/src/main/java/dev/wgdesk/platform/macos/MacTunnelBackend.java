@@ -1,0 +1,152 @@
+package dev.wgdesk.platform.macos;
+
+import dev.wgdesk.engine.config.EndpointResolver;
+import dev.wgdesk.engine.config.InterfaceConfig;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.conn.Bind;
+import dev.wgdesk.engine.conn.BindProvider;
+import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.tun.TunProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * {@link TunnelBackend} on macOS: {@link MacTunnel} (wg-quick darwin.bash's steps with the engine
+ * in place of wireguard-go). A failing step undoes every earlier one, newest first, and the
+ * exception names the step. The journal holds the commands undoing what outlives the helper's
+ * process (endpoint routes, each network service's DNS): the utun itself, with its addresses and
+ * routes, goes away with the process that opened it, so after a crash {@link #cleanupStale} only
+ * replays the journal.
+ *
+ * <p>The utun is named by the kernel ({@code utunN}); the tunnel's name is used for the hooks'
+ * {@code %I} and the log. Nothing native is loaded until {@link #activate} runs. Not yet run on a
+ * Mac.
+ */
+public final class MacTunnelBackend implements TunnelBackend {
+    /** The programs a crash journal may name: what {@link MacTunnel} journals. */
+    static final Set<String> JOURNAL_PROGRAMS = Set.of("route", "networksetup");
+
+    private static final System.Logger LOG = System.getLogger(MacTunnelBackend.class.getName());
+
+    /** How long one command (ifconfig, route, networksetup, a hook) may take. */
+    static final long COMMAND_TIMEOUT_SECONDS = 60;
+
+    private final MacTunnel.Runner runner;
+    private final Supplier<TunProvider> tuns;
+    private final Supplier<Bind> binds;
+    private final EndpointResolver resolver;
+    private final MacTunnel.Monitors monitors;
+
+    /** The helper's backend: real commands, utun, UDP socket and routing socket. */
+    public MacTunnelBackend() {
+        this(new ProcessRunner(COMMAND_TIMEOUT_SECONDS), MacOsTunProvider::new, BindProvider::createBest,
+                EndpointResolver.system(), RouteMonitor::start);
+    }
+
+    /** With fakes: commands through {@code runner}, the utun from {@code tuns} (tests: a simulated kernel). */
+    MacTunnelBackend(MacTunnel.Runner runner, Supplier<TunProvider> tuns, Supplier<Bind> binds, EndpointResolver resolver,
+                     MacTunnel.Monitors monitors) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.tuns = Objects.requireNonNull(tuns, "tuns");
+        this.binds = Objects.requireNonNull(binds, "binds");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.monitors = Objects.requireNonNull(monitors, "monitors");
+    }
+
+    @Override
+    public Active activate(String name, TunnelConfig config, boolean allowScripts, Consumer<List<List<String>>> journal,
+                           Consumer<String> log) throws ActivationException {
+        MacTunnel t;
+        try {
+            t = MacTunnel.activate(name, config,
+                    new MacTunnel.Options(runner, tuns.get(), binds, resolver, allowScripts, journal, log, monitors));
+        } catch (MacTunnel.ActivationException e) {
+            throw new ActivationException(e.step(), e.detail(), e);
+        }
+        List<String> warnings = warnings(config.interfaceConfig(), allowScripts);
+        warnings.forEach(log);
+        return new Active() {
+            @Override
+            public DeviceSnapshot snapshot() {
+                return t.device().snapshot();
+            }
+
+            @Override
+            public int mtu() {
+                return t.mtu();
+            }
+
+            @Override
+            public List<String> warnings() {
+                return warnings;
+            }
+
+            @Override
+            public boolean isAlive() {
+                return !t.device().isClosed();
+            }
+
+            @Override
+            public String failureReason() {
+                return t.device().failureReason();
+            }
+
+            @Override
+            public List<String> deactivate() {
+                return t.deactivate();
+            }
+        };
+    }
+
+    /** What activation did not apply: hooks the policy disabled, settings macOS has no use for. */
+    static List<String> warnings(InterfaceConfig ic, boolean allowScripts) {
+        List<String> out = new ArrayList<>();
+        if (!allowScripts) {
+            hooksWarning(out, "PreUp", ic.preUp());
+            hooksWarning(out, "PostUp", ic.postUp());
+            hooksWarning(out, "PreDown", ic.preDown());
+            hooksWarning(out, "PostDown", ic.postDown());
+        }
+        if (ic.fwMark().isPresent()) {
+            out.add("FwMark is not supported on macOS (wg-quick ignores it there too); ignored");
+        }
+        if (ic.saveConfig()) {
+            out.add("SaveConfig is not supported by wgdesk; ignored");
+        }
+        return List.copyOf(out);
+    }
+
+    private static void hooksWarning(List<String> out, String kind, List<String> commands) {
+        if (!commands.isEmpty()) {
+            out.add(kind + " disabled by policy: " + commands.size() + " command(s) not run (an administrator can set"
+                    + " allow-scripts=true in " + MacHelperPlatform.POLICY_FILE + ")");
+        }
+    }
+
+    /**
+     * Replays a dead helper's journal: endpoint routes deleted, DNS settings restored. Only
+     * {@code route} and {@code networksetup} commands are run (what activation journals); any
+     * other is logged as a warning and not run. Failures are expected (the route may be gone)
+     * and skipped.
+     *
+     * @return the commands that succeeded
+     */
+    @Override
+    public List<String> cleanupStale(String name, List<List<String>> undo) {
+        List<List<String>> allowed = new ArrayList<>();
+        for (List<String> c : undo) {
+            if (!c.isEmpty() && JOURNAL_PROGRAMS.contains(c.getFirst())) {
+                allowed.add(c);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "{0}: not replaying {1} from the crash journal: only route and"
+                        + " networksetup commands are", name, String.join(" ", c));
+            }
+        }
+        return MacTunnel.cleanupStale(allowed, runner);
+    }
+}
