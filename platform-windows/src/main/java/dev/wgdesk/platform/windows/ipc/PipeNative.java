@@ -1,7 +1,6 @@
 package dev.wgdesk.platform.windows.ipc;
 
 import java.io.IOException;
-import java.util.Optional;
 
 /**
  * The Win32 calls behind the helper's named-pipe server, as a seam: {@link JnaPipeNative} on
@@ -14,7 +13,7 @@ import java.util.Optional;
  * {@link java.nio.channels.AsynchronousCloseException}. That is how {@code close()} unblocks
  * {@code accept()} and {@code read()}.
  */
-public interface PipeNative {
+public interface PipeNative extends AccountLookup {
     int ERROR_ACCESS_DENIED = 5;
     int ERROR_BROKEN_PIPE = 109;
     int ERROR_PIPE_BUSY = 231;
@@ -76,9 +75,4 @@ public interface PipeNative {
     /** {@code CloseHandle}; never throws. */
     void close(long handle);
 
-    /** {@code LookupAccountNameW}: the string SID of a local account or group, empty if unknown. */
-    Optional<String> lookupSid(String accountName);
-
-    /** {@code LookupAccountSidW}: the name of a SID, empty if it has none. */
-    Optional<String> lookupName(String sid);
 }
