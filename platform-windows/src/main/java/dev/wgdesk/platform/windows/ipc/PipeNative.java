@@ -75,4 +75,9 @@ public interface PipeNative extends AccountLookup {
     /** {@code CloseHandle}; never throws. */
     void close(long handle);
 
+
+    /** The kernel32/advapi32 implementation (Windows only; loads nothing until first used). */
+    static PipeNative windows() {
+        return new JnaPipeNative();
+    }
 }

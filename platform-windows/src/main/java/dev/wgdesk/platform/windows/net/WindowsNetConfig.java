@@ -229,4 +229,60 @@ public final class WindowsNetConfig {
         s.SearchList = wide(search);
         return s;
     }
+
+    /**
+     * What to journal before applying {@code plan}, for {@link #cleanup} after a crash: one
+     * entry per route and address ({@code route delete PREFIX}, {@code address delete PREFIX})
+     * and per DNS family ({@code dns clear ipv4}). The kill switch needs none (its WFP session is
+     * dynamic: it vanished with the crashed process).
+     */
+    public static List<List<String>> journal(List<WindowsNetPlan.Step> plan) {
+        List<List<String>> out = new ArrayList<>();
+        for (WindowsNetPlan.Step s : plan) {
+            switch (s) {
+                case WindowsNetPlan.Route r -> out.add(List.of("route", "delete", r.destination().toString()));
+                case WindowsNetPlan.Address a -> out.add(List.of("address", "delete", a.address().toString()));
+                case WindowsNetPlan.Dns d -> out.add(List.of("dns", "clear", d.family().name().toLowerCase(java.util.Locale.ROOT)));
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Undoes journaled steps on the interface {@code luid} (a crashed helper's adapter, reopened
+     * by name); entries it does not know are skipped. Things already gone are expected.
+     *
+     * @return one line per thing actually removed
+     */
+    public static List<String> cleanup(IpHelper ip, long luid, List<List<String>> journal) {
+        List<String> done = new ArrayList<>();
+        for (List<String> e : journal) {
+            if (e.size() != 3) {
+                continue;
+            }
+            try {
+                int rc;
+                switch (e.get(0) + " " + e.get(1)) {
+                    case "route delete" -> rc = ip.deleteIpForwardEntry2(routeRow(ip, luid, IpPrefix.parse(e.get(2)), 0));
+                    case "address delete" -> rc = ip.deleteUnicastIpAddressEntry(addressRow(ip, luid, IpPrefix.parse(e.get(2))));
+                    case "dns clear" -> {
+                        WindowsNetPlan.Family f = e.get(2).equals("ipv6") ? WindowsNetPlan.Family.IPV6 : WindowsNetPlan.Family.IPV4;
+                        byte[] guid = new byte[16];
+                        rc = ip.hasSetInterfaceDnsSettings() ? ip.convertInterfaceLuidToGuid(luid, guid) : -1;
+                        if (rc == IpHelper.NO_ERROR) {
+                            rc = ip.setInterfaceDnsSettings(guid, dnsSettings(f, "", ""));
+                        }
+                    }
+                    default -> rc = -1;
+                }
+                if (rc == IpHelper.NO_ERROR) {
+                    done.add(String.join(" ", e));
+                }
+            } catch (RuntimeException ex) {
+                // a malformed entry: nothing to undo
+            }
+        }
+        return done;
+    }
 }

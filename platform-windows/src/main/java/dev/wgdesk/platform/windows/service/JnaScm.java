@@ -30,7 +30,9 @@ final class JnaScm implements ScmApi {
         public int dwServiceSidType;
     }
 
-    private static final Advapi32 A = Advapi32.INSTANCE;
+    private static Advapi32 a() {
+        return Advapi32.INSTANCE; // loaded on first use, never by constructing this class
+    }
     private volatile Winsvc.SERVICE_STATUS_HANDLE statusHandle;
     // the callbacks must stay reachable while the dispatcher runs
     private Winsvc.SERVICE_MAIN_FUNCTION mainCallback;
@@ -41,7 +43,7 @@ final class JnaScm implements ScmApi {
     }
 
     private static Winsvc.SC_HANDLE manager(int access) throws ScmException {
-        Winsvc.SC_HANDLE m = A.OpenSCManager(null, null, access);
+        Winsvc.SC_HANDLE m = a().OpenSCManager(null, null, access);
         if (m == null) {
             throw last("OpenSCManager");
         }
@@ -52,7 +54,7 @@ final class JnaScm implements ScmApi {
     public void create(ServiceInstall s, String description) throws IOException {
         Winsvc.SC_HANDLE m = manager(SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE);
         try {
-            Winsvc.SC_HANDLE svc = A.CreateService(m, s.name(), s.displayName(),
+            Winsvc.SC_HANDLE svc = a().CreateService(m, s.name(), s.displayName(),
                     SERVICE_CHANGE_CONFIG | SERVICE_START | SERVICE_QUERY_STATUS | DELETE,
                     ServiceInstall.SERVICE_WIN32_OWN_PROCESS, ServiceInstall.SERVICE_AUTO_START,
                     ServiceInstall.SERVICE_ERROR_NORMAL, s.binaryPath(), null, null, s.dependenciesMultiString(), null, null);
@@ -85,18 +87,18 @@ final class JnaScm implements ScmApi {
                 sid.dwServiceSidType = ServiceInstall.SERVICE_SID_TYPE_UNRESTRICTED;
                 config2(svc, Winsvc.SERVICE_CONFIG_SERVICE_SID_INFO, sid);
             } catch (IOException e) {
-                A.DeleteService(svc);
+                a().DeleteService(svc);
                 throw e;
             } finally {
-                A.CloseServiceHandle(svc);
+                a().CloseServiceHandle(svc);
             }
         } finally {
-            A.CloseServiceHandle(m);
+            a().CloseServiceHandle(m);
         }
     }
 
     private static void config2(Winsvc.SC_HANDLE svc, int level, Winsvc.ChangeServiceConfig2Info info) throws ScmException {
-        if (!A.ChangeServiceConfig2(svc, level, info)) {
+        if (!a().ChangeServiceConfig2(svc, level, info)) {
             throw last("ChangeServiceConfig2(" + level + ")");
         }
     }
@@ -105,7 +107,7 @@ final class JnaScm implements ScmApi {
     public boolean exists(String name) throws IOException {
         Winsvc.SC_HANDLE m = manager(SC_MANAGER_CONNECT);
         try {
-            Winsvc.SC_HANDLE svc = A.OpenService(m, name, SERVICE_QUERY_STATUS);
+            Winsvc.SC_HANDLE svc = a().OpenService(m, name, SERVICE_QUERY_STATUS);
             if (svc == null) {
                 int e = Native.getLastError();
                 if (e == ERROR_SERVICE_DOES_NOT_EXIST) {
@@ -113,10 +115,10 @@ final class JnaScm implements ScmApi {
                 }
                 throw new ScmException("OpenService(" + name + ")", e);
             }
-            A.CloseServiceHandle(svc);
+            a().CloseServiceHandle(svc);
             return true;
         } finally {
-            A.CloseServiceHandle(m);
+            a().CloseServiceHandle(m);
         }
     }
 
@@ -124,19 +126,19 @@ final class JnaScm implements ScmApi {
     public void start(String name) throws IOException {
         Winsvc.SC_HANDLE m = manager(SC_MANAGER_CONNECT);
         try {
-            Winsvc.SC_HANDLE svc = A.OpenService(m, name, SERVICE_START);
+            Winsvc.SC_HANDLE svc = a().OpenService(m, name, SERVICE_START);
             if (svc == null) {
                 throw last("OpenService(" + name + ")");
             }
             try {
-                if (!A.StartService(svc, 0, null) && Native.getLastError() != ERROR_SERVICE_ALREADY_RUNNING) {
+                if (!a().StartService(svc, 0, null) && Native.getLastError() != ERROR_SERVICE_ALREADY_RUNNING) {
                     throw last("StartService(" + name + ")");
                 }
             } finally {
-                A.CloseServiceHandle(svc);
+                a().CloseServiceHandle(svc);
             }
         } finally {
-            A.CloseServiceHandle(m);
+            a().CloseServiceHandle(m);
         }
     }
 
@@ -144,7 +146,7 @@ final class JnaScm implements ScmApi {
     public void stopAndDelete(String name, int timeoutMs) throws IOException {
         Winsvc.SC_HANDLE m = manager(SC_MANAGER_CONNECT);
         try {
-            Winsvc.SC_HANDLE svc = A.OpenService(m, name, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE);
+            Winsvc.SC_HANDLE svc = a().OpenService(m, name, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE);
             if (svc == null) {
                 int e = Native.getLastError();
                 if (e == ERROR_SERVICE_DOES_NOT_EXIST) {
@@ -154,26 +156,26 @@ final class JnaScm implements ScmApi {
             }
             try {
                 Winsvc.SERVICE_STATUS st = new Winsvc.SERVICE_STATUS();
-                if (!A.ControlService(svc, ServiceStateMachine.SERVICE_CONTROL_STOP, st)
+                if (!a().ControlService(svc, ServiceStateMachine.SERVICE_CONTROL_STOP, st)
                         && Native.getLastError() != ERROR_SERVICE_NOT_ACTIVE) {
                     throw last("ControlService(" + name + ", STOP)");
                 }
                 long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-                while (A.QueryServiceStatus(svc, st) && st.dwCurrentState != ServiceStateMachine.SERVICE_STOPPED
+                while (a().QueryServiceStatus(svc, st) && st.dwCurrentState != ServiceStateMachine.SERVICE_STOPPED
                         && System.nanoTime() < deadline) {
                     Thread.sleep(200);
                 }
-                if (!A.DeleteService(svc)) {
+                if (!a().DeleteService(svc)) {
                     throw last("DeleteService(" + name + ")");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while stopping " + name, e);
             } finally {
-                A.CloseServiceHandle(svc);
+                a().CloseServiceHandle(svc);
             }
         } finally {
-            A.CloseServiceHandle(m);
+            a().CloseServiceHandle(m);
         }
     }
 
@@ -181,7 +183,7 @@ final class JnaScm implements ScmApi {
     public void dispatch(String name, ControlHandler handler, Runnable serviceMain) throws IOException {
         handlerCallback = (control, eventType, eventData, context) -> handler.control(control, eventType);
         mainCallback = (argc, argv) -> {
-            statusHandle = A.RegisterServiceCtrlHandlerEx(name, handlerCallback, null);
+            statusHandle = a().RegisterServiceCtrlHandlerEx(name, handlerCallback, null);
             if (statusHandle == null) {
                 System.err.println("wgdesk helper: RegisterServiceCtrlHandlerEx failed: " + Native.getLastError());
                 return;
@@ -192,7 +194,7 @@ final class JnaScm implements ScmApi {
         Winsvc.SERVICE_TABLE_ENTRY[] table = (Winsvc.SERVICE_TABLE_ENTRY[]) entry.toArray(2); // NULL-terminated
         table[0].lpServiceName = name;
         table[0].lpServiceProc = mainCallback;
-        if (!A.StartServiceCtrlDispatcher(table)) {
+        if (!a().StartServiceCtrlDispatcher(table)) {
             throw last("StartServiceCtrlDispatcher");
         }
     }
@@ -211,7 +213,7 @@ final class JnaScm implements ScmApi {
         st.dwServiceSpecificExitCode = 0;
         st.dwCheckPoint = s.checkPoint();
         st.dwWaitHint = s.waitHint();
-        if (!A.SetServiceStatus(h, st)) {
+        if (!a().SetServiceStatus(h, st)) {
             System.err.println("wgdesk helper: SetServiceStatus failed: " + Native.getLastError());
         }
     }

@@ -66,4 +66,9 @@ public interface ScmApi {
 
     /** {@code SetServiceStatus} on the handle the dispatcher registered. */
     void report(ServiceStateMachine.Status status);
+
+    /** The advapi32 implementation (Windows only; loads nothing until first used). */
+    static ScmApi windows() {
+        return new JnaScm();
+    }
 }
