@@ -1,7 +1,6 @@
 package dev.wgdesk.platform.windows.service;
 
 import com.sun.jna.Native;
-import com.sun.jna.Structure.FieldOrder;
 import com.sun.jna.platform.win32.Advapi32;
 import com.sun.jna.platform.win32.Winsvc;
 import java.io.IOException;
@@ -23,12 +22,6 @@ final class JnaScm implements ScmApi {
     static final int SC_ACTION_RESTART = 1;
     static final int ERROR_SERVICE_ALREADY_RUNNING = 1056;
     static final int ERROR_SERVICE_NOT_ACTIVE = 1062;
-
-    /** {@code SERVICE_SID_INFO} (winsvc.h): one DWORD. */
-    @FieldOrder({"dwServiceSidType"})
-    public static class ServiceSidInfo extends Winsvc.ChangeServiceConfig2Info {
-        public int dwServiceSidType;
-    }
 
     private static Advapi32 a() {
         return Advapi32.INSTANCE; // loaded on first use, never by constructing this class
