@@ -44,9 +44,10 @@ import java.util.function.Consumer;
  *       helper left it) and session;</li>
  *   <li>{@code kill switch}: the WFP filters in a dynamic session, when the plan has them (a
  *       default route in AllowedIPs, as wireguard-windows), before any route exists;</li>
- *   <li>{@code UDP bind}: the engine's socket pinned with {@code IP_UNICAST_IF} to the best
- *       default route that is not the tunnel ({@link DefaultRoute#choose}), re-pinned on every
- *       route change ({@code NotifyRouteChange2}); no such route: a blackhole;</li>
+ *   <li>{@code UDP bind}: when the tunnel takes a default route, the engine's socket pinned with
+ *       {@code IP_UNICAST_IF} to the best default route that is not the tunnel
+ *       ({@link DefaultRoute#choose}), re-pinned on every route change
+ *       ({@code NotifyRouteChange2}); no such route: a blackhole;</li>
  *   <li>{@code device}: the engine {@link Device} on the adapter and that bind, configured, up;</li>
  *   <li>{@code network}: routes, addresses, interface MTU/metric, DNS ({@link WindowsNetConfig}).</li>
  * </ol>
@@ -144,9 +145,11 @@ public final class WindowsTunnelBackend implements TunnelBackend {
 
             pr.step = "UDP bind";
             UnicastIfBind bind = new UnicastIfBind(n.socketOption());
-            DefaultInterface pin = new DefaultInterface(n.routes(), bind, luid, log);
-            pin.update();
-            pr.undo.push(new Undo("stop watching routes", n.routes().watch(pin::onChange)));
+            if (routesDefault(plan)) {
+                DefaultInterface pin = new DefaultInterface(n.routes(), bind, luid, log);
+                pin.update();
+                pr.undo.push(new Undo("stop watching routes", n.routes().watch(pin::onChange)));
+            }
 
             pr.step = "device";
             Device device = new Device(opened.tun(), bind, n.clock());
@@ -171,6 +174,16 @@ public final class WindowsTunnelBackend implements TunnelBackend {
                     : Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
             throw new ActivationException(pr.step, left.isEmpty() ? m : m + "; could not undo: " + String.join("; ", left), e);
         }
+    }
+
+    /**
+     * Whether the tunnel takes a default route (0.0.0.0/0 or ::/0): only then could the engine's
+     * own packets to an endpoint be routed into the tunnel, so only then is the socket pinned
+     * (a split tunnel leaves routing alone, which also keeps endpoints on loopback or a LAN
+     * reachable through their own routes).
+     */
+    static boolean routesDefault(List<WindowsNetPlan.Step> plan) {
+        return plan.stream().anyMatch(s -> s instanceof WindowsNetPlan.Route r && r.destination().cidr() == 0);
     }
 
     /** Keeps the bind on the best default route outside the tunnel. */

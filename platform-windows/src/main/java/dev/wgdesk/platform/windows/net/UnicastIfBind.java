@@ -44,6 +44,7 @@ public final class UnicastIfBind extends DatagramChannelBind {
     private volatile int ipv4Index;
     private volatile int ipv6Index;
     private volatile boolean blackhole;
+    private volatile boolean pinned; // setInterfaces was called: until then the socket is left alone
 
     public UnicastIfBind(SocketOption option) {
         this.option = Objects.requireNonNull(option, "option");
@@ -51,7 +52,9 @@ public final class UnicastIfBind extends DatagramChannelBind {
 
     @Override
     protected void configure(DatagramChannel ch) throws IOException {
-        option.setUnicastInterface(ch, ipv4Index, ipv6Index);
+        if (pinned) {
+            option.setUnicastInterface(ch, ipv4Index, ipv6Index);
+        }
     }
 
     /**
@@ -62,6 +65,7 @@ public final class UnicastIfBind extends DatagramChannelBind {
         ipv4Index = ipv4;
         ipv6Index = ipv6;
         blackhole = ipv4 == 0 && ipv6 == 0;
+        pinned = true;
         DatagramChannel ch = channel();
         if (ch != null) {
             option.setUnicastInterface(ch, ipv4, ipv6);
