@@ -140,7 +140,13 @@ public final class WindowsHelperPlatform implements HelperPlatform {
 
     @Override
     public ServiceRegistration serviceRegistration() {
-        return new WindowsServiceRegistration(dev.wgdesk.platform.windows.service.ScmApi.windows());
+        return new WindowsServiceRegistration(dev.wgdesk.platform.windows.service.ScmApi.windows(), () -> {
+            try {
+                JnaWintun.load().deleteDriver(); // only when no adapter uses it any more
+            } catch (java.io.IOException e) {
+                // no wintun.dll next to the launcher: nothing was installed with it
+            }
+        });
     }
 
     @Override

@@ -165,8 +165,12 @@ final class JnaPipeNative implements PipeNative {
                 }
                 return n.getValue();
             }
+            int waitError = Native.getLastError();
             K32.INSTANCE.CancelIoEx(file, ov);
             K32.INSTANCE.GetOverlappedResult(file, ov, n, true); // the kernel is done with ov
+            if (w != WAIT_OBJECT_0 + 1) {
+                throw new PipeException("WaitForMultipleObjects for " + what + " returned " + w, waitError);
+            }
             throw new AsynchronousCloseException();
         }
 

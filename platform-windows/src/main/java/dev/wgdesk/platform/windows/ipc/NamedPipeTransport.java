@@ -199,6 +199,28 @@ public final class NamedPipeTransport implements IpcTransport {
             }
         }
 
+        /** Bytes read ahead by {@link #client()} and not yet returned by the stream; guarded by readLock. */
+        private byte[] prefetched;
+        private int prefetchedAt;
+        private boolean readOnce; // guarded by readLock
+
+        private int readPipe(byte[] b, int off, int len) throws IOException {
+            try {
+                while (true) {
+                    if (closed) {
+                        throw new ClosedChannelException();
+                    }
+                    int n = api.read(pipe, b, off, len, cancel);
+                    if (n != 0) {
+                        readOnce = true;
+                        return n;
+                    }
+                }
+            } catch (AsynchronousCloseException e) {
+                throw new ClosedChannelException();
+            }
+        }
+
         private final InputStream in = new InputStream() {
             @Override
             public int read() throws IOException {
@@ -215,17 +237,16 @@ public final class NamedPipeTransport implements IpcTransport {
                 }
                 readLock.lock();
                 try {
-                    while (true) {
-                        if (closed) {
-                            throw new ClosedChannelException();
+                    if (prefetched != null) {
+                        int n = Math.min(len, prefetched.length - prefetchedAt);
+                        System.arraycopy(prefetched, prefetchedAt, b, off, n);
+                        prefetchedAt += n;
+                        if (prefetchedAt == prefetched.length) {
+                            prefetched = null;
                         }
-                        int n = api.read(pipe, b, off, len, cancel);
-                        if (n != 0) {
-                            return n;
-                        }
+                        return n;
                     }
-                } catch (AsynchronousCloseException e) {
-                    throw new ClosedChannelException();
+                    return readPipe(b, off, len);
                 } finally {
                     readLock.unlock();
                 }
@@ -275,11 +296,31 @@ public final class NamedPipeTransport implements IpcTransport {
             return out;
         }
 
+        /**
+         * Impersonating a pipe client works only once something has been read from the pipe
+         * ({@code ERROR_CANNOT_IMPERSONATE} before): the client always speaks first, so when
+         * nothing was read yet this reads ahead (waiting for the client's first bytes), keeps
+         * what it read for the input stream, and then reads the token.
+         */
         @Override
         public synchronized ClientIdentity client() throws IOException {
             if (identity == null) {
                 if (closed) {
                     throw new ClosedChannelException();
+                }
+                readLock.lock();
+                try {
+                    if (!readOnce) {
+                        byte[] buf = new byte[4096];
+                        int n = readPipe(buf, 0, buf.length);
+                        if (n < 0) {
+                            throw new IOException("the client closed the pipe without sending anything");
+                        }
+                        prefetched = java.util.Arrays.copyOf(buf, n);
+                        prefetchedAt = 0;
+                    }
+                } finally {
+                    readLock.unlock();
                 }
                 identity = tokens.identify(api.clientToken(pipe));
             }

@@ -20,6 +20,7 @@ public interface PipeNative extends AccountLookup {
     int ERROR_NO_DATA = 232;
     int ERROR_PIPE_CONNECTED = 535;
     int ERROR_IO_PENDING = 997;
+    int ERROR_CANNOT_IMPERSONATE = 1368;
 
     /** A Win32 failure with its error code. */
     final class PipeException extends IOException {
@@ -65,7 +66,8 @@ public interface PipeNative extends AccountLookup {
     void write(long pipe, byte[] b, int off, int len, long cancel) throws IOException;
 
     /**
-     * {@code ImpersonateNamedPipeClient}, {@code OpenThreadToken}, {@code RevertToSelf}, then
+     * {@code ImpersonateNamedPipeClient} (which fails with {@link #ERROR_CANNOT_IMPERSONATE}
+     * until something was read from the pipe), {@code OpenThreadToken}, {@code RevertToSelf}, then
      * {@code GetTokenInformation} for TokenUser, TokenGroups, TokenPrimaryGroup and
      * TokenElevation. The thread never keeps the client's identity: if reverting fails the
      * process ends.

@@ -29,9 +29,19 @@ public final class WindowsServiceRegistration implements ServiceRegistration {
     public static final String DESCRIPTION = "Runs wgdesk's WireGuard tunnels for the signed-in users (named pipe \\\\.\\pipe\\wgdesk-helper)";
 
     private final ScmApi scm;
+    private final Runnable afterUninstall;
 
     public WindowsServiceRegistration(ScmApi scm) {
+        this(scm, () -> { });
+    }
+
+    /**
+     * @param afterUninstall run once the service is gone (best effort, must not throw): the
+     *                       platform removes the Wintun driver if no adapter uses it any more
+     */
+    public WindowsServiceRegistration(ScmApi scm, Runnable afterUninstall) {
         this.scm = Objects.requireNonNull(scm, "scm");
+        this.afterUninstall = Objects.requireNonNull(afterUninstall, "afterUninstall");
     }
 
     @Override
@@ -53,7 +63,13 @@ public final class WindowsServiceRegistration implements ServiceRegistration {
 
     @Override
     public void uninstall() throws IOException {
+        // stopping the service brings its tunnels down: their Wintun adapters go with them
         scm.stopAndDelete(ServiceInstall.NAME, STOP_TIMEOUT_MS);
+        try {
+            afterUninstall.run();
+        } catch (RuntimeException e) {
+            // best effort: the driver stays until Windows removes it with its last adapter
+        }
     }
 
     @Override

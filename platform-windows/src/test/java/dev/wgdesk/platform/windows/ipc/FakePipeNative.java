@@ -34,6 +34,7 @@ final class FakePipeNative implements PipeNative {
         boolean serverClosed;
         boolean clientConnected;
         boolean clientClosed;
+        boolean serverRead; // impersonation needs a read first
         ClientToken token;
         final ArrayDeque<Byte> toServer = new ArrayDeque<>();
         final ArrayDeque<Byte> toClient = new ArrayDeque<>();
@@ -196,6 +197,7 @@ final class FakePipeNative implements PipeNative {
             while (n < len && !i.toServer.isEmpty()) {
                 b[off + n++] = i.toServer.poll();
             }
+            i.serverRead = true;
             return n;
         }
     }
@@ -218,8 +220,8 @@ final class FakePipeNative implements PipeNative {
     public ClientToken clientToken(long pipe) throws IOException {
         synchronized (lock) {
             Instance i = instance(pipe);
-            if (!i.clientConnected) {
-                throw new PipeException("ImpersonateNamedPipeClient", 1368); // ERROR_CANNOT_IMPERSONATE
+            if (!i.clientConnected || !i.serverRead) {
+                throw new PipeException("ImpersonateNamedPipeClient", ERROR_CANNOT_IMPERSONATE);
             }
             return i.token;
         }

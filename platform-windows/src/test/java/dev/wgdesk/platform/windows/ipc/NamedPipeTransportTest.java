@@ -80,14 +80,17 @@ class NamedPipeTransportTest {
         FakePipeNative.Client[] client = new FakePipeNative.Client[1];
         IpcTransport.Connection c = acceptWhile(l, () -> client[0] = fake.open(PIPE,
                 token(ALICE, false, enabled(DOMAIN_USERS), enabled(USERS_SID), enabled("S-1-5-4"))));
+        // identified before the server read anything: client() reads ahead (impersonation needs a read)
+        client[0].write("{\"op\":\"list\"}\n");
         ClientIdentity who = c.client();
+        assertEquals("{\"op\":\"list\"}", readLine(c), "what client() read ahead is not lost");
         assertEquals(new ClientIdentity(ALICE, DOMAIN_USERS, "PC\\alice", false), who);
         assertEquals(Set.of(DOMAIN_USERS, USERS_SID, "S-1-5-4"), tokens.enabledGroups(who).orElseThrow());
         // the next instance already listens while the first client is connected
         assertEquals(1, fake.listening(PIPE));
 
-        client[0].write("{\"op\":\"list\"}\n");
-        assertEquals("{\"op\":\"list\"}", readLine(c));
+        client[0].write("{\"op\":\"show\"}\n");
+        assertEquals("{\"op\":\"show\"}", readLine(c));
         c.output().write("{\"ok\":true}\n".getBytes(StandardCharsets.UTF_8));
         assertEquals("{\"ok\":true}\n", client[0].read(12));
 
@@ -111,13 +114,13 @@ class NamedPipeTransportTest {
                     new Case(token(TokenAuthorizer.SYSTEM, false), true),
                     new Case(token(ALICE, true), false)); // elevated, not an administrator
             for (Case k : cases) {
-                IpcTransport.Connection c = acceptWhile(l, () -> fake.open(PIPE, k.token()));
+                IpcTransport.Connection c = acceptWhile(l, () -> fake.open(PIPE, k.token()).write("{}\n"));
                 assertEquals(k.admin(), c.client().administrator(), k.toString());
                 c.close();
             }
             // a network logon is refused even if it got through
             IpcTransport.Connection c = acceptWhile(l, () -> fake.open(PIPE,
-                    token(ALICE, true, enabled(TokenAuthorizer.ADMINISTRATORS), enabled(TokenAuthorizer.NETWORK))));
+                    token(ALICE, true, enabled(TokenAuthorizer.ADMINISTRATORS), enabled(TokenAuthorizer.NETWORK))).write("{}\n"));
             IOException e = assertThrows(IOException.class, c::client);
             assertTrue(e.getMessage().contains("network logon"), e.getMessage());
             c.close();
@@ -160,6 +163,19 @@ class NamedPipeTransportTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> blocked.get(5, TimeUnit.SECONDS));
         assertTrue(e.getCause().getCause() instanceof ClosedChannelException, e.toString());
         assertThrows(ClosedChannelException.class, () -> c.output().write(1));
+        l.close();
+        assertEquals(0, fake.openHandles());
+    }
+
+    @Test
+    void aClientThatSendsNothingCannotBeIdentified() throws Exception {
+        IpcTransport.Listener l = transport.listen(PIPE, new IpcTransport.Access("wgdesk-users"));
+        FakePipeNative.Client[] client = new FakePipeNative.Client[1];
+        IpcTransport.Connection c = acceptWhile(l, () -> client[0] = fake.open(PIPE, token(ALICE, false)));
+        client[0].close();
+        IOException e = assertThrows(IOException.class, c::client);
+        assertTrue(e.getMessage().contains("without sending anything"), e.getMessage());
+        c.close();
         l.close();
         assertEquals(0, fake.openHandles());
     }

@@ -134,7 +134,7 @@ class WindowsServiceRegistrationTest {
     @Test
     void installRegistersTheHelperAndStartsIt() throws Exception {
         FakeScm scm = new FakeScm();
-        WindowsServiceRegistration reg = new WindowsServiceRegistration(scm);
+        WindowsServiceRegistration reg = new WindowsServiceRegistration(scm, () -> scm.calls.add("delete driver"));
         assertFalse(reg.isInstalled());
         reg.install(Path.of("C:\\Program Files\\wgdesk\\wgdesk-helper.exe"));
         assertTrue(reg.isInstalled());
@@ -146,6 +146,8 @@ class WindowsServiceRegistrationTest {
         assertEquals("stopAndDelete wgdesk-helper 30000", scm.calls.get(2));
         reg.uninstall();
         assertFalse(reg.isInstalled());
+        assertEquals(List.of("stopAndDelete wgdesk-helper 30000", "delete driver"), scm.calls.subList(5, 7),
+                "the driver is removed after the service");
         reg.uninstall(); // absent: not an error
     }
 
