@@ -21,6 +21,7 @@ final class JnaScm implements ScmApi {
     static final int DELETE = 0x00010000;
     static final int SC_ACTION_RESTART = 1;
     static final int ERROR_SERVICE_ALREADY_RUNNING = 1056;
+    static final int ERROR_SERVICE_CANNOT_ACCEPT_CTRL = 1061;
     static final int ERROR_SERVICE_NOT_ACTIVE = 1062;
 
     private static Advapi32 a() {
@@ -149,9 +150,12 @@ final class JnaScm implements ScmApi {
             }
             try {
                 Winsvc.SERVICE_STATUS st = new Winsvc.SERVICE_STATUS();
-                if (!a().ControlService(svc, ServiceStateMachine.SERVICE_CONTROL_STOP, st)
-                        && Native.getLastError() != ERROR_SERVICE_NOT_ACTIVE) {
-                    throw last("ControlService(" + name + ", STOP)");
+                if (!a().ControlService(svc, ServiceStateMachine.SERVICE_CONTROL_STOP, st)) {
+                    int e = Native.getLastError();
+                    // not running, or starting/stopping already: wait below, then delete (it goes once stopped)
+                    if (e != ERROR_SERVICE_NOT_ACTIVE && e != ERROR_SERVICE_CANNOT_ACCEPT_CTRL) {
+                        throw new ScmException("ControlService(" + name + ", STOP)", e);
+                    }
                 }
                 long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
                 while (a().QueryServiceStatus(svc, st) && st.dwCurrentState != ServiceStateMachine.SERVICE_STOPPED

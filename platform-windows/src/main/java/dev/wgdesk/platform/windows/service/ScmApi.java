@@ -11,6 +11,7 @@ public interface ScmApi {
     int ERROR_SERVICE_DOES_NOT_EXIST = 1060;
     int ERROR_FAILED_SERVICE_CONTROLLER_CONNECT = 1063;
     int ERROR_EXCEPTION_IN_SERVICE = 1064;
+    int ERROR_SERVICE_MARKED_FOR_DELETE = 1072;
     int ERROR_SERVICE_EXISTS = 1073;
 
     /** A failed SCM call with its Win32 error. */

@@ -26,10 +26,19 @@ import java.util.concurrent.CountDownLatch;
 public final class WindowsServiceRegistration implements ServiceRegistration {
     static final int PROGRESS_MS = 2_000;
     static final int STOP_TIMEOUT_MS = 30_000;
+    static final int CREATE_ATTEMPTS = 20;
+    static final int CREATE_RETRY_MS = 500;
     public static final String DESCRIPTION = "Runs wgdesk's WireGuard tunnels for the signed-in users (named pipe \\\\.\\pipe\\wgdesk-helper)";
+
+    /** Waits between attempts; tests pass one that does not sleep. */
+    interface Sleeper {
+        void sleep(long ms) throws InterruptedException;
+    }
 
     private final ScmApi scm;
     private final Runnable afterUninstall;
+    private final Sleeper sleeper;
+    private final long progressMs;
 
     public WindowsServiceRegistration(ScmApi scm) {
         this(scm, () -> { });
@@ -40,8 +49,14 @@ public final class WindowsServiceRegistration implements ServiceRegistration {
      *                       platform removes the Wintun driver if no adapter uses it any more
      */
     public WindowsServiceRegistration(ScmApi scm, Runnable afterUninstall) {
+        this(scm, afterUninstall, Thread::sleep, PROGRESS_MS);
+    }
+
+    WindowsServiceRegistration(ScmApi scm, Runnable afterUninstall, Sleeper sleeper, long progressMs) {
         this.scm = Objects.requireNonNull(scm, "scm");
         this.afterUninstall = Objects.requireNonNull(afterUninstall, "afterUninstall");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.progressMs = progressMs;
     }
 
     @Override
@@ -57,7 +72,23 @@ public final class WindowsServiceRegistration implements ServiceRegistration {
         if (scm.exists(s.name())) {
             scm.stopAndDelete(s.name(), STOP_TIMEOUT_MS);
         }
-        scm.create(s, DESCRIPTION);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                scm.create(s, DESCRIPTION);
+                break;
+            } catch (ScmApi.ScmException e) {
+                // the old registration goes only when every handle to it is closed (services.msc...)
+                if (e.error() != ScmApi.ERROR_SERVICE_MARKED_FOR_DELETE || attempt == CREATE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    sleeper.sleep(CREATE_RETRY_MS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         scm.start(s.name());
     }
 
@@ -120,7 +151,7 @@ public final class WindowsServiceRegistration implements ServiceRegistration {
             }
             Thread stopper = Thread.ofPlatform().name("wgdesk-service-stop").start(body::stop);
             try {
-                while (!stopper.join(java.time.Duration.ofMillis(PROGRESS_MS))) {
+                while (!stopper.join(java.time.Duration.ofMillis(progressMs))) {
                     synchronized (sm) {
                         scm.report(sm.stopProgress());
                     }

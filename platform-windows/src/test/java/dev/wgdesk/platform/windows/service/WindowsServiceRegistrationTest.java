@@ -29,9 +29,15 @@ class WindowsServiceRegistrationTest {
         volatile ControlHandler handler;
         final CountDownLatch dispatching = new CountDownLatch(1);
         ServiceInstall created;
+        int markedForDelete; // how many creates fail with ERROR_SERVICE_MARKED_FOR_DELETE
 
         @Override
         public void create(ServiceInstall install, String description) throws IOException {
+            if (markedForDelete > 0) {
+                markedForDelete--;
+                calls.add("create refused: marked for delete");
+                throw new ScmException("CreateService", ERROR_SERVICE_MARKED_FOR_DELETE);
+            }
             if (registered) {
                 throw new ScmException("CreateService", ERROR_SERVICE_EXISTS);
             }
@@ -108,11 +114,13 @@ class WindowsServiceRegistrationTest {
             }
         }
 
+        final CountDownLatch releaseStop = new CountDownLatch(1);
+
         @Override
         public void stop() {
             events.add("stop");
             try {
-                Thread.sleep(stopMillis);
+                releaseStop.await(stopMillis, TimeUnit.MILLISECONDS); // until the test has seen progress
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -152,13 +160,30 @@ class WindowsServiceRegistrationTest {
     }
 
     @Test
+    void installWaitsForAnOldRegistrationStillMarkedForDeletion() throws Exception {
+        FakeScm scm = new FakeScm();
+        scm.markedForDelete = 2;
+        List<Long> slept = new ArrayList<>();
+        new WindowsServiceRegistration(scm, () -> { }, slept::add, 50).install(Path.of("C:\\wgdesk\\wgdesk-helper.exe"));
+        assertEquals(List.of("create refused: marked for delete", "create refused: marked for delete",
+                "create wgdesk-helper", "start wgdesk-helper"), scm.calls);
+        assertEquals(List.of(500L, 500L), slept);
+        FakeScm stuck = new FakeScm();
+        stuck.markedForDelete = 1000;
+        ScmApi.ScmException e = assertThrows(ScmApi.ScmException.class,
+                () -> new WindowsServiceRegistration(stuck, () -> { }, ms -> { }, 50).install(Path.of("C:\\wgdesk\\wgdesk-helper.exe")));
+        assertEquals(ScmApi.ERROR_SERVICE_MARKED_FOR_DELETE, e.error());
+        assertEquals(WindowsServiceRegistration.CREATE_ATTEMPTS, stuck.calls.size(), "gives up after its attempts");
+    }
+
+    @Test
     void startRunStopUnderTheScm() throws Exception {
         FakeScm scm = new FakeScm();
         RecordingBody body = new RecordingBody();
-        body.stopMillis = 4_500; // long enough for two progress reports
+        body.stopMillis = 20_000; // stop() returns when the test has seen the checkpoint advance
         Thread service = new Thread(() -> {
             try {
-                new WindowsServiceRegistration(scm).run(body);
+                new WindowsServiceRegistration(scm, () -> { }, ms -> { }, 50).run(body);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -177,6 +202,9 @@ class WindowsServiceRegistrationTest {
         assertEquals(ServiceStateMachine.ERROR_CALL_NOT_IMPLEMENTED, scm.send(0x80, 0)); // a user-defined control
 
         assertEquals(0, scm.send(ServiceStateMachine.SERVICE_CONTROL_STOP, 0));
+        waitFor(() -> scm.statuses.stream().filter(st -> st.currentState() == ServiceStateMachine.SERVICE_STOP_PENDING)
+                .count() >= 3);
+        body.releaseStop.countDown();
         service.join();
         List<Integer> states = scm.states();
         assertEquals(ServiceStateMachine.SERVICE_STOP_PENDING, (int) states.get(2));
