@@ -150,10 +150,11 @@ class WindowsTunnelBackendTest {
     void aFailedRouteRollsEverythingBack() throws Exception {
         v4Routes.add(new DefaultRoute.Candidate(WIFI, 12, 0, 35));
         ip.failOn = "CreateUnicastIpAddressEntry";
+        ip.failWith = 87;
         TunnelBackend.ActivationException e = assertThrows(TunnelBackend.ActivationException.class,
                 () -> backend().activate("wg0", config("0.0.0.0/0"), false, j -> { }, l -> { }));
         assertEquals("network", e.step());
-        assertTrue(e.getMessage().contains("ERROR_NOT_FOUND"), e.getMessage());
+        assertTrue(e.getMessage().contains("ERROR_INVALID_PARAMETER"), e.getMessage());
         List<String> net = netCalls();
         assertTrue(net.get(net.size() - 1).startsWith("DeleteIpForwardEntry2 0.0.0.0/0"), net.toString());
         assertEquals(List.of("unwatch routes", "kill switch removed"), events.subList(events.size() - 2, events.size()));

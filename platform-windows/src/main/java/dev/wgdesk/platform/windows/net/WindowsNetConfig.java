@@ -27,12 +27,40 @@ import java.util.List;
  * owned by its installer, which the caller must run; {@link #apply} refuses a plan with firewall
  * steps unless the caller says it installed them, so a kill switch is never silently dropped.
  *
- * <p>Not done yet: the retries on {@code ERROR_NOT_FOUND} right after boot, and removing a stale
- * address from a disconnected adapter on {@code ERROR_OBJECT_ALREADY_EXISTS} (wireguard-windows
- * does both); here such errors fail the activation with their name.
+ * <p><b>Right after boot</b> the IP stack may not know a new adapter yet: creating rows and
+ * reading or setting the interface answer {@code ERROR_NOT_FOUND} for a moment, so those calls
+ * are tried up to {@value #NOT_FOUND_ATTEMPTS} times {@value #NOT_FOUND_WAIT_MS} ms apart, as
+ * wireguard-windows retries when started at boot. Not done: removing a stale address from a
+ * disconnected adapter on {@code ERROR_OBJECT_ALREADY_EXISTS} (wireguard-windows does); here that
+ * error fails the activation with its name.
  */
 public final class WindowsNetConfig {
+    static final int NOT_FOUND_ATTEMPTS = 8;
+    static final long NOT_FOUND_WAIT_MS = 250;
+
+    /** Waits between attempts; tests pass one that records instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long ms) throws InterruptedException;
+    }
+
     private WindowsNetConfig() {}
+
+    /** {@code call}, again while it answers {@code ERROR_NOT_FOUND} (see the class comment). */
+    static int retryingNotFound(java.util.function.IntSupplier call, Sleeper sleeper) {
+        for (int attempt = 1; ; attempt++) {
+            int rc = call.getAsInt();
+            if (rc != IpHelper.ERROR_NOT_FOUND || attempt == NOT_FOUND_ATTEMPTS) {
+                return rc;
+            }
+            try {
+                sleeper.sleep(NOT_FOUND_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return rc;
+            }
+        }
+    }
 
     /** An applied configuration. */
     public static final class Active {
@@ -75,6 +103,12 @@ public final class WindowsNetConfig {
      */
     public static Active apply(IpHelper ip, long luid, String alias, List<WindowsNetPlan.Step> plan,
                                boolean firewallInstalled) throws WindowsNetException {
+        return apply(ip, luid, alias, plan, firewallInstalled, Thread::sleep);
+    }
+
+    /** {@link #apply(IpHelper, long, String, List, boolean)} waiting with {@code sleeper} between retries. */
+    public static Active apply(IpHelper ip, long luid, String alias, List<WindowsNetPlan.Step> plan,
+                               boolean firewallInstalled, Sleeper sleeper) throws WindowsNetException {
         Deque<Undo> undo = new ArrayDeque<>();
         try {
             for (WindowsNetPlan.Step s : plan) {
@@ -87,19 +121,19 @@ public final class WindowsNetConfig {
                     }
                     case WindowsNetPlan.Route r -> {
                         MibIpForwardRow2 row = routeRow(ip, luid, r.destination(), r.metric());
-                        check(ip.createIpForwardEntry2(row), s);
+                        check(retryingNotFound(() -> ip.createIpForwardEntry2(row), sleeper), s);
                         undo.push(new Undo("route del " + r.destination(), () -> ip.deleteIpForwardEntry2(row)));
                     }
                     case WindowsNetPlan.Address a -> {
                         MibUnicastIpAddressRow row = addressRow(ip, luid, a.address());
-                        check(ip.createUnicastIpAddressEntry(row), s);
+                        check(retryingNotFound(() -> ip.createUnicastIpAddressEntry(row), sleeper), s);
                         undo.push(new Undo("address del " + a.address(), () -> ip.deleteUnicastIpAddressEntry(row)));
                     }
                     case WindowsNetPlan.Interface i -> {
                         MibIpInterfaceRow row = new MibIpInterfaceRow();
                         row.Family = i.family().af;
                         row.InterfaceLuid = luid;
-                        check(ip.getIpInterfaceEntry(row), s);
+                        check(retryingNotFound(() -> ip.getIpInterfaceEntry(row), sleeper), s);
                         MibIpInterfaceRow before = copy(row);
                         row.RouterDiscoveryBehavior = MibIpInterfaceRow.ROUTER_DISCOVERY_DISABLED;
                         row.DadTransmits = 0;
@@ -115,7 +149,7 @@ public final class WindowsNetConfig {
                         if (i.family() == WindowsNetPlan.Family.IPV4) {
                             row.SitePrefixLength = 0; // SetIpInterfaceEntry rejects IPv4 rows with a site prefix
                         }
-                        check(ip.setIpInterfaceEntry(row), s);
+                        check(retryingNotFound(() -> ip.setIpInterfaceEntry(row), sleeper), s);
                         undo.push(new Undo("interface " + i.family() + " restore", () -> ip.setIpInterfaceEntry(before)));
                     }
                     case WindowsNetPlan.Dns d -> undo.push(dns(ip, luid, alias, d));

@@ -19,7 +19,7 @@ public final class FakeIpHelper implements IpHelper {
     final Map<String, String> dns = new LinkedHashMap<>();
     boolean hasDnsApi = true;
     public String failOn; // a call-line prefix whose call fails with failWith
-    int failWith = ERROR_NOT_FOUND;
+    public int failWith = ERROR_NOT_FOUND;
 
     public FakeIpHelper() {
         for (short af : new short[] {SockaddrInet.AF_INET, SockaddrInet.AF_INET6}) {
@@ -35,9 +35,18 @@ public final class FakeIpHelper implements IpHelper {
         }
     }
 
+    /** How many matching calls fail before they succeed; negative: all of them. */
+    public int failTimes = -1;
+
     private int record(String line) {
         calls.add(line);
-        return failOn != null && line.startsWith(failOn) ? failWith : NO_ERROR;
+        if (failOn != null && line.startsWith(failOn) && failTimes != 0) {
+            if (failTimes > 0) {
+                failTimes--;
+            }
+            return failWith;
+        }
+        return NO_ERROR;
     }
 
     static String addr(SockaddrInet s) {
