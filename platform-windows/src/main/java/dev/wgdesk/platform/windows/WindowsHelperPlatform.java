@@ -138,8 +138,68 @@ public final class WindowsHelperPlatform implements HelperPlatform {
         }, tokens);
     }
 
+    /** A step that may fail. */
+    @FunctionalInterface
+    interface IoStep {
+        void run() throws java.io.IOException;
+    }
+
+    /**
+     * {@code reg} whose service body first runs {@code prepare}: the helper runs as a service on
+     * Windows, so starting the service is where its state directory gets its ACL (a failure stops
+     * the service with the reason, before anything is served).
+     */
+    static ServiceRegistration preparingFirst(ServiceRegistration reg, IoStep prepare) {
+        return new ServiceRegistration() {
+            @Override
+            public String serviceName() {
+                return reg.serviceName();
+            }
+
+            @Override
+            public void install(Path executable) throws java.io.IOException {
+                reg.install(executable);
+            }
+
+            @Override
+            public void uninstall() throws java.io.IOException {
+                reg.uninstall();
+            }
+
+            @Override
+            public boolean isInstalled() throws java.io.IOException {
+                return reg.isInstalled();
+            }
+
+            @Override
+            public void run(Body body) throws Exception {
+                reg.run(new Body() {
+                    @Override
+                    public void start() throws Exception {
+                        prepare.run();
+                        body.start();
+                    }
+
+                    @Override
+                    public void stop() {
+                        body.stop();
+                    }
+
+                    @Override
+                    public void resumed() {
+                        body.resumed();
+                    }
+                });
+            }
+        };
+    }
+
     @Override
     public ServiceRegistration serviceRegistration() {
+        return preparingFirst(serviceRegistrationWithoutStateDirectory(), this::prepareStateDirectory);
+    }
+
+    private ServiceRegistration serviceRegistrationWithoutStateDirectory() {
         return new WindowsServiceRegistration(dev.wgdesk.platform.windows.service.ScmApi.windows(), () -> {
             try {
                 JnaWintun.load().deleteDriver(); // only when no adapter uses it any more

@@ -14,14 +14,12 @@ import dev.wgdesk.platform.windows.ipc.PipeNative;
 import dev.wgdesk.platform.windows.ipc.TokenAuthorizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The platform as ServiceLoader finds it, the user directory, DPAPI sealing and the state directory. */
 class WindowsHelperPlatformTest {
@@ -45,17 +43,69 @@ class WindowsHelperPlatformTest {
     }
 
     @Test
-    void stateDirectoryAndItsAcl(@TempDir Path tmp) throws IOException {
+    void stateDirectoryAndItsAcl() throws IOException {
         assertEquals(Path.of("D:\\Data", "wgdesk"), WindowsStateDirectory.location(Map.of("ProgramData", "D:\\Data")));
         assertEquals(Path.of("C:\\ProgramData", "wgdesk"), WindowsStateDirectory.location(Map.of()));
         // owner SYSTEM; protected (nothing inherited from ProgramData); SYSTEM and Administrators only, inherited below
         assertEquals("O:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)", WindowsStateDirectory.SDDL);
         assertEquals(0x80000004, WindowsStateDirectory.SECURITY_INFORMATION);
-        List<String> applied = new ArrayList<>();
-        Path dir = tmp.resolve("wgdesk");
-        WindowsStateDirectory.ensure(dir, (d, sddl, info) -> applied.add(d + " " + sddl + " " + Integer.toHexString(info)));
-        assertTrue(Files.isDirectory(dir));
-        assertEquals(List.of(dir + " " + WindowsStateDirectory.SDDL + " 80000004"), applied);
+        Path dir = Path.of("C:\\ProgramData", "wgdesk");
+        record FakeAcl(List<String> calls, boolean exists, String owner) implements WindowsStateDirectory.Acl {
+            public boolean createDirectory(Path d, String sddl) {
+                calls.add("create " + sddl);
+                return !exists;
+            }
+
+            public String ownerSid(Path d) {
+                calls.add("owner");
+                return owner;
+            }
+
+            public void applyDacl(Path d, String sddl, int info) {
+                calls.add("dacl " + sddl + " " + Integer.toHexString(info));
+            }
+        }
+        FakeAcl fresh = new FakeAcl(new ArrayList<>(), false, null);
+        WindowsStateDirectory.ensure(dir, fresh);
+        assertEquals(List.of("create " + WindowsStateDirectory.SDDL), fresh.calls(), "created with its descriptor at once");
+        FakeAcl ours = new FakeAcl(new ArrayList<>(), true, "S-1-5-18");
+        WindowsStateDirectory.ensure(dir, ours);
+        assertEquals(List.of("create " + WindowsStateDirectory.SDDL, "owner", "dacl " + WindowsStateDirectory.SDDL + " 80000004"),
+                ours.calls());
+        WindowsStateDirectory.ensure(dir, new FakeAcl(new ArrayList<>(), true, "S-1-5-32-544"));
+        FakeAcl squatted = new FakeAcl(new ArrayList<>(), true, "S-1-5-21-1-2-3-1001");
+        IOException e = assertThrows(IOException.class, () -> WindowsStateDirectory.ensure(dir, squatted));
+        assertTrue(e.getMessage().contains("owned by S-1-5-21-1-2-3-1001") && e.getMessage().contains("rd /s /q"),
+                e.getMessage());
+        assertEquals(List.of("create " + WindowsStateDirectory.SDDL, "owner"), squatted.calls(), "its ACL is left alone");
+    }
+
+    @Test
+    void theServiceBodyPreparesTheStateDirectoryFirst() throws Exception {
+        List<String> events = new ArrayList<>();
+        dev.wgdesk.engine.platform.ServiceRegistration inner = new dev.wgdesk.engine.platform.ServiceRegistration() {
+            public String serviceName() { return "wgdesk-helper"; }
+            public void install(Path executable) { events.add("install"); }
+            public void uninstall() { events.add("uninstall"); }
+            public boolean isInstalled() { return true; }
+            public void run(Body body) throws Exception {
+                body.start();
+                body.resumed();
+                body.stop();
+            }
+        };
+        dev.wgdesk.engine.platform.ServiceRegistration.Body body = new dev.wgdesk.engine.platform.ServiceRegistration.Body() {
+            public void start() { events.add("start"); }
+            public void stop() { events.add("stop"); }
+            public void resumed() { events.add("resumed"); }
+        };
+        WindowsHelperPlatform.preparingFirst(inner, () -> events.add("state directory")).run(body);
+        assertEquals(List.of("state directory", "start", "resumed", "stop"), events);
+        events.clear();
+        IOException e = assertThrows(IOException.class, () -> WindowsHelperPlatform.preparingFirst(inner, () -> {
+            throw new IOException("owned by S-1-5-21-1");
+        }).run(body));
+        assertEquals(List.of(), events, "the body never starts");
     }
 
     @Test

@@ -128,6 +128,7 @@ class WindowsLayoutTest {
                 #include <wincrypt.h>
                 #include <dpapi.h>
                 #include <sddl.h>
+                #include <aclapi.h>
                 #include <stdio.h>
                 #include <stddef.h>
                 int main(void) {
@@ -289,7 +290,8 @@ class WindowsLayoutTest {
         hidden.put("dev.wgdesk.platform.windows.DpapiSecretStore", new String[] {
             "CRYPTPROTECT_LOCAL_MACHINE=CRYPTPROTECT_LOCAL_MACHINE", "CRYPTPROTECT_UI_FORBIDDEN=CRYPTPROTECT_UI_FORBIDDEN"});
         hidden.put("dev.wgdesk.platform.windows.WindowsStateDirectory", new String[] {
-            "DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION=SECURITY_INFORMATION"});
+            "DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION=SECURITY_INFORMATION",
+            "OWNER_SECURITY_INFORMATION=OWNER_SECURITY_INFORMATION", "SE_FILE_OBJECT=SE_FILE_OBJECT"});
         hidden.put("dev.wgdesk.platform.windows.net.JnaSocketOption", new String[] {
             "IPPROTO_IP=IPPROTO_IP", "IPPROTO_IPV6=IPPROTO_IPV6"});
         hidden.put("dev.wgdesk.platform.windows.net.JnaRouteMonitor", new String[] {
@@ -328,6 +330,7 @@ class WindowsLayoutTest {
                 #include <wincrypt.h>
                 #include <dpapi.h>
                 #include <sddl.h>
+                #include <aclapi.h>
                 #include <stdio.h>
                 #include <stddef.h>
                 int main(void) {
