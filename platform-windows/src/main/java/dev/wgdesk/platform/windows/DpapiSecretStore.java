@@ -8,10 +8,13 @@ import java.util.Objects;
 /**
  * Stored configurations sealed with DPAPI in <em>machine</em> scope
  * ({@code CryptProtectData(..., CRYPTPROTECT_LOCAL_MACHINE | CRYPTPROTECT_UI_FORBIDDEN)}), as
- * wireguard-windows stores its {@code .conf.dpapi} files: readable only on this machine, and the
- * file's directory ACL (SYSTEM and Administrators, {@link WindowsStateDirectory}) keeps other
- * users away. {@link #open} refuses bytes that are not a DPAPI blob before calling Windows, with
- * a message, rather than handing garbage to {@code CryptUnprotectData}.
+ * issue 12 asks: unreadable on another machine, but any local account can unseal a machine-scope
+ * blob, so the directory ACL (SYSTEM and Administrators only, {@link WindowsStateDirectory}) is
+ * what keeps other users away. (wireguard-windows, {@code conf/dpapi/dpapi_windows.go}, passes
+ * only {@code CRYPTPROTECT_UI_FORBIDDEN}: the user scope of LocalSystem, which only SYSTEM can
+ * unseal; {@link #flags()} is the one place to change if that is preferred.) {@link #open}
+ * refuses bytes that are not a DPAPI blob before calling Windows, with a message, rather than
+ * handing garbage to {@code CryptUnprotectData}.
  */
 public final class DpapiSecretStore implements SecretStore {
     /** {@code CRYPTPROTECT_UI_FORBIDDEN}. */
