@@ -8,7 +8,7 @@ $app = Join-Path $env:ProgramFiles 'wgdesk'
 
 $p = Start-Process msiexec.exe -ArgumentList @('/i', "`"$Msi`"", '/qn', '/l*v', 'msi-install.log') -Wait -PassThru
 if ($p.ExitCode -ne 0) { Get-Content msi-install.log -Tail 100; Fail "msiexec /i exited with $($p.ExitCode)" }
-foreach ($f in 'wgdesk.exe', 'wgdesk-helper.exe', 'wintun.dll') {
+foreach ($f in 'wgdesk.exe', 'wgdesk-cli.exe', 'wgdesk-helper.exe', 'wintun.dll') {
   if (-not (Test-Path (Join-Path $app $f))) { Get-ChildItem -Recurse $app | Select-Object -First 50; Fail "$f is not in $app" }
 }
 
@@ -28,6 +28,6 @@ sc.exe qfailure wgdesk-helper
 net localgroup wgdesk-users | Out-Null
 if ($LASTEXITCODE -ne 0) { Fail 'the group wgdesk-users was not created' }
 
-& (Join-Path $app 'wgdesk.exe') list
+& (Join-Path $app 'wgdesk-cli.exe') list
 if ($LASTEXITCODE -ne 0) { Fail "wgdesk list (over the pipe) exited with $LASTEXITCODE" }
 Write-Host 'install-test: OK'

@@ -7,7 +7,7 @@ param([Parameter(Mandatory = $true)] [string] $WireguardGo, [Parameter(Mandatory
 $ErrorActionPreference = 'Stop'
 function Fail([string] $m) { Write-Host "FAIL: $m"; exit 1 }
 function Hex([string] $b64) { ([BitConverter]::ToString([Convert]::FromBase64String($b64))).Replace('-', '').ToLower() }
-$wgdesk = Join-Path (Join-Path $env:ProgramFiles 'wgdesk') 'wgdesk.exe'
+$wgdesk = Join-Path (Join-Path $env:ProgramFiles 'wgdesk') 'wgdesk-cli.exe'
 $wgdeskPriv = 'WPnmLUhnqYMEWdd3s4DR+QYyYNPf9KYlyyC3ris9t2s='
 $wgdeskPub = 'K8RBVWDbDILj2HfsP+7JsK3DIy9f6JVmDpzo4Sqenwg='
 $peerPriv = '6OAXDSU0LMeB6V2VmqUXz1Mcmi5twIgomGFzmLLTc0s='

@@ -3,7 +3,8 @@
 #   build-msi.sh JAVA_HOME INPUT MAIN_JAR APP_VERSION WINTUN_DIR OUT  (WINTUN_DIR: wintun.dll and its licence)
 # INPUT holds the app jar and its runtime dependencies (platform-windows and jna-platform among
 # them, JavaFX's win jars). The image has two launchers next to the verified wintun.dll:
-#   wgdesk.exe         the app and CLI (dev.wgdesk.app.cli.Main)
+#   wgdesk.exe         the tray app (windowed; dev.wgdesk.app.cli.Main), on the Start menu, opens .conf files
+#   wgdesk-cli.exe     the same Main with a console: the command line (wgdesk-cli list)
 #   wgdesk-helper.exe  the service (--service) and its registration (--install-service)
 set -euo pipefail
 [ "$#" -eq 6 ] || { echo "usage: $0 JAVA_HOME INPUT MAIN_JAR APP_VERSION WINTUN_DIR OUT" >&2; exit 2; }
@@ -18,6 +19,7 @@ mkdir -p "$out"
   --input "$input" --main-jar "$main_jar" --main-class dev.wgdesk.app.cli.Main \
   --java-options "--add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED" \
   --add-launcher wgdesk-helper="$here/wgdesk-helper.properties" \
+  --add-launcher wgdesk-cli="$here/wgdesk-cli.properties" \
   --app-content "$wintun,$wintun_dir/wintun-prebuilt-binaries-license.txt" \
   --resource-dir "$here" \
   --win-menu --win-menu-group wgdesk --win-shortcut-prompt \

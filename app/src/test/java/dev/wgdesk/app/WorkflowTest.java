@@ -109,7 +109,7 @@ class WorkflowTest {
         }
         String installPs = Files.readString(Path.of("../.ci/windows/install-test.ps1"));
         for (String check : List.of("'/qn'", "sc.exe query wgdesk-helper", "RUNNING", "AUTO_START", "Nsi", "TcpIp",
-                "net localgroup wgdesk-users", "'wgdesk.exe') list")) {
+                "net localgroup wgdesk-users", "'wgdesk-cli.exe') list")) {
             assertTrue(installPs.contains(check), "install-test.ps1 checks " + check);
         }
         String uninstallPs = Files.readString(Path.of("../.ci/windows/uninstall-test.ps1"));

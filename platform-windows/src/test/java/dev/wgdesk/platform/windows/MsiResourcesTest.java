@@ -128,6 +128,7 @@ class MsiResourcesTest {
         assertEquals("7d3c5d0e-5a0b-4f5e-9b7a-2f6c1e8a4b13", upgrade.toString(), "never change it: upgrades depend on it");
         for (String flag : List.of("--type msi", "--resource-dir \"$here\"", "--win-menu ", "--win-menu-group wgdesk",
                 "--add-launcher wgdesk-helper=\"$here/wgdesk-helper.properties\"",
+                "--add-launcher wgdesk-cli=\"$here/wgdesk-cli.properties\"",
                 "--file-associations \"$here/conf-association.properties\"", "--app-content \"$wintun,")) {
             assertTrue(sh.contains(flag), flag);
         }
@@ -139,5 +140,12 @@ class MsiResourcesTest {
         assertEquals("dev.wgdesk.app.cli.Main", helper.getProperty("main-class"));
         assertTrue(helper.getProperty("java-options").contains("--add-exports java.base/sun.nio.ch=ALL-UNNAMED"),
                 "the UDP socket's handle for IP_UNICAST_IF (UnicastIfBind)");
+        Properties cli = new Properties();
+        cli.load(new StringReader(Files.readString(DIR.resolve("wgdesk-cli.properties"))));
+        for (Properties p : List.of(helper, cli)) {
+            assertEquals("true", p.getProperty("win-console"), "a console launcher");
+            assertEquals("false", p.getProperty("win-menu"), "only wgdesk.exe is on the Start menu");
+            assertEquals("false", p.getProperty("win-shortcut"));
+        }
     }
 }
