@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.wgdesk.app.helper.Helper;
 import dev.wgdesk.app.helper.HelperLog;
 import dev.wgdesk.app.helper.HelperPolicy;
-import dev.wgdesk.app.helper.LinuxTunnelBackend;
 import dev.wgdesk.app.helper.PeerAuthorizer;
 import dev.wgdesk.app.helper.Version;
 import dev.wgdesk.app.ipc.ErrorCode;
@@ -19,6 +18,8 @@ import dev.wgdesk.app.ipc.TunnelStatus;
 import dev.wgdesk.engine.config.ConfigError;
 import dev.wgdesk.engine.config.ConfigException;
 import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.platform.HelperPlatform;
+import dev.wgdesk.engine.platform.ServiceRegistration;
 import dev.wgdesk.engine.plan.ActivationPlanner;
 import dev.wgdesk.engine.plan.PlanException;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -319,7 +319,7 @@ public final class Main {
                     out.println(t.name() + "\t" + t.state().name().toLowerCase(Locale.ROOT)
                             + (t.autostart() ? "\tautostart" : "")
                             + (t.shared() ? "\tshared" : "")
-                            + (t.owner() != 0 || !t.canManage() ? "\towner " + t.ownerName() : "")
+                            + (!TunnelInfo.ROOT_OWNER.equals(t.owner()) || !t.canManage() ? "\towner " + t.ownerName() : "")
                             + (t.canManage() ? "" : t.canUse() ? "\t(you may switch it, not read or change it)"
                                     : "\t(not shared with you)"));
                 }
@@ -502,33 +502,44 @@ public final class Main {
     private int helper(List<String> rest, Path socketOption) throws UsageException {
         Args a = Args.parse(rest, Set.of("--socket", "--state-dir", "--policy"), Set.of());
         a.expect(0, "no arguments");
-        Helper.Options d = Helper.Options.defaults();
+        java.util.Optional<HelperPlatform> found = HelperPlatform.current();
+        if (found.isEmpty()) {
+            err.println("wgdesk-helper: no platform support for " + System.getProperty("os.name") + " on the class path");
+            return EXIT_FAILED;
+        }
+        HelperPlatform platform = found.get();
+        Helper.Options d = Helper.Options.defaults(platform);
         Path socket = a.has("--socket") ? Path.of(a.get("--socket")) : socketOption != null ? socketOption : d.socket();
         Helper.Options opts = new Helper.Options(socket,
                 a.has("--state-dir") ? Path.of(a.get("--state-dir")) : d.stateDir(),
                 a.has("--policy") ? Path.of(a.get("--policy")) : d.policyFile(), d.maxClients());
         HelperLog log = new HelperLog(err);
         log.installBridge();
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (!"root".equals(System.getProperty("user.name")) && platform.os().equals("linux")) {
             log.warning(null, "Not running as root: activating tunnels needs CAP_NET_ADMIN");
         }
-        Helper h;
+        Helper[] started = new Helper[1];
         try {
-            HelperPolicy policy = HelperPolicy.load(opts.policyFile());
-            h = Helper.start(opts, new LinuxTunnelBackend(), new PeerAuthorizer(policy.group()), log);
-        } catch (IOException | RuntimeException e) {
-            log.error(null, "Cannot start: " + e.getMessage());
-            return EXIT_FAILED;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            h.close();
-            stopped.countDown();
-        }, "wgdesk-shutdown"));
-        try {
-            stopped.await();
+            platform.serviceRegistration().run(new ServiceRegistration.Body() {
+                @Override
+                public void start() throws IOException {
+                    HelperPolicy policy = HelperPolicy.load(opts.policyFile());
+                    started[0] = Helper.start(opts, platform.tunnelBackend(), platform.ipcTransport(),
+                            platform.userDirectory(), new PeerAuthorizer(policy.group(), platform.userDirectory()), log);
+                }
+
+                @Override
+                public void stop() {
+                    if (started[0] != null) {
+                        started[0].close();
+                    }
+                }
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error(null, "Cannot start: " + e.getMessage());
+            return EXIT_FAILED;
         }
         return EXIT_OK;
     }

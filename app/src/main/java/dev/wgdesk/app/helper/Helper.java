@@ -2,6 +2,10 @@ package dev.wgdesk.app.helper;
 
 import dev.wgdesk.app.ipc.IpcProtocol;
 import dev.wgdesk.app.ipc.IpcServer;
+import dev.wgdesk.engine.platform.HelperPlatform;
+import dev.wgdesk.engine.platform.IpcTransport;
+import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.platform.UserDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -18,7 +22,7 @@ public final class Helper implements AutoCloseable {
     /**
      * Where the helper keeps things.
      *
-     * @param socket     the IPC socket ({@code /run/wgdesk/helper.sock})
+     * @param socket     the IPC endpoint ({@code /run/wgdesk/helper.sock}; a pipe name on Windows)
      * @param stateDir   the state directory ({@code /var/lib/wgdesk})
      * @param policyFile the administrator's policy ({@code /etc/wgdesk/helper.conf})
      * @param maxClients connections served at once
@@ -37,6 +41,12 @@ public final class Helper implements AutoCloseable {
             return new Options(IpcProtocol.DEFAULT_SOCKET, DEFAULT_STATE_DIR, HelperPolicy.DEFAULT_FILE,
                     IpcProtocol.DEFAULT_MAX_CLIENTS);
         }
+
+        /** The defaults of {@code platform}. */
+        public static Options defaults(HelperPlatform platform) {
+            return new Options(Path.of(platform.ipcTransport().defaultAddress()), platform.stateDirectory(),
+                    platform.policyFile(), IpcProtocol.DEFAULT_MAX_CLIENTS);
+        }
     }
 
     private final IpcServer server;
@@ -50,14 +60,29 @@ public final class Helper implements AutoCloseable {
     }
 
     /**
-     * Opens the store, cleans up after any crash, restores the tunnels that were active, then
-     * starts serving on the socket (so no request is served before clean-up and restore end).
+     * As {@link #start(Options, TunnelBackend, IpcTransport, UserDirectory, IpcServer.Authorizer, HelperLog)}
+     * with the IPC transport and user directory of the running OS's {@link HelperPlatform}.
      *
-     * @param authorizer who may connect (normally a {@link PeerAuthorizer})
-     * @throws IOException if the store cannot be opened or the socket cannot be created
+     * @throws IOException also when no platform for this OS is on the class path
      */
     public static Helper start(Options options, TunnelBackend backend, IpcServer.Authorizer authorizer, HelperLog log)
             throws IOException {
+        HelperPlatform platform = HelperPlatform.current().orElseThrow(() -> new IOException(
+                "no platform support for " + System.getProperty("os.name") + " on the class path"));
+        return start(options, backend, platform.ipcTransport(), platform.userDirectory(), authorizer, log);
+    }
+
+    /**
+     * Opens the store, cleans up after any crash, restores the tunnels that were active, then
+     * starts serving on the IPC endpoint (so no request is served before clean-up and restore end).
+     *
+     * @param transport  the OS's IPC transport; {@code options.socket()} is its address
+     * @param users      user look-ups (owners' names in messages)
+     * @param authorizer who may connect (normally a {@link PeerAuthorizer})
+     * @throws IOException if the store cannot be opened or the endpoint cannot be created
+     */
+    public static Helper start(Options options, TunnelBackend backend, IpcTransport transport, UserDirectory users,
+                               IpcServer.Authorizer authorizer, HelperLog log) throws IOException {
         HelperPolicy policy = HelperPolicy.load(options.policyFile());
         for (String w : policy.warnings()) {
             log.warning(null, w);
@@ -72,16 +97,17 @@ public final class Helper implements AutoCloseable {
                     if (s != null) {
                         s.publish(e);
                     }
-                });
+                }, users);
         HelperService service = new HelperService(store, tunnels, log);
-        IpcServer server = new IpcServer(options.socket(), authorizer, service, SERVER_NAME, options.maxClients());
+        IpcServer server = new IpcServer(transport, options.socket().toString(), new IpcTransport.Access(policy.group()),
+                authorizer, service, SERVER_NAME, options.maxClients());
         serverRef[0] = server;
         log.setEventSink(server::publish);
         tunnels.migrateOwners();
         // Crash clean-up and restore finish before anyone can send a request.
         tunnels.startup();
         try {
-            server.start(sock -> log.info(null, SocketPermissions.apply(sock, policy.group())));
+            log.info(null, server.start());
         } catch (IOException | RuntimeException e) {
             tunnels.close();
             throw e;

@@ -11,6 +11,7 @@ import dev.wgdesk.app.ipc.IpcServer;
 import dev.wgdesk.app.ipc.LogEntry;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelStatus;
+import dev.wgdesk.engine.platform.ClientIdentity;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ final class HelperService implements IpcServer.RequestHandler {
 
     @Override
     public JsonNode handle(String method, JsonNode params, IpcServer.Client client) throws IpcException {
-        IpcServer.Peer who = client.peer();
+        ClientIdentity who = client.peer();
         return switch (method) {
             case Method.LIST -> {
                 ObjectNode r = IpcJson.object();
@@ -92,8 +93,8 @@ final class HelperService implements IpcServer.RequestHandler {
         };
     }
 
-    private static String describe(IpcServer.Peer who) {
-        return who.isRoot() ? "root" : who.user() + " (uid " + who.uid() + ")";
+    private static String describe(ClientIdentity who) {
+        return Ownership.describe(who);
     }
 
     private static ObjectNode tunnel(TunnelInfo t) {

@@ -61,23 +61,7 @@ final class RuntimeJournal {
      * or the file, that is a link, not owned by this process's user, or writable by group or others.
      */
     static String untrusted(Path p) throws IOException {
-        java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p,
-                java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (a.isSymbolicLink()) {
-            return p + " is a symbolic link";
-        }
-        String me = System.getProperty("user.name");
-        java.nio.file.attribute.UserPrincipal self = p.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(me);
-        if (!a.owner().equals(self)) {
-            return p + " is owned by " + a.owner().getName() + ", not " + me;
-        }
-        var perms = a.permissions();
-        if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
-            return p + " is writable by its group or others";
-        }
-        return null;
+        return dev.wgdesk.engine.platform.PosixPaths.untrusted(p);
     }
 
     synchronized void write(String name, List<List<String>> undo) throws IOException {

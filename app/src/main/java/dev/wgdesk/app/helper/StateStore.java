@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wgdesk.app.ipc.IpcJson;
 import dev.wgdesk.engine.config.TunnelName;
+import dev.wgdesk.engine.platform.ClientIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,6 +22,10 @@ import java.util.TreeSet;
  *
  * <pre>{"version":2,"active":["home"],"autostart":["work"],
  *  "tunnels":{"home":{"owner":1000,"shared":false,"writer":1000}}}</pre>
+ *
+ * Owners and writers are {@link dev.wgdesk.engine.platform.ClientIdentity#id() client ids}: a
+ * decimal id (a uid) is written as a JSON number, as before ids were strings, so files stay
+ * readable by older helpers; any other id (a Windows SID) as a string. Either reads as the id.
  *
  * A tunnel without an entry (stored before version 2, or a file root put in the directory by
  * hand) is {@link Meta#LEGACY}: owned by root, shared, writer unknown.
@@ -41,28 +46,46 @@ public final class StateStore {
     /**
      * Who a tunnel belongs to.
      *
-     * @param owner  the uid that imported or created it (0: root)
+     * @param owner  the id of the client that imported or created it ({@link #ROOT}: root's)
      * @param shared whether other members may activate and deactivate it
-     * @param writer the uid that last wrote its configuration (import or save), or
-     *               {@link #UNKNOWN_WRITER} when it was stored before wgdesk recorded it
+     * @param writer the id of the client that last wrote its configuration (import or save),
+     *               {@link #ROOT} when an administrator did, or {@link #UNKNOWN_WRITER} when it
+     *               was stored before wgdesk recorded it
      */
-    public record Meta(int owner, boolean shared, int writer) {
-        /** The writer of a configuration stored before writers were recorded. */
-        public static final int UNKNOWN_WRITER = -1;
+    public record Meta(String owner, boolean shared, String writer) {
+        /** Root's id (uid 0), and the writer recorded for any administrator. */
+        public static final String ROOT = "0";
+        /** The writer of a configuration stored before writers were recorded (written as -1). */
+        public static final String UNKNOWN_WRITER = "-1";
         /** Tunnels stored before ownership existed: root's, shared, writer unknown. */
-        public static final Meta LEGACY = new Meta(0, true, UNKNOWN_WRITER);
+        public static final Meta LEGACY = new Meta(ROOT, true, UNKNOWN_WRITER);
 
-        /** A new tunnel of {@code uid}, not shared, written by it. */
-        public static Meta createdBy(int uid) {
-            return new Meta(uid, false, uid);
+        public Meta {
+            java.util.Objects.requireNonNull(owner, "owner");
+            java.util.Objects.requireNonNull(writer, "writer");
+        }
+
+        /** A new tunnel of {@code who}, not shared, written by it. */
+        public static Meta createdBy(ClientIdentity who) {
+            return new Meta(who.id(), false, writerId(who));
         }
 
         public Meta withShared(boolean value) {
             return new Meta(owner, value, writer);
         }
 
-        public Meta withWriter(int uid) {
-            return new Meta(owner, shared, uid);
+        public Meta withWriter(ClientIdentity who) {
+            return new Meta(owner, shared, writerId(who));
+        }
+
+        /** True when an administrator wrote the configuration last. */
+        public boolean writtenByRoot() {
+            return writer.equals(ROOT);
+        }
+
+        /** An administrator is recorded as {@link #ROOT}: what matters of a writer is whether it was one. */
+        private static String writerId(ClientIdentity who) {
+            return who.administrator() ? ROOT : who.id();
         }
     }
 
@@ -96,11 +119,11 @@ public final class StateStore {
                 for (var it = tunnels.fields(); it.hasNext(); ) {
                     var e = it.next();
                     JsonNode m = e.getValue();
-                    if (TunnelName.validate(e.getKey()).isEmpty() && m.path("owner").canConvertToInt()
-                            && m.path("owner").asInt(-1) >= 0) {
-                        meta.put(e.getKey(), new Meta(m.path("owner").asInt(), m.path("shared").asBoolean(false),
-                                m.path("writer").canConvertToInt() ? m.path("writer").asInt(Meta.UNKNOWN_WRITER)
-                                        : Meta.UNKNOWN_WRITER));
+                    String owner = id(m.path("owner"));
+                    if (TunnelName.validate(e.getKey()).isEmpty() && owner != null) {
+                        String writer = id(m.path("writer"));
+                        meta.put(e.getKey(), new Meta(owner, m.path("shared").asBoolean(false),
+                                writer == null ? Meta.UNKNOWN_WRITER : writer));
                     }
                 }
             }
@@ -114,6 +137,29 @@ public final class StateStore {
             meta.clear();
         }
     }
+
+    /** An owner or writer: a non-negative integer (a uid, as version 2 wrote them) or a non-empty string; else null. */
+    private static String id(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            return n.canConvertToInt() && n.intValue() >= 0 ? Integer.toString(n.intValue()) : null;
+        }
+        if (n.isTextual() && !n.textValue().isBlank() && !n.textValue().equals(Meta.UNKNOWN_WRITER)) {
+            return n.textValue();
+        }
+        return null;
+    }
+
+    private static void putId(ObjectNode o, String field, String id) {
+        if (id.equals(Meta.UNKNOWN_WRITER)) {
+            o.put(field, -1);
+        } else if (DECIMAL.matcher(id).matches() && Long.parseLong(id) <= Integer.MAX_VALUE) {
+            o.put(field, Integer.parseInt(id));
+        } else {
+            o.put(field, id);
+        }
+    }
+
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("0|[1-9][0-9]{0,9}");
 
     private static void read(JsonNode array, Set<String> into) {
         if (array.isArray()) {
@@ -218,9 +264,9 @@ public final class StateStore {
         ObjectNode tunnels = root.putObject("tunnels");
         meta.forEach((n, m) -> {
             ObjectNode o = tunnels.putObject(n);
-            o.put("owner", m.owner());
+            putId(o, "owner", m.owner());
             o.put("shared", m.shared());
-            o.put("writer", m.writer());
+            putId(o, "writer", m.writer());
         });
         AtomicFiles.write(file, IpcJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }

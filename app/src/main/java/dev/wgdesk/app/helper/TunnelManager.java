@@ -3,7 +3,6 @@ package dev.wgdesk.app.helper;
 import dev.wgdesk.app.ipc.ErrorCode;
 import dev.wgdesk.app.ipc.IpcEvent;
 import dev.wgdesk.app.ipc.IpcException;
-import dev.wgdesk.app.ipc.IpcServer;
 import dev.wgdesk.app.ipc.PeerStatus;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelState;
@@ -13,6 +12,9 @@ import dev.wgdesk.engine.config.PeerConfig;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.device.DeviceSnapshot;
 import dev.wgdesk.engine.device.PeerSnapshot;
+import dev.wgdesk.engine.platform.ClientIdentity;
+import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.platform.UserDirectory;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -42,8 +44,8 @@ import java.util.function.Consumer;
  * autostart. A clean {@link #close()} brings tunnels down but keeps them recorded as active, so
  * they come back with the helper (as after a reboot); only an explicit deactivation clears that.
  *
- * <p><b>Ownership.</b> Every tunnel has an owner ({@link StateStore.Meta}): the uid that imported
- * or created it. Only the owner and root may read its keys ({@link #export}), replace, rename or
+ * <p><b>Ownership.</b> Every tunnel has an owner ({@link StateStore.Meta}): the client id that
+ * imported or created it; the rules are {@link Ownership}'s. Only the owner and root may read its keys ({@link #export}), replace, rename or
  * remove it, and change its autostart or sharing; other members see it, and may activate and
  * deactivate it only when the owner shares it. Hooks (PreUp...) run only when root wrote the
  * configuration last: a member's hooks are stored but not run ({@link #hooksNotice}).
@@ -73,6 +75,7 @@ public final class TunnelManager implements AutoCloseable {
     private final HelperPolicy policy;
     private final HelperLog log;
     private final Consumer<IpcEvent> events;
+    private final Ownership ownership;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -92,7 +95,7 @@ public final class TunnelManager implements AutoCloseable {
     }
 
     TunnelManager(ConfigStore store, StateStore state, RuntimeJournal journal, TunnelBackend backend,
-                  HelperPolicy policy, HelperLog log, Consumer<IpcEvent> events) {
+                  HelperPolicy policy, HelperLog log, Consumer<IpcEvent> events, UserDirectory users) {
         this.store = Objects.requireNonNull(store);
         this.state = Objects.requireNonNull(state);
         this.journal = Objects.requireNonNull(journal);
@@ -100,12 +103,13 @@ public final class TunnelManager implements AutoCloseable {
         this.policy = Objects.requireNonNull(policy);
         this.log = Objects.requireNonNull(log);
         this.events = Objects.requireNonNull(events);
+        this.ownership = new Ownership(users);
     }
 
     /* ====================== queries ====================== */
 
     /** Every stored tunnel, sorted by name, as {@code who} may use it. */
-    public List<TunnelInfo> list(IpcServer.Peer who) throws IpcException {
+    public List<TunnelInfo> list(ClientIdentity who) throws IpcException {
         List<TunnelInfo> out = new ArrayList<>();
         Set<String> auto = state.autostart();
         for (String name : storeCall(store::list)) {
@@ -115,56 +119,41 @@ public final class TunnelManager implements AutoCloseable {
     }
 
     /** One tunnel's info, as {@code who} may use it. */
-    public TunnelInfo info(String name, IpcServer.Peer who) throws IpcException {
+    public TunnelInfo info(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         return infoOf(name, state.autostart().contains(name), who);
     }
 
-    private TunnelInfo infoOf(String name, boolean auto, IpcServer.Peer who) {
+    private TunnelInfo infoOf(String name, boolean auto, ClientIdentity who) {
         StateStore.Meta m = state.meta(name);
-        boolean manage = mayManage(m, who);
+        boolean manage = Ownership.mayManage(m, who);
         return new TunnelInfo(name, entry(name).state, auto, m.owner(), userName(m.owner()), m.shared(), manage,
                 manage || m.shared());
     }
 
-    static boolean mayManage(StateStore.Meta m, IpcServer.Peer who) {
-        return who.isRoot() || m.owner() == who.uid();
+    /** An id's name for messages (the id when it has none). */
+    String userName(String id) {
+        return ownership.userName(id);
     }
 
-    /** A uid's name for messages (the number when it has none). */
-    static String userName(int uid) {
-        if (uid == 0) {
-            return "root";
-        }
-        return Nss.userById(uid).map(Nss.Passwd::name).orElse(Integer.toString(uid));
-    }
-
-    private static String describe(IpcServer.Peer who) {
-        return who.isRoot() ? "root" : who.user() + " (uid " + who.uid() + ")";
+    private static String describe(ClientIdentity who) {
+        return Ownership.describe(who);
     }
 
     /** Throws unless {@code who} is the owner or root. */
-    private void requireManage(String name, IpcServer.Peer who, String action) throws IpcException {
-        StateStore.Meta m = state.meta(name);
-        if (!mayManage(m, who)) {
-            throw new IpcException(ErrorCode.NOT_PERMITTED, "cannot " + action + " " + name + ": it belongs to "
-                    + userName(m.owner()) + "; only its owner and root may do that");
-        }
+    private void requireManage(String name, ClientIdentity who, String action) throws IpcException {
+        ownership.requireManage(name, state.meta(name), who, action);
     }
 
     /** Throws unless {@code who} may activate or deactivate the tunnel. */
-    private void requireUse(String name, IpcServer.Peer who, String action) throws IpcException {
-        StateStore.Meta m = state.meta(name);
-        if (!mayManage(m, who) && !m.shared()) {
-            throw new IpcException(ErrorCode.NOT_PERMITTED, "cannot " + action + " " + name + ": it belongs to "
-                    + userName(m.owner()) + ", who has not shared it (only its owner can: wgdesk share " + name + " on)");
-        }
+    private void requireUse(String name, ClientIdentity who, String action) throws IpcException {
+        ownership.requireUse(name, state.meta(name), who, action);
     }
 
     /**
      * The stored text of a tunnel, with its private and preshared keys: for its owner and root only.
      */
-    public String export(String name, IpcServer.Peer who) throws IpcException {
+    public String export(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireManage(name, who, "read the keys of");
         return storeCall(() -> store.read(name));
@@ -179,7 +168,7 @@ public final class TunnelManager implements AutoCloseable {
             return null;
         }
         StateStore.Meta m = state.meta(name);
-        if (m.writer() == 0) {
+        if (Ownership.hooksTrusted(m)) {
             return null;
         }
         Entry e = entry(name);
@@ -200,12 +189,8 @@ public final class TunnelManager implements AutoCloseable {
         return n == 0 ? null : hooksNotice(m.writer(), n);
     }
 
-    static String hooksNotice(int writer, int count) {
-        String who = writer == StateStore.Meta.UNKNOWN_WRITER
-                ? "this configuration was stored before wgdesk recorded who wrote it"
-                : userName(writer) + " (uid " + writer + "), not root, imported or last edited this configuration";
-        return "PreUp/PostUp/PreDown/PostDown stored but not run (" + count + " command(s)): " + who
-                + ". Hooks run as root, so they run only from configurations root wrote; root can save it again to allow them";
+    String hooksNotice(String writer, int count) {
+        return ownership.hooksNotice(writer, count);
     }
 
     private static int hookCount(TunnelConfig c) {
@@ -292,7 +277,7 @@ public final class TunnelManager implements AutoCloseable {
      * configuration of one {@code who} owns (root may replace any). The writer is recorded: a
      * configuration last written by anyone but root does not run its hooks.
      */
-    public TunnelInfo save(String name, String text, boolean mustBeNew, IpcServer.Peer who) throws IpcException {
+    public TunnelInfo save(String name, String text, boolean mustBeNew, ClientIdentity who) throws IpcException {
         lock.lock();
         try {
             boolean exists = storeCall(() -> store.exists(name));
@@ -309,7 +294,7 @@ public final class TunnelManager implements AutoCloseable {
             } else {
                 storeRun(() -> store.save(name, text));
             }
-            StateStore.Meta m = exists ? state.meta(name).withWriter(who.uid()) : StateStore.Meta.createdBy(who.uid());
+            StateStore.Meta m = exists ? state.meta(name).withWriter(who) : StateStore.Meta.createdBy(who);
             persist(() -> state.setMeta(name, m));
             entry(name).hooks = -1;
             if (entry(name).state == TunnelState.ACTIVE) {
@@ -321,23 +306,17 @@ public final class TunnelManager implements AutoCloseable {
         }
     }
 
-    private void requireRoomFor(IpcServer.Peer who) throws IpcException {
+    private void requireRoomFor(ClientIdentity who) throws IpcException {
         List<String> all = storeCall(store::list);
         if (all.size() >= MAX_TUNNELS) {
             throw new IpcException(ErrorCode.LIMIT_REACHED, "the helper stores at most " + MAX_TUNNELS
                     + " tunnels and has " + all.size() + "; remove one first");
         }
-        if (!who.isRoot()) {
-            long mine = all.stream().filter(n -> state.meta(n).owner() == who.uid()).count();
-            if (mine >= MAX_TUNNELS_PER_USER) {
-                throw new IpcException(ErrorCode.LIMIT_REACHED, "you own " + mine + " tunnels, the most one user may have ("
-                        + MAX_TUNNELS_PER_USER + "); remove one first");
-            }
-        }
+        Ownership.requireRoomFor(all.stream().map(state::meta).toList(), who);
     }
 
     /** Deactivates (if needed) and deletes a tunnel: its owner or root. */
-    public void delete(String name, IpcServer.Peer who) throws IpcException {
+    public void delete(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireManage(name, who, "remove");
         Entry e = entry(name);
@@ -363,7 +342,7 @@ public final class TunnelManager implements AutoCloseable {
     }
 
     /** Renames an inactive tunnel: its owner or root. */
-    public TunnelInfo rename(String name, String newName, IpcServer.Peer who) throws IpcException {
+    public TunnelInfo rename(String name, String newName, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireManage(name, who, "rename");
         Entry e = entry(name);
@@ -389,7 +368,7 @@ public final class TunnelManager implements AutoCloseable {
     }
 
     /** Sets whether a tunnel starts with the helper: its owner or root. */
-    public TunnelInfo setAutostart(String name, boolean enabled, IpcServer.Peer who) throws IpcException {
+    public TunnelInfo setAutostart(String name, boolean enabled, ClientIdentity who) throws IpcException {
         lock.lock();
         try {
             requireExists(name);
@@ -406,7 +385,7 @@ public final class TunnelManager implements AutoCloseable {
      * Sets whether other members of the group may activate and deactivate the tunnel ("Let other
      * users of this computer use this tunnel"): its owner or root.
      */
-    public TunnelInfo setShared(String name, boolean shared, IpcServer.Peer who) throws IpcException {
+    public TunnelInfo setShared(String name, boolean shared, ClientIdentity who) throws IpcException {
         lock.lock();
         try {
             requireExists(name);
@@ -446,13 +425,13 @@ public final class TunnelManager implements AutoCloseable {
      *                      back), INVALID_CONFIG if the stored file no longer parses, NOT_FOUND,
      *                      NOT_PERMITTED, INVALID_STATE when an overlapping tunnel is changing state
      */
-    public TunnelStatus activate(String name, IpcServer.Peer who) throws IpcException {
+    public TunnelStatus activate(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireUse(name, who, "activate");
         return activateAs(name, who, "activated by " + describe(who));
     }
 
-    private TunnelStatus activateAs(String name, IpcServer.Peer who, String why) throws IpcException {
+    private TunnelStatus activateAs(String name, ClientIdentity who, String why) throws IpcException {
         Entry e = entry(name);
         e.op.lock();
         try {
@@ -485,7 +464,7 @@ public final class TunnelManager implements AutoCloseable {
      * may stop them and that none is changing state, and marks this one ACTIVATING with its
      * AllowedIPs so a concurrent activation sees it.
      */
-    private List<String> reserve(String name, Entry e, List<IpPrefix> allowed, IpcServer.Peer who, String why)
+    private List<String> reserve(String name, Entry e, List<IpPrefix> allowed, ClientIdentity who, String why)
             throws IpcException {
         lock.lock();
         try {
@@ -505,11 +484,11 @@ public final class TunnelManager implements AutoCloseable {
                             + o.state.name().toLowerCase(java.util.Locale.ROOT) + "; try again in a moment");
                 }
                 if (who != null) {
-                    StateStore.Meta m = state.meta(other.getKey());
-                    if (!mayManage(m, who) && !m.shared()) {
+                    String refusal = ownership.overlapRefusal(state.meta(other.getKey()), who);
+                    if (refusal != null) {
                         throw new IpcException(ErrorCode.NOT_PERMITTED, "cannot activate " + name + ": its AllowedIPs "
                                 + clash.get()[0] + " overlap " + clash.get()[1] + " of the active tunnel " + other.getKey()
-                                + ", which belongs to " + userName(m.owner()) + " and is not shared, so you may not stop it");
+                                + refusal);
                     }
                 }
                 stop.add(other.getKey());
@@ -594,9 +573,9 @@ public final class TunnelManager implements AutoCloseable {
         transition(name, e, TunnelState.ACTIVATING, why);
         e.error = null;
         int hooks = hookCount(stored);
-        int writer = state.meta(name).writer();
-        boolean blockHooks = policy.allowScripts() && hooks > 0 && writer != 0;
-        e.hooksBlocked = blockHooks ? hooksNotice(writer, hooks) : null;
+        StateStore.Meta meta = state.meta(name);
+        boolean blockHooks = policy.allowScripts() && hooks > 0 && !Ownership.hooksTrusted(meta);
+        e.hooksBlocked = blockHooks ? hooksNotice(meta.writer(), hooks) : null;
         TunnelConfig config = blockHooks ? withoutHooks(stored) : stored;
         if (blockHooks) {
             log.warning(name, e.hooksBlocked);
@@ -643,7 +622,7 @@ public final class TunnelManager implements AutoCloseable {
     }
 
     /** Deactivates a tunnel (no-op if it is not up): its owner, root, or anyone when it is shared. */
-    public TunnelStatus deactivate(String name, IpcServer.Peer who) throws IpcException {
+    public TunnelStatus deactivate(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireUse(name, who, "deactivate");
         Entry e = entry(name);

@@ -3,12 +3,10 @@ package dev.wgdesk.app.ipc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wgdesk.engine.platform.HelperPlatform;
+import dev.wgdesk.engine.platform.IpcTransport;
+import dev.wgdesk.engine.platform.UnixSocketTransport;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +46,7 @@ public final class IpcClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("wgdesk.ipc.client");
 
     private final Path socket;
-    private final SocketChannel channel;
+    private final IpcTransport.Connection channel;
     private final Object writeLock = new Object();
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -63,7 +61,7 @@ public final class IpcClient implements AutoCloseable {
     private String serverName = "";
     private int serverProtocol;
 
-    private IpcClient(Path socket, SocketChannel channel) {
+    private IpcClient(Path socket, IpcTransport.Connection channel) {
         this.socket = socket;
         this.channel = channel;
         this.callbacks = Executors.newSingleThreadExecutor(
@@ -83,17 +81,22 @@ public final class IpcClient implements AutoCloseable {
      *                      {@link ErrorCode#TOO_MANY_CLIENTS}, or {@link ErrorCode#PROTOCOL_ERROR}
      */
     public static IpcClient connect(Path socket) throws IpcException {
+        return connect(DefaultTransport.INSTANCE, socket);
+    }
+
+    /** The transport of this OS's platform, or a UNIX socket when no platform jar is present. */
+    private static final class DefaultTransport {
+        static final IpcTransport INSTANCE = HelperPlatform.current().map(HelperPlatform::ipcTransport)
+                .orElseGet(() -> new UnixSocketTransport(IpcProtocol.DEFAULT_SOCKET));
+    }
+
+    /** As {@link #connect(Path)}, through {@code transport}. */
+    public static IpcClient connect(IpcTransport transport, Path socket) throws IpcException {
         Objects.requireNonNull(socket, "socket");
-        SocketChannel ch;
+        IpcTransport.Connection ch;
         try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch = transport.connect(socket.toString());
         } catch (IOException e) {
-            throw new IpcException(ErrorCode.UNREACHABLE, "cannot create a socket: " + e.getMessage());
-        }
-        try {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            closeQuietly(ch);
             throw connectFailure(socket, e);
         }
         IpcClient client = new IpcClient(socket, ch);
@@ -435,10 +438,9 @@ public final class IpcClient implements AutoCloseable {
 
     private void writeLine(byte[] line) throws IOException {
         synchronized (writeLock) {
-            ByteBuffer buf = ByteBuffer.wrap(line);
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
+            java.io.OutputStream out = channel.output();
+            out.write(line);
+            out.flush();
         }
     }
 
@@ -465,7 +467,7 @@ public final class IpcClient implements AutoCloseable {
     private void readLoop() {
         IpcException cause;
         try {
-            LineReader reader = new LineReader(Channels.newInputStream(channel), IpcProtocol.MAX_SERVER_MESSAGE_BYTES);
+            LineReader reader = new LineReader(channel.input(), IpcProtocol.MAX_SERVER_MESSAGE_BYTES);
             LineReader.Line line;
             while ((line = reader.next()) != null) {
                 if (line.tooLong()) {
@@ -609,7 +611,7 @@ public final class IpcClient implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    private static void closeQuietly(SocketChannel ch) {
+    private static void closeQuietly(IpcTransport.Connection ch) {
         try {
             ch.close();
         } catch (IOException ignored) {

@@ -1,14 +1,10 @@
 package dev.wgdesk.app.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wgdesk.engine.platform.ClientIdentity;
+import dev.wgdesk.engine.platform.IpcTransport;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,18 +12,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import jdk.net.UnixDomainPrincipal;
 
 /**
- * The helper's end of the IPC protocol ({@code docs/ipc.md}): listens on a UNIX domain socket,
- * authorises every connection by its peer credentials ({@code SO_PEERCRED}), reads
+ * The helper's end of the IPC protocol ({@code docs/ipc.md}): listens on an {@link IpcTransport}
+ * (a UNIX domain socket on Linux and macOS, a named pipe on Windows), authorises every connection
+ * by the identity the OS gives for it ({@link IpcTransport.Connection#client()}), reads
  * newline-delimited JSON requests of bounded size, hands them to a {@link RequestHandler}, and
  * pushes {@link IpcEvent}s to subscribed clients.
  *
  * <p><b>Robustness.</b> Nothing a client sends can stop the server: malformed, oversized and
  * unknown requests get an error response and the connection stays usable; a handler failure
  * becomes an {@link ErrorCode#INTERNAL} response. At most {@code maxClients} connections are
- * served, and at most {@link IpcProtocol#MAX_CLIENTS_PER_USER} of one non-root user; further ones
+ * served, and at most {@link IpcProtocol#MAX_CLIENTS_PER_USER} of one non-administrator user; further ones
  * get {@link ErrorCode#TOO_MANY_CLIENTS} and are closed. A client that does not read its messages
  * is disconnected once {@link IpcProtocol#MAX_QUEUED_MESSAGES} messages or
  * {@link IpcProtocol#MAX_QUEUED_BYTES} bytes are queued for it. The {@link Authorizer} is asked
@@ -63,77 +59,54 @@ public final class IpcServer implements AutoCloseable {
          *
          * @return empty to allow the peer, else the reason it is refused (sent to the client)
          */
-        Optional<String> refuse(Peer peer);
-    }
-
-    /**
-     * The connecting process's credentials, from {@code SO_PEERCRED}, as numbers: authorisation
-     * uses {@code uid}/{@code gid}, never a name looked up again.
-     *
-     * @param uid  the peer's user id
-     * @param gid  the peer's primary group id
-     * @param user the user's name for messages and logs (the uid in decimal when it has none)
-     */
-    public record Peer(int uid, int gid, String user) {
-        public Peer {
-            Objects.requireNonNull(user, "user");
-        }
-
-        /** True for uid 0. */
-        public boolean isRoot() {
-            return uid == 0;
-        }
-    }
-
-    /** Called once the socket file exists, before the first connection is accepted. */
-    @FunctionalInterface
-    public interface SocketSetup {
-        void apply(Path socket) throws IOException;
+        Optional<String> refuse(ClientIdentity peer);
     }
 
     /**
      * A connected, authorised client, for handlers that decide and log who did what.
      *
      * @param id   a number unique to this server
-     * @param peer its credentials
+     * @param peer who it is, as the OS says
      */
-    public record Client(long id, Peer peer) {
-        /** The user's name (or uid), for messages. */
+    public record Client(long id, ClientIdentity peer) {
+        /** The user's name (or id), for messages. */
         public String user() {
-            return peer.user();
-        }
-
-        /** The user id. */
-        public int uid() {
-            return peer.uid();
+            return peer.name();
         }
     }
 
     private static final System.Logger LOG = System.getLogger("wgdesk.ipc");
 
-    private final Path socket;
+    private final IpcTransport transport;
+    private final String address;
+    private final IpcTransport.Access access;
     private final Authorizer authorizer;
     private final RequestHandler handler;
     private final String serverName;
     private final int maxClients;
     private final int maxClientsPerUser;
-    private final Map<Integer, AtomicInteger> perUid = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clientCount = new AtomicInteger();
     private final AtomicLong nextClientId = new AtomicLong(1);
-    private volatile ServerSocketChannel listener;
+    private volatile IpcTransport.Listener listener;
     private volatile boolean closed;
     private Thread acceptThread;
 
     /**
-     * @param socket     the socket file to create
-     * @param authorizer who may connect
+     * @param transport  the OS's IPC transport
+     * @param address    where to listen (a socket path, a pipe name)
+     * @param access     who the OS should let open the endpoint at all
+     * @param authorizer who may use the server
      * @param handler    serves requests
      * @param serverName sent in the greeting, e.g. {@code wgdesk-helper/0.1.0}
      * @param maxClients connections served at once (at least 1)
      */
-    public IpcServer(Path socket, Authorizer authorizer, RequestHandler handler, String serverName, int maxClients) {
-        this.socket = Objects.requireNonNull(socket, "socket");
+    public IpcServer(IpcTransport transport, String address, IpcTransport.Access access, Authorizer authorizer,
+                     RequestHandler handler, String serverName, int maxClients) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.address = Objects.requireNonNull(address, "address");
+        this.access = Objects.requireNonNull(access, "access");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
@@ -145,52 +118,25 @@ public final class IpcServer implements AutoCloseable {
     }
 
     /**
-     * Creates the socket (removing a stale socket file nobody listens on), runs {@code setup} on
-     * it, and starts accepting.
+     * Starts listening (a stale socket file nobody listens on is replaced) and accepting.
      *
-     * @throws IOException if another server listens on the socket, or binding fails
+     * @return how the endpoint is protected, for the log ({@link IpcTransport.Listener#describeAccess()})
+     * @throws IOException if another server listens on the address, or listening fails
      */
-    public synchronized void start(SocketSetup setup) throws IOException {
+    public synchronized String start() throws IOException {
         if (listener != null || closed) {
             throw new IllegalStateException("already started");
         }
-        Path parent = socket.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        removeStaleSocket();
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.bind(UnixDomainSocketAddress.of(socket), 64);
-            setup.apply(socket);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            Files.deleteIfExists(socket);
-            throw e;
-        }
-        listener = ch;
+        IpcTransport.Listener l = transport.listen(address, access);
+        listener = l;
         acceptThread = Thread.ofPlatform().name("wgdesk-ipc-accept").daemon().start(this::acceptLoop);
-        LOG.log(System.Logger.Level.INFO, "Listening on {0}", socket);
+        LOG.log(System.Logger.Level.INFO, "Listening on {0}", address);
+        return l.describeAccess();
     }
 
-    private void removeStaleSocket() throws IOException {
-        if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isDirectory(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(socket + " exists and is a directory, not a socket");
-        }
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(socket));
-            throw new IOException("another helper is already listening on " + socket);
-        } catch (java.net.SocketException | ClosedChannelException e) {
-            Files.deleteIfExists(socket); // nobody listens: left over from a crash
-        }
-    }
-
-    /** The socket path. */
-    public Path socket() {
-        return socket;
+    /** The address listened on. */
+    public String address() {
+        return address;
     }
 
     /** Clients connected now (authorised or not yet). */
@@ -209,9 +155,9 @@ public final class IpcServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        ServerSocketChannel ch = listener;
+        IpcTransport.Listener ch = listener;
         while (!closed) {
-            SocketChannel client;
+            IpcTransport.Connection client;
             try {
                 client = ch.accept();
             } catch (IOException e) {
@@ -234,40 +180,32 @@ public final class IpcServer implements AutoCloseable {
     }
 
     /** The authoriser's verdict; a failing check refuses. */
-    Optional<String> check(Peer who) {
+    Optional<String> check(ClientIdentity who) {
         try {
             return authorizer.refuse(who);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Authorisation check failed for " + who.user(), e);
+            LOG.log(System.Logger.Level.ERROR, "Authorisation check failed for " + who.describe(), e);
             return Optional.of("not authorised: the helper could not check your group membership");
         }
     }
 
-    private void serve(SocketChannel channel) {
+    private void serve(IpcTransport.Connection channel) {
         int count = clientCount.incrementAndGet();
-        AtomicInteger countedUid = null;
+        AtomicInteger countedUser = null;
         try {
-            UnixDomainPrincipal peer;
+            ClientIdentity who;
             try {
-                peer = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
-            } catch (IOException | UnsupportedOperationException e) {
-                LOG.log(System.Logger.Level.WARNING, "Refusing a client whose credentials cannot be read: {0}", e.toString());
+                who = channel.client();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Refusing a client whose identity cannot be read: {0}", e.toString());
                 refuse(channel, ErrorCode.NOT_AUTHORISED, "not authorised: the helper cannot read your credentials");
                 return;
             }
-            Peer who;
-            try {
-                who = PeerIds.of(peer);
-            } catch (IllegalStateException e) {
-                LOG.log(System.Logger.Level.ERROR, "Refusing a client whose numeric ids cannot be read: {0}", e.getMessage());
-                refuse(channel, ErrorCode.NOT_AUTHORISED, "not authorised: the helper cannot read your user id");
-                return;
-            }
-            String user = who.user();
+            String user = who.name();
             Optional<String> refusal = check(who);
             if (refusal.isPresent()) {
-                LOG.log(System.Logger.Level.WARNING, "Refused connection from user {0} (uid {1}): {2}", user,
-                        who.uid(), refusal.get());
+                LOG.log(System.Logger.Level.WARNING, "Refused connection from user {0} (id {1}): {2}", user,
+                        who.id(), refusal.get());
                 refuse(channel, ErrorCode.NOT_AUTHORISED, refusal.get());
                 return;
             }
@@ -277,9 +215,9 @@ public final class IpcServer implements AutoCloseable {
                         "the helper already serves " + maxClients + " clients; close one and retry");
                 return;
             }
-            AtomicInteger mine = perUid.computeIfAbsent(who.uid(), u -> new AtomicInteger());
-            countedUid = mine;
-            if (mine.incrementAndGet() > maxClientsPerUser && !who.isRoot()) {
+            AtomicInteger mine = perUser.computeIfAbsent(who.id(), u -> new AtomicInteger());
+            countedUser = mine;
+            if (mine.incrementAndGet() > maxClientsPerUser && !who.administrator()) {
                 LOG.log(System.Logger.Level.WARNING, "Refused connection from user {0}: {1} connections of this user already",
                         user, maxClientsPerUser);
                 refuse(channel, ErrorCode.TOO_MANY_CLIENTS, "you already have " + maxClientsPerUser
@@ -297,8 +235,8 @@ public final class IpcServer implements AutoCloseable {
                 s.close();
             }
         } finally {
-            if (countedUid != null) {
-                countedUid.decrementAndGet();
+            if (countedUser != null) {
+                countedUser.decrementAndGet();
             }
             clientCount.decrementAndGet();
             try {
@@ -309,13 +247,12 @@ public final class IpcServer implements AutoCloseable {
         }
     }
 
-    private static void refuse(SocketChannel channel, ErrorCode code, String message) {
+    private static void refuse(IpcTransport.Connection channel, ErrorCode code, String message) {
         try {
             byte[] line = IpcJson.encodeLine(IpcJson.error(null, code, message, java.util.List.of()));
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(line);
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
+            OutputStream out = channel.output();
+            out.write(line);
+            out.flush();
             channel.shutdownOutput();
         } catch (IOException ignored) {
             // the client went away; nothing to tell it
@@ -326,7 +263,7 @@ public final class IpcServer implements AutoCloseable {
         return handler;
     }
 
-    /** Stops accepting, disconnects every client and removes the socket file. Idempotent. */
+    /** Stops accepting, disconnects every client and removes the endpoint. Idempotent. */
     @Override
     public void close() {
         Thread t;
@@ -339,10 +276,10 @@ public final class IpcServer implements AutoCloseable {
         }
         try {
             if (listener != null) {
-                listener.close();
+                listener.close(); // also removes the socket file
             }
-        } catch (IOException ignored) {
-            // closing anyway
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Cannot close {0}: {1}", address, e.toString());
         }
         for (Session s : sessions) {
             s.close();
@@ -353,13 +290,6 @@ public final class IpcServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        try {
-            if (listener != null) {
-                Files.deleteIfExists(socket);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cannot remove {0}: {1}", socket, e.toString());
         }
     }
 }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import dev.wgdesk.engine.platform.IpcTransport;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,7 +24,7 @@ final class Session {
     private static final byte[] CLOSE_AFTER = new byte[0];
 
     private final IpcServer server;
-    private final SocketChannel channel;
+    private final IpcTransport.Connection channel;
     private final IpcServer.Client client;
     private final BlockingQueue<byte[]> outbox = new ArrayBlockingQueue<>(IpcProtocol.MAX_QUEUED_MESSAGES);
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -34,7 +33,7 @@ final class Session {
     private volatile boolean stopReading;
     private volatile boolean closed;
 
-    Session(IpcServer server, SocketChannel channel, IpcServer.Client client) {
+    Session(IpcServer server, IpcTransport.Connection channel, IpcServer.Client client) {
         this.server = server;
         this.channel = channel;
         this.client = client;
@@ -45,7 +44,7 @@ final class Session {
         Thread writer = Thread.ofVirtual().name("wgdesk-ipc-write-" + client.id()).start(this::writeLoop);
         send(hello);
         try {
-            InputStream in = Channels.newInputStream(channel);
+            InputStream in = channel.input();
             LineReader reader = new LineReader(in, IpcProtocol.MAX_REQUEST_BYTES);
             LineReader.Line line;
             while (!closed && !stopReading && (line = reader.next()) != null) {
@@ -116,8 +115,8 @@ final class Session {
         }
         Optional<String> refusal = server.check(client.peer());
         if (refusal.isPresent()) {
-            LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}, uid {2}) is no longer authorised; disconnecting: {3}",
-                    client.id(), client.user(), client.uid(), refusal.get());
+            LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}) is no longer authorised; disconnecting: {2}",
+                    client.id(), client.peer().describe(), refusal.get());
             replyError(id, ErrorCode.NOT_AUTHORISED, refusal.get());
             finishAndClose();
             return;
@@ -215,8 +214,8 @@ final class Session {
     /** Sends an event if the client may still use the server; else disconnects it. */
     void sendEvent(byte[] line) {
         if (server.check(client.peer()).isPresent()) {
-            LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}, uid {2}) is no longer authorised; disconnecting",
-                    client.id(), client.user(), client.uid());
+            LOG.log(System.Logger.Level.WARNING, "Client {0} ({1}) is no longer authorised; disconnecting",
+                    client.id(), client.peer().describe());
             finishAndClose();
             return;
         }
@@ -238,6 +237,7 @@ final class Session {
 
     private void writeLoop() {
         try {
+            OutputStream out = channel.output();
             while (true) {
                 byte[] line = outbox.take();
                 if (line == CLOSE) {
@@ -248,10 +248,8 @@ final class Session {
                     return;
                 }
                 queuedBytes.addAndGet(-line.length);
-                ByteBuffer buf = ByteBuffer.wrap(line);
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
+                out.write(line);
+                out.flush();
             }
         } catch (IOException e) {
             close();

@@ -6,6 +6,7 @@ import dev.wgdesk.engine.crypto.PresharedKey;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.device.DeviceSnapshot;
 import dev.wgdesk.engine.device.PeerSnapshot;
+import dev.wgdesk.engine.platform.TunnelBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

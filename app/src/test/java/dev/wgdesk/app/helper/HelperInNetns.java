@@ -1,6 +1,7 @@
 package dev.wgdesk.app.helper;
 
 import dev.wgdesk.app.ipc.IpcClient;
+import dev.wgdesk.platform.linux.helper.LinuxTunnelBackend;
 import dev.wgdesk.platform.linux.net.Command;
 import dev.wgdesk.platform.linux.net.CommandException;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.platform.TunnelBackend;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.app.ipc.ErrorCode;
 import dev.wgdesk.app.ipc.IpcException;
-import dev.wgdesk.app.ipc.IpcServer;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ipc.TunnelStatus;
 import dev.wgdesk.engine.crypto.PrivateKey;
+import dev.wgdesk.engine.platform.ClientIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class OwnershipTest {
-    static final IpcServer.Peer ROOT = new IpcServer.Peer(0, 0, "root");
-    static final IpcServer.Peer A = new IpcServer.Peer(61001, 61001, "alice");
-    static final IpcServer.Peer B = new IpcServer.Peer(61002, 61002, "bob");
+    static final ClientIdentity ROOT = ClientIdentity.posix(0, 0, "root");
+    static final ClientIdentity A = ClientIdentity.posix(61001, 61001, "alice");
+    static final ClientIdentity B = ClientIdentity.posix(61002, 61002, "bob");
 
     @TempDir
     Path dir;
@@ -63,7 +63,7 @@ class OwnershipTest {
         assertEquals(ErrorCode.NOT_PERMITTED, assertThrows(IpcException.class, e).code());
     }
 
-    TunnelInfo as(IpcServer.Peer who, String name) throws IpcException {
+    TunnelInfo as(ClientIdentity who, String name) throws IpcException {
         return tm.info(name, who);
     }
 
@@ -72,11 +72,11 @@ class OwnershipTest {
         start("");
         String text = config("10.1.0.0/16", "");
         TunnelInfo mine = tm.save("a1", text, true, A);
-        assertEquals(new TunnelInfo("a1", TunnelState.INACTIVE, false, A.uid(), Integer.toString(A.uid()), false, true, true), mine);
+        assertEquals(new TunnelInfo("a1", TunnelState.INACTIVE, false, A.id(), A.id(), false, true, true), mine);
         TunnelInfo seen = as(B, "a1");
         assertFalse(seen.canManage());
         assertFalse(seen.canUse());
-        assertEquals(A.uid(), seen.owner());
+        assertEquals(A.id(), seen.owner());
         assertEquals(List.of("a1"), tm.list(B).stream().map(TunnelInfo::name).toList(), "B sees it in the list");
 
         refused(() -> tm.export("a1", B));
@@ -96,10 +96,10 @@ class OwnershipTest {
         // Root may do everything to anyone's tunnel; the owner stays the owner.
         assertEquals(TunnelState.ACTIVE, tm.activate("a1", ROOT).state());
         assertEquals(TunnelState.INACTIVE, tm.deactivate("a1", A).state());
-        assertEquals(A.uid(), tm.rename("a1", "a2", ROOT).owner(), "rename keeps the owner");
+        assertEquals(A.id(), tm.rename("a1", "a2", ROOT).owner(), "rename keeps the owner");
         tm.delete("a2", ROOT);
         // Deleted means forgotten: B may now take the name and owns it.
-        assertEquals(B.uid(), tm.save("a2", config("10.1.0.0/16", ""), true, B).owner());
+        assertEquals(B.id(), tm.save("a2", config("10.1.0.0/16", ""), true, B).owner());
     }
 
     @Test
@@ -150,7 +150,7 @@ class OwnershipTest {
         tm.save("a1", config("10.1.0.0/16", hooks), true, A);
         String notice = tm.status("a1").hooksNotice();
         assertNotNull(notice, "show says so before activation");
-        assertTrue(notice.contains("uid " + A.uid()) && notice.contains("not root") && notice.contains("2 command(s)"), notice);
+        assertTrue(notice.contains("uid " + A.id()) && notice.contains("not root") && notice.contains("2 command(s)"), notice);
         TunnelStatus up = tm.activate("a1", A);
         assertEquals(List.of(0), backend.hooks, "the backend got the configuration without hooks");
         assertTrue(up.warnings().contains(notice), up.warnings().toString());
@@ -189,7 +189,7 @@ class OwnershipTest {
         Files.writeString(state.resolve("state.json"), "{\"version\":1,\"active\":[],\"autostart\":[\"old\"]}");
         start("allow-scripts=true\n");
         TunnelInfo seen = as(B, "old");
-        assertEquals(0, seen.owner());
+        assertEquals("0", seen.owner());
         assertTrue(seen.shared());
         assertTrue(seen.canUse());
         assertFalse(seen.canManage());

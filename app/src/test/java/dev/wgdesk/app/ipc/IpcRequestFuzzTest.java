@@ -54,8 +54,10 @@ class IpcRequestFuzzTest {
         dir.toFile().deleteOnExit();
         socket = dir.resolve("h.sock");
         socket.toFile().deleteOnExit();
-        server = new IpcServer(socket, peer -> Optional.empty(), IpcRequestFuzzTest::handle, "fuzz-helper/1", 4);
-        server.start(p -> { });
+        server = new IpcServer(new dev.wgdesk.engine.platform.UnixSocketTransport(socket), socket.toString(),
+                new dev.wgdesk.engine.platform.IpcTransport.Access("root"), peer -> Optional.empty(),
+                IpcRequestFuzzTest::handle, "fuzz-helper/1", 4);
+        server.start();
         connection = new RawConnection(socket);
         JsonNode hello = connection.read();
         assertEquals("hello", hello.path("type").asText());

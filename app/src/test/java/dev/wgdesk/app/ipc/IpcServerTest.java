@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wgdesk.engine.platform.IpcTransport;
+import dev.wgdesk.engine.platform.UnixSocketTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,8 +69,8 @@ class IpcServerTest {
             case "boom" -> throw new IllegalStateException("handler bug");
             case "whoami" -> {
                 ObjectNode r = IpcJson.object();
-                r.put("uid", client.uid());
-                r.put("gid", client.peer().gid());
+                r.put("uid", client.peer().id());
+                r.put("gid", client.peer().primaryGroup());
                 r.put("user", client.user());
                 yield r;
             }
@@ -89,16 +91,21 @@ class IpcServerTest {
         };
     }
 
+    /** A server on {@code path} whose socket is 0660 root:root. */
+    static IpcServer server(Path path, IpcServer.Authorizer authorizer, String name) {
+        return new IpcServer(new UnixSocketTransport(path), path.toString(), new IpcTransport.Access("root"), authorizer,
+                IpcServerTest::handle, name, 4);
+    }
+
     @BeforeEach
     void start() throws IOException {
         SLOW_STARTED.drainPermits();
         slowRelease = new CountDownLatch(1);
         socket = dir.resolve("h.sock");
-        server = new IpcServer(socket,
-                peer -> refuseEveryone.get() ? Optional.of("not authorised: test refuses " + peer.user())
-                        : Optional.empty(),
-                IpcServerTest::handle, "test-helper/1", 4);
-        server.start(p -> Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----")));
+        server = server(socket,
+                peer -> refuseEveryone.get() ? Optional.of("not authorised: test refuses " + peer.name())
+                        : Optional.empty(), "test-helper/1");
+        server.start();
     }
 
     @AfterEach
@@ -371,8 +378,8 @@ class IpcServerTest {
 
     @Test
     void aSecondServerOnTheSameSocketRefusesToStartAndAStaleSocketIsReplaced() throws IOException, IpcException {
-        IpcServer second = new IpcServer(socket, p -> Optional.empty(), IpcServerTest::handle, "second", 4);
-        IOException e = assertThrows(IOException.class, () -> second.start(p -> { }));
+        IpcServer second = server(socket, p -> Optional.empty(), "second");
+        IOException e = assertThrows(IOException.class, second::start);
         assertTrue(e.getMessage().contains("already listening"), e.getMessage());
         try (IpcClient c = IpcClient.connect(socket)) {
             assertEquals("test-helper/1", c.serverName());
@@ -383,9 +390,9 @@ class IpcServerTest {
             ch.bind(java.net.UnixDomainSocketAddress.of(stale));
         }
         assertTrue(Files.exists(stale));
-        IpcServer third = new IpcServer(stale, p -> Optional.empty(), IpcServerTest::handle, "third", 4);
+        IpcServer third = server(stale, p -> Optional.empty(), "third");
         try {
-            third.start(p -> { });
+            third.start();
             try (IpcClient c = IpcClient.connect(stale)) {
                 assertEquals("third", c.serverName());
             }

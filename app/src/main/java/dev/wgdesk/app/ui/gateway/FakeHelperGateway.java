@@ -90,7 +90,7 @@ public final class FakeHelperGateway implements HelperGateway {
     private TunnelInfo info(String name, TunnelState state) {
         String other = foreign.get(name);
         boolean mine = other == null;
-        return new TunnelInfo(name, state, autostart.contains(name), mine ? 1000 : 1001, mine ? "you" : other,
+        return new TunnelInfo(name, state, autostart.contains(name), mine ? "1000" : "1001", mine ? "you" : other,
                 shared.contains(name), mine, mine || shared.contains(name));
     }
 

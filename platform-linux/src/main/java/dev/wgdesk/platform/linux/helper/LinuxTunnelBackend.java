@@ -1,8 +1,9 @@
-package dev.wgdesk.app.helper;
+package dev.wgdesk.platform.linux.helper;
 
 import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.platform.TunnelBackend;
 import dev.wgdesk.platform.linux.net.Command;
 import dev.wgdesk.platform.linux.net.LinuxTunnel;
 import java.util.List;

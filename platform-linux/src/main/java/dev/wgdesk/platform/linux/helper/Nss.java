@@ -1,4 +1,4 @@
-package dev.wgdesk.app.helper;
+package dev.wgdesk.platform.linux.helper;
 
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  * {@code getgrnam}, {@code getgrouplist}), so LDAP or systemd-userdb users are seen as they are
  * by the rest of the system. Linux only. The non-reentrant functions are called under one lock.
  */
-final class Nss {
+public final class Nss {
     private static final Object LOCK = new Object();
     private static final boolean AVAILABLE;
 
@@ -37,15 +37,15 @@ final class Nss {
     private static native int getgrouplist(String user, int group, int[] groups, IntByReference ngroups);
 
     /** True when the C library could be bound. */
-    static boolean isAvailable() {
+    public static boolean isAvailable() {
         return AVAILABLE;
     }
 
     /** A user's uid and primary gid. */
-    record User(int uid, int gid) {}
+    public record User(int uid, int gid) {}
 
     /** The user of that name, if any. */
-    static java.util.Optional<User> user(String name) {
+    public static java.util.Optional<User> user(String name) {
         if (!AVAILABLE) {
             return java.util.Optional.empty();
         }
@@ -61,10 +61,10 @@ final class Nss {
     }
 
     /** A passwd entry: name and primary gid of a uid. */
-    record Passwd(String name, int uid, int gid) {}
+    public record Passwd(String name, int uid, int gid) {}
 
     /** The passwd entry of {@code uid}, if there is one ({@code getpwuid}). */
-    static java.util.Optional<Passwd> userById(int uid) {
+    public static java.util.Optional<Passwd> userById(int uid) {
         if (!AVAILABLE) {
             return java.util.Optional.empty();
         }
@@ -84,7 +84,7 @@ final class Nss {
     }
 
     /** The gid of the group of that name, if it exists. */
-    static OptionalInt groupId(String name) {
+    public static OptionalInt groupId(String name) {
         if (!AVAILABLE) {
             return OptionalInt.empty();
         }
@@ -96,7 +96,7 @@ final class Nss {
     }
 
     /** Every group {@code user} belongs to (its primary group {@code gid} included). */
-    static int[] groupsOf(String user, int gid) {
+    public static int[] groupsOf(String user, int gid) {
         if (!AVAILABLE) {
             return new int[] {gid};
         }

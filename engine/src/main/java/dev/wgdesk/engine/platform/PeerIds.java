@@ -1,4 +1,4 @@
-package dev.wgdesk.app.ipc;
+package dev.wgdesk.engine.platform;
 
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
@@ -14,7 +14,7 @@ import jdk.net.UnixDomainPrincipal;
  * principals the JDK makes ({@code sun.nio.fs.UnixUserPrincipals.User}, JDK 16 to 25) keep the
  * number itself and return it from {@code hashCode()} (their {@code equals} compares only the
  * number). That is read here, and only from that class: any other implementation is refused
- * rather than guessed at ({@code PeerIdsTest} pins the behaviour against {@code id -u}).
+ * rather than guessed at ({@code UnixSocketTransportTest} pins the behaviour against the process's own uid).
  */
 final class PeerIds {
     private static final String JDK_USER = "sun.nio.fs.UnixUserPrincipals$User";
@@ -27,10 +27,10 @@ final class PeerIds {
      *
      * @throws IllegalStateException if the principals are not the JDK's numeric ones
      */
-    static IpcServer.Peer of(UnixDomainPrincipal p) {
+    static ClientIdentity of(UnixDomainPrincipal p) {
         int uid = id(p.user(), JDK_USER);
         int gid = id(p.group(), JDK_GROUP);
-        return new IpcServer.Peer(uid, gid, p.user().getName());
+        return ClientIdentity.posix(uid, gid, p.user().getName());
     }
 
     private static int id(UserPrincipal principal, String expectedClass) {
