@@ -22,7 +22,7 @@ Write-Host $qc
 if (-not $running) { sc.exe query wgdesk-helper; Fail 'the service wgdesk-helper is not running' }
 if ($qc -notmatch 'AUTO_START') { Fail 'the service does not start automatically' }
 if ($qc -notmatch 'Nsi' -or $qc -notmatch 'TcpIp') { Fail 'the service does not depend on Nsi and TcpIp' }
-if ($qc -notmatch 'wgdesk-helper.exe" --service') { Fail 'the service command line is not "...wgdesk-helper.exe" --service' }
+if ($qc -notmatch 'wgdesk-helper.exe" helper') { Fail 'the service command line is not "...wgdesk-helper.exe" helper' }
 sc.exe qfailure wgdesk-helper
 
 net localgroup wgdesk-users | Out-Null

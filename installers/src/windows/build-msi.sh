@@ -5,7 +5,7 @@
 # them, JavaFX's win jars). The image has two launchers next to the verified wintun.dll:
 #   wgdesk.exe         the tray app (windowed; dev.wgdesk.app.cli.Main), on the Start menu, opens .conf files
 #   wgdesk-cli.exe     the same Main with a console: the command line (wgdesk-cli list)
-#   wgdesk-helper.exe  the service (--service) and its registration (--install-service)
+#   wgdesk-helper.exe  the service ("wgdesk-helper.exe" helper) and its registration (--install-service)
 set -euo pipefail
 [ "$#" -eq 6 ] || { echo "usage: $0 JAVA_HOME INPUT MAIN_JAR APP_VERSION WINTUN_DIR OUT" >&2; exit 2; }
 java_home=$1 input=$2 main_jar=$3 app_version=$4 wintun_dir=$5 out=$6

@@ -44,7 +44,7 @@ public record ServiceInstall(String name, String displayName, String binaryPath,
                 throw new IllegalArgumentException("the service executable path has a quote or control character");
             }
         }
-        return new ServiceInstall(NAME, "wgdesk helper (WireGuard tunnels)", "\"" + exePath + "\" --service",
+        return new ServiceInstall(NAME, "wgdesk helper (WireGuard tunnels)", "\"" + exePath + "\" helper",
                 List.of("Nsi", "TcpIp"), List.of(1_000, 5_000, 30_000), 86_400);
     }
 

@@ -11,11 +11,11 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>{@link #install} registers it ({@link ServiceInstall}: LocalSystem, automatic start,
  * dependencies Nsi and TcpIp, restart on failure, command line {@code "…\wgdesk-helper.exe"
- * --service}), replacing an older registration, and starts it. {@link #uninstall} stops and
+ * helper}: the helper verb, which runs {@link #run}), replacing an older registration, and starts it. {@link #uninstall} stops and
  * deletes it. Both are what {@code wgdesk-helper.exe --install-service} / {@code
  * --uninstall-service} do, run by the MSI's deferred custom actions as SYSTEM.
  *
- * <p>{@link #run} is what {@code --service} does: it hands the thread to the service dispatcher
+ * <p>{@link #run} is what {@code wgdesk-helper helper} does under the SCM: it hands the thread to the service dispatcher
  * at once (the SCM gives a service 30 s to connect) and then drives {@link ServiceStateMachine}:
  * START_PENDING while {@code body.start()} runs, RUNNING, and on STOP or SHUTDOWN STOP_PENDING
  * with the checkpoint advancing every {@value #PROGRESS_MS} ms while {@code body.stop()} runs,
@@ -167,7 +167,7 @@ public final class WindowsServiceRegistration implements ServiceRegistration {
             scm.dispatch(ServiceInstall.NAME, handler, serviceMain);
         } catch (ScmApi.ScmException e) {
             if (e.error() == ScmApi.ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
-                throw new IllegalStateException("--service is for the service control manager; register the service with"
+                throw new IllegalStateException("wgdesk-helper helper runs as the wgdesk-helper service, started by the service control manager; register the service with"
                         + " wgdesk-helper --install-service, or start it with: sc start " + ServiceInstall.NAME, e);
             }
             throw e;

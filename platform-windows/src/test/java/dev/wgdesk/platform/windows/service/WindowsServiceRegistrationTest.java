@@ -147,7 +147,7 @@ class WindowsServiceRegistrationTest {
         reg.install(Path.of("C:\\Program Files\\wgdesk\\wgdesk-helper.exe"));
         assertTrue(reg.isInstalled());
         assertEquals(List.of("create wgdesk-helper", "start wgdesk-helper"), scm.calls);
-        assertEquals("\"C:\\Program Files\\wgdesk\\wgdesk-helper.exe\" --service", scm.created.binaryPath());
+        assertEquals("\"C:\\Program Files\\wgdesk\\wgdesk-helper.exe\" helper", scm.created.binaryPath());
         assertEquals(List.of("Nsi", "TcpIp"), scm.created.dependencies());
         // installing again replaces the registration (an upgrade)
         reg.install(Path.of("C:\\Program Files\\wgdesk\\wgdesk-helper.exe"));
