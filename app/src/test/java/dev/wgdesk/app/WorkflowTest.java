@@ -91,4 +91,46 @@ class WorkflowTest {
             assertNotNull(s.get("uses") != null ? s.get("uses") : s.get("run"), "every step uses or runs something: " + s);
         }
     }
+
+    /** The Windows job: unit tests, the MSI, installed quietly, the service, a tunnel (guarded), uninstalled. */
+    @Test
+    void windowsJob() throws Exception {
+        Map<String, Object> wf = map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(WORKFLOW)),
+                "the workflow");
+        Map<String, Object> win = map(map(wf.get("jobs"), "jobs").get("windows"), "windows");
+        assertEquals("windows-2022", win.get("runs-on"));
+        List<Map<String, Object>> ws = steps(win, "windows");
+        usesCheckoutAndJdk25(ws, "windows");
+        List<String> runs = ws.stream().map(s -> String.valueOf(s.getOrDefault("run", ""))).toList();
+        int unit = indexOf(runs, "./mvnw -B -ntp -pl platform-windows -am verify -Dwintun.required=true");
+        int msi = indexOf(runs, "./mvnw -B -ntp -pl installers -Pmsi package");
+        int install = indexOf(runs, ".ci/windows/install-test.ps1");
+        int tunnel = indexOf(runs, ".ci/windows/tunnel-test.ps1");
+        int uninstall = indexOf(runs, ".ci/windows/uninstall-test.ps1");
+        assertTrue(unit < msi && msi < install && install < tunnel && tunnel < uninstall, runs.toString());
+        assertEquals(Boolean.TRUE, ws.get(tunnel).get("continue-on-error"), "the tunnel step is guarded");
+        assertTrue(ws.get(uninstall).get("continue-on-error") == null, "the uninstall check is not");
+        for (String script : List.of("install-test.ps1", "tunnel-test.ps1", "uninstall-test.ps1")) {
+            String text = Files.readString(Path.of("../.ci/windows", script));
+            assertTrue(text.contains("$ErrorActionPreference = 'Stop'"), script);
+        }
+        String installPs = Files.readString(Path.of("../.ci/windows/install-test.ps1"));
+        for (String check : List.of("'/qn'", "sc.exe query wgdesk-helper", "RUNNING", "AUTO_START", "Nsi", "TcpIp",
+                "net localgroup wgdesk-users", "'wgdesk-cli.exe') list")) {
+            assertTrue(installPs.contains(check), "install-test.ps1 checks " + check);
+        }
+        String uninstallPs = Files.readString(Path.of("../.ci/windows/uninstall-test.ps1"));
+        for (String check : List.of("'/x'", "-ne 1060", "Get-NetAdapter", "Test-Path $app")) {
+            assertTrue(uninstallPs.contains(check), "uninstall-test.ps1 checks " + check);
+        }
+    }
+
+    private static int indexOf(List<String> runs, String fragment) {
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).contains(fragment)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no step runs " + fragment + ": " + runs);
+    }
 }

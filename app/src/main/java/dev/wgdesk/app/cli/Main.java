@@ -85,6 +85,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (ServiceFlags.matches(Arrays.asList(args))) { // wgdesk-helper.exe --install-service (the Windows installer)
+            System.exit(ServiceFlags.run(Arrays.asList(args), dev.wgdesk.engine.platform.HelperPlatform.current(),
+                    ServiceFlags.currentExecutable(), System.out, System.err));
+        }
         // No verb, "ui", "tray" (the login autostart entry: starts hidden in the tray, or shows
         // the window when the desktop has no tray) or "import-preview FILE..." (the .conf
         // handler): the tray app.

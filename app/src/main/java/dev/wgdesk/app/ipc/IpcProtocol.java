@@ -73,7 +73,8 @@ public final class IpcProtocol {
     private IpcProtocol() {}
 
     /**
-     * The socket a client should use: {@code $WGDESK_SOCKET} when set and not blank, else
+     * The socket a client should use: {@code $WGDESK_SOCKET} when set and not blank, else the
+     * default address of this OS's transport ({@code \\.\pipe\wgdesk-helper} on Windows), else
      * {@link #DEFAULT_SOCKET}.
      */
     public static Path defaultSocket() {
@@ -83,6 +84,10 @@ public final class IpcProtocol {
     /** As {@link #defaultSocket()}, reading the variable from {@code env}. */
     public static Path socketFrom(Map<String, String> env) {
         String value = env.get(SOCKET_ENV);
-        return value == null || value.isBlank() ? DEFAULT_SOCKET : Path.of(value);
+        if (value != null && !value.isBlank()) {
+            return Path.of(value);
+        }
+        return dev.wgdesk.engine.platform.HelperPlatform.current()
+                .map(p -> Path.of(p.ipcTransport().defaultAddress())).orElse(DEFAULT_SOCKET);
     }
 }

@@ -40,7 +40,7 @@ public interface HelperPlatform {
     ServiceRegistration serviceRegistration();
 
     /**
-     * Protects a file holding secrets at rest (a stored configuration): DPAPI machine scope on
+     * Protects a file holding secrets at rest (a stored configuration): DPAPI (the service account's scope) on
      * Windows; elsewhere the identity (the file is 0600 in a root-only directory).
      */
     default SecretStore secretStore() {

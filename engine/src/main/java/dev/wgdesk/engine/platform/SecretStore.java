@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Turns a stored configuration's bytes into what is written to disk and back. On Windows the
- * helper seals them with DPAPI (machine scope), as wireguard-windows does; on Linux and macOS the
+ * helper seals them with DPAPI in LocalSystem's own scope, as wireguard-windows does; on Linux and macOS the
  * file's mode and its root-only directory protect it and the bytes are stored as they are.
  * Implementations do not keep the plaintext; callers zero their arrays when done.
  */

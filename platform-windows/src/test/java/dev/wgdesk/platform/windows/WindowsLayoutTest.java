@@ -69,7 +69,25 @@ class WindowsLayoutTest {
                     "providerContextKeyTail", List.of("providerContextKey.Data4"))),
             new Layout(WfpStructs.FwpmSession0.class, "FWPM_SESSION0", Map.of()),
             new Layout(WfpStructs.FwpmSublayer0.class, "FWPM_SUBLAYER0", Map.of()),
-            new Layout(WfpStructs.FwpmProvider0.class, "FWPM_PROVIDER0", Map.of()));
+            new Layout(WfpStructs.FwpmProvider0.class, "FWPM_PROVIDER0", Map.of()),
+            // the service: jna-platform's Winsvc structures JnaScm passes to advapi32, and ours
+            new Layout(com.sun.jna.platform.win32.Winsvc.SERVICE_STATUS.class, "SERVICE_STATUS", Map.of()),
+            new Layout(com.sun.jna.platform.win32.Winsvc.SERVICE_TABLE_ENTRY.class, "SERVICE_TABLE_ENTRYW", Map.of()),
+            new Layout(com.sun.jna.platform.win32.Winsvc.SC_ACTION.class, "SC_ACTION", Map.of("type", List.of("Type"),
+                    "delay", List.of("Delay"))),
+            new Layout(com.sun.jna.platform.win32.Winsvc.SERVICE_FAILURE_ACTIONS.class, "SERVICE_FAILURE_ACTIONSW", Map.of()),
+            new Layout(com.sun.jna.platform.win32.Winsvc.SERVICE_DESCRIPTION.class, "SERVICE_DESCRIPTIONW", Map.of()),
+            new Layout(com.sun.jna.platform.win32.Winsvc.SERVICE_FAILURE_ACTIONS_FLAG.class, "SERVICE_FAILURE_ACTIONS_FLAG", Map.of()),
+            new Layout(dev.wgdesk.platform.windows.service.ServiceSidInfo.class, "SERVICE_SID_INFO", Map.of()),
+            // the pipe and the client's token
+            new Layout(com.sun.jna.platform.win32.WinBase.OVERLAPPED.class, "OVERLAPPED", Map.of()),
+            new Layout(com.sun.jna.platform.win32.WinBase.SECURITY_ATTRIBUTES.class, "SECURITY_ATTRIBUTES",
+                    Map.of("dwLength", List.of("nLength"))),
+            new Layout(com.sun.jna.platform.win32.WinNT.SID_AND_ATTRIBUTES.class, "SID_AND_ATTRIBUTES", Map.of()),
+            new Layout(com.sun.jna.platform.win32.WinNT.TOKEN_USER.class, "TOKEN_USER", Map.of()),
+            new Layout(com.sun.jna.platform.win32.WinNT.TOKEN_GROUPS.class, "TOKEN_GROUPS", Map.of("Group0", List.of("Groups"))),
+            // DPAPI
+            new Layout(com.sun.jna.platform.win32.WinCrypt.DATA_BLOB.class, "DATA_BLOB", Map.of()));
 
     /** JNA's view: "size" and per C designator "off X" and "len X". */
     static Map<String, Long> jnaLayout(Layout l) throws ReflectiveOperationException {
@@ -78,7 +96,11 @@ class WindowsLayoutTest {
         fieldOffset.setAccessible(true);
         Map<String, Long> out = new LinkedHashMap<>();
         out.put("size", (long) s.size());
-        for (String name : l.type().getAnnotation(FieldOrder.class).value()) {
+        Method order = Structure.class.getDeclaredMethod("getFieldOrder");
+        order.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        List<String> fields = (List<String>) order.invoke(s);
+        for (String name : fields) {
             Field f = l.type().getField(name);
             long off = (int) fieldOffset.invoke(s, name);
             long len = Native.getNativeSize(f.getType(), f.get(s));
@@ -102,6 +124,11 @@ class WindowsLayoutTest {
                 #include <iphlpapi.h>
                 #include <netioapi.h>
                 #include <fwpmu.h>
+                #include <winsvc.h>
+                #include <wincrypt.h>
+                #include <dpapi.h>
+                #include <sddl.h>
+                #include <aclapi.h>
                 #include <stdio.h>
                 #include <stddef.h>
                 int main(void) {
@@ -236,6 +263,55 @@ class WindowsLayoutTest {
             }
         }
         m.put("RPC_C_AUTHN_WINNT", (long) dev.wgdesk.platform.windows.wfp.WfpApi.RPC_C_AUTHN_WINNT);
+        // the pipe, token, service, DPAPI and ACL constants of the helper platform
+        Map<String, String[]> hidden = new LinkedHashMap<>();
+        hidden.put("dev.wgdesk.platform.windows.ipc.JnaPipeNative", new String[] {
+            "sizeof(OVERLAPPED)=OVERLAPPED_SIZE", "offsetof(OVERLAPPED, hEvent)=OVERLAPPED_HEVENT",
+            "SDDL_REVISION_1=SDDL_REVISION_1", "TOKEN_QUERY=TOKEN_QUERY", "TokenUser=TOKEN_USER",
+            "TokenGroups=TOKEN_GROUPS", "TokenPrimaryGroup=TOKEN_PRIMARY_GROUP", "TokenElevation=TOKEN_ELEVATION",
+            "offsetof(TOKEN_GROUPS, Groups)=TOKEN_GROUPS_FIRST", "sizeof(SID_AND_ATTRIBUTES)=SID_AND_ATTRIBUTES_SIZE",
+            "offsetof(SID_AND_ATTRIBUTES, Attributes)=SID_AND_ATTRIBUTES_ATTRIBUTES",
+            "PIPE_UNLIMITED_INSTANCES=PIPE_UNLIMITED_INSTANCES", "WAIT_OBJECT_0=WAIT_OBJECT_0"});
+        hidden.put("dev.wgdesk.platform.windows.ipc.PipeNative", new String[] {
+            "ERROR_ACCESS_DENIED=ERROR_ACCESS_DENIED", "ERROR_BROKEN_PIPE=ERROR_BROKEN_PIPE", "ERROR_PIPE_BUSY=ERROR_PIPE_BUSY",
+            "ERROR_NO_DATA=ERROR_NO_DATA", "ERROR_PIPE_CONNECTED=ERROR_PIPE_CONNECTED", "ERROR_IO_PENDING=ERROR_IO_PENDING",
+            "ERROR_CANNOT_IMPERSONATE=ERROR_CANNOT_IMPERSONATE"});
+        hidden.put("dev.wgdesk.platform.windows.service.ScmApi", new String[] {
+            "ERROR_SERVICE_DOES_NOT_EXIST=ERROR_SERVICE_DOES_NOT_EXIST",
+            "ERROR_FAILED_SERVICE_CONTROLLER_CONNECT=ERROR_FAILED_SERVICE_CONTROLLER_CONNECT",
+            "ERROR_EXCEPTION_IN_SERVICE=ERROR_EXCEPTION_IN_SERVICE", "ERROR_SERVICE_EXISTS=ERROR_SERVICE_EXISTS",
+            "ERROR_SERVICE_MARKED_FOR_DELETE=ERROR_SERVICE_MARKED_FOR_DELETE"});
+        hidden.put("dev.wgdesk.platform.windows.service.JnaScm", new String[] {
+            "SC_MANAGER_CONNECT=SC_MANAGER_CONNECT", "SC_MANAGER_CREATE_SERVICE=SC_MANAGER_CREATE_SERVICE",
+            "SERVICE_QUERY_STATUS=SERVICE_QUERY_STATUS", "SERVICE_START=SERVICE_START", "SERVICE_STOP=SERVICE_STOP",
+            "SERVICE_CHANGE_CONFIG=SERVICE_CHANGE_CONFIG", "DELETE=DELETE", "SC_ACTION_RESTART=SC_ACTION_RESTART",
+            "ERROR_SERVICE_ALREADY_RUNNING=ERROR_SERVICE_ALREADY_RUNNING", "ERROR_SERVICE_NOT_ACTIVE=ERROR_SERVICE_NOT_ACTIVE",
+            "ERROR_SERVICE_CANNOT_ACCEPT_CTRL=ERROR_SERVICE_CANNOT_ACCEPT_CTRL"});
+        hidden.put("dev.wgdesk.platform.windows.DpapiSecretStore", new String[] {
+            "CRYPTPROTECT_LOCAL_MACHINE=CRYPTPROTECT_LOCAL_MACHINE", "CRYPTPROTECT_UI_FORBIDDEN=CRYPTPROTECT_UI_FORBIDDEN"});
+        hidden.put("dev.wgdesk.platform.windows.WindowsStateDirectory", new String[] {
+            "DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION=SECURITY_INFORMATION",
+            "OWNER_SECURITY_INFORMATION=OWNER_SECURITY_INFORMATION", "SE_FILE_OBJECT=SE_FILE_OBJECT"});
+        hidden.put("dev.wgdesk.platform.windows.net.JnaSocketOption", new String[] {
+            "IPPROTO_IP=IPPROTO_IP", "IPPROTO_IPV6=IPPROTO_IPV6"});
+        hidden.put("dev.wgdesk.platform.windows.net.JnaRouteMonitor", new String[] {
+            "offsetof(MIB_IPFORWARD_TABLE2, Table)=TABLE_FIRST_ROW"});
+        for (Map.Entry<String, String[]> e : hidden.entrySet()) {
+            for (String pair : e.getValue()) {
+                String[] kv = pair.split("=");
+                try {
+                    Field f = Class.forName(e.getKey()).getDeclaredField(kv[1]);
+                    f.setAccessible(true);
+                    m.put(kv[0], Integer.toUnsignedLong(f.getInt(null)));
+                } catch (ReflectiveOperationException x) {
+                    throw new AssertionError(x);
+                }
+            }
+        }
+        m.put("SERVICE_CONFIG_DESCRIPTION", (long) com.sun.jna.platform.win32.Winsvc.SERVICE_CONFIG_DESCRIPTION);
+        m.put("SERVICE_CONFIG_FAILURE_ACTIONS", (long) com.sun.jna.platform.win32.Winsvc.SERVICE_CONFIG_FAILURE_ACTIONS);
+        m.put("SERVICE_CONFIG_FAILURE_ACTIONS_FLAG", (long) com.sun.jna.platform.win32.Winsvc.SERVICE_CONFIG_FAILURE_ACTIONS_FLAG);
+        m.put("SERVICE_CONFIG_SERVICE_SID_INFO", (long) com.sun.jna.platform.win32.Winsvc.SERVICE_CONFIG_SERVICE_SID_INFO);
         // FWPM_SESSION_FLAG_DYNAMIC (1) is missing from mingw-w64 10's fwpmtypes.h: not checked here
         return m;
     }
@@ -250,7 +326,13 @@ class WindowsLayoutTest {
                 #include <iphlpapi.h>
                 #include <netioapi.h>
                 #include <fwpmu.h>
+                #include <winsvc.h>
+                #include <wincrypt.h>
+                #include <dpapi.h>
+                #include <sddl.h>
+                #include <aclapi.h>
                 #include <stdio.h>
+                #include <stddef.h>
                 int main(void) {
                 """);
         int i = 0;

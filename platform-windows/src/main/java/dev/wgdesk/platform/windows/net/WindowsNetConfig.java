@@ -27,12 +27,40 @@ import java.util.List;
  * owned by its installer, which the caller must run; {@link #apply} refuses a plan with firewall
  * steps unless the caller says it installed them, so a kill switch is never silently dropped.
  *
- * <p>Not done yet: the retries on {@code ERROR_NOT_FOUND} right after boot, and removing a stale
- * address from a disconnected adapter on {@code ERROR_OBJECT_ALREADY_EXISTS} (wireguard-windows
- * does both); here such errors fail the activation with their name.
+ * <p><b>Right after boot</b> the IP stack may not know a new adapter yet: creating rows and
+ * reading or setting the interface answer {@code ERROR_NOT_FOUND} for a moment, so those calls
+ * are tried up to {@value #NOT_FOUND_ATTEMPTS} times {@value #NOT_FOUND_WAIT_MS} ms apart, as
+ * wireguard-windows retries when started at boot. Not done: removing a stale address from a
+ * disconnected adapter on {@code ERROR_OBJECT_ALREADY_EXISTS} (wireguard-windows does); here that
+ * error fails the activation with its name.
  */
 public final class WindowsNetConfig {
+    static final int NOT_FOUND_ATTEMPTS = 8;
+    static final long NOT_FOUND_WAIT_MS = 250;
+
+    /** Waits between attempts; tests pass one that records instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long ms) throws InterruptedException;
+    }
+
     private WindowsNetConfig() {}
+
+    /** {@code call}, again while it answers {@code ERROR_NOT_FOUND} (see the class comment). */
+    static int retryingNotFound(java.util.function.IntSupplier call, Sleeper sleeper) {
+        for (int attempt = 1; ; attempt++) {
+            int rc = call.getAsInt();
+            if (rc != IpHelper.ERROR_NOT_FOUND || attempt == NOT_FOUND_ATTEMPTS) {
+                return rc;
+            }
+            try {
+                sleeper.sleep(NOT_FOUND_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return rc;
+            }
+        }
+    }
 
     /** An applied configuration. */
     public static final class Active {
@@ -75,6 +103,12 @@ public final class WindowsNetConfig {
      */
     public static Active apply(IpHelper ip, long luid, String alias, List<WindowsNetPlan.Step> plan,
                                boolean firewallInstalled) throws WindowsNetException {
+        return apply(ip, luid, alias, plan, firewallInstalled, Thread::sleep);
+    }
+
+    /** {@link #apply(IpHelper, long, String, List, boolean)} waiting with {@code sleeper} between retries. */
+    public static Active apply(IpHelper ip, long luid, String alias, List<WindowsNetPlan.Step> plan,
+                               boolean firewallInstalled, Sleeper sleeper) throws WindowsNetException {
         Deque<Undo> undo = new ArrayDeque<>();
         try {
             for (WindowsNetPlan.Step s : plan) {
@@ -87,19 +121,19 @@ public final class WindowsNetConfig {
                     }
                     case WindowsNetPlan.Route r -> {
                         MibIpForwardRow2 row = routeRow(ip, luid, r.destination(), r.metric());
-                        check(ip.createIpForwardEntry2(row), s);
+                        check(retryingNotFound(() -> ip.createIpForwardEntry2(row), sleeper), s);
                         undo.push(new Undo("route del " + r.destination(), () -> ip.deleteIpForwardEntry2(row)));
                     }
                     case WindowsNetPlan.Address a -> {
                         MibUnicastIpAddressRow row = addressRow(ip, luid, a.address());
-                        check(ip.createUnicastIpAddressEntry(row), s);
+                        check(retryingNotFound(() -> ip.createUnicastIpAddressEntry(row), sleeper), s);
                         undo.push(new Undo("address del " + a.address(), () -> ip.deleteUnicastIpAddressEntry(row)));
                     }
                     case WindowsNetPlan.Interface i -> {
                         MibIpInterfaceRow row = new MibIpInterfaceRow();
                         row.Family = i.family().af;
                         row.InterfaceLuid = luid;
-                        check(ip.getIpInterfaceEntry(row), s);
+                        check(retryingNotFound(() -> ip.getIpInterfaceEntry(row), sleeper), s);
                         MibIpInterfaceRow before = copy(row);
                         row.RouterDiscoveryBehavior = MibIpInterfaceRow.ROUTER_DISCOVERY_DISABLED;
                         row.DadTransmits = 0;
@@ -115,7 +149,7 @@ public final class WindowsNetConfig {
                         if (i.family() == WindowsNetPlan.Family.IPV4) {
                             row.SitePrefixLength = 0; // SetIpInterfaceEntry rejects IPv4 rows with a site prefix
                         }
-                        check(ip.setIpInterfaceEntry(row), s);
+                        check(retryingNotFound(() -> ip.setIpInterfaceEntry(row), sleeper), s);
                         undo.push(new Undo("interface " + i.family() + " restore", () -> ip.setIpInterfaceEntry(before)));
                     }
                     case WindowsNetPlan.Dns d -> undo.push(dns(ip, luid, alias, d));
@@ -228,5 +262,61 @@ public final class WindowsNetConfig {
         s.NameServer = wide(servers);
         s.SearchList = wide(search);
         return s;
+    }
+
+    /**
+     * What to journal before applying {@code plan}, for {@link #cleanup} after a crash: one
+     * entry per route and address ({@code route delete PREFIX}, {@code address delete PREFIX})
+     * and per DNS family ({@code dns clear ipv4}). The kill switch needs none (its WFP session is
+     * dynamic: it vanished with the crashed process).
+     */
+    public static List<List<String>> journal(List<WindowsNetPlan.Step> plan) {
+        List<List<String>> out = new ArrayList<>();
+        for (WindowsNetPlan.Step s : plan) {
+            switch (s) {
+                case WindowsNetPlan.Route r -> out.add(List.of("route", "delete", r.destination().toString()));
+                case WindowsNetPlan.Address a -> out.add(List.of("address", "delete", a.address().toString()));
+                case WindowsNetPlan.Dns d -> out.add(List.of("dns", "clear", d.family().name().toLowerCase(java.util.Locale.ROOT)));
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Undoes journaled steps on the interface {@code luid} (a crashed helper's adapter, reopened
+     * by name); entries it does not know are skipped. Things already gone are expected.
+     *
+     * @return one line per thing actually removed
+     */
+    public static List<String> cleanup(IpHelper ip, long luid, List<List<String>> journal) {
+        List<String> done = new ArrayList<>();
+        for (List<String> e : journal) {
+            if (e.size() != 3) {
+                continue;
+            }
+            try {
+                int rc;
+                switch (e.get(0) + " " + e.get(1)) {
+                    case "route delete" -> rc = ip.deleteIpForwardEntry2(routeRow(ip, luid, IpPrefix.parse(e.get(2)), 0));
+                    case "address delete" -> rc = ip.deleteUnicastIpAddressEntry(addressRow(ip, luid, IpPrefix.parse(e.get(2))));
+                    case "dns clear" -> {
+                        WindowsNetPlan.Family f = e.get(2).equals("ipv6") ? WindowsNetPlan.Family.IPV6 : WindowsNetPlan.Family.IPV4;
+                        byte[] guid = new byte[16];
+                        rc = ip.hasSetInterfaceDnsSettings() ? ip.convertInterfaceLuidToGuid(luid, guid) : -1;
+                        if (rc == IpHelper.NO_ERROR) {
+                            rc = ip.setInterfaceDnsSettings(guid, dnsSettings(f, "", ""));
+                        }
+                    }
+                    default -> rc = -1;
+                }
+                if (rc == IpHelper.NO_ERROR) {
+                    done.add(String.join(" ", e));
+                }
+            } catch (RuntimeException ex) {
+                // a malformed entry: nothing to undo
+            }
+        }
+        return done;
     }
 }

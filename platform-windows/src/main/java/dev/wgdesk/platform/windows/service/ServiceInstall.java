@@ -6,8 +6,7 @@ import java.util.List;
  * What {@code wgdesk-helper.exe --install-service} registers with the SCM ({@code CreateService}
  * and {@code ChangeServiceConfig2}), as data: a LocalSystem own-process service started
  * automatically, depending on Nsi and TcpIp (as wireguard-windows' tunnel services), restarted on
- * failure, with an unrestricted service SID. Pure; the JNA calls that register it are not written
- * yet.
+ * failure, with an unrestricted service SID. Pure; {@link JnaScm} registers it.
  *
  * @param name           the service name
  * @param displayName    what services.msc shows
@@ -45,7 +44,7 @@ public record ServiceInstall(String name, String displayName, String binaryPath,
                 throw new IllegalArgumentException("the service executable path has a quote or control character");
             }
         }
-        return new ServiceInstall(NAME, "wgdesk helper (WireGuard tunnels)", "\"" + exePath + "\" --service",
+        return new ServiceInstall(NAME, "wgdesk helper (WireGuard tunnels)", "\"" + exePath + "\" helper",
                 List.of("Nsi", "TcpIp"), List.of(1_000, 5_000, 30_000), 86_400);
     }
 

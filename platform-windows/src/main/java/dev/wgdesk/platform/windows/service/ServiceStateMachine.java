@@ -4,7 +4,7 @@ package dev.wgdesk.platform.windows.service;
  * The helper's side of the Service Control Manager protocol as pure logic: which status to report
  * ({@code SetServiceStatus}) and what to do for each control the SCM sends to the handler
  * ({@code RegisterServiceCtrlHandlerEx}). The JNA glue (jna-platform's Advapi32) only forwards
- * controls here and reports the returned status; it is not written yet.
+ * controls here and reports the returned status ({@link WindowsServiceRegistration#run}).
  *
  * <p>States: START_PENDING (accepting nothing, with a wait hint) until {@link #started()}, then
  * RUNNING accepting STOP, SHUTDOWN and POWEREVENT. STOP or SHUTDOWN moves to STOP_PENDING and

@@ -11,17 +11,17 @@ import java.util.Map;
  * Records every iphlpapi call as a readable line with the row's fields, keeps the state they
  * build (addresses, routes, interface rows, DNS per family), and fails a chosen call on demand.
  */
-final class FakeIpHelper implements IpHelper {
-    final List<String> calls = new ArrayList<>();
-    final List<String> addresses = new ArrayList<>();
-    final List<String> routes = new ArrayList<>();
+public final class FakeIpHelper implements IpHelper {
+    public final List<String> calls = new ArrayList<>();
+    public final List<String> addresses = new ArrayList<>();
+    public final List<String> routes = new ArrayList<>();
     final Map<Short, MibIpInterfaceRow> interfaces = new LinkedHashMap<>();
     final Map<String, String> dns = new LinkedHashMap<>();
     boolean hasDnsApi = true;
-    String failOn; // a call-line prefix whose call fails with failWith
-    int failWith = ERROR_NOT_FOUND;
+    public String failOn; // a call-line prefix whose call fails with failWith
+    public int failWith = ERROR_NOT_FOUND;
 
-    FakeIpHelper() {
+    public FakeIpHelper() {
         for (short af : new short[] {SockaddrInet.AF_INET, SockaddrInet.AF_INET6}) {
             MibIpInterfaceRow r = new MibIpInterfaceRow();
             r.Family = af;
@@ -35,9 +35,18 @@ final class FakeIpHelper implements IpHelper {
         }
     }
 
+    /** How many matching calls fail before they succeed; negative: all of them. */
+    public int failTimes = -1;
+
     private int record(String line) {
         calls.add(line);
-        return failOn != null && line.startsWith(failOn) ? failWith : NO_ERROR;
+        if (failOn != null && line.startsWith(failOn) && failTimes != 0) {
+            if (failTimes > 0) {
+                failTimes--;
+            }
+            return failWith;
+        }
+        return NO_ERROR;
     }
 
     static String addr(SockaddrInet s) {

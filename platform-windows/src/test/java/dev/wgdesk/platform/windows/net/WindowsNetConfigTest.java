@@ -54,13 +54,37 @@ class WindowsNetConfigTest {
     void aFailedStepRollsBackWhatWasDoneAndNamesTheStep() throws Exception {
         FakeIpHelper ip = new FakeIpHelper();
         ip.failOn = "SetIpInterfaceEntry af=2";
+        List<Long> slept = new java.util.ArrayList<>();
         WindowsNetException e = assertThrows(WindowsNetException.class,
-                () -> WindowsNetConfig.apply(ip, LUID, "t", WindowsNetPlan.plan(full()), true));
+                () -> WindowsNetConfig.apply(ip, LUID, "t", WindowsNetPlan.plan(full()), true, slept::add));
+        assertEquals(WindowsNetConfig.NOT_FOUND_ATTEMPTS,
+                ip.calls.stream().filter(l -> l.startsWith("SetIpInterfaceEntry af=2")).count(), "ERROR_NOT_FOUND retried");
+        assertEquals(WindowsNetConfig.NOT_FOUND_ATTEMPTS - 1, slept.size());
         assertEquals("'interface ipv4 mtu 1420 metric 0 router-discovery off dad-transmits 0' failed: ERROR_NOT_FOUND (1168)",
                 e.getMessage());
         assertEquals(List.of(), ip.routes);
         assertEquals(List.of(), ip.addresses);
         assertTrue(ip.calls.get(ip.calls.size() - 1).startsWith("DeleteIpForwardEntry2 0.0.0.0/0"));
+    }
+
+    @Test
+    void rightAfterBootNotFoundIsRetriedAndOtherErrorsAreNot() throws Exception {
+        FakeIpHelper ip = new FakeIpHelper();
+        ip.failOn = "CreateIpForwardEntry2 0.0.0.0/0";
+        ip.failTimes = 3; // the adapter is not known to the IP stack for a moment
+        List<Long> slept = new java.util.ArrayList<>();
+        WindowsNetConfig.Active a = WindowsNetConfig.apply(ip, LUID, "t", WindowsNetPlan.plan(full()), true, slept::add);
+        assertEquals(4, ip.calls.stream().filter(l -> l.startsWith("CreateIpForwardEntry2 0.0.0.0/0")).count());
+        assertEquals(List.of(250L, 250L, 250L), slept);
+        assertEquals(List.of(), a.down());
+
+        FakeIpHelper denied = new FakeIpHelper();
+        denied.failOn = "CreateIpForwardEntry2 0.0.0.0/0";
+        denied.failWith = 5; // ERROR_ACCESS_DENIED: no retry
+        slept.clear();
+        assertThrows(WindowsNetException.class,
+                () -> WindowsNetConfig.apply(denied, LUID, "t", WindowsNetPlan.plan(full()), true, slept::add));
+        assertEquals(List.of(), slept);
     }
 
     @Test

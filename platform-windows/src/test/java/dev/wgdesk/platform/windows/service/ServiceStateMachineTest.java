@@ -64,7 +64,7 @@ class ServiceStateMachineTest {
     @Test
     void theRegistrationQuotesThePathAndDependsOnNsiAndTcpIp() {
         ServiceInstall s = ServiceInstall.of("C:\\Program Files\\wgdesk\\wgdesk-helper.exe");
-        assertEquals("\"C:\\Program Files\\wgdesk\\wgdesk-helper.exe\" --service", s.binaryPath());
+        assertEquals("\"C:\\Program Files\\wgdesk\\wgdesk-helper.exe\" helper", s.binaryPath());
         assertEquals("Nsi\0TcpIp\0\0", s.dependenciesMultiString());
         assertEquals(List.of(1_000, 5_000, 30_000), s.restartDelaysMs());
         assertEquals("wgdesk-helper", s.name());

@@ -1,0 +1,353 @@
+package dev.wgdesk.platform.windows;
+
+import dev.wgdesk.engine.config.Endpoint;
+import dev.wgdesk.engine.config.EndpointResolver;
+import dev.wgdesk.engine.config.InterfaceConfig;
+import dev.wgdesk.engine.config.IpPrefix;
+import dev.wgdesk.engine.config.PeerConfig;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.crypto.PublicKey;
+import dev.wgdesk.engine.device.Device;
+import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.time.Clock;
+import dev.wgdesk.engine.tun.Tun;
+import dev.wgdesk.platform.windows.net.DefaultRoute;
+import dev.wgdesk.platform.windows.net.IpHelper;
+import dev.wgdesk.platform.windows.net.RouteMonitor;
+import dev.wgdesk.platform.windows.net.UnicastIfBind;
+import dev.wgdesk.platform.windows.net.WindowsNetConfig;
+import dev.wgdesk.platform.windows.net.WindowsNetPlan;
+import dev.wgdesk.platform.windows.wfp.KillSwitch;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * {@link TunnelBackend} on Windows. Activation, in this order (each step that changes something
+ * pushes its undo; a failure undoes them newest first and names the step):
+ * <ol>
+ *   <li>{@code resolve endpoints}, {@code plan} ({@link WindowsNetPlan}); the journal
+ *       ({@link WindowsNetConfig#journal}) is handed over before anything changes;</li>
+ *   <li>{@code interface}: the Wintun adapter (reopened by its deterministic GUID if a crashed
+ *       helper left it) and session;</li>
+ *   <li>{@code kill switch}: the WFP filters in a dynamic session, when the plan has them (a
+ *       default route in AllowedIPs, as wireguard-windows), before any route exists;</li>
+ *   <li>{@code UDP bind}: when the tunnel takes a default route, the engine's socket pinned with
+ *       {@code IP_UNICAST_IF} to the best default route that is not the tunnel
+ *       ({@link DefaultRoute#choose}), re-pinned on every route change
+ *       ({@code NotifyRouteChange2}); no such route: a blackhole;</li>
+ *   <li>{@code device}: the engine {@link Device} on the adapter and that bind, configured, up;</li>
+ *   <li>{@code network}: routes, addresses, interface MTU/metric, DNS ({@link WindowsNetConfig}).</li>
+ * </ol>
+ * Deactivation undoes the same, newest first. PreUp/PostUp/PreDown/PostDown are not run on
+ * Windows (a warning says so).
+ *
+ * <p>{@link #cleanupStale}: the WFP session died with the crashed helper; the adapter is reopened
+ * by name and the journaled routes, addresses and DNS settings are removed from its LUID (the
+ * adapter itself stays, and the next activation reuses it).
+ */
+public final class WindowsTunnelBackend implements TunnelBackend {
+    /** An opened adapter as the engine sees it, and its LUID. */
+    public record OpenedTun(Tun tun, long luid) {}
+
+    /** Every native part, a seam each. */
+    public record Natives(TunOpener tuns, IpHelper ip, KillSwitchInstaller killSwitch,
+                          UnicastIfBind.SocketOption socketOption, RouteMonitor routes, StaleAdapters stale,
+                          EndpointResolver resolver, String helperExe, Clock clock) {
+        public Natives {
+            Objects.requireNonNull(tuns);
+            Objects.requireNonNull(ip);
+            Objects.requireNonNull(killSwitch);
+            Objects.requireNonNull(socketOption);
+            Objects.requireNonNull(routes);
+            Objects.requireNonNull(stale);
+            Objects.requireNonNull(resolver);
+            Objects.requireNonNull(helperExe);
+            Objects.requireNonNull(clock);
+        }
+    }
+
+    /** Opens the adapter and its session ({@link WindowsTunProvider}). */
+    @FunctionalInterface
+    public interface TunOpener {
+        OpenedTun open(String name, int mtu) throws IOException;
+    }
+
+    /** Installs kill-switch filters ({@code WfpKillSwitch.install}); closing removes them. */
+    @FunctionalInterface
+    public interface KillSwitchInstaller {
+        AutoCloseable install(List<KillSwitch.Filter> filters, String helperExe, long luid) throws IOException;
+    }
+
+    /** The LUID of an existing adapter of that name, opened and closed again (nothing if none). */
+    @FunctionalInterface
+    public interface StaleAdapters {
+        OptionalLong luidOf(String name);
+    }
+
+    private final Natives n;
+
+    public WindowsTunnelBackend(Natives natives) {
+        this.n = Objects.requireNonNull(natives, "natives");
+    }
+
+    private record Undo(String what, AutoCloseable action) {}
+
+    private static final class Progress {
+        final Deque<Undo> undo = new ArrayDeque<>();
+        final List<String> warnings = new ArrayList<>();
+        String step = "plan";
+    }
+
+    @Override
+    public Active activate(String name, TunnelConfig config, boolean allowScripts, Consumer<List<List<String>>> journal,
+                           Consumer<String> log) throws ActivationException {
+        Progress pr = new Progress();
+        InterfaceConfig ic = config.interfaceConfig();
+        try {
+            pr.step = "resolve endpoints";
+            Map<PublicKey, InetSocketAddress> endpoints = resolveEndpoints(config, n.resolver());
+            pr.step = "plan";
+            List<WindowsNetPlan.Step> plan = WindowsNetPlan.plan(config);
+            int mtu = ic.mtu().orElse(WindowsNetPlan.DEFAULT_MTU);
+            journal.accept(WindowsNetConfig.journal(plan));
+            hookWarnings(ic, pr.warnings);
+            if (ic.saveConfig()) {
+                pr.warnings.add("SaveConfig is not supported by wgdesk; ignored");
+            }
+
+            pr.step = "interface";
+            log.accept("Opening Wintun adapter " + name + " (MTU " + mtu + ")");
+            OpenedTun opened = n.tuns().open(name, mtu);
+            AutoCloseable[] adapter = {opened.tun()::close}; // the device closes it once it exists
+            pr.undo.push(new Undo("close adapter " + name, () -> adapter[0].close()));
+            long luid = opened.luid();
+
+            pr.step = "kill switch";
+            List<KillSwitch.Filter> filters = KillSwitch.rules(config, n.helperExe(), Long.toUnsignedString(luid));
+            boolean killSwitch = !filters.isEmpty();
+            if (killSwitch) {
+                log.accept("Kill switch: " + filters.size() + " WFP filters (dynamic session)");
+                pr.undo.push(new Undo("remove kill switch", n.killSwitch().install(filters, n.helperExe(), luid)));
+            }
+
+            pr.step = "UDP bind";
+            UnicastIfBind bind = new UnicastIfBind(n.socketOption());
+            if (routesDefault(plan)) {
+                DefaultInterface pin = new DefaultInterface(n.routes(), bind, luid, log);
+                pin.update();
+                pr.undo.push(new Undo("stop watching routes", n.routes().watch(pin::onChange)));
+            }
+
+            pr.step = "device";
+            Device device = new Device(opened.tun(), bind, n.clock());
+            adapter[0] = () -> { };
+            pr.undo.push(new Undo("close device and adapter " + name, device::close));
+            configure(device, config, endpoints);
+            device.up();
+            log.accept("Engine up on UDP port " + device.listenPort());
+
+            pr.step = "network";
+            WindowsNetConfig.Active net = WindowsNetConfig.apply(n.ip(), luid, name, plan, killSwitch);
+            pr.undo.push(new Undo("remove routes, addresses and DNS", () -> {
+                List<String> left = net.down();
+                if (!left.isEmpty()) {
+                    throw new IOException(String.join("; ", left));
+                }
+            }));
+            return new WindowsActive(device, mtu, pr.warnings, pr.undo, log);
+        } catch (Exception e) {
+            List<String> left = undoAll(pr.undo);
+            String m = e instanceof UnknownHostException u ? "cannot resolve " + u.getMessage()
+                    : Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+            throw new ActivationException(pr.step, left.isEmpty() ? m : m + "; could not undo: " + String.join("; ", left), e);
+        }
+    }
+
+    /**
+     * Whether the tunnel takes a default route (0.0.0.0/0 or ::/0): only then could the engine's
+     * own packets to an endpoint be routed into the tunnel, so only then is the socket pinned
+     * (a split tunnel leaves routing alone, which also keeps endpoints on loopback or a LAN
+     * reachable through their own routes).
+     */
+    static boolean routesDefault(List<WindowsNetPlan.Step> plan) {
+        return plan.stream().anyMatch(s -> s instanceof WindowsNetPlan.Route r && r.destination().cidr() == 0);
+    }
+
+    /** Keeps the bind on the best default route outside the tunnel. */
+    static final class DefaultInterface {
+        private final RouteMonitor routes;
+        private final UnicastIfBind bind;
+        private final long luid;
+        private final Consumer<String> log;
+        private int v4 = -1;
+        private int v6 = -1;
+
+        DefaultInterface(RouteMonitor routes, UnicastIfBind bind, long luid, Consumer<String> log) {
+            this.routes = routes;
+            this.bind = bind;
+            this.luid = luid;
+            this.log = log;
+        }
+
+        synchronized void update() throws IOException {
+            int a = DefaultRoute.choose(routes.defaultRoutes(WindowsNetPlan.Family.IPV4), luid).orElse(0);
+            int b = DefaultRoute.choose(routes.defaultRoutes(WindowsNetPlan.Family.IPV6), luid).orElse(0);
+            if (a != v4 || b != v6) {
+                bind.setInterfaces(a, b);
+                v4 = a;
+                v6 = b;
+                log.accept(a == 0 && b == 0 ? "No default route outside the tunnel: endpoint traffic dropped"
+                        : "Endpoint traffic pinned to interface " + a + " (IPv4), " + b + " (IPv6)");
+            }
+        }
+
+        void onChange() {
+            try {
+                update();
+            } catch (IOException | RuntimeException e) {
+                log.accept("Cannot re-pin the UDP socket after a route change: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void hookWarnings(InterfaceConfig ic, List<String> warnings) {
+        int hooks = ic.preUp().size() + ic.postUp().size() + ic.preDown().size() + ic.postDown().size();
+        if (hooks > 0) {
+            warnings.add(hooks + " PreUp/PostUp/PreDown/PostDown command(s) not run: wgdesk does not run hooks on Windows");
+        }
+    }
+
+    private static List<String> undoAll(Deque<Undo> undo) {
+        List<String> failed = new ArrayList<>();
+        while (!undo.isEmpty()) {
+            Undo u = undo.pop();
+            try {
+                u.action().close();
+            } catch (Exception e) {
+                failed.add(u.what() + ": " + e.getMessage());
+            }
+        }
+        return failed;
+    }
+
+    private static Map<PublicKey, InetSocketAddress> resolveEndpoints(TunnelConfig config, EndpointResolver resolver)
+            throws UnknownHostException {
+        Map<PublicKey, InetSocketAddress> out = new LinkedHashMap<>();
+        for (PeerConfig p : config.peers()) {
+            if (p.endpoint().isEmpty()) {
+                continue;
+            }
+            Endpoint e = p.endpoint().get();
+            if (!e.isResolved()) {
+                try {
+                    e = resolver.resolve(e);
+                } catch (UnknownHostException ex) {
+                    throw new UnknownHostException(e.host() + " (the endpoint of peer " + p.publicKey() + ")");
+                }
+            }
+            InetAddress a = e.zone().isPresent() ? InetAddress.getByName(e.host() + "%" + e.zone().get())
+                    : e.address().orElseThrow().toInetAddress();
+            out.put(p.publicKey(), new InetSocketAddress(a, e.port()));
+        }
+        return out;
+    }
+
+    private static void configure(Device d, TunnelConfig config, Map<PublicKey, InetSocketAddress> endpoints)
+            throws IOException {
+        InterfaceConfig ic = config.interfaceConfig();
+        d.setPrivateKey(ic.privateKey());
+        d.setListenPort(ic.listenPort().orElse(0));
+        for (PeerConfig p : config.peers()) {
+            PublicKey k = p.publicKey();
+            d.addPeer(k);
+            p.presharedKey().ifPresent(psk -> d.setPeerPresharedKey(k, psk));
+            InetSocketAddress ep = endpoints.get(k);
+            if (ep != null) {
+                d.setPeerEndpoint(k, ep);
+            }
+            for (IpPrefix ip : p.allowedIps()) {
+                d.addPeerAllowedIp(k, ip.address().toBytes(), ip.cidr());
+            }
+            p.persistentKeepalive().ifPresent(s -> d.setPeerPersistentKeepalive(k, s));
+        }
+    }
+
+    private static final class WindowsActive implements Active {
+        private final Device device;
+        private final int mtu;
+        private final List<String> warnings;
+        private final Deque<Undo> undo;
+        private final Consumer<String> log;
+        private boolean down;
+
+        WindowsActive(Device device, int mtu, List<String> warnings, Deque<Undo> undo, Consumer<String> log) {
+            this.device = device;
+            this.mtu = mtu;
+            this.warnings = List.copyOf(warnings);
+            this.undo = undo;
+            this.log = log;
+        }
+
+        @Override
+        public DeviceSnapshot snapshot() {
+            return device.snapshot();
+        }
+
+        @Override
+        public int mtu() {
+            return mtu;
+        }
+
+        @Override
+        public List<String> warnings() {
+            return warnings;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !device.isClosed();
+        }
+
+        @Override
+        public String failureReason() {
+            return device.failureReason();
+        }
+
+        @Override
+        public synchronized List<String> deactivate() {
+            if (down) {
+                return List.of();
+            }
+            down = true;
+            List<String> left = undoAll(undo);
+            log.accept("Deactivated");
+            return left;
+        }
+    }
+
+    @Override
+    public List<String> cleanupStale(String name, List<List<String>> undo) {
+        OptionalLong luid = n.stale().luidOf(name);
+        if (luid.isEmpty()) {
+            return List.of();
+        }
+        List<String> done = new ArrayList<>();
+        for (String s : WindowsNetConfig.cleanup(n.ip(), luid.getAsLong(), undo)) {
+            done.add(s + " on " + name);
+        }
+        return done;
+    }
+}
