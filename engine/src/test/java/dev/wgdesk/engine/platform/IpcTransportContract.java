@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -222,7 +223,12 @@ public abstract class IpcTransportContract {
         List<CompletableFuture<byte[]>> work = List.of(
                 write(c.output(), up), write(s.output(), down),
                 read(s.input(), up.length), read(c.input(), down.length));
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(50, TimeUnit.SECONDS);
+        try {
+            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(50, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("8 MiB each way did not get through in 50 s: does the transport let a connection's"
+                    + " reader and writer run at once?", e);
+        }
         assertArrayEquals(digest(up), digest(work.get(2).get()), "client to server intact");
         assertArrayEquals(digest(down), digest(work.get(3).get()), "server to client intact");
     }
