@@ -512,7 +512,7 @@ public final class Main {
         Path socket = a.has("--socket") ? Path.of(a.get("--socket")) : socketOption != null ? socketOption : d.socket();
         Helper.Options opts = new Helper.Options(socket,
                 a.has("--state-dir") ? Path.of(a.get("--state-dir")) : d.stateDir(),
-                a.has("--policy") ? Path.of(a.get("--policy")) : d.policyFile(), d.maxClients());
+                a.has("--policy") ? Path.of(a.get("--policy")) : d.policyFile(), d.maxClients(), d.defaultGroup());
         HelperLog log = new HelperLog(err);
         log.installBridge();
         if (!"root".equals(System.getProperty("user.name")) && platform.os().equals("linux")) {
@@ -523,7 +523,7 @@ public final class Main {
             platform.serviceRegistration().run(new ServiceRegistration.Body() {
                 @Override
                 public void start() throws IOException {
-                    HelperPolicy policy = HelperPolicy.load(opts.policyFile());
+                    HelperPolicy policy = HelperPolicy.load(opts.policyFile(), opts.defaultGroup());
                     started[0] = Helper.start(opts, platform.tunnelBackend(), platform.ipcTransport(),
                             platform.userDirectory(), new PeerAuthorizer(policy.group(), platform.userDirectory()), log);
                 }

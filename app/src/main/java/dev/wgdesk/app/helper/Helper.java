@@ -25,15 +25,23 @@ public final class Helper implements AutoCloseable {
      * @param socket     the IPC endpoint ({@code /run/wgdesk/helper.sock}; a pipe name on Windows)
      * @param stateDir   the state directory ({@code /var/lib/wgdesk})
      * @param policyFile the administrator's policy ({@code /etc/wgdesk/helper.conf})
-     * @param maxClients connections served at once
+     * @param maxClients   connections served at once
+     * @param defaultGroup the group allowed when the policy names none ({@code wgdesk};
+     *                     {@link HelperPlatform#defaultGroup()})
      */
-    public record Options(Path socket, Path stateDir, Path policyFile, int maxClients) {
+    public record Options(Path socket, Path stateDir, Path policyFile, int maxClients, String defaultGroup) {
         public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/wgdesk");
 
         public Options {
             Objects.requireNonNull(socket, "socket");
             Objects.requireNonNull(stateDir, "stateDir");
             Objects.requireNonNull(policyFile, "policyFile");
+            Objects.requireNonNull(defaultGroup, "defaultGroup");
+        }
+
+        /** Options with the default group {@code wgdesk}. */
+        public Options(Path socket, Path stateDir, Path policyFile, int maxClients) {
+            this(socket, stateDir, policyFile, maxClients, HelperPolicy.DEFAULT_GROUP);
         }
 
         /** The defaults. */
@@ -45,7 +53,7 @@ public final class Helper implements AutoCloseable {
         /** The defaults of {@code platform}. */
         public static Options defaults(HelperPlatform platform) {
             return new Options(Path.of(platform.ipcTransport().defaultAddress()), platform.stateDirectory(),
-                    platform.policyFile(), IpcProtocol.DEFAULT_MAX_CLIENTS);
+                    platform.policyFile(), IpcProtocol.DEFAULT_MAX_CLIENTS, platform.defaultGroup());
         }
     }
 
@@ -83,7 +91,7 @@ public final class Helper implements AutoCloseable {
      */
     public static Helper start(Options options, TunnelBackend backend, IpcTransport transport, UserDirectory users,
                                IpcServer.Authorizer authorizer, HelperLog log) throws IOException {
-        HelperPolicy policy = HelperPolicy.load(options.policyFile());
+        HelperPolicy policy = HelperPolicy.load(options.policyFile(), options.defaultGroup());
         for (String w : policy.warnings()) {
             log.warning(null, w);
         }

@@ -42,17 +42,32 @@ public record HelperPolicy(boolean allowScripts, String group, List<String> warn
 
     /** Reads the policy file; a missing file gives the defaults. */
     public static HelperPolicy load(Path file) throws IOException {
+        return load(file, DEFAULT_GROUP);
+    }
+
+    /**
+     * Reads the policy file; a missing file gives the defaults.
+     *
+     * @param defaultGroup the group when the file names none (the platform's,
+     *                     {@link dev.wgdesk.engine.platform.HelperPlatform#defaultGroup()})
+     */
+    public static HelperPolicy load(Path file, String defaultGroup) throws IOException {
         try {
-            return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), defaultGroup);
         } catch (NoSuchFileException e) {
-            return defaults();
+            return new HelperPolicy(false, defaultGroup, List.of());
         }
     }
 
     /** Parses policy text; {@code name} prefixes warnings. Unknown keys and bad values are warned about and ignored. */
     public static HelperPolicy parse(String name, String text) {
+        return parse(name, text, DEFAULT_GROUP);
+    }
+
+    /** As {@link #parse(String, String)}, with the group when the text names none. */
+    public static HelperPolicy parse(String name, String text, String defaultGroup) {
         boolean scripts = false;
-        String group = DEFAULT_GROUP;
+        String group = java.util.Objects.requireNonNull(defaultGroup, "defaultGroup");
         List<String> warnings = new ArrayList<>();
         int lineNo = 0;
         for (String raw : text.split("\r?\n", -1)) {

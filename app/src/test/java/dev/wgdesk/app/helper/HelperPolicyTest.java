@@ -34,4 +34,17 @@ class HelperPolicyTest {
                 "helper.conf:3: not key=value: junk",
                 "helper.conf:4: invalid group name Bad Name"), p.warnings());
     }
+
+    @Test
+    void thePlatformsDefaultGroupAppliesWhenTheFileNamesNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        assertEquals("wgdesk-users", HelperPolicy.parse("h", "allow-scripts=true\n", "wgdesk-users").group());
+        assertEquals("vpn", HelperPolicy.parse("h", "group=vpn\n", "wgdesk-users").group(), "the file wins");
+        assertEquals("wgdesk-users", HelperPolicy.load(dir.resolve("none.conf"), "wgdesk-users").group(), "no file");
+        Helper.Options linux = Helper.Options.defaults(new dev.wgdesk.platform.linux.LinuxHelperPlatform());
+        assertEquals("wgdesk", linux.defaultGroup());
+        assertEquals(java.nio.file.Path.of("/run/wgdesk/helper.sock"), linux.socket());
+        assertEquals(java.nio.file.Path.of("/var/lib/wgdesk"), linux.stateDir());
+        assertEquals(java.nio.file.Path.of("/etc/wgdesk/helper.conf"), linux.policyFile());
+    }
 }
