@@ -457,11 +457,12 @@ final class Activations {
             log.warning(j.getKey(), "Cleaning up after an unclean stop of the helper");
             List<List<String>> undo = new ArrayList<>();
             for (List<String> cmd : j.getValue()) {
-                if (RuntimeJournal.isAllowed(cmd)) {
+                if (RuntimeJournal.isAllowed(cmd, backend.journalPrograms())) {
                     undo.add(cmd);
                 } else {
-                    log.error(j.getKey(), "Cleanup: not running " + cmd.getFirst()
-                            + " from the journal: only ip, nft, iptables, ip6tables, resolvectl and resolvconf are replayed");
+                    log.error(j.getKey(), "Cleanup: not running " + (cmd.isEmpty() ? "an empty command" : cmd.getFirst())
+                            + " from the journal: only " + String.join(", ", new java.util.TreeSet<>(backend.journalPrograms()))
+                            + " are replayed");
                 }
             }
             for (String line : backend.cleanupStale(j.getKey(), undo)) {

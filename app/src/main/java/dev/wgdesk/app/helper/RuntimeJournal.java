@@ -26,16 +26,13 @@ import java.util.TreeMap;
  * journals only when the journal directory and every directory above it up to the state
  * directory are owned by the helper's own user (root) and writable by no one else, and only
  * files owned by that user that no one else can write; and the helper replays only commands
- * whose program is on {@link #ALLOWED_PROGRAMS}, the ones activation journals.
+ * whose program is one the platform's backend journals
+ * ({@link dev.wgdesk.engine.platform.TunnelBackend#journalPrograms()}).
  *
  * Thread-safe.
  */
 final class RuntimeJournal {
     static final String DIR = "runtime";
-    /** The programs a journal may name (what activation writes). */
-    static final java.util.Set<String> ALLOWED_PROGRAMS =
-            java.util.Set.of("ip", "nft", "iptables", "ip6tables", "resolvectl", "resolvconf");
-
     private final Path dir;
     private final Path stateDir;
 
@@ -51,9 +48,9 @@ final class RuntimeJournal {
         return new RuntimeJournal(dir, stateDir);
     }
 
-    /** True when {@code argv} may be replayed: a program on {@link #ALLOWED_PROGRAMS}, by bare name. */
-    static boolean isAllowed(List<String> argv) {
-        return !argv.isEmpty() && ALLOWED_PROGRAMS.contains(argv.getFirst());
+    /** True when {@code argv} may be replayed: a program in {@code allowed}, by bare name. */
+    static boolean isAllowed(List<String> argv, java.util.Set<String> allowed) {
+        return !argv.isEmpty() && allowed.contains(argv.getFirst());
     }
 
     /**

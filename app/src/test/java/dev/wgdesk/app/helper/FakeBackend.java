@@ -102,6 +102,11 @@ public final class FakeBackend implements TunnelBackend {
     }
 
     @Override
+    public java.util.Set<String> journalPrograms() {
+        return java.util.Set.of("ip", "nft");
+    }
+
+    @Override
     public List<String> cleanupStale(String name, List<List<String>> undo) {
         calls.add("cleanup " + name);
         cleaned.put(name, undo);

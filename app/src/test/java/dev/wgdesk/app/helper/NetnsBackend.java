@@ -145,6 +145,11 @@ final class NetnsBackend implements TunnelBackend, AutoCloseable {
     }
 
     @Override
+    public java.util.Set<String> journalPrograms() {
+        return inner.journalPrograms();
+    }
+
+    @Override
     public List<String> cleanupStale(String name, List<List<String>> undo) {
         return unchecked(() -> inner.cleanupStale(name, undo));
     }

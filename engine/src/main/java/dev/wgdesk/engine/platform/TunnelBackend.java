@@ -71,6 +71,14 @@ public interface TunnelBackend {
                     Consumer<String> log) throws ActivationException;
 
     /**
+     * The programs (by bare name, the first word of a command) that {@link #activate}'s journal
+     * may name. After a crash the helper passes {@link #cleanupStale} only journaled commands
+     * naming one of them, and logs the others as refused: the journal is a file, and a file is not
+     * trusted to name arbitrary programs run as root.
+     */
+    java.util.Set<String> journalPrograms();
+
+    /**
      * Removes what a crashed helper left of a tunnel: its interface, if it still exists, and
      * whatever the journaled commands undo. Failures are expected (things may already be gone)
      * and only returned, not thrown.

@@ -137,6 +137,11 @@ public final class MacTunnelBackend implements TunnelBackend {
      * @return the commands that succeeded
      */
     @Override
+    public java.util.Set<String> journalPrograms() {
+        return JOURNAL_PROGRAMS;
+    }
+
+    @Override
     public List<String> cleanupStale(String name, List<List<String>> undo) {
         List<List<String>> allowed = new ArrayList<>();
         for (List<String> c : undo) {

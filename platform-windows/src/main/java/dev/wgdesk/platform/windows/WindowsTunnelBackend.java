@@ -338,6 +338,12 @@ public final class WindowsTunnelBackend implements TunnelBackend {
         }
     }
 
+    /** What {@link WindowsNetConfig#journal} writes: steps undone through iphlpapi, not programs run. */
+    @Override
+    public java.util.Set<String> journalPrograms() {
+        return java.util.Set.of("route", "address", "dns");
+    }
+
     @Override
     public List<String> cleanupStale(String name, List<List<String>> undo) {
         OptionalLong luid = n.stale().luidOf(name);

@@ -60,6 +60,11 @@ final class RealHelper implements AutoCloseable {
             }
 
             @Override
+            public java.util.Set<String> journalPrograms() {
+                return inner.journalPrograms();
+            }
+
+            @Override
             public List<String> cleanupStale(String name, List<List<String>> undo) {
                 return inner.cleanupStale(name, undo);
             }

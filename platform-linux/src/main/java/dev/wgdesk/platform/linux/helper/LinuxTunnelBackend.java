@@ -11,6 +11,9 @@ import java.util.function.Consumer;
 
 /** {@link TunnelBackend} on Linux: {@link LinuxTunnel} from {@code platform-linux}. */
 public final class LinuxTunnelBackend implements TunnelBackend {
+    /** The programs a crash journal may name: what {@code LinuxTunnel} journals (rules, DNS). */
+    static final java.util.Set<String> JOURNAL_PROGRAMS =
+            java.util.Set.of("ip", "nft", "iptables", "ip6tables", "resolvectl", "resolvconf");
     private final Command.Runner runner;
 
     /** The backend of the helper: programs run on this system. */
@@ -67,6 +70,11 @@ public final class LinuxTunnelBackend implements TunnelBackend {
                 return t.deactivate();
             }
         };
+    }
+
+    @Override
+    public java.util.Set<String> journalPrograms() {
+        return JOURNAL_PROGRAMS;
     }
 
     @Override
