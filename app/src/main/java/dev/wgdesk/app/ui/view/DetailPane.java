@@ -304,6 +304,9 @@ final class DetailPane extends ScrollPane {
             k.getStyleClass().add("field-label");
             Label val = new Label(f.value());
             val.getStyleClass().add(f.monospace() ? "field-value-mono" : "field-value");
+            if (f.tone() != TunnelDetail.Tone.PLAIN) {
+                val.getStyleClass().add(f.tone() == TunnelDetail.Tone.PROBLEM ? "diagnosis-problem" : "diagnosis-good");
+            }
             val.setWrapText(true);
             val.setMaxWidth(Double.MAX_VALUE);
             val.setAccessibleText(f.label() + ": " + f.value());
