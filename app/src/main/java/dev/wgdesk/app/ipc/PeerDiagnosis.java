@@ -1,5 +1,6 @@
 package dev.wgdesk.app.ipc;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,8 @@ public record PeerDiagnosis(String code, String message, Map<String, Object> cou
         counters = counters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(counters));
     }
 
-    /** True unless the code is {@code ok} or {@code waiting}. */
+    /** True unless the code is {@code ok} or {@code waiting}. Not part of the JSON. */
+    @JsonIgnore
     public boolean isProblem() {
         return !code.equals(OK) && !code.equals(WAITING);
     }

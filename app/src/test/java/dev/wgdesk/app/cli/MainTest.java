@@ -114,6 +114,7 @@ class MainTest {
         assertEquals("no-endpoint", diagnosis.path("code").asText(), s.toString());
         assertTrue(diagnosis.path("message").asText().startsWith("This peer has no endpoint"), diagnosis.toString());
         assertEquals(0, diagnosis.path("counters").path("initiationsSent").asInt(-1), diagnosis.toString());
+        assertEquals(List.of("code", "message", "counters"), iterable(diagnosis.fieldNames()), "as docs/ipc.md says");
         assertEquals(0, run("show"));
         assertTrue(out.startsWith("tunnel: home (active)\n  public key: "), out);
         assertEquals(1, out.lines().filter(l -> l.startsWith("    diagnosis: no-endpoint: This peer has no endpoint")).count(),
@@ -207,5 +208,11 @@ class MainTest {
     void versionNamesTheCommit() {
         assertEquals(0, run("--version"));
         assertTrue(out.matches("wgdesk \\S+ \\(commit (unknown|[0-9a-f]{7,40})\\)\n"), out);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
     }
 }
