@@ -135,8 +135,9 @@ public record Diagnosis(Code code, String message, Map<String, Object> counters)
                 return dnsFailed(res, k);
             }
             long since = c.firstUnansweredInitiationNanos();
-            return new Diagnosis(Code.NO_REPLY, "No reply from" + where + ": " + c.initiationsSinceResponse()
-                    + " handshake initiations sent" + (since == PeerCounters.NEVER ? "" : " since " + ago(nowNanos, since))
+            return new Diagnosis(Code.NO_REPLY, c.initiationsSinceResponse() + " handshake initiations sent to"
+                    + (ep == null ? " the peer" : where)
+                    + (since == PeerCounters.NEVER ? "" : " over the last " + seconds(nowNanos - since) + " s")
                     + ", none answered. Check that the peer is running and listens on that address and port, that no"
                     + " firewall drops UDP to it, and that the peer has this tunnel's public key (WireGuard does not"
                     + " answer keys it does not know).", k);

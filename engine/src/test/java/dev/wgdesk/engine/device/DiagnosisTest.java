@@ -98,7 +98,7 @@ class DiagnosisTest {
         c.lastInitiation = T0 + 5 * S;
         d = c.at(EP, T0 + 6 * S);
         assertEquals(Code.NO_REPLY, d.code());
-        assertEquals("No reply from 192.0.2.7:51820: 2 handshake initiations sent since 6 seconds ago, none answered."
+        assertEquals("2 handshake initiations sent to 192.0.2.7:51820 over the last 6 s, none answered."
                 + " Check that the peer is running and listens on that address and port, that no firewall drops UDP"
                 + " to it, and that the peer has this tunnel's public key (WireGuard does not answer keys it does not"
                 + " know).", d.message());

@@ -306,6 +306,7 @@ final class DetailPane extends ScrollPane {
             val.getStyleClass().add(f.monospace() ? "field-value-mono" : "field-value");
             if (f.tone() != TunnelDetail.Tone.PLAIN) {
                 val.getStyleClass().add(f.tone() == TunnelDetail.Tone.PROBLEM ? "diagnosis-problem" : "diagnosis-good");
+                GridPane.setValignment(k, javafx.geometry.VPos.TOP); // level with the first line of a long message
             }
             val.setWrapText(true);
             val.setMaxWidth(Double.MAX_VALUE);

@@ -20,7 +20,7 @@ public final class Diagnoses {
         return Messages.has(key) ? Messages.get(key) : d.code();
     }
 
-    /** "No reply — No reply from 192.0.2.1:51820: …", as the detail pane shows it. */
+    /** "No reply — 2 handshake initiations sent to 192.0.2.1:51820 …", as the detail pane shows it. */
     public static String text(PeerDiagnosis d) {
         return title(d) + " \u2014 " + d.message();
     }

@@ -124,13 +124,13 @@ class MainViewModelTest {
         assertTrue(ok.value().startsWith("Working \u2014 Session up"), ok.value());
         assertEquals(TunnelDetail.Tone.GOOD, ok.tone());
 
-        helper.diagnose("home", new PeerDiagnosis("no-reply", "No reply from 198.51.100.7:51820: 3 handshake"
-                + " initiations sent since 12 seconds ago, none answered.", Map.of("initiationsSinceResponse", 3)));
+        helper.diagnose("home", new PeerDiagnosis("no-reply", "3 handshake initiations sent to 198.51.100.7:51820"
+                + " over the last 12 s, none answered.", Map.of("initiationsSinceResponse", 3)));
         vm.refreshStatus();
         var peer = vm.detailProperty().get().peers().getFirst();
         TunnelDetail.Field bad = field(peer, "Diagnosis");
-        assertEquals("No reply \u2014 No reply from 198.51.100.7:51820: 3 handshake initiations sent since 12 seconds"
-                + " ago, none answered.", bad.value());
+        assertEquals("No reply \u2014 3 handshake initiations sent to 198.51.100.7:51820 over the last 12 s, none"
+                + " answered.", bad.value());
         assertEquals(TunnelDetail.Tone.PROBLEM, bad.tone());
         assertEquals(1, peer.indexOf(bad), "right under the peer's key: " + peer);
 
