@@ -5,8 +5,9 @@
 # 10.213.0.0/24 and 10.213.250.0/30 are routed, nothing else of the host changes), pings through
 # the tunnel so the detail shows a real handshake and transfer, and starts the app under Xvfb
 # against that helper. Not root: falls back to the in-process demo helper, and says so loudly.
-# Saves PNGs of the main window, its QR code view, the editor showing an error, and the log view, light and dark:
-#   main-window.png  qr-code.png  editor-error.png  log-view.png  (and *-dark.png)
+# A third tunnel, "backup", goes to the same peer, which does not have its key (its diagnosis: no-reply).
+# Saves PNGs of the main window, the diagnosis, its QR code view, the editor showing an error, and the log view, light and dark:
+#   main-window.png  diagnosis.png  qr-code.png  editor-error.png  log-view.png  (and *-dark.png)
 # Usage: app/src/test/screenshots/screenshots.sh [OUTPUT_DIR]   (default: app/src/test/screenshots/png)
 # Needs: JDK 25, xvfb + xauth (Debian: apt-get install xvfb xauth fonts-dejavu-core libgtk-3-0 libxtst6 libxxf86vm1 libgl1);
 # for the real helper also root, iproute2, wireguard-tools, wireguard-go, iputils-ping and /dev/net/tun.

@@ -100,4 +100,21 @@ public final class Protocol {
     /** Most sources tracked at once (kernel: max_entries = 8 * table_size, table_size 8192 above 1 GiB RAM). */
     public static final int RATELIMITER_MAX_ENTRIES = 8192 * 8;
     /* ----- end of issue 2 block ----- */
+
+    /* ----- Diagnosis per peer (issue 14 item 1): thresholds of dev.wgdesk.engine.device.Diagnosis ----- */
+
+    /**
+     * "no-reply" once this many initiations went unanswered. Initiations leave at most one per
+     * REKEY_TIMEOUT, so the second one means the first waited REKEY_TIMEOUT (5 s) in vain: one lost
+     * datagram is not yet a diagnosis, two in a row are.
+     */
+    public static final int DIAGNOSIS_NO_REPLY_INITIATIONS = 2;
+    /**
+     * "one-way" once we kept sending data this long while nothing but keepalives came back:
+     * KEEPALIVE_TIMEOUT + REKEY_TIMEOUT (15 s), the silence after which WireGuard itself starts a
+     * new handshake. A peer that answers at all answers sooner; a single unanswered packet never
+     * counts, only data sent over the whole interval.
+     */
+    public static final long DIAGNOSIS_ONE_WAY_AFTER_NANOS = KEEPALIVE_TIMEOUT_NANOS + REKEY_TIMEOUT_NANOS;
+    /* ----- end of issue 14 block ----- */
 }

@@ -50,6 +50,10 @@ final class StatusFormat {
             if (p.persistentKeepalive() != 0) {
                 sb.append("    persistent keepalive: every ").append(p.persistentKeepalive()).append(" seconds\n");
             }
+            if (p.diagnosis() != null) {
+                sb.append("    diagnosis: ").append(p.diagnosis().code()).append(": ").append(p.diagnosis().message())
+                        .append('\n');
+            }
         }
         return sb.toString();
     }

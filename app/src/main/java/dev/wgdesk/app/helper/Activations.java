@@ -3,6 +3,7 @@ package dev.wgdesk.app.helper;
 import dev.wgdesk.app.ipc.ErrorCode;
 import dev.wgdesk.app.ipc.IpcEvent;
 import dev.wgdesk.app.ipc.IpcException;
+import dev.wgdesk.app.ipc.PeerDiagnosis;
 import dev.wgdesk.app.ipc.PeerStatus;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ipc.TunnelStatus;
@@ -10,6 +11,7 @@ import dev.wgdesk.engine.config.IpPrefix;
 import dev.wgdesk.engine.config.PeerConfig;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.device.Diagnosis;
 import dev.wgdesk.engine.device.PeerSnapshot;
 import dev.wgdesk.engine.platform.ClientIdentity;
 import dev.wgdesk.engine.platform.TunnelBackend;
@@ -143,7 +145,8 @@ final class Activations {
             for (PeerSnapshot p : snap.peers()) {
                 peers.add(new PeerStatus(p.publicKey().toBase64(), endpoint(p.endpoint()),
                         p.lastHandshakeEpochNanos() / 1_000_000, p.rxBytes(), p.txBytes(),
-                        p.persistentKeepaliveSeconds(), p.allowedIps().stream().map(Object::toString).toList()));
+                        p.persistentKeepaliveSeconds(), p.allowedIps().stream().map(Object::toString).toList(),
+                        diagnosis(p)));
             }
             String pub = snap.privateKey() == null ? null : snap.privateKey().publicKey().toBase64();
             List<String> warnings = new ArrayList<>(a.warnings());
@@ -156,6 +159,12 @@ final class Activations {
         } finally {
             destroyKeys(snap);
         }
+    }
+
+    /** The engine's diagnosis of a peer (issue 14), in IPC terms. */
+    private static PeerDiagnosis diagnosis(PeerSnapshot p) {
+        Diagnosis d = p.diagnosis();
+        return new PeerDiagnosis(d.code().id(), d.message(), d.counters());
     }
 
     /** Destroys the keys in a snapshot. */

@@ -13,11 +13,18 @@ import java.util.Objects;
  * @param txBytes             bytes sent to the peer
  * @param persistentKeepalive persistent keepalive interval in seconds, 0 if off
  * @param allowedIps          the peer's allowed IPs, as prefixes
+ * @param diagnosis           what is wrong with the peer, if anything; null from a helper that does not diagnose
  */
 public record PeerStatus(String publicKey, String endpoint, long lastHandshakeMillis, long rxBytes, long txBytes,
-                         int persistentKeepalive, List<String> allowedIps) {
+                         int persistentKeepalive, List<String> allowedIps, PeerDiagnosis diagnosis) {
     public PeerStatus {
         Objects.requireNonNull(publicKey, "publicKey");
         allowedIps = allowedIps == null ? List.of() : List.copyOf(allowedIps);
+    }
+
+    /** A status without a diagnosis. */
+    public PeerStatus(String publicKey, String endpoint, long lastHandshakeMillis, long rxBytes, long txBytes,
+                      int persistentKeepalive, List<String> allowedIps) {
+        this(publicKey, endpoint, lastHandshakeMillis, rxBytes, txBytes, persistentKeepalive, allowedIps, null);
     }
 }

@@ -109,8 +109,16 @@ class MainTest {
         JsonNode s = IpcJson.mapper().readTree(out);
         assertEquals("ACTIVE", s.path("state").asText());
         assertEquals(1, s.path("peers").size());
+        // Issue 14: each peer's diagnosis (the fake backend's peer has no endpoint and never spoke).
+        JsonNode diagnosis = s.path("peers").get(0).path("diagnosis");
+        assertEquals("no-endpoint", diagnosis.path("code").asText(), s.toString());
+        assertTrue(diagnosis.path("message").asText().startsWith("This peer has no endpoint"), diagnosis.toString());
+        assertEquals(0, diagnosis.path("counters").path("initiationsSent").asInt(-1), diagnosis.toString());
+        assertEquals(List.of("code", "message", "counters"), iterable(diagnosis.fieldNames()), "as docs/ipc.md says");
         assertEquals(0, run("show"));
         assertTrue(out.startsWith("tunnel: home (active)\n  public key: "), out);
+        assertEquals(1, out.lines().filter(l -> l.startsWith("    diagnosis: no-endpoint: This peer has no endpoint")).count(),
+                out);
         assertEquals(0, run("export", "home"));
         assertEquals(text, out);
         assertEquals(0, run("autostart", "home", "on"));
@@ -200,5 +208,11 @@ class MainTest {
     void versionNamesTheCommit() {
         assertEquals(0, run("--version"));
         assertTrue(out.matches("wgdesk \\S+ \\(commit (unknown|[0-9a-f]{7,40})\\)\n"), out);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
     }
 }

@@ -134,6 +134,16 @@ class NetnsScenariosIT {
         run("jumbo.sh");
     }
 
+    /**
+     * Issue 14 item 1: the wgdesk helper against wireguard-go misconfigured each way; each peer's
+     * diagnosis (ok, no-reply, bad-response, one-way, unreachable, no-endpoint) shows in
+     * {@code wgdesk show --json} within 30 s of activation.
+     */
+    @Test
+    void eachMisconfigurationIsDiagnosedWithin30Seconds() throws Exception {
+        run("diagnosis.sh");
+    }
+
     /** Issue 10 item 4: 50 offline peers receiving traffic do not starve a live one (iperf3 figures printed). */
     @Test
     void aHubWithOfflinePeersKeepsItsLivePeer() throws Exception {

@@ -526,6 +526,61 @@ public final class Device implements AutoCloseable {
         p.clearEndpointSource();
     }
 
+    /**
+     * Records that the host name of the peer's endpoint resolved (for {@link Diagnosis} only: the
+     * endpoint itself is set with {@link #setPeerEndpoint}). Ignored for a peer that is gone.
+     */
+    public void recordEndpointResolved(PublicKey key, String host) {
+        Peer p = peers.get(key);
+        if (p != null) {
+            EndpointResolution old = p.activity.resolution;
+            boolean same = old != null && old.host().equals(host);
+            p.activity.resolution = new EndpointResolution(host, clock.epochNanos() / 1_000_000L,
+                    same ? old.lastFailureEpochMillis() : 0, null);
+        }
+    }
+
+    /**
+     * Records that the host name of the peer's endpoint did not resolve, with the resolver's error
+     * (diagnosis "dns-failed", which also says when it last resolved). Ignored for a peer that is gone.
+     */
+    public void recordEndpointResolutionFailed(PublicKey key, String host, String error) {
+        Peer p = peers.get(key);
+        if (p != null) {
+            EndpointResolution old = p.activity.resolution;
+            boolean same = old != null && old.host().equals(host);
+            p.activity.resolution = new EndpointResolution(host, same ? old.lastOkEpochMillis() : 0,
+                    clock.epochNanos() / 1_000_000L, error == null || error.isBlank() ? "unknown error" : error);
+        }
+    }
+
+    /** Forgets what was recorded about resolving the peer's endpoint (its endpoint is no longer a name). */
+    public void clearEndpointResolution(PublicKey key) {
+        Peer p = peers.get(key);
+        if (p != null) {
+            p.activity.resolution = null;
+        }
+    }
+
+    /** What is wrong with each peer, if anything, now: {@link Diagnosis} of a fresh snapshot. */
+    public Map<PublicKey, Diagnosis> diagnose() {
+        Map<PublicKey, Diagnosis> out = new java.util.LinkedHashMap<>();
+        DeviceSnapshot snap = snapshot();
+        try {
+            for (PeerSnapshot ps : snap.peers()) {
+                out.put(ps.publicKey(), ps.diagnosis());
+            }
+        } finally {
+            if (snap.privateKey() != null) {
+                snap.privateKey().destroy();
+            }
+            for (PeerSnapshot ps : snap.peers()) {
+                ps.presharedKey().destroy();
+            }
+        }
+        return out;
+    }
+
     /** Sets the persistent keepalive interval in seconds, 0 = off (at most 65535). */
     public void setPeerPersistentKeepalive(PublicKey key, int seconds) {
         if (seconds < 0 || seconds > 65535) {
@@ -598,7 +653,7 @@ public final class Device implements AutoCloseable {
             UdpEndpoint ep = p.endpoint();
             list.add(new PeerSnapshot(p.publicKey, p.presharedKeyCopy(), ep == null ? null : ep.remote(),
                     p.lastHandshakeEpochNanos(), p.rxBytes.get(), p.txBytes.get(),
-                    p.persistentKeepaliveSeconds(), allowedIps.entriesForPeer(p)));
+                    p.persistentKeepaliveSeconds(), allowedIps.entriesForPeer(p), p.counters()));
         }
         return new DeviceSnapshot(id == null ? null : PrivateKey.fromBytes(id.privateKey().rawBytes()),
                 listenPort(), fwmark, List.copyOf(list));

@@ -5,6 +5,7 @@ import static dev.wgdesk.engine.Protocol.MESSAGE_COOKIE_REPLY_TYPE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_SIZE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_INITIATION_TYPE;
 import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_SIZE;
+import static dev.wgdesk.engine.Protocol.MESSAGE_RESPONSE_TYPE;
 
 import dev.wgdesk.engine.conn.UdpEndpoint;
 import dev.wgdesk.engine.noise.CookieChecker;
@@ -131,6 +132,9 @@ final class HandshakeQueue {
         }
         if (!checker.checkMac1(msg, 0, len)) {
             device.stats.droppedHandshakeInvalid.incrementAndGet();
+            if (type == MESSAGE_RESPONSE_TYPE) {
+                badResponse(msg); // for the diagnosis only: nothing else changes
+            }
             return;
         }
         if (device.isUnderLoad()) {
@@ -169,6 +173,7 @@ final class HandshakeQueue {
             return;
         }
         peer.rxBytes.addAndGet(MESSAGE_INITIATION_SIZE);
+        peer.activity.handshakeAnswered(device.clock.nanoTime());
         peer.setEndpointFromPacket(from);
         peer.timers.anyAuthenticatedPacketTraversal();
         peer.timers.anyAuthenticatedPacketReceived();
@@ -213,6 +218,9 @@ final class HandshakeQueue {
         if (!result.isAccepted()) {
             device.stats.droppedHandshakeInvalid.incrementAndGet();
             device.log.log(System.Logger.Level.DEBUG, "dropped response from {0}: {1}", from, result.reason());
+            if (result.reason() == HandshakeResult.Reason.DECRYPTION_FAILED) {
+                peer.activity.badResponse(device.clock.nanoTime());
+            }
             return;
         }
         SessionKeys keys = peer.handshake.beginSession();
@@ -220,6 +228,7 @@ final class HandshakeQueue {
             return;
         }
         peer.rxBytes.addAndGet(MESSAGE_RESPONSE_SIZE);
+        peer.activity.handshakeAnswered(device.clock.nanoTime());
         peer.setEndpointFromPacket(from);
         peer.timers.anyAuthenticatedPacketTraversal();
         peer.timers.anyAuthenticatedPacketReceived();
@@ -232,6 +241,18 @@ final class HandshakeQueue {
         peer.sessionStarted();
         // Confirm the session to the responder at once: staged data, or a keepalive.
         peer.sendKeepalive();
+    }
+
+    /**
+     * A response whose mac1 failed: if it is addressed to one of our outstanding handshakes, the
+     * peer answered but with a key we do not share (diagnosis "bad-response"). The index is a
+     * random 32-bit value only the peer saw, so an off-path sender cannot aim at it.
+     */
+    private void badResponse(byte[] msg) {
+        IndexTable.Entry e = device.indexTable.lookup(Device.getIntLE(msg, 8));
+        if (e != null && e.keypair() == null && e.peer().isRunning()) {
+            e.peer().activity.badResponse(device.clock.nanoTime());
+        }
     }
 
     private void consumeCookieReply(byte[] msg) {

@@ -66,6 +66,8 @@ final class Peer {
 
     final AtomicLong rxBytes = new AtomicLong();
     final AtomicLong txBytes = new AtomicLong();
+    /** Counters for {@link Diagnosis}; nothing reads them on the data path. */
+    final PeerActivity activity = new PeerActivity();
 
     /** Roaming lines at INFO: at most one per this interval per peer. */
     static final long ROAMING_LOG_INTERVAL_NANOS = 10_000_000_000L;
@@ -236,6 +238,19 @@ final class Peer {
 
     void recordHandshakeTime() {
         lastHandshakeEpochNanos = device.clock.epochNanos();
+        activity.handshakeCompleted(device.clock.nanoTime());
+    }
+
+    /** The activity counters as of now, for a snapshot. */
+    PeerCounters counters() {
+        long now = device.clock.nanoTime();
+        Keypair kp = currentKeypair();
+        PeerActivity a = activity;
+        return new PeerCounters(now, sessionUp && kp != null && kp.canReceive(now), a.initiationsSinceResponse,
+                a.initiationsSent, a.firstUnansweredInitiationNanos, a.lastInitiationNanos, a.badResponses,
+                a.lastBadResponseNanos, a.lastHandshakeNanos, a.lastReceivedNanos, a.lastDataReceivedNanos,
+                a.lastDataSentNanos, a.unansweredDataSinceNanos, a.sendErrors, a.lastSendErrorNanos, a.lastSendError,
+                a.lastSendOkNanos, a.resolution);
     }
 
     /* ---------- Handshake initiation ---------- */
@@ -282,6 +297,9 @@ final class Peer {
         // retransmit pending for a completed handshake and a needless new handshake 5 s later.
         timers.handshakeInitiated();
         if (ep != null) {
+            synchronized (handshakeSendLock) {
+                activity.initiationSent(device.clock.nanoTime());
+            }
             device.sendHandshakeMessage(this, msg, ep);
         }
     }

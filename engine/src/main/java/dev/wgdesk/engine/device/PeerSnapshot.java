@@ -14,6 +14,7 @@ import java.util.List;
  * @param lastHandshakeEpochNanos wall-clock time of the last completed handshake, 0 if none
  * @param rxBytes UDP payload bytes received from this peer, handshakes included
  * @param txBytes UDP payload bytes sent to this peer, handshakes included
+ * @param counters what the peer's traffic looked like, for {@link Diagnosis}
  */
 public record PeerSnapshot(
         PublicKey publicKey,
@@ -23,7 +24,25 @@ public record PeerSnapshot(
         long rxBytes,
         long txBytes,
         int persistentKeepaliveSeconds,
-        List<Prefix> allowedIps) {
+        List<Prefix> allowedIps,
+        PeerCounters counters) {
+    public PeerSnapshot {
+        java.util.Objects.requireNonNull(counters, "counters");
+    }
+
+    /** A snapshot without activity (counters of a peer that has done nothing, at time 0). */
+    public PeerSnapshot(PublicKey publicKey, PresharedKey presharedKey, InetSocketAddress endpoint,
+            long lastHandshakeEpochNanos, long rxBytes, long txBytes, int persistentKeepaliveSeconds,
+            List<Prefix> allowedIps) {
+        this(publicKey, presharedKey, endpoint, lastHandshakeEpochNanos, rxBytes, txBytes, persistentKeepaliveSeconds,
+                allowedIps, PeerCounters.idle(0));
+    }
+
+    /** What is wrong with this peer, if anything, as of this snapshot. */
+    public Diagnosis diagnosis() {
+        return Diagnosis.of(this);
+    }
+
     @Override
     public String toString() {
         return "PeerSnapshot(" + publicKey + " @" + endpoint + ", rx " + rxBytes + ", tx " + txBytes + ")";

@@ -233,6 +233,7 @@ final class ReceivePath {
 
             int plainOff = p.off + MESSAGE_TRANSPORT_HEADER_SIZE;
             int plainLen = p.len - MESSAGE_TRANSPORT_SIZE;
+            peer.activity.received(device.clock.nanoTime(), plainLen != 0);
             if (plainLen == 0) {
                 device.inboundPool.release(p); // keepalive
                 return false;

@@ -48,9 +48,13 @@ final class SendPath {
             send(peer, new ByteBuffer[] {b}, 1, to);
             if (peer != null) {
                 peer.txBytes.addAndGet(msg.length);
+                peer.activity.sent(device.clock.nanoTime(), false);
             }
         } catch (IOException e) {
             device.log.log(System.Logger.Level.DEBUG, "{0}: failed to send handshake message to {1}: {2}", peer, to, e.getMessage());
+            if (peer != null) {
+                peer.activity.sendFailed(device.clock.nanoTime(), e.getMessage());
+            }
         }
     }
 
@@ -187,18 +191,22 @@ final class SendPath {
                     } catch (IOException e) {
                         sent = false;
                         device.log.log(System.Logger.Level.DEBUG, "sending to {0} failed: {1}", to, e.getMessage());
+                        target.activity.sendFailed(device.clock.nanoTime(), e.getMessage());
                     }
                 }
                 if (sent) {
+                    boolean data = false;
                     for (int i = 0; i < count; i++) {
                         Packet p = pending[i];
                         Peer peer = p.peer;
                         peer.txBytes.addAndGet(p.len);
                         if (p.len > MESSAGE_TRANSPORT_SIZE) {
                             peer.timers.dataSent();
+                            data = true;
                         }
                         peer.timers.anyAuthenticatedPacketSent();
                     }
+                    target.activity.sent(device.clock.nanoTime(), data); // a batch goes to one peer
                 }
             } catch (RuntimeException e) {
                 device.errors.unexpected("send sequencer", e);

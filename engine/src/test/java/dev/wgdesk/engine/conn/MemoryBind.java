@@ -204,6 +204,16 @@ public final class MemoryBind implements Bind {
         sendFaults.addAndGet(count);
     }
 
+    private volatile String sendError;
+
+    /**
+     * Every send fails with an IOException carrying {@code message} (as an OS error such as
+     * "Network is unreachable"), until called with null.
+     */
+    public void failSendsWith(String message) {
+        sendError = message;
+    }
+
     /** Back-pressure: sends block, as on a full socket buffer, until {@link #unblockSends}. */
     public void blockSends() {
         sendGate = new Semaphore(0);
@@ -294,6 +304,10 @@ public final class MemoryBind implements Bind {
         }
         if (take(sendFaults)) {
             throw new IllegalStateException("injected fault in MemoryBind.send");
+        }
+        String error = sendError;
+        if (error != null) {
+            throw new IOException(error);
         }
         Semaphore gate = sendGate;
         if (gate != null) {

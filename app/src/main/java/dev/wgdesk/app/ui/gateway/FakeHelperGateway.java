@@ -4,6 +4,7 @@ import dev.wgdesk.app.ipc.ErrorCode;
 import dev.wgdesk.app.ipc.IpcEvent;
 import dev.wgdesk.app.ipc.IpcException;
 import dev.wgdesk.app.ipc.LogEntry;
+import dev.wgdesk.app.ipc.PeerDiagnosis;
 import dev.wgdesk.app.ipc.PeerStatus;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelState;
@@ -52,6 +53,8 @@ public final class FakeHelperGateway implements HelperGateway {
     private final java.util.Set<String> shared = new java.util.TreeSet<>();
     /** Tunnels that belong to another user: name to that user's name (uid 1001 in the infos). */
     private final Map<String, String> foreign = new TreeMap<>();
+    /** Diagnoses set by tests, per tunnel (every peer of it); the others' peers are ok. */
+    private final Map<String, PeerDiagnosis> diagnoses = new TreeMap<>();
     private volatile Listener listener;
     private boolean reachable = true;
     private boolean connected;
@@ -69,6 +72,16 @@ public final class FakeHelperGateway implements HelperGateway {
     public synchronized FakeHelperGateway with(String name, String config, boolean active) {
         tunnels.put(name, new Stored(config, active ? TunnelState.ACTIVE : TunnelState.INACTIVE,
                 active ? clock.millis() - 3_723_000 : 0, null));
+        return this;
+    }
+
+    /** Every peer of {@code name} reports {@code d} from now on (null: ok again). */
+    public synchronized FakeHelperGateway diagnose(String name, PeerDiagnosis d) {
+        if (d == null) {
+            diagnoses.remove(name);
+        } else {
+            diagnoses.put(name, d);
+        }
         return this;
     }
 
@@ -549,7 +562,10 @@ public final class FakeHelperGateway implements HelperGateway {
                         now - (12_000 + seed * 10) % 110_000,
                         up * (48_211 + seed * 13), up * (9_377 + seed * 7),
                         p.persistentKeepalive().orElse(0),
-                        p.allowedIps().stream().map(IpPrefix::toString).toList()));
+                        p.allowedIps().stream().map(IpPrefix::toString).toList(),
+                        diagnoses.getOrDefault(name, new PeerDiagnosis(PeerDiagnosis.OK,
+                                "Session up (handshake " + (12 + seed / 100) + " seconds ago); data last came back 1 second ago.",
+                                Map.of("sessionUp", true)))));
             }
             return new TunnelStatus(name, s.state(), autostart.contains(name), c.interfaceConfig().publicKey().toBase64(),
                     c.interfaceConfig().listenPort().orElse(51820), c.interfaceConfig().mtu().orElse(1420),

@@ -38,7 +38,7 @@ public final class TrayViewModel {
             public void toggleTunnel(String name) {
                 TrayMenuModel m = model.get();
                 if (m != null && m.tunnelsEnabled()) {
-                    main.toggle(name);
+                    main.toggleFromTray(name);
                 }
             }
 

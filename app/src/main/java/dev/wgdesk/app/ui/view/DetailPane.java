@@ -304,6 +304,10 @@ final class DetailPane extends ScrollPane {
             k.getStyleClass().add("field-label");
             Label val = new Label(f.value());
             val.getStyleClass().add(f.monospace() ? "field-value-mono" : "field-value");
+            if (f.tone() != TunnelDetail.Tone.PLAIN) {
+                val.getStyleClass().add(f.tone() == TunnelDetail.Tone.PROBLEM ? "diagnosis-problem" : "diagnosis-good");
+                GridPane.setValignment(k, javafx.geometry.VPos.TOP); // level with the first line of a long message
+            }
             val.setWrapText(true);
             val.setMaxWidth(Double.MAX_VALUE);
             val.setAccessibleText(f.label() + ": " + f.value());

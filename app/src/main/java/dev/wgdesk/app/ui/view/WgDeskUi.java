@@ -108,6 +108,13 @@ public final class WgDeskUi {
                 t.notify(Messages.get("notify.error.title"), now, true);
             }
         });
+        // A tunnel activated from the tray that did not come up: say why (issue 14).
+        main.noticeProperty().addListener((obs, was, now) -> {
+            Tray t = tray;
+            if (now != null && t != null) {
+                t.notify(now.title(), now.body(), true);
+            }
+        });
     }
 
     /** Builds the app on {@code stage}, shows it, and starts connecting. Call on the FX thread. */

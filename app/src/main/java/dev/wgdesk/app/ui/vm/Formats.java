@@ -59,4 +59,9 @@ public final class Formats {
     public static String state(TunnelState state) {
         return Messages.get("state." + state.name());
     }
+
+    /** The first characters of a base64 public key, as in "abcd…". */
+    public static String shortKey(String publicKey) {
+        return publicKey.length() <= 8 ? publicKey : publicKey.substring(0, 8) + "\u2026";
+    }
 }

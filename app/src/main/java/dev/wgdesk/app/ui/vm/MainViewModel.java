@@ -40,6 +40,17 @@ public final class MainViewModel implements HelperGateway.Listener {
     /** Interval of the live status refresh while connected. */
     public static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * How long a tunnel activated from the tray has to come up (some peer's diagnosis "ok") before
+     * a notification says what is wrong (issue 14): two handshake retries plus the one-way
+     * interval, so every diagnosis has had time to show.
+     */
+    public static final Duration COME_UP_WITHIN = Duration.ofSeconds(20);
+
+    /** A desktop notification the view should show: title and body. */
+    public record Notice(String title, String body) {
+    }
+
     private static final Comparator<TunnelItem> ORDER = Comparator.comparing(TunnelItem::name, NaturalOrder.INSTANCE);
 
     private final HelperGateway gateway;
@@ -55,6 +66,7 @@ public final class MainViewModel implements HelperGateway.Listener {
     private final StringProperty error = new SimpleStringProperty(this, "error");
     private final StringProperty info = new SimpleStringProperty(this, "info");
     private final Map<String, String> publicKeys = new HashMap<>();
+    private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(this, "notice");
 
     private Consumer<IpcEvent.LogLine> logSink = e -> { };
     private int reconnectAttempt;
@@ -453,6 +465,43 @@ public final class MainViewModel implements HelperGateway.Listener {
     /** Activates or deactivates the tunnel named {@code name} (from the tray menu). */
     public void toggle(String name) {
         find(name).ifPresent(this::toggle);
+    }
+
+    /**
+     * Activates or deactivates the tunnel named {@code name} from the tray menu. An activation is
+     * checked {@link #COME_UP_WITHIN} later: if the tunnel is active but no peer is ok and one
+     * reports a problem, {@link #noticeProperty()} says which and why (the window is likely hidden).
+     */
+    public void toggleFromTray(String name) {
+        Optional<TunnelItem> item = find(name);
+        if (item.isEmpty()) {
+            return;
+        }
+        boolean activating = !item.get().isOn();
+        toggle(item.get());
+        if (activating) {
+            scheduler.schedule(() -> tasks.onUi(() -> checkCameUp(name)), COME_UP_WITHIN);
+        }
+    }
+
+    private void checkCameUp(String name) {
+        if (closed) {
+            return;
+        }
+        tasks.run(gateway::status, list -> {
+            applyStatus(list);
+            for (TunnelStatus s : list) {
+                String why = s.name().equals(name) ? Diagnoses.notWorking(s) : null;
+                if (why != null) {
+                    notice.set(new Notice(Messages.get("notify.notUp.title", name), why));
+                }
+            }
+        }, this::reportCallFailure);
+    }
+
+    /** The latest notification to show (a tunnel activated from the tray that did not come up), or null. */
+    public ReadOnlyObjectProperty<Notice> noticeProperty() {
+        return notice;
     }
 
     /** Deletes a tunnel (after the view asked the user). */

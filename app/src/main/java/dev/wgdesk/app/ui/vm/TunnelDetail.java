@@ -32,8 +32,18 @@ public record TunnelDetail(String name, TunnelState state, List<Field> iface, Li
      * @param label     the label (from the bundle)
      * @param value     the text
      * @param monospace true for keys and addresses, which read better in a fixed-width font
+     * @param tone      how to show it ({@link Tone#PROBLEM} for a peer's diagnosis that says something is wrong)
      */
-    public record Field(String label, String value, boolean monospace) {
+    public record Field(String label, String value, boolean monospace, Tone tone) {
+        /** A plain field. */
+        public Field(String label, String value, boolean monospace) {
+            this(label, value, monospace, Tone.PLAIN);
+        }
+    }
+
+    /** How a value is to be shown: plain, or as a peer's diagnosis (good news or a problem). */
+    public enum Tone {
+        PLAIN, GOOD, PROBLEM
     }
 
     /** Copies the lists. */
@@ -116,6 +126,10 @@ public record TunnelDetail(String name, TunnelState state, List<Field> iface, Li
         List<Field> f = new ArrayList<>();
         String key = p != null ? p.publicKey() : s.publicKey();
         f.add(new Field(Messages.get("detail.publicKey"), key, true));
+        if (s != null && s.diagnosis() != null) {
+            f.add(new Field(Messages.get("detail.diagnosis"), Diagnoses.text(s.diagnosis()), false,
+                    s.diagnosis().isProblem() ? Tone.PROBLEM : Tone.GOOD));
+        }
         if (p != null && p.presharedKey()) {
             f.add(new Field(Messages.get("detail.presharedKey"), Messages.get("detail.presharedKey.enabled"), false));
         }

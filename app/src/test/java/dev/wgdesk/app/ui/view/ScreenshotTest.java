@@ -1,6 +1,7 @@
 package dev.wgdesk.app.ui.view;
 
 import dev.wgdesk.app.ipc.IpcClient;
+import dev.wgdesk.app.ipc.PeerDiagnosis;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ui.gateway.DemoData;
 import dev.wgdesk.app.ui.gateway.HelperGateway;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -32,7 +34,8 @@ import org.testfx.api.FxToolkit;
  * pings through it so the detail shows a real handshake and transfer, and then shows the app
  * against that helper. Otherwise it falls back, loudly, to the in-process demo helper
  * ({@link DemoData}). Saves PNGs of the main window, the QR code of "home" ("Show as QR code"
- * clicked), the editor with an error, and the log view, in light and dark. Runs only when {@code -Dwgdesk.screenshots=DIR} is given (see
+ * clicked), the diagnosis of a peer that does not answer (tunnel "backup", whose key the peer does
+ * not have), the editor with an error, and the log view, in light and dark. Runs only when {@code -Dwgdesk.screenshots=DIR} is given (see
  * {@code app/src/test/screenshots/screenshots.sh}, which passes {@code -Dwgdesk.screenshots.run}
  * for its own clean-up).
  */
@@ -57,7 +60,14 @@ class ScreenshotTest {
                     ************************************************************************
                     """.formatted(missing));
             Clock clock = Clock.systemDefaultZone();
-            shoot(out, () -> DemoData.gateway(clock),
+            String peerKey = PrivateKey.generate().publicKey().toBase64();
+            shoot(out, () -> DemoData.gateway(clock)
+                            .with("backup", backup(PrivateKey.generate().toBase64(), peerKey, "198.51.100.9:51820"), true)
+                            .diagnose("backup", new PeerDiagnosis("no-reply", "3 handshake initiations sent to"
+                                    + " 198.51.100.9:51820 over the last 11 s, none answered. Check that the"
+                                    + " peer is running and listens on that address and port, that no firewall drops"
+                                    + " UDP to it, and that the peer has this tunnel's public key (WireGuard does not"
+                                    + " answer keys it does not know).", Map.of("initiationsSinceResponse", 3))),
                     t -> t.replace("AllowedIPs = 0.0.0.0/0, ::/0", "AllowedIPs = 0.0.0.0/0, ::/0, 10.8.0.0/33"));
         }
     }
@@ -78,6 +88,26 @@ class ScreenshotTest {
                 """.formatted(privateKey, peer.tunnelAddress, peer.peerPublicKey, peer.allowedIps, peer.endpoint);
     }
 
+    /**
+     * The "backup" tunnel (issue 14, the diagnosis screenshot): to the same peer, which does not
+     * have this tunnel's key, so its initiations go unanswered ("no-reply"). Routes only
+     * 10.213.77.1/32; the persistent keepalive starts the handshakes at activation.
+     */
+    private static String backup(String privateKey, String peerPublicKey, String endpoint) {
+        return """
+                # Backup server (its administrator has not added this key yet)
+                [Interface]
+                PrivateKey = %s
+                Address = 10.213.77.2/32
+
+                [Peer]
+                PublicKey = %s
+                AllowedIPs = 10.213.77.1/32
+                Endpoint = %s
+                PersistentKeepalive = 25
+                """.formatted(privateKey, peerPublicKey, endpoint);
+    }
+
     private void againstTheRealHelper(Path out) throws Exception {
         String run = System.getProperty("wgdesk.screenshots.run");
         Path base = Files.createTempDirectory("wgdesk-shots-");
@@ -95,7 +125,14 @@ class ScreenshotTest {
             try (IpcClient c = helper.connect()) {
                 c.importConfig("home", homeText);
                 c.importConfig("office", DemoData.office()); // never activated: its DNS is not applied
+                PrivateKey unknown = PrivateKey.generate(); // the peer does not have it
+                try {
+                    c.importConfig("backup", backup(unknown.toBase64(), peer.peerPublicKey, peer.endpoint));
+                } finally {
+                    unknown.destroy();
+                }
                 c.activate("home");
+                c.activate("backup");
             }
             System.err.println("ScreenshotTest: home is up against wireguard-go in " + peer.namespace + ":\n"
                     + peer.pingPeer(10));
@@ -157,12 +194,25 @@ class ScreenshotTest {
                 var vm = ui.mainViewModel();
                 Fx.waitUntil("home listed and active", 60, () -> vm.find("home")
                         .map(t -> t.state() == TunnelState.ACTIVE).orElse(false));
+                Fx.run(() -> vm.selectedProperty().set(vm.find("home").orElseThrow())); // "backup" sorts first
                 Fx.waitUntil("home selected", 60, () -> vm.detailProperty().get() != null
                         && vm.detailProperty().get().name().equals("home"));
                 Fx.waitUntil("home detail with a live handshake and transfer", 60,
                         () -> liveHandshake(vm.detailProperty().get()));
                 Fx.settle();
                 Fx.snapshot(stage.getScene(), out.resolve("main-window" + suffix + ".png"));
+
+                // Issue 14: the diagnosis of a peer that does not answer, in the detail pane.
+                Fx.run(() -> vm.selectedProperty().set(vm.find("backup").orElseThrow()));
+                Fx.waitUntil("backup's peer diagnosed no-reply", 60, () -> {
+                    TunnelDetail d = vm.detailProperty().get();
+                    return d != null && d.name().equals("backup") && !d.peers().isEmpty() && d.peers().getFirst()
+                            .stream().anyMatch(f -> f.label().equals("Diagnosis") && f.value().startsWith("No reply"));
+                });
+                Fx.settle();
+                Fx.snapshot(stage.getScene(), out.resolve("diagnosis" + suffix + ".png"));
+                Fx.run(() -> vm.selectedProperty().set(vm.find("home").orElseThrow()));
+                Fx.waitUntil("home selected again", 60, () -> liveHandshake(vm.detailProperty().get()));
 
                 // "Show as QR code": main-window.png shows the button (hidden state); this one the code.
                 Fx.run(() -> ((javafx.scene.control.Button) stage.getScene().lookup("#show-qr")).fire());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wgdesk.app.ipc.PeerDiagnosis;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ui.Fixtures;
 import dev.wgdesk.app.ui.gateway.FakeHelperGateway;
@@ -17,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +114,72 @@ class MainViewModelTest {
         assertTrue(peer.stream().anyMatch(f -> f.label().equals("Latest handshake") && f.value().endsWith("ago")), peer.toString());
         assertTrue(peer.stream().anyMatch(f -> f.label().equals("Endpoint") && f.value().equals("198.51.100.7:51820")));
         assertTrue(peer.stream().anyMatch(f -> f.label().equals("Persistent keepalive") && f.value().equals("Every 25 seconds")));
+    }
+
+    @Test
+    void detailShowsEachPeersDiagnosis() {
+        helper.with("home", Fixtures.fullTunnel(), true);
+        vm.start();
+        TunnelDetail.Field ok = field(vm.detailProperty().get().peers().getFirst(), "Diagnosis");
+        assertTrue(ok.value().startsWith("Working \u2014 Session up"), ok.value());
+        assertEquals(TunnelDetail.Tone.GOOD, ok.tone());
+
+        helper.diagnose("home", new PeerDiagnosis("no-reply", "3 handshake initiations sent to 198.51.100.7:51820"
+                + " over the last 12 s, none answered.", Map.of("initiationsSinceResponse", 3)));
+        vm.refreshStatus();
+        var peer = vm.detailProperty().get().peers().getFirst();
+        TunnelDetail.Field bad = field(peer, "Diagnosis");
+        assertEquals("No reply \u2014 3 handshake initiations sent to 198.51.100.7:51820 over the last 12 s, none"
+                + " answered.", bad.value());
+        assertEquals(TunnelDetail.Tone.PROBLEM, bad.tone());
+        assertEquals(1, peer.indexOf(bad), "right under the peer's key: " + peer);
+
+        helper.diagnose("home", new PeerDiagnosis("some-future-code", "Something new.", Map.of()));
+        vm.refreshStatus();
+        TunnelDetail.Field unknown = field(vm.detailProperty().get().peers().getFirst(), "Diagnosis");
+        assertEquals("some-future-code \u2014 Something new.", unknown.value());
+        assertEquals(TunnelDetail.Tone.PROBLEM, unknown.tone(), "a code this version does not know is a problem");
+    }
+
+    private static TunnelDetail.Field field(List<TunnelDetail.Field> fields, String label) {
+        return fields.stream().filter(f -> f.label().equals(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + label + " in " + fields));
+    }
+
+    @Test
+    void aTunnelActivatedFromTheTrayThatDoesNotComeUpIsNotified() throws Exception {
+        helper.with("home", Fixtures.fullTunnel(), false).with("office", Fixtures.siteTunnel(), false);
+        vm.start();
+        List<MainViewModel.Notice> notices = new ArrayList<>();
+        vm.noticeProperty().addListener((o, a, b) -> notices.add(b));
+
+        helper.diagnose("home", new PeerDiagnosis("bad-response", "The peer answers, but its handshake response"
+                + " fails to authenticate.", Map.of("badResponses", 4)));
+        vm.toggleFromTray("home");
+        assertEquals(TunnelState.ACTIVE, helper.state("home"));
+        assertEquals(List.of(), notices, "nothing before the tunnel had time to come up");
+        assertEquals(1, scheduler.runAll(MainViewModel.COME_UP_WITHIN));
+        assertEquals(1, notices.size());
+        assertEquals("home is active but not working", notices.getFirst().title());
+        assertTrue(notices.getFirst().body().matches("Peer [A-Za-z0-9+/]{8}\u2026: Handshake rejected \u2014 The peer"
+                + " answers, but its handshake response fails to authenticate\\."), notices.getFirst().body());
+
+        // No check after switching one off from the tray; none for a tunnel that comes up (its peer ok).
+        vm.toggleFromTray("home");
+        assertEquals(TunnelState.INACTIVE, helper.state("home"));
+        assertEquals(0, scheduler.runAll(MainViewModel.COME_UP_WITHIN), "no check after deactivating");
+        vm.toggleFromTray("office");
+        assertEquals(TunnelState.ACTIVE, helper.state("office"));
+        assertEquals(1, scheduler.runAll(MainViewModel.COME_UP_WITHIN));
+        assertEquals(1, notices.size(), notices.toString());
+        // Still waiting (no traffic yet) is no failure either.
+        vm.toggleFromTray("office");
+        assertEquals(TunnelState.INACTIVE, helper.state("office"));
+        helper.diagnose("office", new PeerDiagnosis("waiting", "No handshake yet.", Map.of()));
+        vm.toggleFromTray("office");
+        assertEquals(TunnelState.ACTIVE, helper.state("office"));
+        assertEquals(1, scheduler.runAll(MainViewModel.COME_UP_WITHIN));
+        assertEquals(1, notices.size(), notices.toString());
     }
 
     @Test
