@@ -16,8 +16,8 @@ import java.util.Optional;
  * recognised here (they are bugs and keep their stack trace).
  */
 public final class NoWindow {
-    /** The exit status of a start that could not open a window. */
-    public static final int EXIT_STATUS = 3;
+    /** The exit status of a start that could not open a window: 1, "failed", as the CLI's exit codes have it. */
+    public static final int EXIT_STATUS = 1;
 
     private NoWindow() {}
 

@@ -5,7 +5,9 @@ import dev.wgdesk.app.ui.view.StartupTimer;
 import dev.wgdesk.app.ui.view.UiArgs;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import dev.wgdesk.app.ui.i18n.Messages;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import dev.wgdesk.app.ui.view.WgDeskApp;
 import javafx.application.Application;
@@ -24,6 +26,13 @@ public final class UiMain {
         StartupTimer.mainEntered();
         SingleInstance claimed = null;
         UiArgs parsed = UiArgs.parse(Arrays.asList(args), new PrintStream(OutputStream.nullOutputStream()));
+        // The language of the texts: --lang, else WGDESK_LANG, else the OS locale. The default
+        // locale is set too, so that JavaFX's own texts (buttons of dialogs, context menus) agree.
+        Locale locale = Messages.choose(parsed.lang(), System.getenv(Messages.LANG_VARIABLE), Locale.getDefault());
+        if (!locale.equals(Locale.getDefault())) {
+            Locale.setDefault(locale);
+        }
+        Messages.useLocale(locale);
         SingleInstance.Outcome o = SingleInstance.claim(SingleInstance.socketFor(parsed.instanceKey()),
                 new SingleInstance.Request(!parsed.hidden(), parsed.open()));
         switch (o) {
