@@ -225,6 +225,12 @@ public final class MainWindow {
         chip.getStyleClass().add("conn-" + c.name().toLowerCase(java.util.Locale.ROOT));
     }
 
+    /*
+     * The helper banner, the error bar and the info bar stay plain HBoxes rather than ControlsFX
+     * NotificationPanes: a NotificationPane shows one notification at a time, sliding over the content,
+     * while these three can show together (helper gone and an error), stay until dismissed, and are
+     * read by screen readers in place.
+     */
     private static HBox bar(String style, Icons icon, ReadOnlyStringProperty text, Button action) {
         Label l = new Label();
         l.textProperty().bind(text);
