@@ -58,6 +58,12 @@ public final class Helper implements AutoCloseable {
      */
     public static Helper start(Options options, TunnelBackend backend, IpcServer.Authorizer authorizer, HelperLog log)
             throws IOException {
+        return start(options, backend, authorizer, log, SystemTunnels.onThisComputer());
+    }
+
+    /** {@link #start(Options, TunnelBackend, IpcServer.Authorizer, HelperLog)} looking for system tunnels in {@code system}. */
+    static Helper start(Options options, TunnelBackend backend, IpcServer.Authorizer authorizer, HelperLog log,
+                        SystemTunnels system) throws IOException {
         HelperPolicy policy = HelperPolicy.load(options.policyFile());
         for (String w : policy.warnings()) {
             log.warning(null, w);
@@ -73,7 +79,8 @@ public final class Helper implements AutoCloseable {
                         s.publish(e);
                     }
                 });
-        HelperService service = new HelperService(store, tunnels, log);
+        tunnels.setActivationGuard(system::refuseActivation);
+        HelperService service = new HelperService(store, tunnels, log, system);
         IpcServer server = new IpcServer(options.socket(), authorizer, service, SERVER_NAME, options.maxClients());
         serverRef[0] = server;
         log.setEventSink(server::publish);

@@ -91,6 +91,22 @@ public final class TunnelManager implements AutoCloseable {
         final Map<String, Long> handshakes = new HashMap<>(); // monitor thread only
     }
 
+    /**
+     * A last word before a tunnel is activated by a request: the reason it may not be, or empty.
+     * {@link SystemTunnels#refuseActivation} refuses a copy whose original is up.
+     */
+    @FunctionalInterface
+    interface ActivationGuard {
+        java.util.Optional<String> refuse(String name, TunnelConfig config);
+    }
+
+    private volatile ActivationGuard guard = (name, config) -> java.util.Optional.empty();
+
+    /** Sets the {@link ActivationGuard} asked before every activation a client requests. */
+    void setActivationGuard(ActivationGuard g) {
+        guard = Objects.requireNonNull(g, "g");
+    }
+
     TunnelManager(ConfigStore store, StateStore state, RuntimeJournal journal, TunnelBackend backend,
                   HelperPolicy policy, HelperLog log, Consumer<IpcEvent> events) {
         this.store = Objects.requireNonNull(store);
@@ -462,6 +478,11 @@ public final class TunnelManager implements AutoCloseable {
             }
             TunnelConfig config = storeCall(() -> store.load(name));
             try {
+                java.util.Optional<String> refusal = guard.refuse(name, config);
+                if (refusal.isPresent()) {
+                    log.warning(name, "Not activated: " + refusal.get());
+                    throw new IpcException(ErrorCode.INVALID_STATE, refusal.get());
+                }
                 List<IpPrefix> allowed = allowedIps(config);
                 List<String> others = reserve(name, e, allowed, who, why);
                 try {
