@@ -36,7 +36,8 @@ class TranslationsTest {
     /** Texts that are the same in German: names, numbers and punctuation only. */
     private static final Set<String> SAME_IN_GERMAN = Set.of("app.title", "app.name", "time.separator", "error.tunnel",
             "tray.tooltip", "detail.mtu", "detail.status", "detail.peer", "import.failure", "editor.name",
-            "log.column.tunnel", "tray.tunnels", "main.tab.tunnels", "main.list.accessible");
+            "log.column.tunnel", "tray.tunnels", "main.tab.tunnels", "main.list.accessible",
+            "system.source.wgQuick", "system.source.nm");
 
     private final Locale savedDefault = Locale.getDefault();
 
