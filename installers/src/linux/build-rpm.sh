@@ -53,7 +53,7 @@ Version:        ${version}
 Release:        1
 Summary:        Desktop WireGuard VPN client with its own Java WireGuard engine
 Group:          Productivity/Networking/Security
-License:        MIT AND GPL-2.0-only WITH Classpath-exception-2.0 AND Apache-2.0 AND BSD-2-Clause
+License:        MIT AND GPL-2.0-only WITH Classpath-exception-2.0 AND Apache-2.0 AND BSD-2-Clause AND BSD-3-Clause
 URL:            ${homepage}
 Packager:       ${maintainer}
 BuildArch:      ${arch}

@@ -47,7 +47,7 @@ public final class Main {
     static final int EXIT_NOT_AUTHORISED = 4;
 
     private static final String USAGE = """
-            usage: wgdesk                      start the tray app (also: wgdesk ui [--demo] [--socket PATH])
+            usage: wgdesk                      start the tray app (also: wgdesk ui [--demo] [--socket PATH] [--lang de|en])
                    wgdesk tray                 start it in the tray, without the window (login autostart)
                    wgdesk [--socket PATH] VERB [ARGS]
               import FILE...          import NAME.conf files and .zip archives of them

@@ -193,6 +193,13 @@ final class Activations {
 
     /* ====================== activation ====================== */
 
+    private volatile TunnelManager.ActivationGuard guard = (name, config) -> java.util.Optional.empty();
+
+    /** Sets the guard asked before every activation a client requests. */
+    void setActivationGuard(TunnelManager.ActivationGuard g) {
+        guard = java.util.Objects.requireNonNull(g, "g");
+    }
+
     /**
      * Activates a tunnel (no-op if active), first deactivating active tunnels whose AllowedIPs
      * overlap its own; {@code who} (null at start-up) must be allowed to stop each of them.
@@ -209,6 +216,11 @@ final class Activations {
             }
             TunnelConfig config = TunnelManager.storeCall(() -> store.load(name));
             try {
+                java.util.Optional<String> refusal = guard.refuse(name, config);
+                if (refusal.isPresent()) {
+                    log.warning(name, "Not activated: " + refusal.get());
+                    throw new IpcException(ErrorCode.INVALID_STATE, refusal.get());
+                }
                 List<IpPrefix> allowed = allowedIps(config);
                 List<String> others = reserve(name, e, allowed, who, why);
                 try {

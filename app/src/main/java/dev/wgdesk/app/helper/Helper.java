@@ -80,6 +80,14 @@ public final class Helper implements AutoCloseable {
         return start(options, backend, platform.ipcTransport(), platform.userDirectory(), authorizer, log);
     }
 
+    /** {@link #start(Options, TunnelBackend, IpcServer.Authorizer, HelperLog)} looking for system tunnels in {@code system}. */
+    static Helper start(Options options, TunnelBackend backend, IpcServer.Authorizer authorizer, HelperLog log,
+                        SystemTunnels system) throws IOException {
+        HelperPlatform platform = HelperPlatform.current().orElseThrow(() -> new IOException(
+                "no platform support for " + System.getProperty("os.name") + " on the class path"));
+        return start(options, backend, platform.ipcTransport(), platform.userDirectory(), authorizer, log, system);
+    }
+
     /**
      * Opens the store, cleans up after any crash, restores the tunnels that were active, then
      * starts serving on the IPC endpoint (so no request is served before clean-up and restore end).
@@ -91,6 +99,11 @@ public final class Helper implements AutoCloseable {
      */
     public static Helper start(Options options, TunnelBackend backend, IpcTransport transport, UserDirectory users,
                                IpcServer.Authorizer authorizer, HelperLog log) throws IOException {
+        return start(options, backend, transport, users, authorizer, log, SystemTunnels.onThisComputer());
+    }
+
+    static Helper start(Options options, TunnelBackend backend, IpcTransport transport, UserDirectory users,
+                        IpcServer.Authorizer authorizer, HelperLog log, SystemTunnels system) throws IOException {
         HelperPolicy policy = HelperPolicy.load(options.policyFile(), options.defaultGroup());
         for (String w : policy.warnings()) {
             log.warning(null, w);
@@ -106,7 +119,8 @@ public final class Helper implements AutoCloseable {
                         s.publish(e);
                     }
                 }, users);
-        HelperService service = new HelperService(store, tunnels, log);
+        tunnels.setActivationGuard(system::refuseActivation);
+        HelperService service = new HelperService(store, tunnels, log, system);
         IpcServer server = new IpcServer(transport, options.socket().toString(), new IpcTransport.Access(policy.group()),
                 authorizer, service, SERVER_NAME, options.maxClients());
         serverRef[0] = server;

@@ -12,7 +12,11 @@ import dev.wgdesk.app.ipc.LogEntry;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelStatus;
 import dev.wgdesk.engine.platform.ClientIdentity;
+import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.crypto.PublicKey;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Serves the IPC methods ({@code docs/ipc.md}) from the {@link ConfigStore} and the
@@ -25,11 +29,17 @@ final class HelperService implements IpcServer.RequestHandler {
     private final ConfigStore store;
     private final TunnelManager tunnels;
     private final HelperLog log;
+    private final SystemTunnels system;
 
     HelperService(ConfigStore store, TunnelManager tunnels, HelperLog log) {
+        this(store, tunnels, log, SystemTunnels.onThisComputer());
+    }
+
+    HelperService(ConfigStore store, TunnelManager tunnels, HelperLog log, SystemTunnels system) {
         this.store = store;
         this.tunnels = tunnels;
         this.log = log;
+        this.system = system;
     }
 
     @Override
@@ -89,8 +99,63 @@ final class HelperService implements IpcServer.RequestHandler {
                 }
                 yield r;
             }
+            case Method.SYSTEM_TUNNELS -> systemTunnels(who);
+            case Method.IMPORT_SYSTEM -> importSystem(IpcJson.requireString(params, "path"),
+                    IpcJson.optionalString(params, "name"), who);
             default -> throw new IpcException(ErrorCode.UNKNOWN_METHOD, "unknown method \"" + method + "\"");
         };
+    }
+
+    /** {@code systemTunnels}: what wg-quick and NetworkManager have, keys never included. */
+    private ObjectNode systemTunnels(ClientIdentity who) {
+        List<SystemTunnels.Found> found = system.scan();
+        try {
+            Map<String, PublicKey> stored = storedKeys();
+            ObjectNode r = IpcJson.object();
+            ArrayNode a = r.putArray("tunnels");
+            for (SystemTunnels.Found f : found) {
+                a.add(IpcJson.toTree(SystemTunnels.describe(f, who, stored)));
+            }
+            return r;
+        } finally {
+            found.forEach(SystemTunnels::destroy);
+        }
+    }
+
+    /** {@code importSystem}: copies one into the store, as root's tunnel. Root only. */
+    private ObjectNode importSystem(String path, String name, ClientIdentity who) throws IpcException {
+        if (!who.administrator()) {
+            throw new IpcException(ErrorCode.NOT_PERMITTED, "only root can import tunnels from the system's files:"
+                    + " they hold private keys only root may read (as root: wgdesk import " + path + ")");
+        }
+        SystemTunnels.Found f = system.find(path);
+        try {
+            String as = name == null || name.isBlank() ? f.name() : name;
+            TunnelInfo t = tunnels.save(as, SystemTunnels.copyText(f), true, who);
+            log.info(as, "Imported by root as a copy of " + path + " (" + f.source() + "; the original is unchanged)");
+            return tunnel(t);
+        } finally {
+            SystemTunnels.destroy(f);
+        }
+    }
+
+    /** The public key of every stored tunnel that loads, by name. */
+    private Map<String, PublicKey> storedKeys() {
+        Map<String, PublicKey> keys = new HashMap<>();
+        try {
+            for (String n : store.list()) {
+                try {
+                    TunnelConfig c = store.load(n);
+                    keys.put(n, c.interfaceConfig().publicKey());
+                    c.destroy();
+                } catch (StoreException e) {
+                    // a stored file that no longer loads: not a copy of anything
+                }
+            }
+        } catch (StoreException e) {
+            // nothing to compare with
+        }
+        return keys;
     }
 
     private static String describe(ClientIdentity who) {

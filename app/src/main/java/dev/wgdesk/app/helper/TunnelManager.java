@@ -60,6 +60,20 @@ public final class TunnelManager implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Activations activations;
 
+    /**
+     * A last word before a tunnel is activated by a request: the reason it may not be, or empty.
+     * {@link SystemTunnels#refuseActivation} refuses a copy whose original is up.
+     */
+    @FunctionalInterface
+    interface ActivationGuard {
+        java.util.Optional<String> refuse(String name, dev.wgdesk.engine.config.TunnelConfig config);
+    }
+
+    /** Sets the {@link ActivationGuard} asked before every activation a client requests. */
+    void setActivationGuard(ActivationGuard g) {
+        activations.setActivationGuard(g);
+    }
+
     TunnelManager(ConfigStore store, StateStore state, RuntimeJournal journal, TunnelBackend backend,
                   HelperPolicy policy, HelperLog log, Consumer<IpcEvent> events, UserDirectory users) {
         this.store = Objects.requireNonNull(store);

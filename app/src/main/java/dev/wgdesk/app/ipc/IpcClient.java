@@ -230,6 +230,35 @@ public final class IpcClient implements AutoCloseable {
         return await(importConfigAsync(name, config));
     }
 
+    /** The WireGuard tunnels on the computer outside the store (wg-quick, NetworkManager), without keys. */
+    public CompletableFuture<List<SystemTunnel>> systemTunnelsAsync() {
+        return call(IpcProtocol.Method.SYSTEM_TUNNELS, IpcJson.object())
+                .thenApply(r -> list(r.get("tunnels"), SystemTunnel.class));
+    }
+
+    /** Blocking {@link #systemTunnelsAsync()}. */
+    public List<SystemTunnel> systemTunnels() throws IpcException {
+        return await(systemTunnelsAsync());
+    }
+
+    /**
+     * Copies the system tunnel at {@code path} into the store as {@code name} (null: the name
+     * {@link SystemTunnel#name()} suggests). Root only; the original is not changed.
+     */
+    public CompletableFuture<TunnelInfo> importSystemAsync(String path, String name) {
+        ObjectNode p = IpcJson.object();
+        p.put("path", path);
+        if (name != null) {
+            p.put("name", name);
+        }
+        return tunnelCall(IpcProtocol.Method.IMPORT_SYSTEM, p);
+    }
+
+    /** Blocking {@link #importSystemAsync}. */
+    public TunnelInfo importSystem(String path, String name) throws IpcException {
+        return await(importSystemAsync(path, name));
+    }
+
     /** Deactivates (if needed) and deletes a tunnel. */
     public CompletableFuture<Void> deleteAsync(String name) {
         return call(IpcProtocol.Method.DELETE, nameParams(name)).thenApply(r -> null);

@@ -57,6 +57,10 @@ public final class IpcProtocol {
         public static final String LOG_TAIL = "logTail";
         public static final String SUBSCRIBE = "subscribe";
         public static final String UNSUBSCRIBE = "unsubscribe";
+        /** WireGuard tunnels on the computer outside the store (wg-quick, NetworkManager). */
+        public static final String SYSTEM_TUNNELS = "systemTunnels";
+        /** Copies one of them into the store. */
+        public static final String IMPORT_SYSTEM = "importSystem";
 
         private Method() {}
     }

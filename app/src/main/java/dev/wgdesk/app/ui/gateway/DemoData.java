@@ -2,6 +2,7 @@ package dev.wgdesk.app.ui.gateway;
 
 import dev.wgdesk.engine.crypto.PrivateKey;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * A {@link FakeHelperGateway} filled with two believable tunnels (one active) and a few log lines,
@@ -61,11 +62,58 @@ public final class DemoData {
                 """.formatted(priv(), pub());
     }
 
+    /** A wg-quick file of /etc/wireguard, a site-to-site link to a data centre. */
+    public static String datacentre() {
+        return """
+                # Data centre (managed by wg-quick)
+                [Interface]
+                PrivateKey = %s
+                Address = 10.60.0.2/24
+                ListenPort = 51821
+
+                [Peer]
+                PublicKey = %s
+                PresharedKey = %s
+                AllowedIPs = 10.60.0.0/16
+                Endpoint = 192.0.2.60:51820
+                PersistentKeepalive = 25
+                """.formatted(priv(), pub(), priv());
+    }
+
+    /** A NetworkManager connection, as wg-quick text. */
+    public static String travel() {
+        return """
+                [Interface]
+                PrivateKey = %s
+                Address = 10.77.0.5/32, fd77::5/128
+                DNS = 10.77.0.1
+
+                [Peer]
+                PublicKey = %s
+                AllowedIPs = 0.0.0.0/0, ::/0
+                Endpoint = travel.example.net:51820
+                """.formatted(priv(), pub());
+    }
+
+    /**
+     * Adds the demo's tunnels "on this computer": a wg-quick file (up now) and a NetworkManager
+     * connection, importable as root would find them.
+     */
+    public static FakeHelperGateway withSystemTunnels(FakeHelperGateway g) {
+        return g.withSystemTunnel("wg-quick", "/etc/wireguard/datacentre.conf", "datacentre", "datacentre", true,
+                        datacentre(), List.of(), true)
+                .withSystemTunnel("networkmanager", "/etc/NetworkManager/system-connections/Travel VPN.nmconnection",
+                        "Travel-VPN", "wg-travel", false, travel(),
+                        List.of("Travel VPN.nmconnection:5:1: [connection] autoconnect: is a NetworkManager setting"
+                                + " wg-quick cannot express; not imported"), true);
+    }
+
     /** A fake helper with "home" (active) and "office" (inactive), and some log lines. */
     public static FakeHelperGateway gateway(Clock clock) {
         FakeHelperGateway g = new FakeHelperGateway(clock)
                 .with("home", home(), true)
                 .with("office", office(), false);
+        withSystemTunnels(g);
         g.log("INFO", null, "wgdesk-helper 0.1.0 started, listening on /run/wgdesk/helper.sock");
         g.log("INFO", "home", "restoring tunnel at start-up (autostart)");
         g.log("INFO", "home", "interface home created (MTU 1420)");

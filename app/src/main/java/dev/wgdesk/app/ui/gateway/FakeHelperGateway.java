@@ -6,6 +6,7 @@ import dev.wgdesk.app.ipc.IpcException;
 import dev.wgdesk.app.ipc.LogEntry;
 import dev.wgdesk.app.ipc.PeerDiagnosis;
 import dev.wgdesk.app.ipc.PeerStatus;
+import dev.wgdesk.app.ipc.SystemTunnel;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ipc.TunnelStatus;
@@ -55,6 +56,9 @@ public final class FakeHelperGateway implements HelperGateway {
     private final Map<String, String> foreign = new TreeMap<>();
     /** Diagnoses set by tests, per tunnel (every peer of it); the others' peers are ok. */
     private final Map<String, PeerDiagnosis> diagnoses = new TreeMap<>();
+    /** Tunnels "on the computer": what systemTunnels answers, and each one's text with its keys. */
+    private final List<SystemTunnel> system = new ArrayList<>();
+    private final Map<String, String> systemText = new TreeMap<>();
     private volatile Listener listener;
     private boolean reachable = true;
     private boolean connected;
@@ -67,6 +71,28 @@ public final class FakeHelperGateway implements HelperGateway {
     }
 
     /* ---------- test controls ---------- */
+
+    /**
+     * Adds a tunnel "on the computer" (as the real helper finds in /etc/wireguard or
+     * NetworkManager): {@code text} is its wg-quick text with keys, which systemTunnels never shows.
+     * {@code importable} false stands for a user who is not root.
+     */
+    public synchronized FakeHelperGateway withSystemTunnel(String source, String path, String name, String iface,
+                                                          boolean up, String text, List<String> problems, boolean importable) {
+        ParseResult r = TunnelConfig.parseLenient(name + ".conf", text);
+        String pub = r.config().map(c -> {
+            String k = c.interfaceConfig().publicKey().toBase64();
+            c.destroy();
+            return k;
+        }).orElse(null);
+        String preview = r.isValid() ? text.replaceAll("(?mi)^(\\s*(?:PrivateKey|PresharedKey)\\s*=\\s*)\\S.*$", "$1(hidden)") : null;
+        String reason = !r.isValid() ? "its file does not parse"
+                : importable ? null : "only root can import tunnels from the system's files: they hold private keys only"
+                + " root may read (as root: wgdesk import " + path + ")";
+        system.add(new SystemTunnel(source, path, name, iface, up, pub, preview, problems, reason == null, reason, null));
+        systemText.put(path, text);
+        return this;
+    }
 
     /** Adds a tunnel without validation or events (for setting up a scene). */
     public synchronized FakeHelperGateway with(String name, String config, boolean active) {
@@ -307,6 +333,49 @@ public final class FakeHelperGateway implements HelperGateway {
     }
 
     @Override
+    public synchronized List<SystemTunnel> systemTunnels() throws IpcException {
+        check();
+        List<SystemTunnel> out = new ArrayList<>();
+        for (SystemTunnel t : system) {
+            String copy = null;
+            for (var e : tunnels.entrySet()) {
+                if (t.publicKey() != null && t.publicKey().equals(publicKeyOf(e.getValue().config()))) {
+                    copy = e.getKey();
+                    break;
+                }
+            }
+            out.add(new SystemTunnel(t.source(), t.path(), t.name(), t.interfaceName(), t.up(), t.publicKey(), t.preview(),
+                    t.problems(), t.importable(), t.reason(), copy));
+        }
+        return out;
+    }
+
+    @Override
+    public TunnelInfo importSystem(String path, String name) throws IpcException {
+        SystemTunnel t;
+        String text;
+        synchronized (this) {
+            check();
+            t = system.stream().filter(x -> x.path().equals(path)).findFirst().orElseThrow(
+                    () -> new IpcException(ErrorCode.NOT_FOUND, "no WireGuard tunnel of wg-quick or NetworkManager at " + path));
+            if (!t.importable()) {
+                throw new IpcException(t.publicKey() == null ? ErrorCode.INVALID_CONFIG : ErrorCode.NOT_PERMITTED, t.reason());
+            }
+            text = systemText.get(path);
+        }
+        return importConfig(name == null ? t.name() : name, text);
+    }
+
+    private static String publicKeyOf(String config) {
+        ParseResult r = TunnelConfig.parseLenient("x.conf", config);
+        return r.config().map(c -> {
+            String k = c.interfaceConfig().publicKey().toBase64();
+            c.destroy();
+            return k;
+        }).orElse(null);
+    }
+
+    @Override
     public synchronized TunnelInfo setAutostart(String name, boolean enabled) throws IpcException {
         check();
         Stored s = tunnels.get(name);
@@ -391,6 +460,13 @@ public final class FakeHelperGateway implements HelperGateway {
             requireUse(name, "activate");
             if (before == TunnelState.ACTIVE) {
                 return statusOf(name, tunnels.get(name));
+            }
+            String mine = publicKeyOf(tunnels.get(name).config());
+            for (SystemTunnel t : system) {
+                if (t.up() && t.publicKey() != null && t.publicKey().equals(mine)) {
+                    throw new IpcException(ErrorCode.INVALID_STATE, "\"" + name + "\" is a copy of " + t.path()
+                            + ", which is up now: both would use the same private key. Stop the original first.");
+                }
             }
             failure = failNextActivation.remove(name);
         }

@@ -3,6 +3,7 @@ package dev.wgdesk.app.ui.gateway;
 import dev.wgdesk.app.ipc.IpcEvent;
 import dev.wgdesk.app.ipc.IpcException;
 import dev.wgdesk.app.ipc.LogEntry;
+import dev.wgdesk.app.ipc.SystemTunnel;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelStatus;
 import java.util.List;
@@ -84,6 +85,18 @@ public interface HelperGateway extends AutoCloseable {
 
     /** The last {@code lines} lines of the helper's log, oldest first. */
     List<LogEntry> logTail(int lines) throws IpcException;
+
+    /**
+     * The WireGuard tunnels already on the computer (wg-quick's /etc/wireguard, NetworkManager's
+     * system connections), with previews that hold no key.
+     */
+    List<SystemTunnel> systemTunnels() throws IpcException;
+
+    /**
+     * Copies the system tunnel at {@code path} into the helper's store as {@code name}; the
+     * original stays as it is. Root only ({@code NOT_PERMITTED} otherwise).
+     */
+    TunnelInfo importSystem(String path, String name) throws IpcException;
 
     /** Disconnects; the tunnels keep running in the helper. */
     @Override

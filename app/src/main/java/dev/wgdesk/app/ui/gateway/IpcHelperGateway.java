@@ -5,6 +5,7 @@ import dev.wgdesk.app.ipc.IpcClient;
 import dev.wgdesk.app.ipc.IpcEvent;
 import dev.wgdesk.app.ipc.IpcException;
 import dev.wgdesk.app.ipc.LogEntry;
+import dev.wgdesk.app.ipc.SystemTunnel;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelStatus;
 import java.nio.file.Path;
@@ -87,6 +88,16 @@ public final class IpcHelperGateway implements HelperGateway {
     @Override
     public TunnelInfo importConfig(String name, String config) throws IpcException {
         return client().importConfig(name, config);
+    }
+
+    @Override
+    public List<SystemTunnel> systemTunnels() throws IpcException {
+        return client().systemTunnels();
+    }
+
+    @Override
+    public TunnelInfo importSystem(String path, String name) throws IpcException {
+        return client().importSystem(path, name);
     }
 
     @Override

@@ -13,7 +13,6 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.Clipboard;
@@ -37,9 +36,9 @@ final class DetailPane extends ScrollPane {
     private final Label title = new Label();
     private final Label badge = new Label();
     private final Button toggle = new Button();
-    private final CheckBox autostart = new CheckBox(Messages.get("detail.autostart"));
+    private final SettingSwitch autostart = new SettingSwitch("autostart", Messages.get("detail.autostart"));
     private final javafx.beans.value.ChangeListener<Boolean> autostartFollower;
-    private final CheckBox shared = new CheckBox(Messages.get("detail.shared"));
+    private final SettingSwitch shared = new SettingSwitch("shared", Messages.get("detail.shared"));
     private final Label owner = new Label();
     private final Button edit = new Button(Messages.get("main.edit"), Icons.EDIT.node(16));
     private final VBox cards = new VBox(16);
@@ -52,7 +51,7 @@ final class DetailPane extends ScrollPane {
 
     DetailPane(MainViewModel vm, Runnable onEdit) {
         this.vm = vm;
-        autostartFollower = (o, a, b) -> autostart.setSelected(b);
+        autostartFollower = (o, a, b) -> autostart.show(b);
         getStyleClass().add("detail-scroll");
         setFitToWidth(true);
         title.getStyleClass().add("detail-title");
@@ -73,13 +72,10 @@ final class DetailPane extends ScrollPane {
         HBox header = new HBox(12, title, badge, grow, edit, toggle);
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("detail-header");
-        autostart.setId("autostart");
-        autostart.setTooltip(new Tooltip(Messages.get("detail.autostart.tooltip")));
-        autostart.setOnAction(e -> {
+        autostart.setTip(new Tooltip(Messages.get("detail.autostart.tooltip")));
+        autostart.setOnRequest(wanted -> { // the switch shows the helper's answer, not the click
             TunnelItem item = vm.selectedProperty().get();
             if (item != null) {
-                boolean wanted = autostart.isSelected();
-                autostart.setSelected(item.autostartProperty().get()); // shows the helper's answer, not the click
                 vm.setAutostart(item, wanted);
             }
         });
@@ -89,13 +85,13 @@ final class DetailPane extends ScrollPane {
             }
             if (b != null) {
                 b.autostartProperty().addListener(autostartFollower);
-                autostart.setSelected(b.autostartProperty().get());
+                autostart.show(b.autostartProperty().get());
             }
         });
         TunnelItem first = vm.selectedProperty().get();
         if (first != null) {
             first.autostartProperty().addListener(autostartFollower);
-            autostart.setSelected(first.autostartProperty().get());
+            autostart.show(first.autostartProperty().get());
         }
         javafx.beans.InvalidationListener accessFollower = o -> applyAccess(vm.selectedProperty().get());
         vm.selectedProperty().addListener((o, a, b) -> {
@@ -115,13 +111,10 @@ final class DetailPane extends ScrollPane {
             first.canManageProperty().addListener(accessFollower);
             first.canUseProperty().addListener(accessFollower);
         }
-        shared.setId("shared");
-        shared.setTooltip(new Tooltip(Messages.get("detail.shared.tooltip")));
-        shared.setOnAction(e -> {
+        shared.setTip(new Tooltip(Messages.get("detail.shared.tooltip")));
+        shared.setOnRequest(wanted -> { // the switch shows the helper's answer, not the click
             TunnelItem item = vm.selectedProperty().get();
             if (item != null) {
-                boolean wanted = shared.isSelected();
-                shared.setSelected(item.sharedProperty().get()); // shows the helper's answer, not the click
                 vm.setShared(item, wanted);
             }
         });
@@ -248,10 +241,10 @@ final class DetailPane extends ScrollPane {
     private void applyAccess(TunnelItem item) {
         boolean manage = item != null && item.canManageProperty().get();
         edit.setDisable(!manage);
-        autostart.setDisable(!manage);
-        shared.setDisable(!manage);
+        autostart.setSwitchDisabled(!manage);
+        shared.setSwitchDisabled(!manage);
         qrToggle.setDisable(!manage); // the code holds the private key: only its owner and root may read it
-        shared.setSelected(item != null && item.sharedProperty().get());
+        shared.show(item != null && item.sharedProperty().get());
         owner.setVisible(item != null && !manage);
         if (item != null && !manage) {
             owner.setText(Messages.get(item.canUseProperty().get() ? "detail.owner.shared" : "detail.owner.notShared",

@@ -16,7 +16,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
-import javafx.scene.control.CheckBox;
+import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -33,6 +33,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Popup;
+import org.controlsfx.validation.ValidationResult;
+import org.controlsfx.validation.ValidationSupport;
 import org.fxmisc.flowless.VirtualizedScrollPane;
 import org.fxmisc.richtext.CodeArea;
 import org.fxmisc.richtext.LineNumberFactory;
@@ -77,6 +79,13 @@ final class EditorPane extends BorderPane {
         nameError.textProperty().bind(vm.nameErrorProperty());
         nameError.visibleProperty().bind(vm.nameErrorProperty().isNotNull().and(vm.nameProperty().isNotEmpty()));
         nameError.managedProperty().bind(nameError.visibleProperty());
+        // ControlsFX's validation decoration marks the field itself (an error mark at its corner,
+        // the message as its tooltip); the line under it says the same for those who do not hover.
+        ValidationSupport nameCheck = new ValidationSupport();
+        nameCheck.registerValidator(name, false, (Control c, String text) -> ValidationResult.fromErrorIf(c,
+                vm.nameErrorProperty().get() == null ? "" : vm.nameErrorProperty().get(),
+                vm.nameErrorProperty().get() != null && text != null && !text.isEmpty()));
+        vm.nameErrorProperty().addListener((o, a, b) -> nameCheck.revalidate(name));
 
         TextField pub = new TextField();
         pub.setId("editor-public-key");
@@ -180,22 +189,21 @@ final class EditorPane extends BorderPane {
         setCenter(split);
 
         // Bottom: block switch, errors, save/cancel.
-        CheckBox block = new CheckBox(Messages.get("editor.block"));
-        block.setId("block-untunneled");
+        SettingSwitch block = new SettingSwitch("block-untunneled", Messages.get("editor.block"));
         Tooltip blockTip = new Tooltip(Messages.get("editor.block.tooltip"));
         blockTip.setWrapText(true);
         blockTip.setMaxWidth(420);
         blockTip.setShowDuration(javafx.util.Duration.seconds(30));
-        block.setTooltip(blockTip);
+        block.setTip(blockTip);
         Runnable syncBlock = () -> {
             BlockUntunneled.State s = vm.blockStateProperty().get();
             block.setVisible(s != BlockUntunneled.State.UNAVAILABLE);
-            block.setSelected(s == BlockUntunneled.State.BLOCKING);
+            block.show(s == BlockUntunneled.State.BLOCKING);
         };
         vm.blockStateProperty().addListener((o, a, b) -> syncBlock.run());
         syncBlock.run();
         block.managedProperty().bind(block.visibleProperty());
-        block.setOnAction(e -> vm.setBlockUntunneled(block.isSelected()));
+        block.setOnRequest(vm::setBlockUntunneled); // the text is rewritten, and the switch follows it
 
         Label saveError = new Label();
         saveError.getStyleClass().add("inline-error");

@@ -10,6 +10,7 @@ import dev.wgdesk.app.ui.vm.EditorViewModel;
 import dev.wgdesk.app.ui.vm.LogViewModel;
 import dev.wgdesk.app.ui.vm.SettingsViewModel;
 import dev.wgdesk.app.ui.vm.MainViewModel;
+import dev.wgdesk.app.ui.vm.SystemImportViewModel;
 import dev.wgdesk.app.ui.vm.TunnelItem;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.Tab;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.DragEvent;
@@ -91,7 +93,12 @@ public final class MainWindow {
         styleConnection(conn, vm.connectionProperty().get());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox header = new HBox(10, logo, appName, grow, conn, settingsMenu(settings));
+        MenuButton more = settingsMenu(settings);
+        MenuItem fromSystem = new MenuItem(Messages.get("main.importSystem"));
+        fromSystem.setId("import-system");
+        fromSystem.setOnAction(e -> importFromSystem());
+        more.getItems().addFirst(fromSystem);
+        HBox header = new HBox(10, logo, appName, grow, conn, more);
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("app-header");
 
@@ -116,7 +123,26 @@ public final class MainWindow {
         Label empty = new Label(Messages.get("main.list.empty"));
         empty.setWrapText(true);
         empty.getStyleClass().add("list-empty");
-        list.setPlaceholder(empty);
+        // The first start with no tunnels offers those wg-quick and NetworkManager already have.
+        Label offer = new Label();
+        offer.setWrapText(true);
+        offer.getStyleClass().add("list-empty");
+        Button offerButton = new Button(Messages.get("main.importSystem"));
+        offerButton.setId("offer-import-system");
+        offerButton.setOnAction(e -> importFromSystem());
+        VBox emptyBox = new VBox(12, empty, offer, offerButton);
+        emptyBox.setAlignment(Pos.CENTER);
+        Runnable showOffer = () -> {
+            int n = vm.systemOfferProperty().get();
+            offer.setText(n > 0 ? Messages.get("main.list.systemOffer", n) : "");
+            offer.setVisible(n > 0);
+            offer.setManaged(n > 0);
+            offerButton.setVisible(n > 0);
+            offerButton.setManaged(n > 0);
+        };
+        vm.systemOfferProperty().addListener((o, a, b) -> showOffer.run());
+        showOffer.run();
+        list.setPlaceholder(emptyBox);
         list.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null && b != vm.selectedProperty().get()) {
                 if (editor != null && !editor.confirmDiscard()) {
@@ -225,6 +251,12 @@ public final class MainWindow {
         chip.getStyleClass().add("conn-" + c.name().toLowerCase(java.util.Locale.ROOT));
     }
 
+    /*
+     * The helper banner, the error bar and the info bar stay plain HBoxes rather than ControlsFX
+     * NotificationPanes: a NotificationPane shows one notification at a time, sliding over the content,
+     * while these three can show together (helper gone and an error), stay until dismissed, and are
+     * read by screen readers in place.
+     */
     private static HBox bar(String style, Icons icon, ReadOnlyStringProperty text, Button action) {
         Label l = new Label();
         l.textProperty().bind(text);
@@ -347,6 +379,13 @@ public final class MainWindow {
     }
 
     /* ---------- import, export, delete ---------- */
+
+    /** "Import from this computer…": shows the tunnels wg-quick and NetworkManager have, to import copies. */
+    public SystemImportDialog importFromSystem() {
+        SystemImportDialog d = new SystemImportDialog(stage, new SystemImportViewModel(vm));
+        d.show();
+        return d;
+    }
 
     /** Opens the import chooser and imports what the user picks. */
     public void importWithChooser() {

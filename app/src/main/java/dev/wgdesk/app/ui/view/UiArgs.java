@@ -10,8 +10,9 @@ import java.util.Locale;
 /**
  * The tray app's command line: {@code --demo} (an in-process fake helper with two tunnels),
  * {@code --socket PATH}, {@code --theme light|dark|system}, {@code --no-tray}, {@code --hidden}
- * (start in the tray; the window shows anyway when there is no tray), and paths of .conf/.zip
- * files to open. Mistakes are reported and skipped, never fatal.
+ * (start in the tray; the window shows anyway when there is no tray), {@code --lang TAG} (the
+ * language of the texts instead of the OS locale's, e.g. {@code de} or {@code en}), and paths of
+ * .conf/.zip files to open. Mistakes are reported and skipped, never fatal.
  *
  * @param demo   use the demo helper
  * @param socket the helper's socket
@@ -19,8 +20,10 @@ import java.util.Locale;
  * @param tray   try to install a tray icon
  * @param hidden start without the window
  * @param open   files to open
+ * @param lang   the --lang value, null when not given
  */
-public record UiArgs(boolean demo, Path socket, Theme.Mode theme, boolean tray, boolean hidden, List<Path> open) {
+public record UiArgs(boolean demo, Path socket, Theme.Mode theme, boolean tray, boolean hidden, List<Path> open,
+                     String lang) {
     /** Copies the list. */
     public UiArgs {
         open = List.copyOf(open);
@@ -34,6 +37,7 @@ public record UiArgs(boolean demo, Path socket, Theme.Mode theme, boolean tray, 
         Path socket = IpcProtocol.defaultSocket();
         Theme.Mode theme = Theme.Mode.SYSTEM;
         List<Path> open = new ArrayList<>();
+        String lang = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -45,6 +49,13 @@ public record UiArgs(boolean demo, Path socket, Theme.Mode theme, boolean tray, 
                         socket = Path.of(args.get(++i));
                     } else {
                         err.println("wgdesk: --socket needs a path; using " + socket);
+                    }
+                }
+                case "--lang" -> {
+                    if (i + 1 < args.size()) {
+                        lang = args.get(++i);
+                    } else {
+                        err.println("wgdesk: --lang needs a language (de, en); following the OS");
                     }
                 }
                 case "--theme" -> {
@@ -64,7 +75,7 @@ public record UiArgs(boolean demo, Path socket, Theme.Mode theme, boolean tray, 
                 }
             }
         }
-        return new UiArgs(demo, socket, theme, tray, hidden, open);
+        return new UiArgs(demo, socket, theme, tray, hidden, open, lang);
     }
 
     /** What identifies "the same app" for {@link dev.wgdesk.app.ui.io.SingleInstance}: the helper it shows. */

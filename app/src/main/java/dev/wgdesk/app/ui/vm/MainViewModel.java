@@ -67,6 +67,10 @@ public final class MainViewModel implements HelperGateway.Listener {
     private final StringProperty info = new SimpleStringProperty(this, "info");
     private final Map<String, String> publicKeys = new HashMap<>();
     private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(this, "notice");
+    /** Tunnels found on the computer, offered while the list is empty (see {@link #systemOfferProperty()}). */
+    private final javafx.beans.property.IntegerProperty systemOffer =
+            new javafx.beans.property.SimpleIntegerProperty(this, "systemOffer");
+    private boolean systemOfferChecked;
 
     private Consumer<IpcEvent.LogLine> logSink = e -> { };
     private int reconnectAttempt;
@@ -202,6 +206,19 @@ public final class MainViewModel implements HelperGateway.Listener {
         applyList(s.list());
         applyStatus(s.status());
         scheduleRefresh();
+        if (!systemOfferChecked && s.list().isEmpty()) {
+            // The first start with no tunnels: offer those wg-quick and NetworkManager already have.
+            systemOfferChecked = true;
+            tasks.run(gateway::systemTunnels, found -> systemOffer.set(found.size()), e -> systemOffer.set(0));
+        }
+    }
+
+    /**
+     * How many WireGuard tunnels the helper found on the computer (wg-quick, NetworkManager), checked
+     * once when the first list is empty; 0 otherwise. The empty list offers to import them.
+     */
+    public javafx.beans.property.ReadOnlyIntegerProperty systemOfferProperty() {
+        return systemOffer;
     }
 
     private void connectFailed(IpcException e) {

@@ -181,7 +181,7 @@ class AppAcceptanceTest {
                 return false;
             }
         });
-        Fx.waitUntil("box shows it", () -> robot.lookup("#autostart").queryAs(javafx.scene.control.CheckBox.class)
+        Fx.waitUntil("box shows it", () -> robot.lookup("#autostart").queryAs(org.controlsfx.control.ToggleSwitch.class)
                 .isSelected());
         robot.clickOn("#autostart");
         Fx.waitUntil("cleared", () -> {
@@ -208,9 +208,9 @@ class AppAcceptanceTest {
                 return false;
             }
         });
-        Fx.waitUntil("box shows it", () -> robot.lookup("#shared").queryAs(javafx.scene.control.CheckBox.class).isSelected());
+        Fx.waitUntil("box shows it", () -> robot.lookup("#shared").queryAs(org.controlsfx.control.ToggleSwitch.class).isSelected());
         clickTunnel("bobs");
-        Fx.waitUntil("read-only", () -> robot.lookup("#shared").queryAs(javafx.scene.control.CheckBox.class).isDisabled()
+        Fx.waitUntil("read-only", () -> robot.lookup("#shared").queryAs(org.controlsfx.control.ToggleSwitch.class).isDisabled()
                 && robot.lookup("#edit").queryButton().isDisabled()
                 && robot.lookup("#toggle").queryButton().isDisabled()
                 && robot.lookup("#owner").queryAs(javafx.scene.control.Label.class).getText().contains("belongs to bob"));

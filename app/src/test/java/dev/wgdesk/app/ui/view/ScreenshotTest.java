@@ -35,7 +35,8 @@ import org.testfx.api.FxToolkit;
  * against that helper. Otherwise it falls back, loudly, to the in-process demo helper
  * ({@link DemoData}). Saves PNGs of the main window, the QR code of "home" ("Show as QR code"
  * clicked), the diagnosis of a peer that does not answer (tunnel "backup", whose key the peer does
- * not have), the editor with an error, and the log view, in light and dark. Runs only when {@code -Dwgdesk.screenshots=DIR} is given (see
+ * not have), the editor with an error, the log view, and "Import from this computer…" (always the demo
+ * helper's tunnels, see {@link #shootSystemImport}), in light and dark. Runs only when {@code -Dwgdesk.screenshots=DIR} is given (see
  * {@code app/src/test/screenshots/screenshots.sh}, which passes {@code -Dwgdesk.screenshots.run}
  * for its own clean-up).
  */
@@ -48,7 +49,10 @@ class ScreenshotTest {
         Fx.requireDisplay();
         Messages.useLocale(Locale.ROOT);
         Path out = Path.of(dir);
-        String missing = PeerNamespace.missingPrerequisite();
+        // -Dwgdesk.screenshots.demo=true: the demo helper even as root (a quick look at a UI change
+        // without the namespace, the TUN interface and the shared root-tests lock)
+        String missing = Boolean.getBoolean("wgdesk.screenshots.demo") ? "-Dwgdesk.screenshots.demo=true"
+                : PeerNamespace.missingPrerequisite();
         if (missing == null) {
             againstTheRealHelper(out);
         } else {
@@ -69,6 +73,36 @@ class ScreenshotTest {
                                     + " UDP to it, and that the peer has this tunnel's public key (WireGuard does not"
                                     + " answer keys it does not know).", Map.of("initiationsSinceResponse", 3))),
                     t -> t.replace("AllowedIPs = 0.0.0.0/0, ::/0", "AllowedIPs = 0.0.0.0/0, ::/0, 10.8.0.0/33"));
+        }
+        shootSystemImport(out);
+    }
+
+    /**
+     * "Import from this computer…" on a first start (no tunnels stored), light and dark. Always against
+     * the demo helper's two tunnels "on the computer" (a wg-quick file that is up, a NetworkManager
+     * connection): the real helper would list this machine's own /etc/wireguard, which is empty or private.
+     */
+    private static void shootSystemImport(Path out) throws Exception {
+        for (Theme.Mode mode : List.of(Theme.Mode.LIGHT, Theme.Mode.DARK)) {
+            String suffix = mode == Theme.Mode.DARK ? "-dark" : "";
+            Stage stage = FxToolkit.registerStage(Stage::new);
+            HelperGateway g = DemoData.withSystemTunnels(new dev.wgdesk.app.ui.gateway.FakeHelperGateway(Clock.systemDefaultZone()));
+            WgDeskUi ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(g, new ScriptedFileDialogs(),
+                    Clock.systemDefaultZone(), false, mode, List.of())));
+            try {
+                Fx.waitUntil("offer shown", 60, () -> ui.mainViewModel().systemOfferProperty().get() == 2);
+                SystemImportDialog d = Fx.call(() -> ui.window().importFromSystem());
+                Fx.waitUntil("preview shown", 60, () -> d.dialog().getDialogPane().lookup("#system-preview")
+                        instanceof javafx.scene.control.TextArea a && !a.getText().isEmpty());
+                Fx.settle();
+                Fx.snapshot(d.dialog().getDialogPane().getScene(), out.resolve("import-system" + suffix + ".png"));
+                Fx.run(() -> d.dialog().close());
+            } finally {
+                Fx.run(() -> {
+                    ui.shutdown();
+                    stage.close();
+                });
+            }
         }
     }
 
