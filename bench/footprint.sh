@@ -251,7 +251,7 @@ fi
 JMH_OUT=
 if [ "$JMH" = 1 ]; then
   "$ROOT/engine/bench.sh" -f 1 -wi 3 -w 1s -i 5 -r 1s RoutingBenchmark >"$WORK/jmh.out" 2>&1 || { echo "JMH failed:"; tail -n 20 "$WORK/jmh.out"; }
-  jmh() { awk -v b="RoutingBenchmark.$1" '$1 == b { v = v (v == "" ? "" : " / ") $4 } END { print (v == "" ? "n/a" : v) }' "$WORK/jmh.out"; }
+  jmh() { awk -v b="RoutingBenchmark.$1" '$1 == b { v = v (v == "" ? "" : " / ") $5 } END { print (v == "" ? "n/a" : v) }' "$WORK/jmh.out"; }
   JMH_OUT=1
 fi
 
