@@ -12,6 +12,15 @@
 #   speed     iperf3 TCP unlimited, $DURATION s, median of $ROUNDS alternated rounds (java<->java,
 #             go<->go, java->go, go->java), after a $WARMUP s warm-up each; for the full picture
 #             with RTT run bench/throughput.sh
+#   scale     $PEERS peers (random keys, a /32 and a /128 each, an endpoint) set through the
+#             UAPI in one operation: seconds until the reply, and the RSS afterwards
+#   helper    bin/wgdesk helper in a namespace, one tunnel imported and brought up with the CLI
+#             towards a waiting wireguard-go (PersistentKeepalive, so it handshakes at once):
+#             the helper's RSS after $IDLE s, and the time from the helper receiving "up" to the
+#             first handshake, as the helper logs it (so the CLI's JVM start is not counted)
+#   lookup    JMH (engine/bench.sh RoutingBenchmark, with JMH=1): ns per packet for routing
+#             (longest-prefix match) and the receive-side index lookup and source check, at
+#             10, 1000 and 10,000 peers
 #   NMT       with NMT=1 the Java end A runs with -XX:NativeMemoryTracking=summary and its
 #             breakdown (jcmd VM.native_memory summary) is printed at idle and after the load
 #
@@ -20,14 +29,15 @@
 # `flock /tmp/wgdesk-root-tests.lock` when other root tests may run.
 #
 # Environment: ENGINE (default app/target/dist/bin/wgdesk-engine), WGDESK_ENGINE_OPTS, STARTS (5),
-# RATE (300M), LOAD (8), IDLE (5), DURATION (5), ROUNDS (3), WARMUP (8), NMT (0), JAVA_HOME.
+# RATE (300M), LOAD (8), IDLE (5), DURATION (5), ROUNDS (3), WARMUP (8), NMT (0), PEERS (10000),
+# JMH (1), JAVA_HOME.
 set -uo pipefail
 umask 077
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ENGINE=${ENGINE:-$ROOT/app/target/dist/bin/wgdesk-engine}
 WG_GO=$(command -v wireguard-go || true)
 STARTS=${STARTS:-5} RATE=${RATE:-300M} LOAD=${LOAD:-8} IDLE=${IDLE:-5}
-DURATION=${DURATION:-5} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-8} NMT=${NMT:-0}
+DURATION=${DURATION:-5} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-8} NMT=${NMT:-0} PEERS=${PEERS:-10000} JMH=${JMH:-1}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 T=wgf$$x
 WORK=$(mktemp -d "/tmp/$T.XXXXXX")
@@ -64,8 +74,10 @@ hwm() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 wait_sock() { local i; for i in $(seq 300); do [ -S /var/run/wireguard/$1.sock ] && wg show "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 engine_pid() { ip netns pids "$1" | while read -r p; do case $(readlink "/proc/$p/exe") in */java|*/wireguard-go) echo "$p"; break ;; esac; done; }
-stop_ns_engines() { local p; for p in $(ip netns pids "$1"); do kill "$p" 2>/dev/null; done
-  for p in $(seq 50); do [ -z "$(ip netns pids "$1")" ] && return; sleep 0.1; done; }
+# Stops the engines in namespace $1, not the engine's AOT cache creation started there.
+ns_engines() { local p; for p in $(ip netns pids "$1"); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q AOTMode=create || echo "$p"; done; }
+stop_ns_engines() { local p; for p in $(ns_engines "$1"); do kill "$p" 2>/dev/null; done
+  for p in $(seq 50); do [ -z "$(ns_engines "$1")" ] && return; sleep 0.1; done; }
 
 echo "wgdesk footprint benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "engine: $ENGINE; JVM options added: ${WGDESK_ENGINE_OPTS:-(none)}"
@@ -182,6 +194,67 @@ for r in $(seq "$ROUNDS"); do
 done
 for k in java go javago gojava; do eval "MED_TP_$k=\$(echo \"\$TP_$k\" | median)"; done
 
+# ---- scale: 10,000 peers set through the UAPI in one operation (bench/uapi-peers.py)
+scale() { # IMPL: sets SCALE_T_IMPL (s) and SCALE_RSS_IMPL (MiB)
+  local impl=$1 ns=${T}k$1 ifc=${T}k$1 secs pid
+  ip netns add "$ns" && NSES+=("$ns")
+  start "$impl" "$ns" "$ifc"
+  wg genkey > "$WORK/$ifc.key"
+  ip netns exec "$ns" wg set "$ifc" private-key "$WORK/$ifc.key"
+  secs=$(python3 "$ROOT/bench/uapi-peers.py" "/var/run/wireguard/$ifc.sock" "$PEERS") || secs=fail
+  eval "pid=\$PID_$ifc"
+  eval "SCALE_T_$impl=\$secs SCALE_RSS_$impl=\$(rss \$pid)"
+  stop_ns_engines "$ns"
+  eval "PID_$ifc=" # stopped on purpose
+}
+scale java
+scale go
+
+# ---- the helper: RSS with one active tunnel, and activation time (the helper logs how long
+# after it received "up" the first handshake completed; the peer is a waiting wireguard-go,
+# the tunnel has PersistentKeepalive so it handshakes at once)
+HELPER_RSS= ACT_MS=
+WGDESK=$(dirname "$ENGINE")/wgdesk
+if [ -x "$WGDESK" ]; then
+  HN=${T}h HG=${T}g TUN=${T}t
+  ip netns add "$HN" && NSES+=("$HN"); ip netns add "$HG" && NSES+=("$HG")
+  ip -n "$HN" link set lo up; ip -n "$HG" link set lo up
+  ip link add "${T}hva" netns "$HN" type veth peer name "${T}hvb" netns "$HG"
+  ip -n "$HN" addr add 192.168.79.1/24 dev "${T}hva"; ip -n "$HN" link set "${T}hva" up
+  ip -n "$HG" addr add 192.168.79.2/24 dev "${T}hvb"; ip -n "$HG" link set "${T}hvb" up
+  start go "$HG" "${T}hg"
+  wg genkey > "$WORK/hg.key"; wg genkey > "$WORK/ht.key"
+  wg set "${T}hg" private-key "$WORK/hg.key" listen-port 51820 peer "$(wg pubkey < "$WORK/ht.key")" allowed-ips 10.79.0.1/32
+  ip -n "$HG" addr add 10.79.0.2/24 dev "${T}hg"; ip -n "$HG" link set "${T}hg" up
+  printf '[Interface]\nPrivateKey = %s\nAddress = 10.79.0.1/24\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.79.0.2/32\nEndpoint = 192.168.79.2:51820\nPersistentKeepalive = 25\n' \
+    "$(cat "$WORK/ht.key")" "$(wg pubkey < "$WORK/hg.key")" > "$WORK/$TUN.conf"
+  mkdir -p "$WORK/hstate"
+  ip netns exec "$HN" "$WGDESK" helper --socket "$WORK/helper.sock" --state-dir "$WORK/hstate" >"$WORK/helper.out" 2>&1 &
+  PIDS+=($!)
+  for i in $(seq 200); do [ -S "$WORK/helper.sock" ] && break; sleep 0.1; done
+  HPID=$(ip netns pids "$HN" | while read -r p; do tr '\0' ' ' <"/proc/$p/cmdline" | grep -q ' helper ' && echo "$p" && break; done)
+  if ip netns exec "$HN" "$WGDESK" --socket "$WORK/helper.sock" import "$WORK/$TUN.conf" >"$WORK/cli.out" 2>&1 &&
+     ip netns exec "$HN" "$WGDESK" --socket "$WORK/helper.sock" up "$TUN" >>"$WORK/cli.out" 2>&1; then
+    for i in $(seq 100); do grep -q 'First handshake' "$WORK/helper.out" && break; sleep 0.1; done
+    ACT_MS=$(sed -n 's/.*First handshake \([0-9.]*\) ms after.*/\1/p' "$WORK/helper.out" | head -n 1)
+    ip netns exec "$HN" ping -c 3 -i 0.2 -W 1 10.79.0.2 >/dev/null 2>&1 || echo "helper tunnel: no ping through it"
+    sleep "$IDLE"
+    HELPER_RSS=$(rss "$HPID")
+  else
+    echo "helper tunnel did not come up:"; tail -n 20 "$WORK/cli.out" "$WORK/helper.out"
+  fi
+else
+  echo "$WGDESK is missing: no helper figures"
+fi
+
+# ---- per-packet routing and index lookup against the number of peers (JMH, engine/bench.sh)
+JMH_OUT=
+if [ "$JMH" = 1 ]; then
+  "$ROOT/engine/bench.sh" -f 1 -wi 3 -w 1s -i 5 -r 1s RoutingBenchmark >"$WORK/jmh.out" 2>&1 || { echo "JMH failed:"; tail -n 20 "$WORK/jmh.out"; }
+  jmh() { awk -v b="RoutingBenchmark.$1" '$1 == b { v = v (v == "" ? "" : " / ") $5 } END { print (v == "" ? "n/a" : v) }' "$WORK/jmh.out"; }
+  JMH_OUT=1
+fi
+
 for f in "$WORK"/*.log; do # an engine that died: show why
   ifc=$(basename "$f" .log); eval "p=\${PID_$ifc:-}"
   [ -n "$p" ] && ! kill -0 "$p" 2>/dev/null && { echo "engine $ifc (pid $p) died:"; tail -n 20 "$f"; }
@@ -198,6 +271,15 @@ printf '%-50s %13s %14s %7s   %s\n' "throughput Java->Go vs Go<->Go (Mbit/s)" "$
 printf '%-50s %13s %14s %7s   %s\n' "throughput Go->Java vs Go<->Go (Mbit/s)" "$MED_TP_gojava" "$MED_TP_go" "$(ratio "$MED_TP_gojava" "$MED_TP_go")" ">= 1.0x"
 echo "(the $RATE runs carried $LOAD_MB_java and $LOAD_MB_go Mbit/s)"
 echo "ping RTT ratio:                                     see bench/throughput.sh"
-echo "helper RSS with one active tunnel:                  not measured yet (target <= 80 MiB)"
-echo "10,000 peers via UAPI (time, RSS, lookup cost):     not measured yet (targets <= 2 s, <= 200 MiB, flat)"
-echo "activation, helper 'up' to first handshake:         not measured yet (target <= 50 ms)"
+printf '%-50s %13s %14s %7s   %s\n' "$PEERS peers set through the UAPI (s)" "$SCALE_T_java" "$SCALE_T_go" "$(ratio "$SCALE_T_java" "$SCALE_T_go")" "<= 2 s"
+printf '%-50s %13s %14s %7s   %s\n' "RSS with $PEERS peers (MiB)" "$SCALE_RSS_java" "$SCALE_RSS_go" "$(ratio "$SCALE_RSS_java" "$SCALE_RSS_go")" "<= 200 MiB"
+printf '%-50s %13s %14s %7s   %s\n' "helper RSS, one active tunnel (MiB)" "${HELPER_RSS:-n/a}" "-" "-" "<= 80 MiB"
+printf '%-50s %13s %14s %7s   %s\n' "activation: helper 'up' to first handshake (ms)" "${ACT_MS:-n/a}" "-" "-" "<= 50 ms"
+if [ -n "$JMH_OUT" ]; then
+  echo "per packet, ns (JMH), at 10 / 1000 / 10000 peers:     (flat is the target)"
+  printf '    %-46s %s\n' "route, IPv4 destination (send)" "$(jmh sendRoute)"
+  printf '    %-46s %s\n' "route, IPv6 destination (send)" "$(jmh sendRouteV6)"
+  printf '    %-46s %s\n' "index lookup + source check (receive)" "$(jmh receiveLookup)"
+else
+  echo "per-packet routing and lookup (JMH):                 skipped (JMH=0)"
+fi

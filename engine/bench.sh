@@ -18,6 +18,6 @@ cpfile=engine/target/bench.classpath
 cp="engine/target/test-classes:engine/target/classes:$(cat "$cpfile")"
 
 if [ "$#" -eq 0 ]; then
-  set -- -f 1 -wi 2 -w 2s -i 3 -r 2s -tu s 'dev\.wgdesk\.engine\.bench\..*'
+  set -- -f 1 -wi 2 -w 2s -i 3 -r 2s -tu s 'dev\.wgdesk\.engine\.(bench\..*|device\..*Benchmark.*)'
 fi
 exec "$JAVA" -cp "$cp" org.openjdk.jmh.Main "$@"

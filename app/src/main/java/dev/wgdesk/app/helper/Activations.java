@@ -68,6 +68,8 @@ final class Activations {
         volatile TunnelBackend.Active active;
         volatile String error;
         volatile long activeSince;
+        /** Wall time (epoch nanoseconds) the current activation was asked for; 0 once its first handshake was logged. */
+        volatile long activationRequestedNanos;
         volatile List<IpPrefix> allowedIps = List.of();
         volatile String hooksBlocked; // the notice when this activation's hooks were not run
         volatile int hooks = -1; // hook commands in the stored configuration; -1 not known yet
@@ -350,6 +352,7 @@ final class Activations {
     /** Brings the tunnel up; the caller holds its lock and has {@linkplain #reserve reserved} it. */
     private void activateLocked(String name, TunnelConfig stored, List<IpPrefix> allowed, String why) throws IpcException {
         Entry e = entry(name);
+        e.activationRequestedNanos = epochNanos();
         transition(name, e, TunnelState.ACTIVATING, why);
         e.error = null;
         int hooks = hookCount(stored);
@@ -553,6 +556,7 @@ final class Activations {
                         Long before = e.handshakes.put(key, t);
                         if (t != 0 && (before == null || t != before)) {
                             events.accept(new IpcEvent.HandshakeCompleted(name, key, t / 1_000_000));
+                            logActivationTime(name, e, t);
                         }
                     }
                 }
@@ -560,6 +564,24 @@ final class Activations {
                 destroyKeys(snap);
             }
         }
+    }
+
+    /**
+     * Logs, once per activation, how long after the request the first handshake completed (both
+     * wall times taken inside the helper; bench/footprint.sh reads this line).
+     */
+    private void logActivationTime(String name, Entry e, long handshakeEpochNanos) {
+        long requested = e.activationRequestedNanos;
+        if (requested != 0 && handshakeEpochNanos >= requested) {
+            e.activationRequestedNanos = 0;
+            log.info(name, String.format(java.util.Locale.ROOT, "First handshake %.1f ms after the activation was requested",
+                    (handshakeEpochNanos - requested) / 1e6));
+        }
+    }
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private void died(String name, TunnelBackend.Active a) {

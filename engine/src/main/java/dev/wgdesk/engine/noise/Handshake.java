@@ -65,6 +65,13 @@ public final class Handshake {
     /** DH(our static, peer static); meaningful only if {@link #staticStaticValid}. */
     private final byte[] precomputedStaticStatic = new byte[KEY];
     private boolean staticStaticValid;
+    /**
+     * Whether the static-static DH was computed for the current identity. It is computed on first
+     * use ({@link #canHandshake()}), not when the peer or key is set: one X25519 per peer made
+     * configuring 10,000 peers take seconds (bench/footprint.sh), and most peers of a large
+     * interface may never handshake.
+     */
+    private boolean staticStaticComputed;
 
     private State state = State.ZEROED;
     private final NoiseCore core = new NoiseCore();
@@ -103,19 +110,17 @@ public final class Handshake {
     }
 
     /**
-     * Replaces our static identity ({@code null}: no private key), recomputes the static-static
-     * DH and clears any handshake in progress. The replay timestamp and flood time are kept.
+     * Replaces our static identity ({@code null}: no private key), forgets the static-static DH
+     * (computed again on first use) and clears any handshake in progress. The replay timestamp and flood time are kept.
      */
     public synchronized void setStaticIdentity(StaticIdentity identity) {
         if (destroyed) {
             return;
         }
         this.identity = identity;
-        staticStaticValid = identity != null
-                && X25519.sharedSecret(identity.privateBytes(), remoteStaticBytes, precomputedStaticStatic);
-        if (!staticStaticValid) {
-            Arrays.fill(precomputedStaticStatic, (byte) 0);
-        }
+        Arrays.fill(precomputedStaticStatic, (byte) 0);
+        staticStaticValid = false;
+        staticStaticComputed = false;
         changeState(State.ZEROED);
     }
 
@@ -133,7 +138,17 @@ public final class Handshake {
      * static-static DH is not zero (the peer's key is not a low-order point).
      */
     public synchronized boolean canHandshake() {
-        return identity != null && staticStaticValid;
+        if (identity == null) {
+            return false;
+        }
+        if (!staticStaticComputed) {
+            staticStaticComputed = true;
+            staticStaticValid = X25519.sharedSecret(identity.privateBytes(), remoteStaticBytes, precomputedStaticStatic);
+            if (!staticStaticValid) {
+                Arrays.fill(precomputedStaticStatic, (byte) 0);
+            }
+        }
+        return staticStaticValid;
     }
 
     /**
@@ -374,6 +389,7 @@ public final class Handshake {
         Arrays.fill(presharedKey, (byte) 0);
         Arrays.fill(precomputedStaticStatic, (byte) 0);
         staticStaticValid = false;
+        staticStaticComputed = true; // nothing left to compute: identity is null from now on
         identity = null;
         destroyed = true;
     }
