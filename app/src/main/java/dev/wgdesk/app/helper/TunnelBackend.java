@@ -34,6 +34,15 @@ public interface TunnelBackend {
         }
 
         /**
+         * What is known about the host names of the peers' endpoints (when each last resolved,
+         * and the latest failure), in configuration order; empty when no endpoint is a name or
+         * the backend does not re-resolve.
+         */
+        default List<ResolutionStatus> resolutions() {
+            return List.of();
+        }
+
+        /**
          * Undoes activation in reverse order: PreDown hooks, routes, rules, DNS, addresses,
          * device and interface, PostDown hooks. Never throws; returns what could not be undone.
          */
