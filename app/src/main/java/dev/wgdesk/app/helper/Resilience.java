@@ -111,7 +111,7 @@ public final class Resilience implements AutoCloseable {
         if (sleep != null) {
             long slept = sleep.check();
             if (slept > 0) {
-                networkChanged("resumed from sleep (about " + Math.round(slept / 1e9) + " s)");
+                networkChanged("resumed from sleep after about " + Math.round(slept / 1e9) + " s");
             }
         }
         String why = null;

@@ -39,6 +39,8 @@ final class HelperInNetns implements AutoCloseable {
     private NetnsBackend backend;
     private Helper helper;
     final HelperLog log = new HelperLog(null);
+    /** The suspend detector the next {@link #start()} gives the backend (null: the system's clocks). */
+    SleepDetector sleep;
 
     private HelperInNetns(Path dir, String tag) throws CommandException {
         long id = ProcessHandle.current().pid() % 100_000;
@@ -77,8 +79,14 @@ final class HelperInNetns implements AutoCloseable {
      * @param allowScripts the helper's policy
      */
     static HelperInNetns create(String tag, boolean allowScripts) throws Exception {
+        return create(tag, allowScripts, null);
+    }
+
+    /** As {@link #create(String, boolean)}, the backend detecting suspend with {@code sleep} (null: the system's clocks). */
+    static HelperInNetns create(String tag, boolean allowScripts, SleepDetector sleep) throws Exception {
         Path dir = Files.createTempDirectory("wgdesk-helper-netns-");
         HelperInNetns h = new HelperInNetns(dir, tag);
+        h.sleep = sleep;
         try {
             h.setUp();
             Files.writeString(dir.resolve("helper.conf"), "allow-scripts = " + allowScripts + "\n");
@@ -129,7 +137,8 @@ final class HelperInNetns implements AutoCloseable {
 
     /** Starts the helper (again) on the same socket and state directory. */
     void start() throws IOException {
-        backend = new NetnsBackend(nsA, new LinuxTunnelBackend(runner));
+        backend = new NetnsBackend(nsA, new LinuxTunnelBackend(runner, HostResolver.system(),
+                sleep != null ? sleep : LinuxTunnelBackend.systemSleepDetector()));
         helper = Helper.start(options(), backend, peer -> Optional.empty(), log);
     }
 

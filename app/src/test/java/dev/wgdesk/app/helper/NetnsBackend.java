@@ -127,6 +127,11 @@ final class NetnsBackend implements TunnelBackend, AutoCloseable {
             }
 
             @Override
+            public List<ResolutionStatus> resolutions() {
+                return a.resolutions();
+            }
+
+            @Override
             public List<String> deactivate() {
                 return unchecked(a::deactivate);
             }
@@ -151,5 +156,12 @@ final class NetnsBackend implements TunnelBackend, AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        if (inner instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort: the inner backend's monitor threads are daemons
+            }
+        }
     }
 }

@@ -54,7 +54,7 @@ class ResilienceTest {
         ticks(1); // settled
         assertEquals(1, restartsA.get());
         assertEquals(1, restartsB.get());
-        assertTrue(logA.getLast().contains("resumed from sleep (about 3600 s)"), logA.getLast());
+        assertTrue(logA.getLast().contains("resumed from sleep after about 3600 s"), logA.getLast());
         assertTrue(logA.getLast().contains("new handshake started with 2 peers"), logA.getLast());
         assertTrue(logB.getLast().contains("with 1 peer"), logB.getLast());
         ticks(100);
