@@ -144,6 +144,15 @@ class NetnsScenariosIT {
         run("diagnosis.sh");
     }
 
+    /**
+     * Issue 14 item 2: the helper ({@code wgdesk helper}) follows a wireguard-go server that moved
+     * to a new address behind the same name (a hosts file of the helper's own), by itself.
+     */
+    @Test
+    void aServerThatMovesBehindItsNameIsFollowed() throws Exception {
+        run("moved-server.sh");
+    }
+
     /** Issue 10 item 4: 50 offline peers receiving traffic do not starve a live one (iperf3 figures printed). */
     @Test
     void aHubWithOfflinePeersKeepsItsLivePeer() throws Exception {

@@ -1,5 +1,7 @@
 package dev.wgdesk.app.helper;
 
+import dev.wgdesk.engine.resilience.SleepDetector;
+import dev.wgdesk.engine.resilience.HostResolver;
 import dev.wgdesk.app.ipc.IpcClient;
 import dev.wgdesk.platform.linux.helper.LinuxTunnelBackend;
 import dev.wgdesk.platform.linux.net.Command;
@@ -40,6 +42,8 @@ final class HelperInNetns implements AutoCloseable {
     private NetnsBackend backend;
     private Helper helper;
     final HelperLog log = new HelperLog(null);
+    /** The suspend detector the next {@link #start()} gives the backend (null: the system's clocks). */
+    SleepDetector sleep;
 
     private HelperInNetns(Path dir, String tag) throws CommandException {
         long id = ProcessHandle.current().pid() % 100_000;
@@ -78,8 +82,14 @@ final class HelperInNetns implements AutoCloseable {
      * @param allowScripts the helper's policy
      */
     static HelperInNetns create(String tag, boolean allowScripts) throws Exception {
+        return create(tag, allowScripts, null);
+    }
+
+    /** As {@link #create(String, boolean)}, the backend detecting suspend with {@code sleep} (null: the system's clocks). */
+    static HelperInNetns create(String tag, boolean allowScripts, SleepDetector sleep) throws Exception {
         Path dir = Files.createTempDirectory("wgdesk-helper-netns-");
         HelperInNetns h = new HelperInNetns(dir, tag);
+        h.sleep = sleep;
         try {
             h.setUp();
             Files.writeString(dir.resolve("helper.conf"), "allow-scripts = " + allowScripts + "\n");
@@ -130,7 +140,8 @@ final class HelperInNetns implements AutoCloseable {
 
     /** Starts the helper (again) on the same socket and state directory. */
     void start() throws IOException {
-        backend = new NetnsBackend(nsA, new LinuxTunnelBackend(runner));
+        backend = new NetnsBackend(nsA, new LinuxTunnelBackend(runner, HostResolver.system(),
+                sleep != null ? sleep : LinuxTunnelBackend.systemSleepDetector()));
         helper = Helper.start(options(), backend, peer -> Optional.empty(), log);
     }
 

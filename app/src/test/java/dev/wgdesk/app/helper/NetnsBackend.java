@@ -1,5 +1,6 @@
 package dev.wgdesk.app.helper;
 
+import dev.wgdesk.engine.resilience.ResolutionStatus;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.wgdesk.engine.config.TunnelConfig;
@@ -128,6 +129,11 @@ final class NetnsBackend implements TunnelBackend, AutoCloseable {
             }
 
             @Override
+            public List<ResolutionStatus> resolutions() {
+                return a.resolutions();
+            }
+
+            @Override
             public List<String> deactivate() {
                 return unchecked(a::deactivate);
             }
@@ -157,5 +163,12 @@ final class NetnsBackend implements TunnelBackend, AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        if (inner instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort: the inner backend's monitor threads are daemons
+            }
+        }
     }
 }

@@ -581,6 +581,40 @@ public final class Device implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Starts new handshakes at once because the network under the device changed (resume from
+     * sleep, a change of default route): every peer forgets its cached local source address, and
+     * each peer in use (it has a session, packets waiting for one, or persistent keepalive) with
+     * a known endpoint stops sending on its current sessions and sends a handshake initiation
+     * now, rather than noticing ({@code KEEPALIVE_TIMEOUT + REKEY_TIMEOUT}, 15 s) that sessions
+     * the other side may have dropped meanwhile get no answer. Does nothing while the device is
+     * down (it starts afresh when it comes up).
+     *
+     * @return how many peers started a handshake
+     */
+    public int restartHandshakes() {
+        int n = 0;
+        if (!up) {
+            return 0;
+        }
+        for (Peer p : peers.values()) {
+            if (p.restartHandshake()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {@link #restartHandshakes()} for one peer, e.g. after its endpoint was moved by
+     * re-resolving its host name.
+     *
+     * @return true if the peer started a handshake
+     */
+    public boolean restartHandshake(PublicKey key) {
+        return up && peer(key).restartHandshake();
+    }
+
     /** Sets the persistent keepalive interval in seconds, 0 = off (at most 65535). */
     public void setPeerPersistentKeepalive(PublicKey key, int seconds) {
         if (seconds < 0 || seconds > 65535) {

@@ -469,6 +469,36 @@ final class Peer {
         }
     }
 
+    /**
+     * The network under the device changed (resume from sleep, a new default route): the cached
+     * local source is forgotten and, for a peer in use (a session, packets waiting for one, or
+     * persistent keepalive) whose endpoint is known, the current sessions stop being used for
+     * sending and a new handshake initiation goes out at once, as after a private key change.
+     * Receiving on the old sessions goes on until the new one is up. Nothing new goes on the
+     * wire: it is the initiation the next packet would have caused, only sooner.
+     *
+     * @return true if an initiation was started
+     */
+    boolean restartHandshake() {
+        clearEndpointSource();
+        if (!running || endpoint.get() == null) {
+            return false;
+        }
+        boolean inUse = persistentKeepaliveSeconds > 0;
+        synchronized (keypairLock) {
+            inUse |= current != null || next != null;
+        }
+        synchronized (staged) {
+            inUse |= !staged.isEmpty();
+        }
+        if (!inUse) {
+            return false;
+        }
+        expireCurrentKeypairs();
+        sendHandshakeInitiation(false);
+        return true;
+    }
+
     /** Drops every keypair and the handshake state (the zero-key-material timer, peer removal, down). */
     void zeroKeyMaterial() {
         sessionUp = false;

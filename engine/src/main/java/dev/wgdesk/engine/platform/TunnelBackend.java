@@ -2,6 +2,7 @@ package dev.wgdesk.engine.platform;
 
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.resilience.ResolutionStatus;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -31,6 +32,15 @@ public interface TunnelBackend {
         /** Once not alive: why the device failed (the engine's reason), or null if it was not a failure. */
         default String failureReason() {
             return null;
+        }
+
+        /**
+         * What is known about the host names of the peers' endpoints (when each last resolved,
+         * and the latest failure), in configuration order; empty when no endpoint is a name or
+         * the backend does not re-resolve.
+         */
+        default List<ResolutionStatus> resolutions() {
+            return List.of();
         }
 
         /**

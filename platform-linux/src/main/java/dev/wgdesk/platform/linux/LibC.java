@@ -94,4 +94,7 @@ final class LibC {
 
     // string.h
     static native String strerror(int errnum);
+
+    // time.h
+    static native int clock_gettime(int clockId, long timespec);
 }

@@ -1,20 +1,45 @@
 package dev.wgdesk.platform.linux.helper;
 
-import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.config.TunnelConfig;
+import dev.wgdesk.engine.crypto.PresharedKey;
+import dev.wgdesk.engine.crypto.PublicKey;
+import dev.wgdesk.engine.device.Device;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.device.PeerSnapshot;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.resilience.EndpointWatcher;
+import dev.wgdesk.engine.resilience.HostResolver;
+import dev.wgdesk.engine.resilience.Resilience;
+import dev.wgdesk.engine.resilience.ResolutionStatus;
+import dev.wgdesk.engine.resilience.SleepDetector;
+import dev.wgdesk.engine.time.Clock;
+import dev.wgdesk.platform.linux.DefaultRouteMonitor;
+import dev.wgdesk.platform.linux.LinuxClocks;
 import dev.wgdesk.platform.linux.net.Command;
 import dev.wgdesk.platform.linux.net.LinuxTunnel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
-/** {@link TunnelBackend} on Linux: {@link LinuxTunnel} from {@code platform-linux}. */
-public final class LinuxTunnelBackend implements TunnelBackend {
+/**
+ * {@link TunnelBackend} on Linux: {@link LinuxTunnel} from {@code platform-linux}, kept working
+ * when the network moves by a {@link Resilience} fed with {@code CLOCK_BOOTTIME} against
+ * {@code CLOCK_MONOTONIC} (suspend) and a {@link DefaultRouteMonitor} (a new default route), and
+ * an {@link EndpointWatcher} per tunnel whose endpoints are host names.
+ */
+public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
     /** The programs a crash journal may name: what {@code LinuxTunnel} journals (rules, DNS). */
     static final java.util.Set<String> JOURNAL_PROGRAMS =
             java.util.Set.of("ip", "nft", "iptables", "ip6tables", "resolvectl", "resolvconf");
     private final Command.Runner runner;
+    private final HostResolver resolver;
+    private final Resilience resilience;
+    private DefaultRouteMonitor routes; // guarded by this; made on the first activation's thread
+    private boolean routesTried; // guarded by this
 
     /** The backend of the helper: programs run on this system. */
     public LinuxTunnelBackend() {
@@ -26,7 +51,47 @@ public final class LinuxTunnelBackend implements TunnelBackend {
      * seam through which tests make one activation step fail.
      */
     public LinuxTunnelBackend(Command.Runner runner) {
-        this.runner = java.util.Objects.requireNonNull(runner, "runner");
+        this(runner, HostResolver.system(), systemSleepDetector());
+    }
+
+    /**
+     * A backend with its own name resolver (activation and re-resolution) and suspend detector
+     * (null: none), for tests that move a server behind a name or simulate a suspend.
+     */
+    public LinuxTunnelBackend(Command.Runner runner, HostResolver resolver, SleepDetector sleep) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.resilience = new Resilience(Clock.system(), sleep);
+    }
+
+    /** {@code CLOCK_BOOTTIME} against {@code CLOCK_MONOTONIC}; wall-clock time if libc cannot be bound. */
+    public static SleepDetector systemSleepDetector() {
+        if (LinuxClocks.isAvailable()) {
+            return new SleepDetector(LinuxClocks::monotonicNanos, LinuxClocks::bootTimeNanos,
+                    SleepDetector.DEFAULT_THRESHOLD_NANOS);
+        }
+        return new SleepDetector(System::nanoTime, () -> System.currentTimeMillis() * 1_000_000L,
+                SleepDetector.DEFAULT_THRESHOLD_NANOS);
+    }
+
+    /** The resilience loop (for tests). */
+    Resilience resilience() {
+        return resilience;
+    }
+
+    /** Starts the route monitor on the calling thread (so it watches that thread's namespace) once. */
+    private synchronized void watchRoutes(Consumer<String> log) {
+        resilience.start();
+        if (routesTried) {
+            return;
+        }
+        routesTried = true;
+        try {
+            routes = DefaultRouteMonitor.start(() -> resilience.networkChanged("default route changed"));
+        } catch (IOException | RuntimeException e) {
+            log.accept("Not watching the default route (new handshakes after a network change start only"
+                    + " when sessions time out): " + e.getMessage());
+        }
     }
 
     @Override
@@ -35,10 +100,15 @@ public final class LinuxTunnelBackend implements TunnelBackend {
         LinuxTunnel t;
         try {
             t = LinuxTunnel.activate(name, config,
-                    new LinuxTunnel.Options(allowScripts, EndpointResolver.system(), journal, log, runner));
+                    new LinuxTunnel.Options(allowScripts, resolver.endpointResolver(), journal, log, runner));
         } catch (dev.wgdesk.platform.linux.net.ActivationException e) {
             throw new TunnelBackend.ActivationException(e.step(), e.getMessage(), e);
         }
+        watchRoutes(log);
+        Device device = t.device();
+        EndpointWatcher watcher = new EndpointWatcher(name, config.peers(), new DeviceTarget(device), resolver,
+                Clock.system(), log);
+        Resilience.Registration reg = resilience.register(name, watcher, device::restartHandshakes, log);
         return new Active() {
             @Override
             public DeviceSnapshot snapshot() {
@@ -66,10 +136,59 @@ public final class LinuxTunnelBackend implements TunnelBackend {
             }
 
             @Override
+            public List<ResolutionStatus> resolutions() {
+                return reg.resolutions();
+            }
+
+            @Override
             public List<String> deactivate() {
+                reg.close();
                 return t.deactivate();
             }
         };
+    }
+
+    /** The engine device as an {@link EndpointWatcher.Target}. */
+    private record DeviceTarget(Device device) implements EndpointWatcher.Target {
+        @Override
+        public Map<PublicKey, EndpointWatcher.PeerState> peers() {
+            DeviceSnapshot snap = device.snapshot();
+            Map<PublicKey, EndpointWatcher.PeerState> out = new HashMap<>();
+            try {
+                for (PeerSnapshot p : snap.peers()) {
+                    out.put(p.publicKey(), new EndpointWatcher.PeerState(p.endpoint(), p.rxBytes(), p.txBytes()));
+                }
+            } finally {
+                if (snap.privateKey() != null) {
+                    snap.privateKey().destroy();
+                }
+                for (PeerSnapshot p : snap.peers()) {
+                    PresharedKey psk = p.presharedKey();
+                    if (psk != null) {
+                        psk.destroy();
+                    }
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void resolved(PublicKey peer, String host) {
+            device.recordEndpointResolved(peer, host);
+        }
+
+        @Override
+        public void resolutionFailed(PublicKey peer, String host, String error) {
+            device.recordEndpointResolutionFailed(peer, host, error);
+        }
+
+        @Override
+        public void moveEndpoint(PublicKey peer, InetSocketAddress endpoint) {
+            if (device.hasPeer(peer)) {
+                device.setPeerEndpoint(peer, endpoint);
+                device.restartHandshake(peer);
+            }
+        }
     }
 
     @Override
@@ -80,5 +199,15 @@ public final class LinuxTunnelBackend implements TunnelBackend {
     @Override
     public List<String> cleanupStale(String name, List<List<String>> undo) {
         return LinuxTunnel.cleanupStale(name, undo, runner);
+    }
+
+    /** Stops the resilience loop and the route monitor (tunnels are brought down by their owner). */
+    @Override
+    public synchronized void close() {
+        resilience.close();
+        if (routes != null) {
+            routes.close();
+            routes = null;
+        }
     }
 }

@@ -1,0 +1,164 @@
+package dev.wgdesk.platform.linux;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
+
+/**
+ * Tells when the default route of the main routing table changes (a new network: Wi-Fi to
+ * Ethernet, a new DHCP lease, a link that came back), so that tunnels can start new handshakes at
+ * once instead of waiting for sessions the change broke to time out.
+ *
+ * <p>An rtnetlink socket subscribed to {@code RTMGRP_IPV4_ROUTE} and {@code RTMGRP_IPV6_ROUTE};
+ * every {@code RTM_NEWROUTE} / {@code RTM_DELROUTE} of a unicast route with prefix length 0 in
+ * the main table calls the listener (on the monitor's thread; it should return quickly). Routes
+ * in other tables, such as those of a wg-quick style full tunnel (table 51820), are ignored. A
+ * lost message ({@code ENOBUFS}) counts as a change. The socket is made by the thread that calls
+ * {@link #start}, so it watches that thread's network namespace.
+ */
+public final class DefaultRouteMonitor implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DefaultRouteMonitor.class.getName());
+
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_NONBLOCK = 0x800;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int NETLINK_ROUTE = 0;
+    private static final int RTMGRP_IPV4_ROUTE = 0x40;
+    private static final int RTMGRP_IPV6_ROUTE = 0x400;
+    private static final int SOCKADDR_NL_SIZE = 12;
+    static final int NLMSG_HEADER = 16;
+    static final int RTM_NEWROUTE = 24;
+    static final int RTM_DELROUTE = 25;
+    static final int RTMSG_SIZE = 12;
+    static final int RTA_TABLE = 15;
+    static final int RT_TABLE_MAIN = 254;
+    static final int RTN_UNICAST = 1;
+
+    private final PolledFd socket;
+    private final NativeBuffer buffer = new NativeBuffer(32 * 1024);
+    private final Runnable listener;
+    private final Thread thread;
+
+    private DefaultRouteMonitor(PolledFd socket, Runnable listener) {
+        this.socket = socket;
+        this.listener = listener;
+        this.thread = Thread.ofPlatform().daemon().name("wgdesk-default-route").unstarted(this::run);
+    }
+
+    /** Subscribes to route changes of the calling thread's network namespace and starts watching. */
+    public static DefaultRouteMonitor start(Runnable listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        LibC.ensureAvailable();
+        int fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0) {
+            throw Errno.exception("rtnetlink socket", LibC.errno());
+        }
+        NativeBuffer addr = new NativeBuffer(SOCKADDR_NL_SIZE);
+        addr.view().putShort(0, (short) AF_NETLINK);
+        addr.view().putInt(8, RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
+        int bound = LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE);
+        Reference.reachabilityFence(addr);
+        if (bound < 0) {
+            int errno = LibC.errno();
+            LibC.close(fd);
+            throw Errno.exception("bind rtnetlink socket to the route groups", errno);
+        }
+        DefaultRouteMonitor m = new DefaultRouteMonitor(new PolledFd(fd), listener);
+        m.thread.start();
+        return m;
+    }
+
+    /**
+     * True if the netlink messages in {@code b[0, length)} add or remove a unicast default route
+     * (prefix length 0) of the main table. Malformed messages end the scan.
+     */
+    static boolean changesDefaultRoute(ByteBuffer b, int length) {
+        int off = 0;
+        while (off + NLMSG_HEADER <= length) {
+            int mlen = b.getInt(off);
+            int type = b.getShort(off + 4) & 0xffff;
+            if (mlen < NLMSG_HEADER || off + mlen > length) {
+                return false;
+            }
+            if ((type == RTM_NEWROUTE || type == RTM_DELROUTE) && mlen >= NLMSG_HEADER + RTMSG_SIZE) {
+                int r = off + NLMSG_HEADER; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+                int dstLen = b.get(r + 1) & 0xff;
+                int table = b.get(r + 4) & 0xff;
+                int routeType = b.get(r + 7) & 0xff;
+                int a = r + RTMSG_SIZE;
+                int end = off + mlen;
+                while (a + 4 <= end) { // RTA_TABLE holds table ids above 255
+                    int alen = b.getShort(a) & 0xffff;
+                    if (alen < 4 || a + alen > end) {
+                        break;
+                    }
+                    if ((b.getShort(a + 2) & 0x3fff) == RTA_TABLE && alen >= 8) {
+                        table = b.getInt(a + 4);
+                    }
+                    a += (alen + 3) & ~3;
+                }
+                if (dstLen == 0 && table == RT_TABLE_MAIN && routeType == RTN_UNICAST) {
+                    return true;
+                }
+            }
+            off += (mlen + 3) & ~3;
+        }
+        return false;
+    }
+
+    private void run() {
+        PolledFd.Waiter waiter = socket.newWaiter();
+        while (true) {
+            try {
+                boolean changed = false;
+                socket.enter();
+                try {
+                    long n = LibC.recv(socket.fd(), buffer.address(), buffer.size(), 0);
+                    if (n >= 0) {
+                        changed = changesDefaultRoute(buffer.view(), (int) n);
+                    } else {
+                        int errno = LibC.errno();
+                        if (errno == Errno.ENOBUFS) {
+                            changed = true; // messages were lost: one of them may have been ours
+                        } else if (errno == Errno.EAGAIN) {
+                            waiter.await(PolledFd.POLLIN);
+                        } else if (errno != Errno.EINTR) {
+                            throw Errno.exception("recv on rtnetlink socket", errno);
+                        }
+                    }
+                } finally {
+                    socket.exit();
+                }
+                if (changed) {
+                    try {
+                        listener.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "default route listener failed: " + e);
+                    }
+                }
+            } catch (ClosedChannelException e) {
+                return; // closed by close()
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "default route monitor stopped: " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** Stops watching; joins the thread unless called from it. */
+    @Override
+    public void close() {
+        socket.close();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
