@@ -94,6 +94,18 @@ route() {
   case "$*" in
     "-n get "*) printf '   route to: %s\ndestination: default\n       mask: default\n    gateway: 192.168.1.1\n  interface: en0\n      flags: <UP,GATEWAY,DONE,STATIC,PRCLONING>\n' "${*: -1}" ;;
   esac
+  # A Mac's route refuses an IPv6 destination after -inet ("bad address") and changes nothing;
+  # the command is recorded so that the comparison leaves out what had no effect.
+  local a prev="" adding=""
+  for a in "$@"; do
+    [[ $a == add ]] && adding=1
+    if [[ -n $adding && $prev == -inet && $a == *:* ]]; then
+      echo "route: bad address: $a" >&2
+      echo "route $*" >> "$ORACLE_REJECTED"
+      return 1
+    fi
+    prev=$a
+  done
   return 0
 }
 networksetup() {
@@ -157,7 +169,8 @@ for conf in "$@"; do
   name=$(basename "$conf" .conf)
   abs=$(cd "$(dirname "$conf")" && pwd)/$(basename "$conf")
   # wg-quick
-  ORACLE_UTUN=$UTUN ORACLE_CONF=$abs ORACLE_DEFAULT_MTU=$DEFAULT_MTU \
+  : > "$tmp/$name.rejected"
+  ORACLE_UTUN=$UTUN ORACLE_CONF=$abs ORACLE_DEFAULT_MTU=$DEFAULT_MTU ORACLE_REJECTED=$tmp/$name.rejected \
     "${ns[@]}" bash -c '
       mount -t tmpfs tmpfs /run || exit 90
       [[ -L /var/run ]] || mount -t tmpfs tmpfs /var/run || exit 90
@@ -172,7 +185,9 @@ for conf in "$@"; do
     status=1
     continue
   fi
-  sed -n 's/^\[#\] //p' "$tmp/$name.err" | normalise > "$tmp/$name.wgquick"
+  # What wg-quick ran, less what the Mac would have refused (wg-quick ignores those failures).
+  sed -n 's/^\[#\] //p' "$tmp/$name.err" | { grep -vxF -f "$tmp/$name.rejected" || true; } | normalise > "$tmp/$name.wgquick"
+  normalise < "$tmp/$name.rejected" > "$tmp/$name.refused"
   # wgdesk
   if ! "${wgdesk[@]}" plan "$abs" --os macos > "$tmp/$name.plan" 2> "$tmp/$name.planerr"; then
     echo "differs $name"
@@ -189,6 +204,7 @@ for conf in "$@"; do
     status=1
   elif cmp -s "$tmp/$name.wgquick" "$tmp/$name.wgdesk"; then
     echo "same $name"
+    sed 's/^/  not compared (wg-quick runs it, a Mac refuses it): /' "$tmp/$name.refused"
   else
     echo "differs $name"
     LC_ALL=C comm -23 "$tmp/$name.wgquick" "$tmp/$name.wgdesk" | sed 's/^/  only wg-quick: /'

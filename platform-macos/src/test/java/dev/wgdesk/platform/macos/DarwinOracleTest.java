@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs {@code src/test/darwin-oracle.sh} over every fixture in {@code src/test/resources/darwin-oracle}:
  * wg-quick's own darwin.bash (with stub Mac tools) against this module's macOS plan. Each fixture
- * must come out {@code same}; a {@code differs} is accepted only if every line of the difference
- * is quoted in platform-macos/README.md, where it is justified. Skipped, saying why, where the
+ * must come out {@code same}. A command wg-quick runs that a Mac refuses (the stub {@code route}
+ * fails as a Mac's does, and wg-quick ignores the failure) has no effect and is left out of the
+ * comparison; the script lists it, and it must be quoted in platform-macos/README.md, where it is
+ * explained. Skipped, saying why, where the
  * oracle (../shared) or a private mount namespace is not available.
  */
 class DarwinOracleTest {
@@ -27,7 +29,7 @@ class DarwinOracleTest {
     private static final Path FIXTURES = Path.of("src/test/resources/darwin-oracle");
 
     @Test
-    void everyFixtureIsSameAsWgQuickOrAJustifiedDifference() throws IOException, InterruptedException {
+    void everyFixtureIsSameAsWgQuick() throws IOException, InterruptedException {
         List<String> fixtures;
         try (Stream<Path> s = Files.list(FIXTURES)) {
             fixtures = s.filter(p -> p.toString().endsWith(".conf")).map(Path::toString).sorted().toList();
@@ -54,7 +56,7 @@ class DarwinOracleTest {
         for (String line : out.lines().toList()) {
             if (line.startsWith("same ")) {
                 same++;
-            } else if (line.startsWith("  only ")) {
+            } else if (line.startsWith("  only ") || line.startsWith("  not compared ")) {
                 String cmdLine = line.substring(line.indexOf(':') + 1).strip();
                 if (!readme.contains("`" + cmdLine + "`")) {
                     unjustified.add(line);
@@ -67,6 +69,6 @@ class DarwinOracleTest {
                 + String.join("\n", unjustified) + "\n\nfull output:\n" + out);
         long reported = out.lines().filter(l -> l.startsWith("same ") || l.startsWith("differs ")).count();
         assertEquals(fixtures.size(), reported, out);
-        assertTrue(same >= fixtures.size() - 1, "at most the one known difference:\n" + out);
+        assertEquals(fixtures.size(), same, "every fixture the same as wg-quick:\n" + out);
     }
 }
