@@ -25,7 +25,10 @@ import java.util.Objects;
  * the tunnels' view.
  *
  * <p>The socket lives in {@code $XDG_RUNTIME_DIR/wgdesk} (else {@code /tmp/wgdesk-ui-USER}), a
- * directory only its owner can enter, so only the same user can talk to it. The protocol is a few
+ * directory only its owner can enter, so only the same user can talk to it. On Windows (whose
+ * file systems have no POSIX permissions; AF_UNIX sockets exist since Windows 10 1803) it lives in
+ * {@code %LOCALAPPDATA%\wgdesk}, inside the user's profile, which Windows' own ACL keeps to the
+ * user, SYSTEM and Administrators; there the permission check is left to that ACL. The protocol is a few
  * text lines: {@code wgdesk-ui 1}, then {@code show}, {@code quiet} (for the autostart: nothing to
  * show) or {@code open PATH} lines, an empty line, and the answer {@code ok}.
  */
@@ -87,11 +90,18 @@ public final class SingleInstance implements AutoCloseable {
      * The socket for this user and key (the helper socket the app talks to, or "demo").
      */
     public static Path socketFor(String key) {
+        String name = "ui-" + Integer.toHexString(key.hashCode()) + ".sock";
+        if (DesktopOs.current() == DesktopOs.WINDOWS) {
+            String local = System.getenv("LOCALAPPDATA");
+            Path base = local != null && !local.isBlank() ? Path.of(local)
+                    : Path.of(System.getProperty("user.home"), "AppData", "Local");
+            return base.resolve("wgdesk").resolve(name);
+        }
         String runtime = System.getenv("XDG_RUNTIME_DIR");
         Path dir = runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))
                 ? Path.of(runtime, "wgdesk")
                 : Path.of(System.getProperty("java.io.tmpdir"), "wgdesk-ui-" + System.getProperty("user.name"));
-        return dir.resolve("ui-" + Integer.toHexString(key.hashCode()) + ".sock");
+        return dir.resolve(name);
     }
 
     /**
@@ -99,14 +109,21 @@ public final class SingleInstance implements AutoCloseable {
      * instance. Blocking (at most a few seconds); call it before the UI starts.
      */
     public static Outcome claim(Path socket, Request request) {
+        return claim(socket, request, DesktopOs.current() != DesktopOs.WINDOWS);
+    }
+
+    /** {@link #claim(Path, Request)}, with the POSIX privacy check of the directory on or off (Windows). */
+    static Outcome claim(Path socket, Request request, boolean posix) {
         Objects.requireNonNull(request, "request");
         try {
             Path dir = socket.getParent();
-            if (!Files.isDirectory(dir)) {
+            if (!posix) {
+                Files.createDirectories(dir); // in the user's profile: private by its inherited ACL
+            } else if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            if (!Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
-                    || !Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------"))) {
+            if (posix && (!Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
+                    || !Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------")))) {
                 // Somebody else's directory, or one others may enter: don't talk through it.
                 return new Outcome.Unavailable(dir + " is not private to " + System.getProperty("user.name"));
             }
