@@ -49,6 +49,7 @@ public final class Main {
     private static final String USAGE = """
             usage: wgdesk                      start the tray app (also: wgdesk ui [--demo] [--socket PATH])
                    wgdesk tray                 start it in the tray, without the window (login autostart)
+                   wgdesk FILE.conf|FILE.zip   open files in the app (a .conf as an import preview)
                    wgdesk [--socket PATH] VERB [ARGS]
               import FILE...          import NAME.conf files and .zip archives of them
               list                    list tunnels and their state

@@ -7,11 +7,14 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,7 @@ import java.util.Objects;
 public final class SingleInstance implements AutoCloseable {
     private static final String HELLO = "wgdesk-ui 1";
     private static final int CONNECT_TIMEOUT_MS = 3000;
+    private static final Object CLAIMING = new Object();
     private static final System.Logger LOG = System.getLogger(SingleInstance.class.getName());
 
     /** What the running app is asked to do. */
@@ -127,17 +131,25 @@ public final class SingleInstance implements AutoCloseable {
                 // Somebody else's directory, or one others may enter: don't talk through it.
                 return new Outcome.Unavailable(dir + " is not private to " + System.getProperty("user.name"));
             }
-            for (int attempt = 0; attempt < 3; attempt++) {
-                if (forward(socket, request)) {
-                    return new Outcome.Forwarded();
-                }
-                Files.deleteIfExists(socket); // stale: nobody listens
-                try {
-                    ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                    s.bind(UnixDomainSocketAddress.of(socket));
-                    return new Outcome.Claimed(new SingleInstance(s, socket));
-                } catch (IOException raced) {
-                    // Another start bound it between our attempts: hand it our request.
+            // Starts claim one at a time (a lock file for other processes, a monitor for this one),
+            // so that one never takes another's socket for stale between its bind and its listen.
+            synchronized (CLAIMING) {
+                try (FileChannel lockFile = FileChannel.open(socket.resolveSibling(socket.getFileName() + ".lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock held = lockFile.lock()) {
+                    for (int attempt = 0; attempt < 3; attempt++) {
+                        if (forward(socket, request)) {
+                            return new Outcome.Forwarded();
+                        }
+                        Files.deleteIfExists(socket); // stale: nobody listens
+                        try {
+                            ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                            s.bind(UnixDomainSocketAddress.of(socket));
+                            return new Outcome.Claimed(new SingleInstance(s, socket));
+                        } catch (IOException raced) {
+                            // An app that does not take the lock (an older version) bound it: try again.
+                        }
+                    }
                 }
             }
             return new Outcome.Unavailable("could not claim or reach " + socket);
