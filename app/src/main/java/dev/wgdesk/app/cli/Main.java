@@ -49,6 +49,7 @@ public final class Main {
     private static final String USAGE = """
             usage: wgdesk                      start the tray app (also: wgdesk ui [--demo] [--socket PATH] [--lang de|en])
                    wgdesk tray                 start it in the tray, without the window (login autostart)
+                   wgdesk FILE.conf|FILE.zip   open files in the app (a .conf as an import preview)
                    wgdesk [--socket PATH] VERB [ARGS]
               import FILE...          import NAME.conf files and .zip archives of them
               list                    list tunnels and their state
@@ -90,10 +91,12 @@ public final class Main {
                     ServiceFlags.currentExecutable(), System.out, System.err));
         }
         // No verb, "ui", "tray" (the login autostart entry: starts hidden in the tray, or shows
-        // the window when the desktop has no tray) or "import-preview FILE..." (the .conf
-        // handler): the tray app.
-        if (args.length == 0 || args[0].equals("ui") || args[0].equals("tray") || args[0].equals("import-preview")) {
-            String[] uiArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        // the window when the desktop has no tray), "import-preview FILE..." (the Linux .conf
+        // handler) or only .conf/.zip paths (the Windows association: wgdesk.exe "%1"): the tray app.
+        boolean filesOnly = dev.wgdesk.app.ui.view.UiArgs.opensFilesOnly(Arrays.asList(args));
+        if (args.length == 0 || filesOnly || args[0].equals("ui") || args[0].equals("tray")
+                || args[0].equals("import-preview")) {
+            String[] uiArgs = args.length == 0 || filesOnly ? args : Arrays.copyOfRange(args, 1, args.length);
             if (args.length > 0 && args[0].equals("tray")) {
                 uiArgs = Stream.concat(Stream.of("--hidden"), Arrays.stream(uiArgs))
                         .toArray(String[]::new);

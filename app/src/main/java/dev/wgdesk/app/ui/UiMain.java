@@ -1,5 +1,8 @@
 package dev.wgdesk.app.ui;
 
+import dev.wgdesk.app.ui.io.DesktopOpenFiles;
+import dev.wgdesk.app.ui.io.DesktopOs;
+import dev.wgdesk.app.ui.io.OpenRequests;
 import dev.wgdesk.app.ui.io.SingleInstance;
 import dev.wgdesk.app.ui.view.StartupTimer;
 import dev.wgdesk.app.ui.view.UiArgs;
@@ -16,7 +19,9 @@ import javafx.application.Application;
  * Starts the tray app. A separate class from the {@link javafx.application.Application} so that
  * JavaFX can be loaded from the class path. See {@link UiArgs} for the arguments. When the app
  * already runs for the same helper, this start hands its request (show the window, open files)
- * to it and returns before JavaFX loads.
+ * to it and returns before JavaFX loads. On macOS, where Finder sends double-clicked files as
+ * Apple events rather than arguments, the open-file handler is installed here, before JavaFX
+ * starts ({@link DesktopOpenFiles}).
  */
 public final class UiMain {
     private UiMain() {}
@@ -51,6 +56,10 @@ public final class UiMain {
                             "not checking for another running wgdesk: " + u.reason());
         }
         quietClassPathWarning();
+        OpenRequests requests = new OpenRequests();
+        if (DesktopOpenFiles.install(DesktopOs.current(), requests)) {
+            WgDeskApp.receiveOpenRequests(requests);
+        }
         try {
             Application.launch(WgDeskApp.class, args);
         } catch (RuntimeException | Error e) {

@@ -7,11 +7,14 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +28,17 @@ import java.util.Objects;
  * the tunnels' view.
  *
  * <p>The socket lives in {@code $XDG_RUNTIME_DIR/wgdesk} (else {@code /tmp/wgdesk-ui-USER}), a
- * directory only its owner can enter, so only the same user can talk to it. The protocol is a few
+ * directory only its owner can enter, so only the same user can talk to it. On Windows (whose
+ * file systems have no POSIX permissions; AF_UNIX sockets exist since Windows 10 1803) it lives in
+ * {@code %LOCALAPPDATA%\wgdesk}, inside the user's profile, which Windows' own ACL keeps to the
+ * user, SYSTEM and Administrators; there the permission check is left to that ACL. The protocol is a few
  * text lines: {@code wgdesk-ui 1}, then {@code show}, {@code quiet} (for the autostart: nothing to
  * show) or {@code open PATH} lines, an empty line, and the answer {@code ok}.
  */
 public final class SingleInstance implements AutoCloseable {
     private static final String HELLO = "wgdesk-ui 1";
     private static final int CONNECT_TIMEOUT_MS = 3000;
+    private static final Object CLAIMING = new Object();
     private static final System.Logger LOG = System.getLogger(SingleInstance.class.getName());
 
     /** What the running app is asked to do. */
@@ -87,11 +94,18 @@ public final class SingleInstance implements AutoCloseable {
      * The socket for this user and key (the helper socket the app talks to, or "demo").
      */
     public static Path socketFor(String key) {
+        String name = "ui-" + Integer.toHexString(key.hashCode()) + ".sock";
+        if (DesktopOs.current() == DesktopOs.WINDOWS) {
+            String local = System.getenv("LOCALAPPDATA");
+            Path base = local != null && !local.isBlank() ? Path.of(local)
+                    : Path.of(System.getProperty("user.home"), "AppData", "Local");
+            return base.resolve("wgdesk").resolve(name);
+        }
         String runtime = System.getenv("XDG_RUNTIME_DIR");
         Path dir = runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))
                 ? Path.of(runtime, "wgdesk")
                 : Path.of(System.getProperty("java.io.tmpdir"), "wgdesk-ui-" + System.getProperty("user.name"));
-        return dir.resolve("ui-" + Integer.toHexString(key.hashCode()) + ".sock");
+        return dir.resolve(name);
     }
 
     /**
@@ -99,28 +113,43 @@ public final class SingleInstance implements AutoCloseable {
      * instance. Blocking (at most a few seconds); call it before the UI starts.
      */
     public static Outcome claim(Path socket, Request request) {
+        return claim(socket, request, DesktopOs.current() != DesktopOs.WINDOWS);
+    }
+
+    /** {@link #claim(Path, Request)}, with the POSIX privacy check of the directory on or off (Windows). */
+    static Outcome claim(Path socket, Request request, boolean posix) {
         Objects.requireNonNull(request, "request");
         try {
             Path dir = socket.getParent();
-            if (!Files.isDirectory(dir)) {
+            if (!posix) {
+                Files.createDirectories(dir); // in the user's profile: private by its inherited ACL
+            } else if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            if (!Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
-                    || !Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------"))) {
+            if (posix && (!Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
+                    || !Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------")))) {
                 // Somebody else's directory, or one others may enter: don't talk through it.
                 return new Outcome.Unavailable(dir + " is not private to " + System.getProperty("user.name"));
             }
-            for (int attempt = 0; attempt < 3; attempt++) {
-                if (forward(socket, request)) {
-                    return new Outcome.Forwarded();
-                }
-                Files.deleteIfExists(socket); // stale: nobody listens
-                try {
-                    ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                    s.bind(UnixDomainSocketAddress.of(socket));
-                    return new Outcome.Claimed(new SingleInstance(s, socket));
-                } catch (IOException raced) {
-                    // Another start bound it between our attempts: hand it our request.
+            // Starts claim one at a time (a lock file for other processes, a monitor for this one),
+            // so that one never takes another's socket for stale between its bind and its listen.
+            synchronized (CLAIMING) {
+                try (FileChannel lockFile = FileChannel.open(socket.resolveSibling(socket.getFileName() + ".lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock held = lockFile.lock()) {
+                    for (int attempt = 0; attempt < 3; attempt++) {
+                        if (forward(socket, request)) {
+                            return new Outcome.Forwarded();
+                        }
+                        Files.deleteIfExists(socket); // stale: nobody listens
+                        try {
+                            ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                            s.bind(UnixDomainSocketAddress.of(socket));
+                            return new Outcome.Claimed(new SingleInstance(s, socket));
+                        } catch (IOException raced) {
+                            // An app that does not take the lock (an older version) bound it: try again.
+                        }
+                    }
                 }
             }
             return new Outcome.Unavailable("could not claim or reach " + socket);

@@ -11,8 +11,9 @@ import java.awt.Menu;
 import java.awt.MenuItem;
 import java.awt.PopupMenu;
 import java.awt.SystemTray;
+import java.awt.Image;
 import java.awt.TrayIcon;
-import java.awt.image.BufferedImage;
+import java.awt.image.BaseMultiResolutionImage;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -22,23 +23,28 @@ import java.util.Optional;
 /**
  * The tray icon through AWT's {@link SystemTray} (Windows, macOS, and Linux desktops with an
  * XEmbed tray). Draws a {@link TrayMenuModel} as a popup menu and the icon state as a shield in
- * grey (inactive), amber (activating) or green (active). Menu clicks are handed to the UI thread.
- * AWT work happens on the AWT event thread.
+ * grey (inactive), amber (activating) or green (active). In the macOS menu bar the icon is a
+ * template image ({@link TrayIcons#template}, at 1x and 2x for Retina) and AWT is told so with
+ * {@code apple.awt.enableTemplateImages}, which its macOS tray reads once, when its first icon is
+ * made. Menu clicks are handed to the UI thread. AWT work happens on the AWT event thread.
  */
 public final class AwtTray implements Tray {
     private final SystemTray tray;
     private final TrayIcon icon;
     private final TrayActions actions;
     private final UiThread ui;
-    private final Map<TrayMenuModel.IconState, BufferedImage> images = new EnumMap<>(TrayMenuModel.IconState.class);
+    private final Map<TrayMenuModel.IconState, Image> images = new EnumMap<>(TrayMenuModel.IconState.class);
 
-    private AwtTray(SystemTray tray, TrayActions actions, UiThread ui) {
+    private AwtTray(SystemTray tray, TrayActions actions, UiThread ui, boolean template) {
         this.tray = tray;
         this.actions = actions;
         this.ui = ui;
         Dimension size = tray.getTrayIconSize();
+        int px = Math.max(16, size.width);
         for (TrayMenuModel.IconState s : TrayMenuModel.IconState.values()) {
-            images.put(s, TrayIcons.draw(s, Math.max(16, size.width)));
+            images.put(s, template
+                    ? new BaseMultiResolutionImage(TrayIcons.template(s, px), TrayIcons.template(s, 2 * px))
+                    : TrayIcons.draw(s, px));
         }
         icon = new TrayIcon(images.get(TrayMenuModel.IconState.INACTIVE), Messages.get("app.name"));
         icon.setImageAutoSize(true);
@@ -49,19 +55,23 @@ public final class AwtTray implements Tray {
      * Puts the icon in the tray, if the desktop has one. Blocking (loads AWT): call it off the UI
      * thread.
      *
+     * @param template draw template images (the macOS menu bar) instead of the coloured shields
      * @return the tray, or empty when there is no system tray (the caller keeps the window open)
      */
-    public static Optional<AwtTray> install(TrayActions actions, UiThread ui) {
+    public static Optional<AwtTray> install(TrayActions actions, UiThread ui, boolean template) {
         Objects.requireNonNull(actions, "actions");
         Objects.requireNonNull(ui, "ui");
         if (GraphicsEnvironment.isHeadless()) {
             return Optional.empty();
         }
+        if (template) {
+            System.setProperty("apple.awt.enableTemplateImages", "true");
+        }
         try {
             if (!SystemTray.isSupported()) {
                 return Optional.empty();
             }
-            AwtTray t = new AwtTray(SystemTray.getSystemTray(), actions, ui);
+            AwtTray t = new AwtTray(SystemTray.getSystemTray(), actions, ui, template);
             t.tray.add(t.icon);
             return Optional.of(t);
         } catch (AWTException | UnsupportedOperationException | SecurityException | IllegalArgumentException e) {

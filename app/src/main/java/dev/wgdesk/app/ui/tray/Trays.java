@@ -1,16 +1,20 @@
 package dev.wgdesk.app.ui.tray;
 
+import dev.wgdesk.app.ui.io.DesktopOs;
 import dev.wgdesk.app.ui.tray.sni.SniTray;
 import dev.wgdesk.app.ui.vm.UiThread;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Picks the tray for this desktop. On Linux the StatusNotifierItem (D-Bus) comes first: KDE,
- * GNOME with the AppIndicator extension, and most current panels draw it, and many of them no
- * longer draw XEmbed icons at all. Then AWT's {@code SystemTray} (Windows, macOS, XEmbed trays).
+ * Picks the tray for this desktop. On Linux (any freedesktop.org desktop) the StatusNotifierItem
+ * (D-Bus) comes first: KDE, GNOME with the AppIndicator extension, and most current panels draw
+ * it, and many of them no longer draw XEmbed icons at all. Then AWT's {@code SystemTray} (XEmbed
+ * trays). On Windows (the notification area) and macOS (the menu bar, with a template image) AWT's
+ * tray is the only one tried.
  * If neither is there, none: the caller keeps the window open and says why.
  *
  * <p>The system property {@code wgdesk.tray} (or the environment variable {@code WGDESK_TRAY})
@@ -57,6 +61,24 @@ public final class Trays {
         }
     }
 
+    /** A kind of tray. */
+    public enum Kind {
+        /** {@link SniTray}. */
+        SNI,
+        /** {@link AwtTray}. */
+        AWT
+    }
+
+    /** The trays to try, in order, for {@code choice} on {@code os}. */
+    public static List<Kind> order(Choice choice, DesktopOs os) {
+        return switch (choice) {
+            case AUTO -> os == DesktopOs.FREEDESKTOP ? List.of(Kind.SNI, Kind.AWT) : List.of(Kind.AWT);
+            case SNI -> List.of(Kind.SNI);
+            case AWT -> List.of(Kind.AWT);
+            case NONE -> List.of();
+        };
+    }
+
     /**
      * Installs a tray. Blocking (D-Bus, AWT): call it off the UI thread.
      *
@@ -68,16 +90,16 @@ public final class Trays {
      */
     public static Optional<Tray> install(Choice choice, TrayActions actions, UiThread ui, Runnable onHostLost) {
         Objects.requireNonNull(choice, "choice");
-        boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
-        if (choice == Choice.SNI || (choice == Choice.AUTO && linux)) {
-            Optional<SniTray> sni = SniTray.install(System.getProperty("wgdesk.tray.dbus"),
-                    Duration.ofMillis(Long.getLong("wgdesk.tray.wait", DEFAULT_WAIT_MILLIS)), actions, ui, onHostLost);
-            if (sni.isPresent() || choice == Choice.SNI) {
-                return sni.map(t -> t);
+        DesktopOs os = DesktopOs.current();
+        for (Kind k : order(choice, os)) {
+            Optional<? extends Tray> t = switch (k) {
+                case SNI -> SniTray.install(System.getProperty("wgdesk.tray.dbus"),
+                        Duration.ofMillis(Long.getLong("wgdesk.tray.wait", DEFAULT_WAIT_MILLIS)), actions, ui, onHostLost);
+                case AWT -> AwtTray.install(actions, ui, os == DesktopOs.MACOS);
+            };
+            if (t.isPresent()) {
+                return Optional.of(t.get());
             }
-        }
-        if (choice == Choice.AWT || choice == Choice.AUTO) {
-            return AwtTray.install(actions, ui).map(t -> t);
         }
         return Optional.empty();
     }

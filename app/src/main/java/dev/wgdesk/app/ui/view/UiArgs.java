@@ -78,6 +78,19 @@ public record UiArgs(boolean demo, Path socket, Theme.Mode theme, boolean tray, 
         return new UiArgs(demo, socket, theme, tray, hidden, open, lang);
     }
 
+    /**
+     * True when {@code args} are only paths of .conf or .zip files: how Windows starts the app for
+     * a double-clicked file (the MSI's association runs {@code wgdesk.exe "%1"}), and how a user
+     * may open one from a shell. Such a start is the tray app showing the import preview, not a
+     * command-line verb.
+     */
+    public static boolean opensFilesOnly(List<String> args) {
+        return !args.isEmpty() && args.stream().allMatch(a -> {
+            String lower = a.toLowerCase(Locale.ROOT);
+            return !a.startsWith("-") && (lower.endsWith(".conf") || lower.endsWith(".zip"));
+        });
+    }
+
     /** What identifies "the same app" for {@link dev.wgdesk.app.ui.io.SingleInstance}: the helper it shows. */
     public String instanceKey() {
         return demo ? "demo" : socket.toAbsolutePath().normalize().toString();

@@ -3,6 +3,7 @@ package dev.wgdesk.app.ui.view;
 import dev.wgdesk.app.ui.gateway.DemoData;
 import dev.wgdesk.app.ui.gateway.HelperGateway;
 import dev.wgdesk.app.ui.gateway.IpcHelperGateway;
+import dev.wgdesk.app.ui.io.OpenRequests;
 import dev.wgdesk.app.ui.io.SingleInstance;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import javafx.stage.Stage;
  */
 public final class WgDeskApp extends Application {
     private static volatile SingleInstance instance;
+    private static volatile OpenRequests openRequests;
     private WgDeskUi ui;
 
     @Override
@@ -36,13 +38,23 @@ public final class WgDeskApp extends Application {
 
                 @Override
                 public void open(List<Path> files) {
-                    FxUiThread.INSTANCE.run(() -> {
-                        shown.showWindow();
-                        files.forEach(shown.window()::openForImport);
-                    });
+                    FxUiThread.INSTANCE.run(() -> shown.openFiles(files));
                 }
             });
         }
+        OpenRequests requests = openRequests;
+        if (requests != null) {
+            WgDeskUi shown = ui;
+            requests.setTarget(files -> FxUiThread.INSTANCE.run(() -> shown.openFiles(files)));
+        }
+    }
+
+    /**
+     * Files the OS asks to open while the app runs (macOS open-file events) go to the import
+     * preview. Called by {@link dev.wgdesk.app.ui.UiMain} before launching.
+     */
+    public static void receiveOpenRequests(OpenRequests requests) {
+        openRequests = requests;
     }
 
     /**

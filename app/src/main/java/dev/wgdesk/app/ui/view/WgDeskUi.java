@@ -189,6 +189,15 @@ public final class WgDeskUi {
         stage.toFront();
     }
 
+    /**
+     * Shows the window and opens {@code files} the OS handed over: a .conf as an import preview
+     * in the editor, a .zip imported. Call on the FX thread.
+     */
+    public void openFiles(List<Path> files) {
+        showWindow();
+        files.forEach(window::openForImport);
+    }
+
     /** Quits: says how many tunnels stay active in the helper, then exits. Tunnels keep running. */
     public void quit() {
         long active = main.activeCount();

@@ -115,4 +115,22 @@ class SingleInstanceTest {
         assertInstanceOf(SingleInstance.Outcome.Unavailable.class,
                 SingleInstance.claim(shared.resolve("ui.sock"), new SingleInstance.Request(true, List.of())));
     }
+
+    @Test
+    void withoutPosixPermissionsAsOnWindowsAFileStartIsForwardedToTheRunningApp() throws Exception {
+        Path sock = dir.resolve("LocalAppData/wgdesk/ui.sock");
+        SingleInstance.Outcome first = SingleInstance.claim(sock, new SingleInstance.Request(false, List.of()), false);
+        SingleInstance running = assertInstanceOf(SingleInstance.Outcome.Claimed.class, first).instance();
+        try {
+            running.setHandler(recorder);
+            // wgdesk.exe "C:\...\office.conf" while the tray app runs: its arguments, as UiMain hands them on.
+            Path conf = dir.resolve("Downloads/office.conf");
+            var args = dev.wgdesk.app.ui.view.UiArgs.parse(List.of(conf.toString()), System.err);
+            assertInstanceOf(SingleInstance.Outcome.Forwarded.class,
+                    SingleInstance.claim(sock, new SingleInstance.Request(!args.hidden(), args.open()), false));
+            assertEquals("open [" + conf + "]", seen.poll(10, TimeUnit.SECONDS));
+        } finally {
+            running.close();
+        }
+    }
 }

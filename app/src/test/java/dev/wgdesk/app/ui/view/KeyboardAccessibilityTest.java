@@ -140,14 +140,14 @@ class KeyboardAccessibilityTest {
             stage.close();
         });
         java.nio.file.Path userDir = dir.resolve("autostart");
-        dev.wgdesk.app.ui.io.Autostart autostart = new dev.wgdesk.app.ui.io.Autostart(userDir, List.of(dir.resolve("xdg")),
+        dev.wgdesk.app.ui.io.Autostart autostart = new dev.wgdesk.app.ui.io.XdgAutostart(userDir, List.of(dir.resolve("xdg")),
                 "/opt/wgdesk/bin/wgdesk", true);
         stage = FxToolkit.registerStage(Stage::new);
         ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(helper, FileDialogs.native_(), Clock.systemUTC(),
                 false, Theme.Mode.LIGHT, List.of(), false, autostart)));
         Fx.waitUntil("settings loaded", () -> ui.settingsViewModel().startAtLoginAvailableProperty().get());
         assertTrue(!Fx.call(() -> ui.settingsViewModel().startAtLoginProperty().get()));
-        java.nio.file.Path entry = userDir.resolve(dev.wgdesk.app.ui.io.Autostart.FILE_NAME);
+        java.nio.file.Path entry = userDir.resolve(dev.wgdesk.app.ui.io.XdgAutostart.FILE_NAME);
         robot.clickOn("#settings-menu");
         robot.clickOn(Messages.get("settings.autostart"));
         Fx.waitUntil("entry written", () -> java.nio.file.Files.exists(entry));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AutostartTest {
+class XdgAutostartTest {
     @TempDir
     Path dir;
     private Path user;
@@ -27,17 +27,17 @@ class AutostartTest {
         system = Files.createDirectories(dir.resolve("etc/xdg/autostart"));
     }
 
-    private Autostart autostart(String launcher) {
-        return new Autostart(user, List.of(dir.resolve("usr/share/xdg/autostart"), system), launcher, true);
+    private XdgAutostart autostart(String launcher) {
+        return new XdgAutostart(user, List.of(dir.resolve("usr/share/xdg/autostart"), system), launcher, true);
     }
 
     /** The entry the .deb installs. */
     private Path packageEntry() throws IOException {
         Path src = Path.of("..", "installers", "src", "linux", "deb");
         try (Stream<Path> s = Files.walk(Path.of("..", "installers", "src"))) {
-            Path found = s.filter(p -> p.getFileName().toString().equals(Autostart.FILE_NAME)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no " + Autostart.FILE_NAME + " under " + src));
-            return Files.copy(found, system.resolve(Autostart.FILE_NAME));
+            Path found = s.filter(p -> p.getFileName().toString().equals(XdgAutostart.FILE_NAME)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + XdgAutostart.FILE_NAME + " under " + src));
+            return Files.copy(found, system.resolve(XdgAutostart.FILE_NAME));
         }
     }
 
@@ -50,7 +50,7 @@ class AutostartTest {
 
         a.setEnabled(false);
         assertEquals(Autostart.State.DISABLED, a.state());
-        String override = Files.readString(user.resolve(Autostart.FILE_NAME));
+        String override = Files.readString(user.resolve(XdgAutostart.FILE_NAME));
         assertTrue(override.contains("Hidden=true"), override);
         assertTrue(override.contains("X-GNOME-Autostart-enabled=false"), override);
         assertFalse(override.contains("X-GNOME-Autostart-enabled=true"), override);
@@ -59,7 +59,7 @@ class AutostartTest {
 
         a.setEnabled(true);
         assertEquals(Autostart.State.ENABLED, a.state());
-        assertFalse(Files.exists(user.resolve(Autostart.FILE_NAME)), "back to the package's entry");
+        assertFalse(Files.exists(user.resolve(XdgAutostart.FILE_NAME)), "back to the package's entry");
         assertNoTemporaryFiles();
     }
 
@@ -69,7 +69,7 @@ class AutostartTest {
         assertEquals(Autostart.State.DISABLED, a.state());
         a.setEnabled(true);
         assertEquals(Autostart.State.ENABLED, a.state());
-        String entry = Files.readString(user.resolve(Autostart.FILE_NAME), StandardCharsets.UTF_8);
+        String entry = Files.readString(user.resolve(XdgAutostart.FILE_NAME), StandardCharsets.UTF_8);
         assertTrue(entry.contains("Exec=\"/opt/my apps/wgdesk/bin/wgdesk\" tray\n"), entry);
         assertTrue(entry.startsWith("[Desktop Entry]\n"), entry);
 
@@ -84,10 +84,10 @@ class AutostartTest {
     void aUsersOwnOverrideWins() throws IOException {
         packageEntry();
         Files.createDirectories(user);
-        Files.writeString(user.resolve(Autostart.FILE_NAME), "[Desktop Entry]\nType=Application\nExec=wgdesk tray\n"
+        Files.writeString(user.resolve(XdgAutostart.FILE_NAME), "[Desktop Entry]\nType=Application\nExec=wgdesk tray\n"
                 + "X-GNOME-Autostart-enabled = false\n");
         assertEquals(Autostart.State.DISABLED, autostart(null).state());
-        Files.writeString(user.resolve(Autostart.FILE_NAME), "[Desktop Entry]\nExec=wgdesk tray\n[Desktop Action x]\nHidden=true\n");
+        Files.writeString(user.resolve(XdgAutostart.FILE_NAME), "[Desktop Entry]\nExec=wgdesk tray\n[Desktop Action x]\nHidden=true\n");
         assertEquals(Autostart.State.ENABLED, autostart(null).state(), "Hidden in another group does not count");
     }
 
@@ -95,7 +95,7 @@ class AutostartTest {
     void unsupportedWhereItCannotWork() throws IOException {
         assertEquals(Autostart.State.UNSUPPORTED, autostart(null).state(), "no package entry and no launcher");
         assertThrows(UnsupportedOperationException.class, () -> autostart(null).setEnabled(true));
-        assertEquals(Autostart.State.UNSUPPORTED, new Autostart(user, List.of(system), "/usr/bin/wgdesk", false).state());
+        assertEquals(Autostart.State.UNSUPPORTED, new XdgAutostart(user, List.of(system), "/usr/bin/wgdesk", false).state());
         assertFalse(Files.exists(user), "nothing written");
     }
 
@@ -111,10 +111,10 @@ class AutostartTest {
 
     @Test
     void execQuotingFollowsTheSpecification() {
-        assertEquals("/usr/bin/wgdesk", Autostart.quoteExec("/usr/bin/wgdesk"));
-        assertEquals("\"/home/a b/wgdesk\"", Autostart.quoteExec("/home/a b/wgdesk"));
-        assertEquals("\"/x/\\$HOME/\\\"q\\\"/w\"", Autostart.quoteExec("/x/$HOME/\"q\"/w"));
-        assertEquals("/x/100%%/w", Autostart.quoteExec("/x/100%/w"));
+        assertEquals("/usr/bin/wgdesk", XdgAutostart.quoteExec("/usr/bin/wgdesk"));
+        assertEquals("\"/home/a b/wgdesk\"", XdgAutostart.quoteExec("/home/a b/wgdesk"));
+        assertEquals("\"/x/\\$HOME/\\\"q\\\"/w\"", XdgAutostart.quoteExec("/x/$HOME/\"q\"/w"));
+        assertEquals("/x/100%%/w", XdgAutostart.quoteExec("/x/100%/w"));
     }
 
     private void assertNoTemporaryFiles() throws IOException {
