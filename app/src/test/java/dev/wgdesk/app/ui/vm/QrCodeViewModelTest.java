@@ -70,6 +70,20 @@ class QrCodeViewModelTest {
         assertEquals(text, decode(QrMatrix.encode(text)));
     }
 
+    /**
+     * ZXing's general detector (TRY_HARDER, as a phone's scanner) misread about 1 in 100 perfect
+     * renderings of ZXing's own codes (4 of 400 here); the encoder now picks a mask it reads back.
+     * 200 random tunnels: with 1 % misreads, this failed with a probability of about 87 %.
+     */
+    @Test
+    void everyCodeReadsBackWithTheGeneralDetector() {
+        for (int i = 0; i < 200; i++) {
+            String text = "[Interface]\n# Büro – Zürich\nPrivateKey = " + PrivateKey.generate().toBase64()
+                    + "\nAddress = 10.0." + i + ".2/32\n";
+            assertEquals(text, decode(QrMatrix.encode(text)), "tunnel " + i);
+        }
+    }
+
     @Test
     void hideDropsTheCode() {
         helper.with("phone", Fixtures.siteTunnel(), false);
