@@ -45,15 +45,35 @@ import java.util.Objects;
  * A change costs O(prefix length) node allocations; lookups cost at most one node visit per
  * distinct prefix length on the path (at most 33 or 129).
  *
+ * <h2>Host-route fast path</h2>
+ * Beside each trie, an immutable exact-match {@link HostTable} holds the family's host routes
+ * ({@code /32}, {@code /128}), which the trie also holds. A lookup asks it first: a host route is
+ * the longest prefix there can be, so a hit is the answer; on a miss the trie answers as before.
+ * This keeps a hub's lookups (one host route per peer) at one or two array reads whatever the
+ * number of peers. The table is copy-on-write like the trie and is published together with its
+ * trie in one immutable {@code Family} through one volatile write, so a lookup sees both from the
+ * same change.
+ *
  * @param <P> the peer type
  */
 public final class AllowedIps<P> {
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    /** Published tries; written only under {@link #writeLock}, read without it. */
-    private volatile Node<P> root4;
-    private volatile Node<P> root6;
+    /** One family's trie and its host routes, published together. */
+    private record Family<P>(Node<P> root, HostTable hosts) {
+        @SuppressWarnings("rawtypes")
+        static final Family EMPTY = new Family<>(null, HostTable.EMPTY);
+    }
+
+    /** Published tables; written only under {@link #writeLock}, read without it. */
+    private volatile Family<P> v4 = empty();
+    private volatile Family<P> v6 = empty();
+
+    @SuppressWarnings("unchecked")
+    private static <P> Family<P> empty() {
+        return (Family<P>) Family.EMPTY;
+    }
 
     private final Object writeLock = new Object();
     /** Each owner's prefixes in insertion order. Guarded by {@link #writeLock}. */
@@ -96,7 +116,8 @@ public final class AllowedIps<P> {
                 size++;
             }
             byPeer.computeIfAbsent(peer, k -> new LinkedHashSet<>()).add(prefix);
-            publish(prefix, updated);
+            HostTable hosts = family(prefix).hosts();
+            publish(prefix, updated, isHost(prefix) ? hosts.with(hi, lo, peer) : hosts);
         }
     }
 
@@ -122,7 +143,9 @@ public final class AllowedIps<P> {
             if (PrefixTrie.exact(root, hi, lo, prefix.cidr()) != peer) {
                 return false;
             }
-            publish(prefix, PrefixTrie.remove(root, hi, lo, prefix.cidr(), peer));
+            HostTable hosts = family(prefix).hosts();
+            publish(prefix, PrefixTrie.remove(root, hi, lo, prefix.cidr(), peer),
+                    isHost(prefix) ? hosts.without(hi, lo) : hosts);
             forget(peer, prefix);
             size--;
             return true;
@@ -141,17 +164,21 @@ public final class AllowedIps<P> {
             if (owned == null) {
                 return 0;
             }
-            Node<P> r4 = root4;
-            Node<P> r6 = root6;
+            Node<P> r4 = v4.root();
+            Node<P> r6 = v6.root();
+            HostTable h4 = v4.hosts();
+            HostTable h6 = v6.hosts();
             for (Prefix p : owned) {
                 if (p.isIpv4()) {
                     r4 = PrefixTrie.remove(r4, p.keyHi(), p.keyLo(), p.cidr(), peer);
+                    h4 = isHost(p) ? h4.without(p.keyHi(), p.keyLo()) : h4;
                 } else {
                     r6 = PrefixTrie.remove(r6, p.keyHi(), p.keyLo(), p.cidr(), peer);
+                    h6 = isHost(p) ? h6.without(p.keyHi(), p.keyLo()) : h6;
                 }
             }
-            root4 = r4;
-            root6 = r6;
+            v4 = new Family<>(r4, h4);
+            v6 = new Family<>(r6, h6);
             size -= owned.size();
             return owned.size();
         }
@@ -160,8 +187,8 @@ public final class AllowedIps<P> {
     /** Removes everything. */
     public void clear() {
         synchronized (writeLock) {
-            root4 = null;
-            root6 = null;
+            v4 = empty();
+            v6 = empty();
             byPeer.clear();
             size = 0;
         }
@@ -199,7 +226,7 @@ public final class AllowedIps<P> {
      */
     public P lookupV4(byte[] packet, int addrOffset) {
         int a = (int) INT_BE.get(packet, addrOffset);
-        return PrefixTrie.lookup(root4, (long) a << 32, 0L);
+        return find(v4, (long) a << 32, 0L);
     }
 
     /**
@@ -212,7 +239,7 @@ public final class AllowedIps<P> {
     public P lookupV6(byte[] packet, int addrOffset) {
         long hi = (long) LONG_BE.get(packet, addrOffset);
         long lo = (long) LONG_BE.get(packet, addrOffset + 8);
-        return PrefixTrie.lookup(root6, hi, lo);
+        return find(v6, hi, lo);
     }
 
     /**
@@ -225,7 +252,7 @@ public final class AllowedIps<P> {
         if (buf.order() != ByteOrder.BIG_ENDIAN) {
             a = Integer.reverseBytes(a);
         }
-        return PrefixTrie.lookup(root4, (long) a << 32, 0L);
+        return find(v4, (long) a << 32, 0L);
     }
 
     /** As {@link #lookupV6(byte[], int)}, reading from {@code buf} like {@link #lookupV4(ByteBuffer, int)}. */
@@ -236,7 +263,7 @@ public final class AllowedIps<P> {
             hi = Long.reverseBytes(hi);
             lo = Long.reverseBytes(lo);
         }
-        return PrefixTrie.lookup(root6, hi, lo);
+        return find(v6, hi, lo);
     }
 
     /**
@@ -258,17 +285,41 @@ public final class AllowedIps<P> {
         return lookup(address.getAddress());
     }
 
-    /* ---------- Internals ---------- */
-
-    private Node<P> root(Prefix p) {
-        return p.isIpv4() ? root4 : root6;
+    /**
+     * The longest-prefix match through the trie alone, without the host-route fast path: the
+     * reference the fast path must agree with, for tests.
+     */
+    P lookupTrieOnly(byte[] address) {
+        Prefix p = new Prefix(address, address.length * 8);
+        return PrefixTrie.lookup(family(p).root(), p.keyHi(), p.keyLo());
     }
 
-    private void publish(Prefix p, Node<P> root) {
+    /* ---------- Internals ---------- */
+
+    /** The host-route table first (a host route is the longest match there can be), then the trie. */
+    @SuppressWarnings("unchecked")
+    private static <P> P find(Family<P> f, long hi, long lo) {
+        Object host = f.hosts().get(hi, lo);
+        return host != null ? (P) host : PrefixTrie.lookup(f.root(), hi, lo);
+    }
+
+    private static boolean isHost(Prefix p) {
+        return p.cidr() == p.address().length * 8;
+    }
+
+    private Family<P> family(Prefix p) {
+        return p.isIpv4() ? v4 : v6;
+    }
+
+    private Node<P> root(Prefix p) {
+        return family(p).root();
+    }
+
+    private void publish(Prefix p, Node<P> root, HostTable hosts) {
         if (p.isIpv4()) {
-            root4 = root;
+            v4 = new Family<>(root, hosts);
         } else {
-            root6 = root;
+            v6 = new Family<>(root, hosts);
         }
     }
 
@@ -283,13 +334,34 @@ public final class AllowedIps<P> {
     /** Checks both tries' shape invariants against the index; for tests. */
     void checkInvariants() {
         synchronized (writeLock) {
-            int n = PrefixTrie.checkInvariants(root4, 32) + PrefixTrie.checkInvariants(root6, 128);
+            int n = PrefixTrie.checkInvariants(v4.root(), 32) + PrefixTrie.checkInvariants(v6.root(), 128);
+            checkHosts(v4, 32);
+            checkHosts(v6, 128);
             int indexed = byPeer.values().stream().mapToInt(LinkedHashSet::size).sum();
             if (n != size || indexed != size) {
                 throw new IllegalStateException("trie holds " + n + ", index " + indexed + ", size " + size);
             }
-            PrefixTrie.forEach(root4, (node, peer) -> checkIndexed(node, peer, 4));
-            PrefixTrie.forEach(root6, (node, peer) -> checkIndexed(node, peer, 16));
+            PrefixTrie.forEach(v4.root(), (node, peer) -> checkIndexed(node, peer, 4));
+            PrefixTrie.forEach(v6.root(), (node, peer) -> checkIndexed(node, peer, 16));
+        }
+    }
+
+    /** The host table holds exactly the trie's host routes, with the same owners. */
+    private static <P> void checkHosts(Family<P> f, int bits) {
+        int[] trieHosts = {0};
+        PrefixTrie.forEach(f.root(), (node, peer) -> {
+            if (node.cidr == bits) {
+                trieHosts[0]++;
+                if (f.hosts().get(node.hi, node.lo) != peer) {
+                    throw new IllegalStateException("a /" + bits + " of the trie is missing from the host table");
+                }
+            }
+        });
+        int[] tableHosts = {0};
+        f.hosts().forEach((hi, lo, peer) -> tableHosts[0]++);
+        if (tableHosts[0] != trieHosts[0] || f.hosts().size() != trieHosts[0]) {
+            throw new IllegalStateException("host table holds " + tableHosts[0] + " (size " + f.hosts().size()
+                    + "), the trie " + trieHosts[0] + " host routes");
         }
     }
 
