@@ -101,9 +101,10 @@ if [ "${WGDESK_AOT:-1}" != 0 ]; then
   # record, then create (in the background, waited for)
   helper_run >/dev/null
   ip netns exec "$HN" "$WGDESK" helper --socket "$WORK/helper.sock" --state-dir "$WORK/hstate" >/dev/null 2>&1 &
+  hpid=$!
   sleep 2
   for p in $(ip netns pids "$HN"); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' helper ' && kill "$p"; done
-  wait
+  wait "$hpid"
   for i in $(seq 120); do
     ls /var/cache/wgdesk/helper-*.aot >/dev/null 2>&1 && ! pgrep -f 'AOTMode=create' >/dev/null && break
     sleep 1
