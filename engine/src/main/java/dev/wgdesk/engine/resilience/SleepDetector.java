@@ -38,6 +38,17 @@ public final class SleepDetector {
     }
 
     /**
+     * {@link System#nanoTime} against wall-clock time ({@link System#currentTimeMillis}): where
+     * {@code nanoTime} stops during suspend (macOS: {@code mach_absolute_time}; Linux:
+     * {@code CLOCK_MONOTONIC}) and no better pair is bound. A wall clock set forward by 3 s or
+     * more also counts as a suspend, a harmless false alarm (new handshakes start early).
+     */
+    public static SleepDetector wallClock() {
+        return new SleepDetector(System::nanoTime, () -> System.currentTimeMillis() * 1_000_000L,
+                DEFAULT_THRESHOLD_NANOS);
+    }
+
+    /**
      * Looks at the clocks.
      *
      * @return how long the machine slept since the previous call (ns), or 0 if it did not

@@ -1,17 +1,25 @@
 package dev.wgdesk.platform.macos;
 
-import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.config.InterfaceConfig;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.conn.Bind;
 import dev.wgdesk.engine.conn.BindProvider;
 import dev.wgdesk.engine.device.DeviceSnapshot;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.resilience.DeviceTarget;
+import dev.wgdesk.engine.resilience.EndpointWatcher;
+import dev.wgdesk.engine.resilience.HostResolver;
+import dev.wgdesk.engine.resilience.Resilience;
+import dev.wgdesk.engine.resilience.ResolutionStatus;
+import dev.wgdesk.engine.resilience.SleepDetector;
+import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.TunProvider;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -26,8 +34,17 @@ import java.util.function.Supplier;
  * <p>The utun is named by the kernel ({@code utunN}); the tunnel's name is used for the hooks'
  * {@code %I} and the log. Nothing native is loaded until {@link #activate} runs. Not yet run on a
  * Mac.
+ *
+ * <p>Kept working when the network moves (docs/network-changes.md): a {@link Resilience} starts
+ * new handshakes on every tunnel after a resume from sleep ({@link SleepDetector#wallClock()}:
+ * on macOS {@code System.nanoTime} is {@code mach_absolute_time}, which stops while asleep) and
+ * after a change of default route (a {@link RouteMonitor} on a {@code PF_ROUTE} socket while any
+ * tunnel is up; after each burst of routing messages the default gateways and interface are read
+ * again with {@code netstat -nr}, and only a change of those counts), and an
+ * {@link EndpointWatcher} per tunnel re-resolves endpoint host names. Built and unit-tested on
+ * Linux only.
  */
-public final class MacTunnelBackend implements TunnelBackend {
+public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     /** The programs a crash journal may name: what {@link MacTunnel} journals. */
     static final Set<String> JOURNAL_PROGRAMS = Set.of("route", "networksetup");
 
@@ -39,23 +56,97 @@ public final class MacTunnelBackend implements TunnelBackend {
     private final MacTunnel.Runner runner;
     private final Supplier<TunProvider> tuns;
     private final Supplier<Bind> binds;
-    private final EndpointResolver resolver;
+    private final HostResolver resolver;
     private final MacTunnel.Monitors monitors;
+    private final Resilience resilience;
+    private final Object routesLock = new Object();
+    private AutoCloseable routes; // guarded by routesLock: the default-route watch while a tunnel is up
+    private int up; // guarded by routesLock: tunnels up
+    private volatile MacTunnel.State lastDefault; // written by the route monitor's thread (and at its start)
 
     /** The helper's backend: real commands, utun, UDP socket and routing socket. */
     public MacTunnelBackend() {
         this(new ProcessRunner(COMMAND_TIMEOUT_SECONDS), MacOsTunProvider::new, BindProvider::createBest,
-                EndpointResolver.system(), RouteMonitor::start);
+                HostResolver.system(), RouteMonitor::start, SleepDetector.wallClock());
     }
 
-    /** With fakes: commands through {@code runner}, the utun from {@code tuns} (tests: a simulated kernel). */
-    MacTunnelBackend(MacTunnel.Runner runner, Supplier<TunProvider> tuns, Supplier<Bind> binds, EndpointResolver resolver,
-                     MacTunnel.Monitors monitors) {
+    /**
+     * With fakes: commands through {@code runner}, the utun from {@code tuns} (tests: a simulated
+     * kernel), names through {@code resolver} (activation and re-resolution), routing changes
+     * from {@code monitors}, suspends from {@code sleep} (null: none).
+     */
+    MacTunnelBackend(MacTunnel.Runner runner, Supplier<TunProvider> tuns, Supplier<Bind> binds, HostResolver resolver,
+                     MacTunnel.Monitors monitors, SleepDetector sleep) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.tuns = Objects.requireNonNull(tuns, "tuns");
         this.binds = Objects.requireNonNull(binds, "binds");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.monitors = Objects.requireNonNull(monitors, "monitors");
+        this.resilience = new Resilience(Clock.system(), sleep);
+    }
+
+    /** The resilience loop (for tests). */
+    Resilience resilience() {
+        return resilience;
+    }
+
+    /** A tunnel came up: the resilience loop runs, and the default route is watched from the first. */
+    private void tunnelUp(java.util.function.Consumer<String> log) {
+        resilience.start();
+        synchronized (routesLock) {
+            if (up++ > 0) {
+                return;
+            }
+            try {
+                lastDefault = MacTunnel.probe(runner, false);
+                routes = monitors.start(this::routesChanged);
+            } catch (IOException | RuntimeException e) {
+                log.accept("Not watching the default route (new handshakes after a network change start only"
+                        + " when sessions time out): " + e.getMessage());
+            }
+        }
+    }
+
+    /** A tunnel went down: the last one stops the default-route watch (its socket closed). */
+    private void tunnelDown() {
+        AutoCloseable m;
+        synchronized (routesLock) {
+            if (--up > 0) {
+                return;
+            }
+            m = routes;
+            routes = null;
+        }
+        if (m != null) {
+            try {
+                m.close(); // outside the lock: its thread may be in routesChanged
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping the route monitor: " + e.getMessage());
+            }
+        }
+    }
+
+    /** After a burst of routing messages: a new default gateway or interface is a network change. */
+    private void routesChanged() {
+        MacTunnel.State now;
+        try {
+            now = MacTunnel.probe(runner, false);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "reading the default routes after a routing change: " + e.getMessage());
+            return;
+        }
+        MacTunnel.State was = lastDefault;
+        lastDefault = now;
+        if (was == null || !Objects.equals(was.gateway4(), now.gateway4()) || !Objects.equals(was.gateway6(), now.gateway6())
+                || !Objects.equals(was.defaultIf(), now.defaultIf())) {
+            resilience.networkChanged("default route changed");
+        }
+    }
+
+    /** Stops the resilience loop (tunnels are brought down by their owner). */
+    @Override
+    public void close() {
+        resilience.close();
     }
 
     @Override
@@ -64,12 +155,18 @@ public final class MacTunnelBackend implements TunnelBackend {
         MacTunnel t;
         try {
             t = MacTunnel.activate(name, config,
-                    new MacTunnel.Options(runner, tuns.get(), binds, resolver, allowScripts, journal, log, monitors));
+                    new MacTunnel.Options(runner, tuns.get(), binds, resolver.endpointResolver(), allowScripts, journal,
+                            log, monitors));
         } catch (MacTunnel.ActivationException e) {
             throw new ActivationException(e.step(), e.detail(), e);
         }
         List<String> warnings = warnings(config.interfaceConfig(), allowScripts);
         warnings.forEach(log);
+        tunnelUp(log);
+        EndpointWatcher watcher = new EndpointWatcher(name, config.peers(), new DeviceTarget(t.device()), resolver,
+                Clock.system(), log);
+        Resilience.Registration reg = resilience.register(name, watcher, t.device()::restartHandshakes, log);
+        AtomicBoolean down = new AtomicBoolean();
         return new Active() {
             @Override
             public DeviceSnapshot snapshot() {
@@ -97,8 +194,18 @@ public final class MacTunnelBackend implements TunnelBackend {
             }
 
             @Override
+            public List<ResolutionStatus> resolutions() {
+                return reg.resolutions();
+            }
+
+            @Override
             public List<String> deactivate() {
-                return t.deactivate();
+                reg.close();
+                List<String> left = t.deactivate();
+                if (down.compareAndSet(false, true)) {
+                    tunnelDown();
+                }
+                return left;
             }
         };
     }

@@ -42,9 +42,59 @@ class MacHelperPlatformTest {
 
     MacTunnelBackend backend() {
         return new MacTunnelBackend(mac, () -> new MacOsTunProvider(kernel, true), () -> new MemoryBind(net),
-                e -> {
-                    throw new UnknownHostException(e.host());
-                }, r -> RouteMonitor.start(kernel, r));
+                host -> {
+                    throw new UnknownHostException(host);
+                }, r -> RouteMonitor.start(kernel, r), null);
+    }
+
+    /** Waits (up to 10 s) for the resilience loop's thread to log {@code line}. */
+    static void awaitLine(List<String> log, String line) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!log.contains(line) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertTrue(log.contains(line), log.toString());
+    }
+
+    @Test
+    void aNewDefaultGatewayStartsNewHandshakesAndNamesAreWatched() throws Exception {
+        List<Runnable> monitors = new CopyOnWriteArrayList<>();
+        List<String> closed = new CopyOnWriteArrayList<>();
+        MacTunnelBackend b = new MacTunnelBackend(mac, () -> new MacOsTunProvider(kernel, true), () -> new MemoryBind(net),
+                host -> {
+                    if (!host.equals("vpn.example.org")) {
+                        throw new UnknownHostException(host);
+                    }
+                    return List.of(java.net.InetAddress.getByName("198.51.100.7"));
+                }, r -> {
+                    monitors.add(r);
+                    return () -> closed.add("monitor");
+                }, null);
+        TunnelConfig c = MacTunnelTest.conf("Address = 10.8.0.2/32\nMTU = 1400", "10.8.0.0/24",
+                "vpn.example.org:51820\nPersistentKeepalive = 25");
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (b) {
+            TunnelBackend.Active a = b.activate("wg0", c, false, j -> { }, log::add);
+            assertEquals(1, monitors.size(), "a split tunnel with its MTU set has no monitor of its own: only the"
+                    + " backend's default-route watch");
+            List<dev.wgdesk.engine.resilience.ResolutionStatus> rs = a.resolutions();
+            assertEquals(1, rs.size());
+            assertEquals("vpn.example.org", rs.getFirst().host());
+            assertEquals(51820, rs.getFirst().port());
+            assertFalse(rs.getFirst().failed());
+            assertEquals(List.of(java.net.InetAddress.getByName("198.51.100.7")), rs.getFirst().addresses());
+
+            monitors.getFirst().run(); // routing messages, but the default gateway is the same
+            Thread.sleep(1500); // three passes of the loop
+            assertTrue(log.stream().noneMatch(l -> l.startsWith("Network changed")), log.toString());
+
+            mac.gateway4 = "10.0.0.1"; // another network
+            monitors.getFirst().run();
+            awaitLine(log, "Network changed (default route changed): new handshake started with 1 peer");
+            assertEquals(List.of(), a.deactivate());
+            assertEquals(List.of("monitor"), closed, "the last tunnel down stops the watch");
+            assertEquals(List.of(), b.resilience().tunnels());
+        }
     }
 
     /* ---------------- platform ---------------- */

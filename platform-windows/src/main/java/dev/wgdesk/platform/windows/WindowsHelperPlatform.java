@@ -1,12 +1,13 @@
 package dev.wgdesk.platform.windows;
 
-import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.platform.HelperPlatform;
 import dev.wgdesk.engine.platform.IpcTransport;
 import dev.wgdesk.engine.platform.SecretStore;
 import dev.wgdesk.engine.platform.ServiceRegistration;
 import dev.wgdesk.engine.platform.TunnelBackend;
 import dev.wgdesk.engine.platform.UserDirectory;
+import dev.wgdesk.engine.resilience.HostResolver;
+import dev.wgdesk.engine.resilience.SleepDetector;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.platform.windows.ipc.AccountLookup;
 import dev.wgdesk.platform.windows.ipc.ClientTokens;
@@ -35,6 +36,7 @@ import java.util.OptionalLong;
 public final class WindowsHelperPlatform implements HelperPlatform {
     private final ClientTokens tokens = new ClientTokens();
     private volatile PipeNative pipeNative;
+    private volatile WindowsTunnelBackend backend; // the latest made: told when the machine resumes
 
     @Override
     public String os() {
@@ -88,7 +90,7 @@ public final class WindowsHelperPlatform implements HelperPlatform {
     public TunnelBackend tunnelBackend() {
         requireWindows("the tunnel backend");
         String exe = ProcessHandle.current().info().command().orElse(Path.of("wgdesk-helper.exe").toAbsolutePath().toString());
-        return new WindowsTunnelBackend(new WindowsTunnelBackend.Natives(
+        WindowsTunnelBackend b = new WindowsTunnelBackend(new WindowsTunnelBackend.Natives(
                 (name, mtu) -> {
                     WintunTun t = new WindowsTunProvider().create(name, mtu);
                     return new WindowsTunnelBackend.OpenedTun(t, t.luid());
@@ -98,7 +100,17 @@ public final class WindowsHelperPlatform implements HelperPlatform {
                 UnicastIfBind.windowsSocketOption(),
                 RouteMonitor.windows(),
                 WindowsHelperPlatform::staleAdapterLuid,
-                EndpointResolver.system(), exe, Clock.system()));
+                HostResolver.system(), exe, Clock.system(), SleepDetector.wallClock()));
+        backend = b;
+        return b;
+    }
+
+    /** The service's resume event: new handshakes on the tunnels of the backend made last, if any. */
+    void resumed() {
+        WindowsTunnelBackend b = backend;
+        if (b != null) {
+            b.resumed();
+        }
     }
 
     private static OptionalLong staleAdapterLuid(String name) {
@@ -150,6 +162,11 @@ public final class WindowsHelperPlatform implements HelperPlatform {
      * the service with the reason, before anything is served).
      */
     static ServiceRegistration preparingFirst(ServiceRegistration reg, IoStep prepare) {
+        return preparingFirst(reg, prepare, () -> { });
+    }
+
+    /** {@link #preparingFirst(ServiceRegistration, IoStep)} that also runs {@code onResume} on a resume from sleep. */
+    static ServiceRegistration preparingFirst(ServiceRegistration reg, IoStep prepare, Runnable onResume) {
         return new ServiceRegistration() {
             @Override
             public String serviceName() {
@@ -187,7 +204,11 @@ public final class WindowsHelperPlatform implements HelperPlatform {
 
                     @Override
                     public void resumed() {
-                        body.resumed();
+                        try {
+                            onResume.run();
+                        } finally {
+                            body.resumed();
+                        }
                     }
                 });
             }
@@ -196,7 +217,7 @@ public final class WindowsHelperPlatform implements HelperPlatform {
 
     @Override
     public ServiceRegistration serviceRegistration() {
-        return preparingFirst(serviceRegistrationWithoutStateDirectory(), this::prepareStateDirectory);
+        return preparingFirst(serviceRegistrationWithoutStateDirectory(), this::prepareStateDirectory, this::resumed);
     }
 
     private ServiceRegistration serviceRegistrationWithoutStateDirectory() {

@@ -1,7 +1,6 @@
 package dev.wgdesk.platform.windows;
 
 import dev.wgdesk.engine.config.Endpoint;
-import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.config.InterfaceConfig;
 import dev.wgdesk.engine.config.IpPrefix;
 import dev.wgdesk.engine.config.PeerConfig;
@@ -10,6 +9,12 @@ import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.device.Device;
 import dev.wgdesk.engine.device.DeviceSnapshot;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.resilience.DeviceTarget;
+import dev.wgdesk.engine.resilience.EndpointWatcher;
+import dev.wgdesk.engine.resilience.HostResolver;
+import dev.wgdesk.engine.resilience.Resilience;
+import dev.wgdesk.engine.resilience.ResolutionStatus;
+import dev.wgdesk.engine.resilience.SleepDetector;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
 import dev.wgdesk.platform.windows.net.DefaultRoute;
@@ -57,15 +62,22 @@ import java.util.function.Consumer;
  * <p>{@link #cleanupStale}: the WFP session died with the crashed helper; the adapter is reopened
  * by name and the journaled routes, addresses and DNS settings are removed from its LUID (the
  * adapter itself stays, and the next activation reuses it).
+ *
+ * <p>Kept working when the network moves (docs/network-changes.md): every tunnel watches route
+ * changes ({@code NotifyRouteChange2}); when the best default route outside it changes (another
+ * interface or none), a {@link Resilience} starts new handshakes on every tunnel, as it does on
+ * {@link #resumed()} (the service's {@code PBT_APMRESUMEAUTOMATIC}) and when its fallback
+ * {@link SleepDetector} sees a suspend; an {@link EndpointWatcher} per tunnel re-resolves endpoint
+ * host names. Built and unit-tested on Linux only.
  */
-public final class WindowsTunnelBackend implements TunnelBackend {
+public final class WindowsTunnelBackend implements TunnelBackend, AutoCloseable {
     /** An opened adapter as the engine sees it, and its LUID. */
     public record OpenedTun(Tun tun, long luid) {}
 
     /** Every native part, a seam each. */
     public record Natives(TunOpener tuns, IpHelper ip, KillSwitchInstaller killSwitch,
                           UnicastIfBind.SocketOption socketOption, RouteMonitor routes, StaleAdapters stale,
-                          EndpointResolver resolver, String helperExe, Clock clock) {
+                          HostResolver resolver, String helperExe, Clock clock, SleepDetector sleep) {
         public Natives {
             Objects.requireNonNull(tuns);
             Objects.requireNonNull(ip);
@@ -76,6 +88,7 @@ public final class WindowsTunnelBackend implements TunnelBackend {
             Objects.requireNonNull(resolver);
             Objects.requireNonNull(helperExe);
             Objects.requireNonNull(clock);
+            // sleep: null where no suspend detector is wanted (tests)
         }
     }
 
@@ -98,9 +111,27 @@ public final class WindowsTunnelBackend implements TunnelBackend {
     }
 
     private final Natives n;
+    private final Resilience resilience;
 
     public WindowsTunnelBackend(Natives natives) {
         this.n = Objects.requireNonNull(natives, "natives");
+        this.resilience = new Resilience(Clock.system(), natives.sleep());
+    }
+
+    /** The machine resumed from sleep (the service's power event): new handshakes on every tunnel. */
+    public void resumed() {
+        resilience.networkChanged("resumed from sleep");
+    }
+
+    /** The resilience loop (for tests). */
+    Resilience resilience() {
+        return resilience;
+    }
+
+    /** Stops the resilience loop (tunnels are brought down by their owner). */
+    @Override
+    public void close() {
+        resilience.close();
     }
 
     private record Undo(String what, AutoCloseable action) {}
@@ -145,10 +176,18 @@ public final class WindowsTunnelBackend implements TunnelBackend {
 
             pr.step = "UDP bind";
             UnicastIfBind bind = new UnicastIfBind(n.socketOption());
-            if (routesDefault(plan)) {
-                DefaultInterface pin = new DefaultInterface(n.routes(), bind, luid, log);
-                pin.update();
-                pr.undo.push(new Undo("stop watching routes", n.routes().watch(pin::onChange)));
+            boolean pin = routesDefault(plan);
+            DefaultInterface watch = new DefaultInterface(n.routes(), pin ? bind : null, luid, log,
+                    () -> resilience.networkChanged("default route changed"));
+            try {
+                watch.update();
+                pr.undo.push(new Undo("stop watching routes", n.routes().watch(watch::onChange)));
+            } catch (IOException | RuntimeException e) {
+                if (pin) {
+                    throw e; // the socket must not follow the tunnel's own default route
+                }
+                log.accept("Not watching the default route (new handshakes after a network change start only"
+                        + " when sessions time out): " + e.getMessage());
             }
 
             pr.step = "device";
@@ -167,7 +206,12 @@ public final class WindowsTunnelBackend implements TunnelBackend {
                     throw new IOException(String.join("; ", left));
                 }
             }));
-            return new WindowsActive(device, mtu, pr.warnings, pr.undo, log);
+            resilience.start();
+            EndpointWatcher watcher = new EndpointWatcher(name, config.peers(), new DeviceTarget(device), n.resolver(),
+                    n.clock(), log);
+            Resilience.Registration reg = resilience.register(name, watcher, device::restartHandshakes, log);
+            pr.undo.push(new Undo("stop watching endpoints", reg::close));
+            return new WindowsActive(device, mtu, pr.warnings, pr.undo, log, reg);
         } catch (Exception e) {
             List<String> left = undoAll(pr.undo);
             String m = e instanceof UnknownHostException u ? "cannot resolve " + u.getMessage()
@@ -186,31 +230,43 @@ public final class WindowsTunnelBackend implements TunnelBackend {
         return plan.stream().anyMatch(s -> s instanceof WindowsNetPlan.Route r && r.destination().cidr() == 0);
     }
 
-    /** Keeps the bind on the best default route outside the tunnel. */
+    /**
+     * Follows the best default route outside the tunnel (per family, its interface index; 0: none):
+     * keeps the bind on it when the tunnel takes a default route ({@code bind} not null), and
+     * calls {@code changed} when it changes after the first look (a new network).
+     */
     static final class DefaultInterface {
         private final RouteMonitor routes;
         private final UnicastIfBind bind;
         private final long luid;
         private final Consumer<String> log;
+        private final Runnable changed;
         private int v4 = -1;
         private int v6 = -1;
 
-        DefaultInterface(RouteMonitor routes, UnicastIfBind bind, long luid, Consumer<String> log) {
+        DefaultInterface(RouteMonitor routes, UnicastIfBind bind, long luid, Consumer<String> log, Runnable changed) {
             this.routes = routes;
             this.bind = bind;
             this.luid = luid;
             this.log = log;
+            this.changed = changed;
         }
 
         synchronized void update() throws IOException {
             int a = DefaultRoute.choose(routes.defaultRoutes(WindowsNetPlan.Family.IPV4), luid).orElse(0);
             int b = DefaultRoute.choose(routes.defaultRoutes(WindowsNetPlan.Family.IPV6), luid).orElse(0);
             if (a != v4 || b != v6) {
-                bind.setInterfaces(a, b);
+                boolean first = v4 == -1;
+                if (bind != null) {
+                    bind.setInterfaces(a, b);
+                    log.accept(a == 0 && b == 0 ? "No default route outside the tunnel: endpoint traffic dropped"
+                            : "Endpoint traffic pinned to interface " + a + " (IPv4), " + b + " (IPv6)");
+                }
                 v4 = a;
                 v6 = b;
-                log.accept(a == 0 && b == 0 ? "No default route outside the tunnel: endpoint traffic dropped"
-                        : "Endpoint traffic pinned to interface " + a + " (IPv4), " + b + " (IPv6)");
+                if (!first) {
+                    changed.run();
+                }
             }
         }
 
@@ -243,7 +299,7 @@ public final class WindowsTunnelBackend implements TunnelBackend {
         return failed;
     }
 
-    private static Map<PublicKey, InetSocketAddress> resolveEndpoints(TunnelConfig config, EndpointResolver resolver)
+    private static Map<PublicKey, InetSocketAddress> resolveEndpoints(TunnelConfig config, HostResolver names)
             throws UnknownHostException {
         Map<PublicKey, InetSocketAddress> out = new LinkedHashMap<>();
         for (PeerConfig p : config.peers()) {
@@ -253,7 +309,7 @@ public final class WindowsTunnelBackend implements TunnelBackend {
             Endpoint e = p.endpoint().get();
             if (!e.isResolved()) {
                 try {
-                    e = resolver.resolve(e);
+                    e = names.endpointResolver().resolve(e);
                 } catch (UnknownHostException ex) {
                     throw new UnknownHostException(e.host() + " (the endpoint of peer " + p.publicKey() + ")");
                 }
@@ -291,14 +347,22 @@ public final class WindowsTunnelBackend implements TunnelBackend {
         private final List<String> warnings;
         private final Deque<Undo> undo;
         private final Consumer<String> log;
+        private final Resilience.Registration reg;
         private boolean down;
 
-        WindowsActive(Device device, int mtu, List<String> warnings, Deque<Undo> undo, Consumer<String> log) {
+        WindowsActive(Device device, int mtu, List<String> warnings, Deque<Undo> undo, Consumer<String> log,
+                      Resilience.Registration reg) {
             this.device = device;
             this.mtu = mtu;
             this.warnings = List.copyOf(warnings);
             this.undo = undo;
             this.log = log;
+            this.reg = reg;
+        }
+
+        @Override
+        public List<ResolutionStatus> resolutions() {
+            return reg.resolutions();
         }
 
         @Override

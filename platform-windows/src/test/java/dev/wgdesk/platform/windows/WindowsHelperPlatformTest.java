@@ -102,6 +102,11 @@ class WindowsHelperPlatformTest {
         WindowsHelperPlatform.preparingFirst(inner, () -> events.add("state directory")).run(body);
         assertEquals(List.of("state directory", "start", "resumed", "stop"), events);
         events.clear();
+        WindowsHelperPlatform.preparingFirst(inner, () -> events.add("state directory"), () -> events.add("backend resumed"))
+                .run(body);
+        assertEquals(List.of("state directory", "start", "backend resumed", "resumed", "stop"), events,
+                "a resume reaches the tunnel backend as well as the body");
+        events.clear();
         IOException e = assertThrows(IOException.class, () -> WindowsHelperPlatform.preparingFirst(inner, () -> {
             throw new IOException("owned by S-1-5-21-1");
         }).run(body));

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.resilience.HostResolver;
+import dev.wgdesk.engine.resilience.ResolutionStatus;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.MemoryTun;
 import dev.wgdesk.platform.windows.net.DefaultRoute;
@@ -35,6 +36,7 @@ class WindowsTunnelBackendTest {
     MemoryTun tun;
     Runnable routeChange;
     boolean failKillSwitch;
+    HostResolver names = HostResolver.system();
 
     final RouteMonitor routes = new RouteMonitor() {
         @Override
@@ -68,9 +70,9 @@ class WindowsTunnelBackendTest {
                 (ch, v4, v6) -> events.add("pin v4=" + v4 + " v6=" + v6 + (ch.isOpen() ? " (open socket)" : "")),
                 routes,
                 name -> name.equals("stale") ? OptionalLong.of(LUID) : OptionalLong.empty(),
-                EndpointResolver.system(),
+                names,
                 "C:\\Program Files\\wgdesk\\wgdesk-helper.exe",
-                Clock.system()));
+                Clock.system(), null));
     }
 
     static TunnelConfig config(String allowed) throws Exception {
@@ -143,7 +145,8 @@ class WindowsTunnelBackendTest {
     void aSplitTunnelHasNoKillSwitch() throws Exception {
         TunnelBackend.Active a = backend().activate("wg1", config("10.64.0.0/16"), false, j -> { }, l -> { });
         a.deactivate();
-        assertEquals(List.of("open adapter wg1 mtu 1420"), events, "no kill switch, no pinning, no route watch");
+        assertEquals(List.of("open adapter wg1 mtu 1420", "watch routes", "unwatch routes"), events,
+                "no kill switch, no pinning; routes watched only for the resilience loop");
     }
 
     @Test
@@ -181,5 +184,70 @@ class WindowsTunnelBackendTest {
                 "dns clear ipv4 on stale"), done);
         assertTrue(ip.calls.stream().anyMatch(c -> c.startsWith("DeleteIpForwardEntry2 0.0.0.0/0")), ip.calls.toString());
         assertEquals(List.of(), backend().cleanupStale("gone", journal), "no adapter: nothing to clean");
+    }
+
+    /** Waits (up to 10 s) for the resilience loop's thread to log {@code line}. */
+    static void awaitLine(List<String> log, String line) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!log.contains(line) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertTrue(log.contains(line), log.toString());
+    }
+
+    static TunnelConfig named(String allowed) throws Exception {
+        return TunnelConfig.parse("t.conf", "[Interface]\nPrivateKey = " + KEY + "\nAddress = 10.64.0.2/32\n\n[Peer]\n"
+                + "PublicKey = " + PEER + "\nAllowedIPs = " + allowed + "\nEndpoint = vpn.example.org:51820\n"
+                + "PersistentKeepalive = 25\n");
+    }
+
+    @Test
+    void aNewDefaultRouteStartsNewHandshakesAndNamesAreWatched() throws Exception {
+        names = host -> {
+            if (!host.equals("vpn.example.org")) {
+                throw new java.net.UnknownHostException(host);
+            }
+            return List.of(java.net.InetAddress.getByName("127.0.0.1"));
+        };
+        v4Routes.add(new DefaultRoute.Candidate(WIFI, 12, 0, 35));
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        try (WindowsTunnelBackend b = backend()) {
+            TunnelBackend.Active a = b.activate("wg1", named("10.64.0.0/16"), false, j -> { }, log::add);
+            try {
+                List<ResolutionStatus> rs = a.resolutions();
+                assertEquals(1, rs.size());
+                assertEquals("vpn.example.org", rs.getFirst().host());
+                assertEquals(51820, rs.getFirst().port());
+                assertEquals(List.of(java.net.InetAddress.getByName("127.0.0.1")), rs.getFirst().addresses());
+
+                routeChange.run(); // some route changed, not the default one
+                Thread.sleep(1500); // three passes of the loop
+                assertTrue(log.stream().noneMatch(l -> l.startsWith("Network changed")), log.toString());
+                assertEquals(List.of("watch routes"), events.subList(1, events.size()), "a split tunnel is not pinned");
+
+                v4Routes.add(new DefaultRoute.Candidate(ETHERNET, 7, 0, 5)); // plugged in: a better default route
+                routeChange.run();
+                awaitLine(log, "Network changed (default route changed): new handshake started with 1 peer");
+            } finally {
+                assertEquals(List.of(), a.deactivate());
+            }
+            assertEquals(List.of(), b.resilience().tunnels(), "deactivation unregisters the tunnel");
+        }
+    }
+
+    @Test
+    void resumeFromSleepStartsNewHandshakes() throws Exception {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        try (WindowsTunnelBackend b = backend()) {
+            TunnelBackend.Active a = b.activate("wg1", config("10.64.0.0/16\nPersistentKeepalive = 25"), false, j -> { },
+                    log::add);
+            try {
+                assertEquals(List.of(), a.resolutions(), "no host-name endpoint");
+                b.resumed();
+                awaitLine(log, "Network changed (resumed from sleep): new handshake started with 1 peer");
+            } finally {
+                a.deactivate();
+            }
+        }
     }
 }

@@ -1,12 +1,10 @@
 package dev.wgdesk.platform.linux.helper;
 
 import dev.wgdesk.engine.config.TunnelConfig;
-import dev.wgdesk.engine.crypto.PresharedKey;
-import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.device.Device;
 import dev.wgdesk.engine.device.DeviceSnapshot;
-import dev.wgdesk.engine.device.PeerSnapshot;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.resilience.DeviceTarget;
 import dev.wgdesk.engine.resilience.EndpointWatcher;
 import dev.wgdesk.engine.resilience.HostResolver;
 import dev.wgdesk.engine.resilience.Resilience;
@@ -18,10 +16,7 @@ import dev.wgdesk.platform.linux.LinuxClocks;
 import dev.wgdesk.platform.linux.net.Command;
 import dev.wgdesk.platform.linux.net.LinuxTunnel;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -70,8 +65,7 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
             return new SleepDetector(LinuxClocks::monotonicNanos, LinuxClocks::bootTimeNanos,
                     SleepDetector.DEFAULT_THRESHOLD_NANOS);
         }
-        return new SleepDetector(System::nanoTime, () -> System.currentTimeMillis() * 1_000_000L,
-                SleepDetector.DEFAULT_THRESHOLD_NANOS);
+        return SleepDetector.wallClock();
     }
 
     /** The resilience loop (for tests). */
@@ -146,49 +140,6 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
                 return t.deactivate();
             }
         };
-    }
-
-    /** The engine device as an {@link EndpointWatcher.Target}. */
-    private record DeviceTarget(Device device) implements EndpointWatcher.Target {
-        @Override
-        public Map<PublicKey, EndpointWatcher.PeerState> peers() {
-            DeviceSnapshot snap = device.snapshot();
-            Map<PublicKey, EndpointWatcher.PeerState> out = new HashMap<>();
-            try {
-                for (PeerSnapshot p : snap.peers()) {
-                    out.put(p.publicKey(), new EndpointWatcher.PeerState(p.endpoint(), p.rxBytes(), p.txBytes()));
-                }
-            } finally {
-                if (snap.privateKey() != null) {
-                    snap.privateKey().destroy();
-                }
-                for (PeerSnapshot p : snap.peers()) {
-                    PresharedKey psk = p.presharedKey();
-                    if (psk != null) {
-                        psk.destroy();
-                    }
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public void resolved(PublicKey peer, String host) {
-            device.recordEndpointResolved(peer, host);
-        }
-
-        @Override
-        public void resolutionFailed(PublicKey peer, String host, String error) {
-            device.recordEndpointResolutionFailed(peer, host, error);
-        }
-
-        @Override
-        public void moveEndpoint(PublicKey peer, InetSocketAddress endpoint) {
-            if (device.hasPeer(peer)) {
-                device.setPeerEndpoint(peer, endpoint);
-                device.restartHandshake(peer);
-            }
-        }
     }
 
     @Override
