@@ -153,6 +153,16 @@ class NetnsScenariosIT {
         run("moved-server.sh");
     }
 
+    /**
+     * Issue 14 item 1, {@code dns-failed}: the helper's tunnel to a wireguard-go server by a name
+     * (a hosts file of the helper's own); the server forgets the client and the name stops
+     * resolving; {@code wgdesk show --json} gives {@code dns-failed}, naming the host, within 120 s.
+     */
+    @Test
+    void aNameThatStopsResolvingIsDiagnosedDnsFailed() throws Exception {
+        run("dns-failed.sh");
+    }
+
     /** Issue 10 item 4: 50 offline peers receiving traffic do not starve a live one (iperf3 figures printed). */
     @Test
     void aHubWithOfflinePeersKeepsItsLivePeer() throws Exception {
