@@ -83,6 +83,11 @@ public final class MacServiceRegistration implements ServiceRegistration {
     }
 
     @Override
+    public String howToStart() {
+        return "sudo launchctl kickstart system/" + LABEL;
+    }
+
+    @Override
     public String serviceName() {
         return LABEL;
     }
