@@ -522,12 +522,14 @@ public final class Main {
             log.warning(null, "Not running as root: activating tunnels needs CAP_NET_ADMIN");
         }
         Helper[] started = new Helper[1];
+        dev.wgdesk.engine.platform.TunnelBackend[] backend = new dev.wgdesk.engine.platform.TunnelBackend[1];
         try {
             platform.serviceRegistration().run(new ServiceRegistration.Body() {
                 @Override
                 public void start() throws IOException {
                     HelperPolicy policy = HelperPolicy.load(opts.policyFile(), opts.defaultGroup());
-                    started[0] = Helper.start(opts, platform.tunnelBackend(), platform.ipcTransport(),
+                    backend[0] = platform.tunnelBackend();
+                    started[0] = Helper.start(opts, backend[0], platform.ipcTransport(),
                             platform.userDirectory(), new PeerAuthorizer(policy.group(), platform.userDirectory()), log);
                 }
 
@@ -535,6 +537,14 @@ public final class Main {
                 public void stop() {
                     if (started[0] != null) {
                         started[0].close();
+                    }
+                    // The backend's own threads (route monitor, re-resolution) stop after the tunnels.
+                    if (backend[0] instanceof AutoCloseable c) {
+                        try {
+                            c.close();
+                        } catch (Exception e) {
+                            log.warning(null, "Stopping the tunnel backend: " + e.getMessage());
+                        }
                     }
                 }
             });

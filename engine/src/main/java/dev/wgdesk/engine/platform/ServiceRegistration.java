@@ -25,6 +25,14 @@ public interface ServiceRegistration {
     String serviceName();
 
     /**
+     * The command an administrator runs to start the service, for messages when the helper does
+     * not answer ({@code systemctl start wgdesk-helper}).
+     */
+    default String howToStart() {
+        return "start the service " + serviceName();
+    }
+
+    /**
      * Registers the service to start at boot and restart on failure.
      *
      * @param executable the helper's launcher

@@ -28,7 +28,8 @@ public interface UserDirectory {
     Optional<String> nameOf(String id);
 
     /**
-     * How an administrator adds {@code user} to {@code group} on this OS, for refusal messages
+     * How an administrator adds {@code user} to {@code group} on this OS, for refusal messages: the
+     * command alone (callers add that the user must log in again)
      * ({@code usermod -aG wgdesk alice}, {@code dseditgroup -o edit -a alice -t user wgdesk},
      * {@code net localgroup wgdesk-users alice /add}).
      */

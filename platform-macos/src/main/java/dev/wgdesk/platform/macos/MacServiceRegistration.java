@@ -83,6 +83,11 @@ public final class MacServiceRegistration implements ServiceRegistration {
     }
 
     @Override
+    public String howToStart() {
+        return "sudo launchctl kickstart system/" + LABEL;
+    }
+
+    @Override
     public String serviceName() {
         return LABEL;
     }
@@ -113,7 +118,7 @@ public final class MacServiceRegistration implements ServiceRegistration {
                     <array>
                 """.formatted(LABEL));
         for (String a : args) {
-            b.append("      <string>").append(MacLoginItem.xml(a)).append("</string>\n");
+            b.append("      <string>").append(xml(a)).append("</string>\n");
         }
         b.append("""
                     </array>
@@ -225,5 +230,10 @@ public final class MacServiceRegistration implements ServiceRegistration {
         String err = (r.stderr() + " " + r.stdout()).strip();
         return new IOException(String.join(" ", argv) + " failed (exit " + r.exitCode() + ")"
                 + (err.isEmpty() ? "" : ": " + err));
+    }
+
+    /** Text escaped for a plist's {@code <string>}. */
+    static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -130,22 +130,6 @@ class MacResourcesTest {
         assertFalse(substitute(t, words).contains("DEPLOY_"), "every jpackage word known to this test");
     }
 
-    @Test
-    void loginAgentStartsTheTray(@TempDir Path home) throws Exception {
-        Map<String, Object> d = parsePlist(MacLoginItem.plist("/Applications/wg & desk.app/Contents/MacOS/wgdesk"));
-        assertEquals(MacLoginItem.LABEL, d.get("Label"));
-        assertEquals(List.of("/Applications/wg & desk.app/Contents/MacOS/wgdesk", "tray"), d.get("ProgramArguments"));
-        assertEquals(Boolean.TRUE, d.get("RunAtLoad"));
-        assertEquals("Aqua", d.get("LimitLoadToSessionType"));
-        assertFalse(MacLoginItem.isSet(home));
-        MacLoginItem.set(home, "/Applications/wgdesk.app/Contents/MacOS/wgdesk", true);
-        assertTrue(MacLoginItem.isSet(home));
-        assertEquals(home.resolve("Library/LaunchAgents/dev.wgdesk.tray.plist"), MacLoginItem.file(home));
-        parsePlist(Files.readString(MacLoginItem.file(home)));
-        MacLoginItem.set(home, "x", false);
-        assertFalse(MacLoginItem.isSet(home));
-    }
-
     /** Mac commands as exported shell functions logging their arguments to $CALLS. */
     private static final String STUBS = """
             log() { printf '%s\\n' "$*" >> "$CALLS"; }

@@ -174,6 +174,11 @@ public final class WindowsHelperPlatform implements HelperPlatform {
             }
 
             @Override
+            public String howToStart() {
+                return reg.howToStart();
+            }
+
+            @Override
             public void install(Path executable) throws java.io.IOException {
                 reg.install(executable);
             }

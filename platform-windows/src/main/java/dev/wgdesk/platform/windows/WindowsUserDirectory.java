@@ -80,7 +80,7 @@ public final class WindowsUserDirectory implements UserDirectory {
 
     @Override
     public String howToAdd(String user, String group) {
-        return "net localgroup " + quote(group) + " " + quote(user) + " /add (then sign out and in again)";
+        return "net localgroup " + quote(group) + " " + quote(user) + " /add";
     }
 
     @Override

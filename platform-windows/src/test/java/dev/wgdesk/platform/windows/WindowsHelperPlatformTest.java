@@ -181,7 +181,7 @@ class WindowsHelperPlatformTest {
         assertTrue(dir.groupExists("Administrators"));
         assertFalse(dir.groupExists("nobody"));
         assertEquals(Optional.of("PC\\bob"), dir.nameOf(BOB));
-        assertEquals("net localgroup wgdesk-users \"PC\\bob\" /add (then sign out and in again)", dir.howToAdd("PC\\bob", "wgdesk-users"));
+        assertEquals("net localgroup wgdesk-users \"PC\\bob\" /add", dir.howToAdd("PC\\bob", "wgdesk-users"));
         assertEquals("net localgroup wgdesk-users /add /comment:\"may use wgdesk tunnels\"", dir.howToCreate("wgdesk-users"));
     }
 }

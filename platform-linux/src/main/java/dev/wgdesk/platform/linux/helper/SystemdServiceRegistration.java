@@ -31,6 +31,11 @@ public final class SystemdServiceRegistration implements ServiceRegistration {
     }
 
     @Override
+    public String howToStart() {
+        return "systemctl start wgdesk-helper";
+    }
+
+    @Override
     public String serviceName() {
         return UNIT;
     }

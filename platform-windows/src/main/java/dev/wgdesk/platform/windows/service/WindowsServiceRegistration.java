@@ -60,6 +60,11 @@ public final class WindowsServiceRegistration implements ServiceRegistration {
     }
 
     @Override
+    public String howToStart() {
+        return "sc start " + ServiceInstall.NAME + ", as an administrator";
+    }
+
+    @Override
     public String serviceName() {
         return ServiceInstall.NAME;
     }
