@@ -56,6 +56,9 @@ public final class IpcClient implements AutoCloseable {
     private final ExecutorService callbacks;
     private final Object subscribeLock = new Object();
     private volatile Duration timeout = DEFAULT_TIMEOUT;
+    private volatile Thread callbackThread;
+    /** How long {@link #await} waits for listeners to take the events sent before an answer. */
+    private static final long EVENT_BARRIER_MILLIS = 5_000;
     private volatile boolean closed;
     private volatile IpcException disconnectCause;
     private String serverName = "";
@@ -64,8 +67,12 @@ public final class IpcClient implements AutoCloseable {
     private IpcClient(Path socket, IpcTransport.Connection channel) {
         this.socket = socket;
         this.channel = channel;
-        this.callbacks = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().name("wgdesk-ipc-callbacks").daemon().factory());
+        java.util.concurrent.ThreadFactory base = Thread.ofPlatform().name("wgdesk-ipc-callbacks").daemon().factory();
+        this.callbacks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = base.newThread(r);
+            callbackThread = t;
+            return t;
+        });
     }
 
     /** Connects to {@link IpcProtocol#defaultSocket()} ({@code $WGDESK_SOCKET} or the default path). */
@@ -480,10 +487,18 @@ public final class IpcClient implements AutoCloseable {
         }
     }
 
-    /** Waits for {@code f} up to the timeout, unwrapping its {@link IpcException}. */
+    /**
+     * Waits for {@code f} up to the timeout, unwrapping its {@link IpcException}. When it returns,
+     * the subscribed listeners have been handed every event the helper sent before its answer (the
+     * answer is read on the reader thread, events go through the callback thread): a caller that
+     * activates a tunnel and then watches events never sees that activation's own events late.
+     * Called from a listener itself, it does not wait for the listeners (that would deadlock).
+     */
     public <T> T await(CompletableFuture<T> f) throws IpcException {
         try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            T value = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitListeners();
+            return value;
         } catch (ExecutionException e) {
             Throwable c = e.getCause() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : e.getCause();
             if (c instanceof IpcException ie) {
@@ -498,7 +513,23 @@ public final class IpcClient implements AutoCloseable {
         }
     }
 
-    /* ====================== reading ====================== */
+    /** Waits (bounded) until the callback thread has run what was queued before this call. */
+    private void awaitListeners() throws InterruptedException {
+        if (listeners.isEmpty() || Thread.currentThread() == callbackThread) {
+            return;
+        }
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try {
+            callbacks.execute(done::countDown);
+        } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+            return;
+        }
+        if (!done.await(EVENT_BARRIER_MILLIS, TimeUnit.MILLISECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "An event listener has been busy for over {0} ms", EVENT_BARRIER_MILLIS);
+        }
+    }
+
+        /* ====================== reading ====================== */
 
     private void readLoop() {
         IpcException cause;

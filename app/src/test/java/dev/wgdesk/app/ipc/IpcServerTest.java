@@ -45,6 +45,9 @@ class IpcServerTest {
     IpcServer server;
     final AtomicBoolean refuseEveryone = new AtomicBoolean();
 
+    /** The server of the running test, for handlers that publish ("announce"). */
+    private static volatile IpcServer current;
+
     /** A handler serving list/status/get from fixed data, failing on demand. */
     static JsonNode handle(String method, JsonNode params, IpcServer.Client client) throws IpcException {
         return switch (method) {
@@ -67,6 +70,10 @@ class IpcServerTest {
             case "save" -> throw new IpcException(ErrorCode.INVALID_CONFIG, "2 problems",
                     List.of("a.conf:1:1: one", "a.conf:2:3: two"));
             case "boom" -> throw new IllegalStateException("handler bug");
+            case "announce" -> { // like an activation: the state event goes out before the answer
+                current.publish(new IpcEvent.StateChanged("home", TunnelState.ACTIVE, TunnelState.ACTIVATING, null));
+                yield IpcJson.object();
+            }
             case "whoami" -> {
                 ObjectNode r = IpcJson.object();
                 r.put("uid", client.peer().id());
@@ -106,6 +113,7 @@ class IpcServerTest {
                 peer -> refuseEveryone.get() ? Optional.of("not authorised: test refuses " + peer.name())
                         : Optional.empty(), "test-helper/1");
         server.start();
+        current = server;
     }
 
     @AfterEach
@@ -283,6 +291,36 @@ class IpcServerTest {
             assertEquals(2, clients.getLast().list().size());
         } finally {
             clients.forEach(IpcClient::close);
+        }
+    }
+
+    @Test
+    void aBlockingCallReturnsOnlyAfterTheListenersTookTheEventsSentBeforeItsAnswer() throws Exception {
+        try (IpcClient c = IpcClient.connect(socket)) {
+            List<IpcEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            c.subscribe(e -> {
+                try {
+                    Thread.sleep(300); // a slow listener: without the barrier the answer wins every time
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                seen.add(e);
+            });
+            c.await(c.call("announce", IpcJson.object()));
+            assertEquals(List.of(new IpcEvent.StateChanged("home", TunnelState.ACTIVE, TunnelState.ACTIVATING, null)),
+                    seen);
+            // A listener may itself make a blocking call without waiting on itself.
+            CompletableFuture<Throwable> inListener = new CompletableFuture<>();
+            c.subscribe(e -> {
+                try {
+                    c.list();
+                    inListener.complete(null);
+                } catch (IpcException ex) {
+                    inListener.complete(ex);
+                }
+            });
+            c.await(c.call("announce", IpcJson.object()));
+            assertEquals(null, inListener.get(10, TimeUnit.SECONDS), "the listener's own call returned");
         }
     }
 

@@ -93,23 +93,31 @@ final class DetailPane extends ScrollPane {
             first.autostartProperty().addListener(autostartFollower);
             autostart.show(first.autostartProperty().get());
         }
-        javafx.beans.InvalidationListener accessFollower = o -> applyAccess(vm.selectedProperty().get());
+        // The toggle also follows the item's busy flag: the helper's answer often arrives after the
+        // state event, and a button left disabled until the next refresh swallows the user's click.
+        javafx.beans.InvalidationListener accessFollower = o -> {
+            applyAccess(vm.selectedProperty().get());
+            applyToggleEnabled();
+        };
         vm.selectedProperty().addListener((o, a, b) -> {
             if (a != null) {
                 a.sharedProperty().removeListener(accessFollower);
                 a.canManageProperty().removeListener(accessFollower);
                 a.canUseProperty().removeListener(accessFollower);
+                a.busyProperty().removeListener(accessFollower);
             }
             if (b != null) {
                 b.sharedProperty().addListener(accessFollower);
                 b.canManageProperty().addListener(accessFollower);
                 b.canUseProperty().addListener(accessFollower);
+                b.busyProperty().addListener(accessFollower);
             }
         });
         if (first != null) {
             first.sharedProperty().addListener(accessFollower);
             first.canManageProperty().addListener(accessFollower);
             first.canUseProperty().addListener(accessFollower);
+            first.busyProperty().addListener(accessFollower);
         }
         shared.setTip(new Tooltip(Messages.get("detail.shared.tooltip")));
         shared.setOnRequest(wanted -> { // the switch shows the helper's answer, not the click
@@ -231,13 +239,19 @@ final class DetailPane extends ScrollPane {
         toggle.setGraphic(Icons.POWER.node(16));
         toggle.getStyleClass().removeAll("primary", "secondary");
         toggle.getStyleClass().add(on ? "secondary" : "primary");
-        toggle.setDisable(item == null || item.isBusy() || d.state() == TunnelState.DEACTIVATING
-                || !item.canUseProperty().get());
+        applyToggleEnabled();
         applyAccess(item);
         rebuildCards(d, sameTunnel);
     }
 
-    /** What this user may do with the selected tunnel: owner and root manage it, others at most switch it. */
+    /** The toggle works when the shown tunnel is selected, not waiting for the helper, and usable. */
+    private void applyToggleEnabled() {
+        TunnelItem item = vm.selectedProperty().get();
+        toggle.setDisable(shown == null || item == null || !item.name().equals(shown.name()) || item.isBusy()
+                || shown.state() == TunnelState.DEACTIVATING || !item.canUseProperty().get());
+    }
+
+        /** What this user may do with the selected tunnel: owner and root manage it, others at most switch it. */
     private void applyAccess(TunnelItem item) {
         boolean manage = item != null && item.canManageProperty().get();
         edit.setDisable(!manage);

@@ -231,6 +231,12 @@ class AppAcceptanceTest {
         robot.clickOn("#toggle");
         Fx.waitUntil("inactive", () -> helper.state("home") == TunnelState.INACTIVE
                 && ui.mainViewModel().find("home").orElseThrow().state() == TunnelState.INACTIVE);
+        // The helper answers after its state event; the button must come back by itself, not only
+        // at the next detail refresh (a click on a disabled button is lost).
+        Fx.waitUntil("button says Activate and is enabled", () -> robot.lookup("#toggle").queryButton().getText()
+                .equals("Activate") && !robot.lookup("#toggle").queryButton().isDisabled());
+        robot.clickOn("#toggle");
+        Fx.waitUntil("active again", () -> helper.state("home") == TunnelState.ACTIVE);
     }
 
     @Test

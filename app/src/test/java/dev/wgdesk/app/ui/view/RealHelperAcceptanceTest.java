@@ -199,8 +199,10 @@ class RealHelperAcceptanceTest {
             Fx.waitUntil(name + " detail active with live peer fields", WAIT, () -> "Active".equals(detailStatus(name))
                     && ui.mainViewModel().detailProperty().get().peers().getFirst().stream()
                     .anyMatch(f -> f.label().equals("Latest handshake")));
-            Fx.waitUntil("button says Deactivate", WAIT, () -> robot.lookup("#toggle").queryButton().getText()
-                    .equals("Deactivate"));
+            // Enabled too: the helper's answer may come after its state event, and a user clicks
+            // only an enabled button (a click on a disabled one is lost).
+            Fx.waitUntil("button says Deactivate and is enabled", WAIT, () -> robot.lookup("#toggle").queryButton().getText()
+                    .equals("Deactivate") && !robot.lookup("#toggle").queryButton().isDisabled());
         }
     }
 
@@ -214,8 +216,10 @@ class RealHelperAcceptanceTest {
         Fx.waitUntil(name + " unchecked in the tray menu", WAIT, () -> !trayChecked(name));
         if (selected) {
             Fx.waitUntil(name + " detail inactive", WAIT, () -> "Inactive".equals(detailStatus(name)));
-            Fx.waitUntil("button says Activate", WAIT, () -> robot.lookup("#toggle").queryButton().getText()
-                    .equals("Activate"));
+            // Enabled too: the helper's answer may come after its state event, and a user clicks
+            // only an enabled button (a click on a disabled one is lost).
+            Fx.waitUntil("button says Activate and is enabled", WAIT, () -> robot.lookup("#toggle").queryButton().getText()
+                    .equals("Activate") && !robot.lookup("#toggle").queryButton().isDisabled());
         }
     }
 
