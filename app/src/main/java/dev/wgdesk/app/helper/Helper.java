@@ -127,7 +127,7 @@ public final class Helper implements AutoCloseable {
                         s.publish(e);
                     }
                 }, users);
-        tunnels.setActivationGuard(system::refuseActivation);
+        tunnels.setActivationGuard(system::refuseActivation); // before startup(): restores are guarded too
         HelperService service = new HelperService(store, tunnels, log, system);
         IpcServer server = new IpcServer(transport, options.socket().toString(), new IpcTransport.Access(policy.group()),
                 authorizer, service, SERVER_NAME, options.maxClients());
