@@ -155,3 +155,81 @@ show_logs() {
   local f
   for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "--- $f (last 30 lines)"; tail -n 30 "$f"; }; done
 }
+
+# ---- the wgdesk helper with a tunnel to a server by host name (moved-server.sh, dns-failed.sh) ----
+# The helper (target/dist 'wgdesk helper') runs in namespace $NC and resolves names through its
+# own /etc/hosts: the file $WORK/hosts bind-mounted over /etc/hosts inside the mount namespace that
+# 'ip netns exec' gives it (the host's /etc/hosts is never touched). wireguard-go $IS in namespace
+# $NS is the server.
+
+# write_hosts [ADDR]: $WORK/hosts with localhost, and $HOSTNAME_ at ADDR when given. Rewritten in
+# place (same inode): a rename would leave the bind mount on the old file.
+write_hosts() {
+  printf '127.0.0.1 localhost\n::1 localhost\n' > "$WORK/hosts"
+  [ $# = 0 ] || printf '%s %s\n' "$1" "$HOSTNAME_" >> "$WORK/hosts"
+}
+
+# resolves_in_helper_ns: whether $HOSTNAME_ resolves in $NC through $WORK/hosts, as the helper sees it.
+resolves_in_helper_ns() {
+  ip netns exec "$NC" sh -c 'mount --bind "$1" /etc/hosts && getent hosts "$2"' sh "$WORK/hosts" "$HOSTNAME_"
+}
+
+# wd ARGS...: the wgdesk CLI talking to this run's helper.
+wd() { timeout 60 "$WGDESK" --socket "$SOCK" "$@"; }
+helper_up() { [ -S "$SOCK" ] && wd list >/dev/null 2>&1; }
+
+# helper_tunnel_setup SUBNET PORT HOSTNAME TUNNEL: namespaces $NC (192.168.SUBNET.1) and $NS
+# (192.168.SUBNET.2) joined by a veth; wireguard-go $IS in $NS on PORT, 10.SUBNET.0.2, with the
+# client as its peer; HOSTNAME at 192.168.SUBNET.2 in $WORK/hosts; the helper in $NC on $SOCK;
+# the tunnel TUNNEL (10.SUBNET.0.1, endpoint HOSTNAME:PORT) imported, activated and working.
+# Sets NC NS IS PORT HOSTNAME_ NAME SOCK WGDESK etc_hosts_before; skips (77) without the helper.
+helper_tunnel_setup() {
+  local net=$1
+  PORT=$2 HOSTNAME_=$3 NAME=$4
+  WGDESK=${WGDESK:-$(dirname "$ENGINE")/wgdesk}
+  [ -x "$WGDESK" ] || { echo "SKIP: $WGDESK not built (run ./mvnw package)"; exit 77; }
+  NC=${T}c NS=${T}s IS=${T}g
+  SOCK="$WORK/helper.sock"
+  etc_hosts_before=$(sha256sum /etc/hosts)
+
+  mkns "$NC" && mkns "$NS" && veth "$NC" "${T}vc" "$NS" "${T}vs" || exit 1
+  ip -n "$NC" addr add "192.168.$net.1/24" dev "${T}vc"
+  ip -n "$NS" addr add "192.168.$net.2/24" dev "${T}vs"
+
+  start_engine go "$NS" "$IS" || exit 1
+  genkey client; genkey server
+  ip -n "$NS" addr add "10.$net.0.2/24" dev "$IS"
+  check "server: wg set" wg set "$IS" private-key "$WORK/server.key" listen-port "$PORT" \
+    peer "$(pub client)" allowed-ips "10.$net.0.1/32"
+
+  write_hosts "192.168.$net.2"
+  mkdir -p "$WORK/state"
+  ip netns exec "$NC" sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$WORK/hosts" \
+    "$WGDESK" helper --socket "$SOCK" --state-dir "$WORK/state" --policy "$WORK/helper.conf" \
+    >"$WORK/helper.log" 2>&1 &
+  PIDS+=($!)
+  if ! wait_for 60 helper_up; then echo "the helper did not start:"; cat "$WORK/helper.log"; exit 1; fi
+  check "the helper resolves names through its own hosts file" resolves_in_helper_ns
+
+  cat > "$WORK/$NAME.conf" <<CONF
+[Interface]
+PrivateKey = $(cat "$WORK/client.key")
+Address = 10.$net.0.1/24
+
+[Peer]
+PublicKey = $(pub server)
+Endpoint = $HOSTNAME_:$PORT
+AllowedIPs = 10.$net.0.2/32
+CONF
+  check "import the tunnel" wd import "$WORK/$NAME.conf"
+  check "activate it" wd up "$NAME"
+  check "the tunnel works" reach "$NC" "10.$net.0.2"
+}
+
+# helper_final_checks: no private key in the helper's log, the host's /etc/hosts untouched, the
+# tunnel deactivated.
+helper_final_checks() {
+  check "no private key in the helper's log" sh -c "! grep -qF '$(cat "$WORK/client.key")' '$WORK/helper.log'"
+  check "the host's /etc/hosts is untouched" [ "$(sha256sum /etc/hosts)" = "$etc_hosts_before" ]
+  check "deactivate" wd down "$NAME"
+}

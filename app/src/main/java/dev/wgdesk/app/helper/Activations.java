@@ -197,7 +197,7 @@ final class Activations {
 
     private volatile TunnelManager.ActivationGuard guard = (name, config) -> java.util.Optional.empty();
 
-    /** Sets the guard asked before every activation a client requests. */
+    /** Sets the guard asked before every activation: a client's, and each restore at {@link #startup()}. */
     void setActivationGuard(TunnelManager.ActivationGuard g) {
         guard = java.util.Objects.requireNonNull(g, "g");
     }
@@ -220,7 +220,7 @@ final class Activations {
             try {
                 java.util.Optional<String> refusal = guard.refuse(name, config);
                 if (refusal.isPresent()) {
-                    log.warning(name, "Not activated: " + refusal.get());
+                    refused(name, e, refusal.get(), who == null);
                     throw new IpcException(ErrorCode.INVALID_STATE, refusal.get());
                 }
                 List<IpPrefix> allowed = allowedIps(config);
@@ -238,6 +238,19 @@ final class Activations {
             return statusOf(name);
         } finally {
             e.op.unlock();
+        }
+    }
+
+    /**
+     * The guard refused to activate {@code name}. At start-up (a restore, with nobody to answer)
+     * the tunnel's status keeps the reason as its error and it is no longer recorded as active:
+     * it stays inactive until someone activates it (autostart stays as its owner set it).
+     */
+    private void refused(String name, Entry e, String reason, boolean atStart) {
+        log.warning(name, "Not activated: " + reason);
+        if (atStart) {
+            e.error = reason;
+            persistQuietly(name, () -> state.setActive(name, false));
         }
     }
 
@@ -466,8 +479,9 @@ final class Activations {
 
     /**
      * Cleans up after a crash (stale journals: interfaces, rules, DNS), then activates the tunnels
-     * that were active and those marked autostart, and starts the monitor. Failures are logged
-     * and pushed as error events, never thrown.
+     * that were active and those marked autostart, each through the activation guard (set it
+     * before), and starts the monitor. Failures are logged and pushed as error events, never
+     * thrown; a tunnel the guard refuses stays inactive with the reason as its error.
      */
     void startup() {
         Map<String, List<List<String>>> stale;

@@ -9,6 +9,7 @@ import dev.wgdesk.engine.platform.UserDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The assembled helper daemon: configuration store, state, tunnel manager and IPC server. Start
@@ -23,14 +24,15 @@ public final class Helper implements AutoCloseable {
      * Where the helper keeps things.
      *
      * @param socket     the IPC endpoint ({@code /run/wgdesk/helper.sock}; a pipe name on Windows)
-     * @param stateDir   the state directory ({@code /var/lib/wgdesk})
-     * @param policyFile the administrator's policy ({@code /etc/wgdesk/helper.conf})
+     * @param stateDir   the state directory ({@link HelperPlatform#stateDirectory()}: {@code /var/lib/wgdesk} on Linux)
+     * @param policyFile the administrator's policy ({@link HelperPlatform#policyFile()}: {@code /etc/wgdesk/helper.conf} on Linux)
      * @param maxClients   connections served at once
-     * @param defaultGroup the group allowed when the policy names none ({@code wgdesk};
-     *                     {@link HelperPlatform#defaultGroup()})
+     * @param defaultGroup the group allowed when the policy names none ({@link HelperPlatform#defaultGroup()}:
+     *                     {@code wgdesk}, {@code wgdesk-users} on Windows)
      */
     public record Options(Path socket, Path stateDir, Path policyFile, int maxClients, String defaultGroup) {
-        public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/wgdesk");
+        /** The state directory when no platform is on the class path: Linux's. */
+        public static final Path FALLBACK_STATE_DIR = Path.of("/var/lib/wgdesk");
 
         public Options {
             Objects.requireNonNull(socket, "socket");
@@ -39,15 +41,21 @@ public final class Helper implements AutoCloseable {
             Objects.requireNonNull(defaultGroup, "defaultGroup");
         }
 
-        /** Options with the default group {@code wgdesk}. */
+        /** Options with the running OS's default group ({@link HelperPolicy#defaultGroup()}). */
         public Options(Path socket, Path stateDir, Path policyFile, int maxClients) {
-            this(socket, stateDir, policyFile, maxClients, HelperPolicy.DEFAULT_GROUP);
+            this(socket, stateDir, policyFile, maxClients, HelperPolicy.defaultGroup());
         }
 
-        /** The defaults. */
+        /** The defaults of the running OS's platform; Linux's without one. */
         public static Options defaults() {
-            return new Options(IpcProtocol.DEFAULT_SOCKET, DEFAULT_STATE_DIR, HelperPolicy.DEFAULT_FILE,
-                    IpcProtocol.DEFAULT_MAX_CLIENTS);
+            return defaults(HelperPlatform.current());
+        }
+
+        /** The defaults of {@code platform}; without one, Linux's (socket, state directory, policy file, group). */
+        public static Options defaults(Optional<HelperPlatform> platform) {
+            return platform.map(Options::defaults).orElseGet(() -> new Options(IpcProtocol.DEFAULT_SOCKET,
+                    FALLBACK_STATE_DIR, HelperPolicy.FALLBACK_FILE, IpcProtocol.DEFAULT_MAX_CLIENTS,
+                    HelperPolicy.FALLBACK_GROUP));
         }
 
         /** The defaults of {@code platform}. */
@@ -119,7 +127,7 @@ public final class Helper implements AutoCloseable {
                         s.publish(e);
                     }
                 }, users);
-        tunnels.setActivationGuard(system::refuseActivation);
+        tunnels.setActivationGuard(system::refuseActivation); // before startup(): restores are guarded too
         HelperService service = new HelperService(store, tunnels, log, system);
         IpcServer server = new IpcServer(transport, options.socket().toString(), new IpcTransport.Access(policy.group()),
                 authorizer, service, SERVER_NAME, options.maxClients());

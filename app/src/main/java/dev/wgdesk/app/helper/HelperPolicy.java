@@ -1,5 +1,6 @@
 package dev.wgdesk.app.helper;
 
+import dev.wgdesk.engine.platform.HelperPlatform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,17 +9,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The administrator's policy, {@code /etc/wgdesk/helper.conf}: {@code key=value} lines, {@code #}
+ * The administrator's policy, {@link #defaultFile()} ({@code /etc/wgdesk/helper.conf} on Linux and
+ * macOS, {@code %ProgramData%\wgdesk\helper.conf} on Windows): {@code key=value} lines, {@code #}
  * comments. A missing file means the defaults. Immutable.
  *
  * <ul>
  *   <li>{@code allow-scripts=true|false} (default false): whether PreUp/PostUp/PreDown/PostDown
  *       commands in tunnel configurations run (as root). Off, they are skipped and reported as
- *       "disabled by policy", as wireguard-windows does, because anyone in group {@code wgdesk}
+ *       "disabled by policy", as wireguard-windows does, because anyone in the helper's group
  *       could otherwise run commands as root through a config.</li>
- *   <li>{@code group=NAME} (default {@code wgdesk}): the group whose members may use the helper.</li>
+ *   <li>{@code group=NAME} (default {@link #defaultGroup()}: {@code wgdesk}, on Windows
+ *       {@code wgdesk-users}): the group whose members may use the helper.</li>
  * </ul>
  *
  * @param allowScripts whether hook commands run
@@ -26,30 +30,50 @@ import java.util.Locale;
  * @param warnings     problems found in the file (unknown keys, bad values), for the log
  */
 public record HelperPolicy(boolean allowScripts, String group, List<String> warnings) {
-    /** Where the policy file is by default. */
-    public static final Path DEFAULT_FILE = Path.of("/etc/wgdesk/helper.conf");
-    /** The default group. */
-    public static final String DEFAULT_GROUP = "wgdesk";
+    /** The policy file when no platform is on the class path: Linux's. */
+    public static final Path FALLBACK_FILE = Path.of("/etc/wgdesk/helper.conf");
+    /** The group when no platform is on the class path: Linux's. */
+    public static final String FALLBACK_GROUP = "wgdesk";
 
     public HelperPolicy {
         warnings = List.copyOf(warnings);
     }
 
-    /** The defaults: no scripts, group {@code wgdesk}. */
+    /** Where the running OS keeps the policy file ({@link HelperPlatform#policyFile()}); {@link #FALLBACK_FILE} without a platform. */
+    public static Path defaultFile() {
+        return defaultFile(HelperPlatform.current());
+    }
+
+    /** {@code platform}'s policy file; {@link #FALLBACK_FILE} without one. */
+    public static Path defaultFile(Optional<HelperPlatform> platform) {
+        return platform.map(HelperPlatform::policyFile).orElse(FALLBACK_FILE);
+    }
+
+    /** The running OS's group ({@link HelperPlatform#defaultGroup()}); {@link #FALLBACK_GROUP} without a platform. */
+    public static String defaultGroup() {
+        return defaultGroup(HelperPlatform.current());
+    }
+
+    /** {@code platform}'s group; {@link #FALLBACK_GROUP} without one. */
+    public static String defaultGroup(Optional<HelperPlatform> platform) {
+        return platform.map(HelperPlatform::defaultGroup).orElse(FALLBACK_GROUP);
+    }
+
+    /** The defaults: no scripts, the running OS's {@linkplain #defaultGroup() group}. */
     public static HelperPolicy defaults() {
-        return new HelperPolicy(false, DEFAULT_GROUP, List.of());
+        return new HelperPolicy(false, defaultGroup(), List.of());
     }
 
     /** Reads the policy file; a missing file gives the defaults. */
     public static HelperPolicy load(Path file) throws IOException {
-        return load(file, DEFAULT_GROUP);
+        return load(file, defaultGroup());
     }
 
     /**
      * Reads the policy file; a missing file gives the defaults.
      *
      * @param defaultGroup the group when the file names none (the platform's,
-     *                     {@link dev.wgdesk.engine.platform.HelperPlatform#defaultGroup()})
+     *                     {@link HelperPlatform#defaultGroup()})
      */
     public static HelperPolicy load(Path file, String defaultGroup) throws IOException {
         try {
@@ -59,9 +83,12 @@ public record HelperPolicy(boolean allowScripts, String group, List<String> warn
         }
     }
 
-    /** Parses policy text; {@code name} prefixes warnings. Unknown keys and bad values are warned about and ignored. */
+    /**
+     * Parses policy text, with the running OS's group when the text names none; {@code name}
+     * prefixes warnings. Unknown keys and bad values are warned about and ignored.
+     */
     public static HelperPolicy parse(String name, String text) {
-        return parse(name, text, DEFAULT_GROUP);
+        return parse(name, text, defaultGroup());
     }
 
     /** As {@link #parse(String, String)}, with the group when the text names none. */

@@ -61,15 +61,16 @@ public final class TunnelManager implements AutoCloseable {
     private final Activations activations;
 
     /**
-     * A last word before a tunnel is activated by a request: the reason it may not be, or empty.
-     * {@link SystemTunnels#refuseActivation} refuses a copy whose original is up.
+     * A last word before a tunnel is activated, by a request or restored at {@link #startup()}: the
+     * reason it may not be, or empty. {@link SystemTunnels#refuseActivation} refuses a copy whose
+     * original is up.
      */
     @FunctionalInterface
     interface ActivationGuard {
         java.util.Optional<String> refuse(String name, dev.wgdesk.engine.config.TunnelConfig config);
     }
 
-    /** Sets the {@link ActivationGuard} asked before every activation a client requests. */
+    /** Sets the {@link ActivationGuard} asked before every activation; set it before {@link #startup()}. */
     void setActivationGuard(ActivationGuard g) {
         activations.setActivationGuard(g);
     }

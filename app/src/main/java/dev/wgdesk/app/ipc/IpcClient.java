@@ -122,21 +122,17 @@ public final class IpcClient implements AutoCloseable {
 
     /** The message for a helper that does not answer. */
     public static String unreachableMessage(Path socket) {
-        String how = dev.wgdesk.engine.platform.HelperPlatform.current()
-                .map(p -> p.serviceRegistration().howToStart()).orElse("systemctl start wgdesk-helper");
-        return "cannot reach the helper at " + socket + ": is the wgdesk-helper service running? (" + how + ")";
+        return "cannot reach the helper at " + socket + ": is the wgdesk-helper service running? ("
+                + PlatformHints.current().howToStart() + ")";
     }
 
     /** The message for a user who may not open the helper's socket. */
     public static String notAuthorisedMessage(Path socket) {
-        java.util.Optional<dev.wgdesk.engine.platform.HelperPlatform> p = dev.wgdesk.engine.platform.HelperPlatform.current();
-        String group = p.map(dev.wgdesk.engine.platform.HelperPlatform::defaultGroup).orElse("wgdesk");
-        boolean windows = p.map(x -> x.os().equals("windows")).orElse(false);
-        String add = p.map(x -> x.userDirectory().howToAdd(windows ? "%USERNAME%" : "$USER", group))
-                .orElse("usermod -aG wgdesk $USER");
-        return "not authorised to use the helper at " + socket + ": only " + (windows ? "administrators" : "root")
-                + " and members of the group '" + group + "' may (an administrator can add you: " + add
-                + ", then " + (windows ? "sign out and in again" : "log in again") + ")";
+        PlatformHints h = PlatformHints.current();
+        return "not authorised to use the helper at " + socket + ": only " + (h.isWindows() ? "administrators" : "root")
+                + " and members of the group '" + h.group() + "' may (an administrator can add you: "
+                + h.howToAdd(h.currentUserVariable()) + ", then " + (h.isWindows() ? "sign out and in again" : "log in again")
+                + ")";
     }
 
     private void startReader() {

@@ -47,4 +47,41 @@ class HelperPolicyTest {
         assertEquals(java.nio.file.Path.of("/var/lib/wgdesk"), linux.stateDir());
         assertEquals(java.nio.file.Path.of("/etc/wgdesk/helper.conf"), linux.policyFile());
     }
+
+    @Test
+    void theDefaultsComeFromThePlatformWhenThereIsOne() {
+        dev.wgdesk.engine.platform.HelperPlatform mac = new dev.wgdesk.platform.macos.MacHelperPlatform();
+        Helper.Options m = Helper.Options.defaults(java.util.Optional.of(mac));
+        assertEquals(mac.stateDirectory(), m.stateDir());
+        assertEquals(mac.policyFile(), m.policyFile());
+        assertEquals(mac.defaultGroup(), m.defaultGroup());
+        assertEquals(java.nio.file.Path.of(mac.ipcTransport().defaultAddress()), m.socket());
+        assertTrue(!m.stateDir().equals(Helper.Options.FALLBACK_STATE_DIR), "macOS keeps its state elsewhere: " + m.stateDir());
+
+        dev.wgdesk.engine.platform.HelperPlatform windows = new dev.wgdesk.platform.windows.WindowsHelperPlatform();
+        assertEquals(windows.policyFile(), HelperPolicy.defaultFile(java.util.Optional.of(windows)));
+        assertEquals("wgdesk-users", HelperPolicy.defaultGroup(java.util.Optional.of(windows)));
+        assertEquals(windows.policyFile(), Helper.Options.defaults(java.util.Optional.of(windows)).policyFile());
+    }
+
+    @Test
+    void withoutAPlatformTheDefaultsAreLinuxs() {
+        Helper.Options none = Helper.Options.defaults(java.util.Optional.empty());
+        assertEquals(java.nio.file.Path.of("/run/wgdesk/helper.sock"), none.socket());
+        assertEquals(java.nio.file.Path.of("/var/lib/wgdesk"), none.stateDir());
+        assertEquals(java.nio.file.Path.of("/etc/wgdesk/helper.conf"), none.policyFile());
+        assertEquals("wgdesk", none.defaultGroup());
+        assertEquals(java.nio.file.Path.of("/etc/wgdesk/helper.conf"), HelperPolicy.defaultFile(java.util.Optional.empty()));
+        assertEquals("wgdesk", HelperPolicy.defaultGroup(java.util.Optional.empty()));
+    }
+
+    @Test
+    void onThisMachineTheDefaultsAreThisPlatforms() {
+        dev.wgdesk.engine.platform.HelperPlatform here = dev.wgdesk.engine.platform.HelperPlatform.current().orElseThrow();
+        assertEquals(Helper.Options.defaults(here), Helper.Options.defaults());
+        assertEquals(here.policyFile(), HelperPolicy.defaultFile());
+        assertEquals(here.defaultGroup(), HelperPolicy.defaults().group());
+        assertEquals(here.defaultGroup(), new Helper.Options(java.nio.file.Path.of("s"), java.nio.file.Path.of("d"),
+                java.nio.file.Path.of("p"), 1).defaultGroup());
+    }
 }

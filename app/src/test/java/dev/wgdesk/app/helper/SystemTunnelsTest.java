@@ -186,4 +186,63 @@ class SystemTunnelsTest {
         IpcException nmUp = assertThrows(IpcException.class, () -> helper.tunnels().activate("home", ROOT.peer()));
         assertTrue(nmUp.getMessage().endsWith("Stop the original first: nmcli connection down id \"Home VPN\""), nmUp.getMessage());
     }
+
+    /**
+     * A copy recorded as active (or autostart) when the helper starts while its original is up:
+     * not restored, stays inactive with the refusal as its error, logged and pushed as an error
+     * event naming the original; restored again once the original is down.
+     */
+    @Test
+    void aCopyIsNotRestoredAtStartWhileItsOriginalIsUp() throws Exception {
+        call(Method.IMPORT_SYSTEM, ROOT, "path", wg.resolve("work.conf").toString(), "name", "office");
+        call(Method.IMPORT_SYSTEM, ROOT, "path", nm.resolve("Home VPN.nmconnection").toString(), "name", "home");
+        assertEquals(TunnelState.ACTIVE, helper.tunnels().activate("office", ROOT.peer()).state());
+        helper.tunnels().setAutostart("home", true, ROOT.peer());
+        helper.close(); // keeps office recorded as active
+        helper = null;
+        up.add("work"); // wg-quick up work, meanwhile
+        up.add("wg-home"); // and NetworkManager's original of home
+
+        List<dev.wgdesk.app.ipc.IpcEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HelperLog log = new HelperLog(null);
+        Path stateDir = dir.resolve("state");
+        StateStore state = StateStore.open(stateDir);
+        TunnelManager restarted = new TunnelManager(ConfigStore.open(stateDir), state, RuntimeJournal.open(stateDir),
+                new FakeBackend(), HelperPolicy.defaults(), log, events::add, OwnershipRulesTest.NAMES);
+        restarted.setActivationGuard(new SystemTunnels(wg, nm, up::contains)::refuseActivation);
+        try {
+            restarted.startup();
+
+            for (String[] t : List.of(new String[] {"office", wg.resolve("work.conf").toString()},
+                    new String[] {"home", nm.resolve("Home VPN.nmconnection").toString()})) {
+                var status = restarted.status(t[0]);
+                assertEquals(TunnelState.INACTIVE, status.state(), t[0]);
+                assertTrue(status.error() != null && status.error().contains("is a copy of " + t[1] + ", which is up now"),
+                        t[0] + ": " + status.error());
+                assertTrue(events.stream().anyMatch(e -> e instanceof dev.wgdesk.app.ipc.IpcEvent.ErrorOccurred err
+                        && err.name().equals(t[0]) && err.message().contains(t[1])), t[0] + ": " + events);
+                assertTrue(log.tail(100).stream().anyMatch(l -> t[0].equals(l.tunnel()) && l.level().equals("ERROR")
+                        && l.message().contains(t[1])), t[0] + ": " + log.tail(100));
+            }
+            assertFalse(state.active().contains("office"), "not recorded as active while it is not");
+            assertTrue(state.autostart().contains("home"), "autostart stays the owner's choice");
+        } finally {
+            restarted.close();
+        }
+
+        // the originals are down at the next start: both come up
+        up.clear();
+        TunnelManager again = new TunnelManager(ConfigStore.open(stateDir), StateStore.open(stateDir),
+                RuntimeJournal.open(stateDir), new FakeBackend(), HelperPolicy.defaults(), log, e -> { },
+                OwnershipRulesTest.NAMES);
+        again.setActivationGuard(new SystemTunnels(wg, nm, up::contains)::refuseActivation);
+        try {
+            again.startup();
+            assertEquals(TunnelState.ACTIVE, again.status("home").state(), "autostart");
+            assertEquals(TunnelState.INACTIVE, again.status("office").state(), "no longer recorded as active");
+            assertEquals(null, again.status("office").error());
+        } finally {
+            again.close();
+        }
+    }
 }

@@ -34,4 +34,34 @@ class PlatformHintsTest {
         String refused = IpcClient.notAuthorisedMessage(Path.of("/x.sock"));
         assertTrue(refused.contains(here.userDirectory().howToAdd("$USER", here.defaultGroup())), refused);
     }
+
+    @Test
+    void hintsByOsNameComeFromThatOsPlatform() {
+        PlatformHints linux = PlatformHints.forOs("linux");
+        assertEquals("wgdesk", linux.group());
+        assertEquals("usermod -aG wgdesk alice", linux.howToAdd("alice"));
+        assertEquals("$USER", linux.currentUserVariable());
+        PlatformHints mac = PlatformHints.forOs("macos");
+        assertEquals("macos", mac.os());
+        assertEquals("sudo dseditgroup -o edit -a alice -t user " + mac.group(), mac.howToAdd("alice"));
+        assertEquals("sudo launchctl kickstart system/dev.wgdesk.helper", mac.howToStart());
+        PlatformHints windows = PlatformHints.forOs("windows");
+        assertTrue(windows.isWindows());
+        assertEquals("wgdesk-users", windows.group());
+        assertEquals("net localgroup wgdesk-users \"Ada Lovelace\" /add", windows.howToAdd("Ada Lovelace"));
+        assertEquals("%USERNAME%", windows.currentUserVariable());
+        for (HelperPlatform p : HelperPlatform.all()) {
+            PlatformHints h = PlatformHints.forOs(p.os());
+            assertEquals(p.userDirectory().howToAdd("bob", p.defaultGroup()), h.howToAdd("bob"), p.os());
+            assertEquals(p.serviceRegistration().howToStart(), h.howToStart(), p.os());
+        }
+    }
+
+    @Test
+    void anOsWithoutAPlatformGetsTheLinuxCommands() {
+        PlatformHints h = PlatformHints.forOs("plan9");
+        assertEquals(PlatformHints.FALLBACK_OS, h.os());
+        assertEquals("usermod -aG wgdesk glenda", h.howToAdd("glenda"));
+        assertEquals("systemctl start wgdesk-helper", h.howToStart());
+    }
 }

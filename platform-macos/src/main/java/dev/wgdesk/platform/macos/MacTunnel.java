@@ -4,20 +4,18 @@ import dev.wgdesk.engine.config.Endpoint;
 import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.config.InterfaceConfig;
 import dev.wgdesk.engine.config.IpAddress;
-import dev.wgdesk.engine.config.IpPrefix;
 import dev.wgdesk.engine.config.PeerConfig;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.conn.Bind;
 import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.device.Device;
+import dev.wgdesk.engine.device.DeviceSetup;
 import dev.wgdesk.engine.plan.PlanException;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
 import dev.wgdesk.engine.tun.TunProvider;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -184,7 +182,7 @@ public final class MacTunnel {
         try {
             MacNetPlan.checkTable(ic.table());
             step = "resolve endpoints";
-            Map<PublicKey, InetSocketAddress> endpoints = resolve(config, opts.resolver());
+            Map<PublicKey, InetSocketAddress> endpoints = DeviceSetup.resolveEndpoints(config, opts.resolver());
             TunnelConfig resolved = withResolvedEndpoints(config, endpoints);
             step = "probe";
             State st = probe(opts.runner(), !ic.dnsServers().isEmpty());
@@ -215,7 +213,7 @@ public final class MacTunnel {
             Device device = new Device(tun, opts.binds().get(), Clock.system());
             undo.pop();
             undo.push(new Undo("close the device and " + dev, null, null, device));
-            configure(device, config, endpoints);
+            DeviceSetup.configure(device, config, endpoints, 0);
             device.up();
             step = "addresses";
             for (MacNetPlan.Cmd c : MacNetPlan.addresses(dev, ic.addresses())) {
@@ -482,24 +480,6 @@ public final class MacTunnel {
         }
     }
 
-    private static Map<PublicKey, InetSocketAddress> resolve(TunnelConfig config, EndpointResolver resolver)
-            throws UnknownHostException {
-        Map<PublicKey, InetSocketAddress> out = new LinkedHashMap<>();
-        for (PeerConfig p : config.peers()) {
-            if (p.endpoint().isEmpty()) {
-                continue;
-            }
-            Endpoint e = p.endpoint().get();
-            if (!e.isResolved()) {
-                e = resolver.resolve(e);
-            }
-            InetAddress a = e.zone().isPresent() ? InetAddress.getByName(e.host() + "%" + e.zone().get())
-                    : e.address().orElseThrow().toInetAddress();
-            out.put(p.publicKey(), new InetSocketAddress(a, e.port()));
-        }
-        return out;
-    }
-
     /** The configuration with every endpoint an IP literal, for the endpoint routes. */
     private static TunnelConfig withResolvedEndpoints(TunnelConfig config, Map<PublicKey, InetSocketAddress> eps) {
         List<PeerConfig> peers = new ArrayList<>();
@@ -513,25 +493,5 @@ public final class MacTunnel {
             }
         }
         return config.toBuilder().setPeers(peers).build();
-    }
-
-    private static void configure(Device d, TunnelConfig config, Map<PublicKey, InetSocketAddress> endpoints)
-            throws IOException {
-        InterfaceConfig ic = config.interfaceConfig();
-        d.setPrivateKey(ic.privateKey());
-        d.setListenPort(ic.listenPort().orElse(0));
-        for (PeerConfig p : config.peers()) {
-            PublicKey k = p.publicKey();
-            d.addPeer(k);
-            p.presharedKey().ifPresent(psk -> d.setPeerPresharedKey(k, psk));
-            InetSocketAddress ep = endpoints.get(k);
-            if (ep != null) {
-                d.setPeerEndpoint(k, ep);
-            }
-            for (IpPrefix ip : p.allowedIps()) {
-                d.addPeerAllowedIp(k, ip.address().toBytes(), ip.cidr());
-            }
-            p.persistentKeepalive().ifPresent(s -> d.setPeerPersistentKeepalive(k, s));
-        }
     }
 }

@@ -1,12 +1,10 @@
 package dev.wgdesk.platform.windows;
 
-import dev.wgdesk.engine.config.Endpoint;
 import dev.wgdesk.engine.config.InterfaceConfig;
-import dev.wgdesk.engine.config.IpPrefix;
-import dev.wgdesk.engine.config.PeerConfig;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.device.Device;
+import dev.wgdesk.engine.device.DeviceSetup;
 import dev.wgdesk.engine.device.DeviceSnapshot;
 import dev.wgdesk.engine.platform.TunnelBackend;
 import dev.wgdesk.engine.resilience.DeviceTarget;
@@ -25,13 +23,11 @@ import dev.wgdesk.platform.windows.net.WindowsNetConfig;
 import dev.wgdesk.platform.windows.net.WindowsNetPlan;
 import dev.wgdesk.platform.windows.wfp.KillSwitch;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -149,7 +145,8 @@ public final class WindowsTunnelBackend implements TunnelBackend, AutoCloseable 
         InterfaceConfig ic = config.interfaceConfig();
         try {
             pr.step = "resolve endpoints";
-            Map<PublicKey, InetSocketAddress> endpoints = resolveEndpoints(config, n.resolver());
+            Map<PublicKey, InetSocketAddress> endpoints = DeviceSetup.resolveEndpoints(config,
+                    n.resolver().endpointResolver());
             pr.step = "plan";
             List<WindowsNetPlan.Step> plan = WindowsNetPlan.plan(config);
             int mtu = ic.mtu().orElse(WindowsNetPlan.DEFAULT_MTU);
@@ -194,7 +191,7 @@ public final class WindowsTunnelBackend implements TunnelBackend, AutoCloseable 
             Device device = new Device(opened.tun(), bind, n.clock());
             adapter[0] = () -> { };
             pr.undo.push(new Undo("close device and adapter " + name, device::close));
-            configure(device, config, endpoints);
+            DeviceSetup.configure(device, config, endpoints, 0);
             device.up();
             log.accept("Engine up on UDP port " + device.listenPort());
 
@@ -297,48 +294,6 @@ public final class WindowsTunnelBackend implements TunnelBackend, AutoCloseable 
             }
         }
         return failed;
-    }
-
-    private static Map<PublicKey, InetSocketAddress> resolveEndpoints(TunnelConfig config, HostResolver names)
-            throws UnknownHostException {
-        Map<PublicKey, InetSocketAddress> out = new LinkedHashMap<>();
-        for (PeerConfig p : config.peers()) {
-            if (p.endpoint().isEmpty()) {
-                continue;
-            }
-            Endpoint e = p.endpoint().get();
-            if (!e.isResolved()) {
-                try {
-                    e = names.endpointResolver().resolve(e);
-                } catch (UnknownHostException ex) {
-                    throw new UnknownHostException(e.host() + " (the endpoint of peer " + p.publicKey() + ")");
-                }
-            }
-            InetAddress a = e.zone().isPresent() ? InetAddress.getByName(e.host() + "%" + e.zone().get())
-                    : e.address().orElseThrow().toInetAddress();
-            out.put(p.publicKey(), new InetSocketAddress(a, e.port()));
-        }
-        return out;
-    }
-
-    private static void configure(Device d, TunnelConfig config, Map<PublicKey, InetSocketAddress> endpoints)
-            throws IOException {
-        InterfaceConfig ic = config.interfaceConfig();
-        d.setPrivateKey(ic.privateKey());
-        d.setListenPort(ic.listenPort().orElse(0));
-        for (PeerConfig p : config.peers()) {
-            PublicKey k = p.publicKey();
-            d.addPeer(k);
-            p.presharedKey().ifPresent(psk -> d.setPeerPresharedKey(k, psk));
-            InetSocketAddress ep = endpoints.get(k);
-            if (ep != null) {
-                d.setPeerEndpoint(k, ep);
-            }
-            for (IpPrefix ip : p.allowedIps()) {
-                d.addPeerAllowedIp(k, ip.address().toBytes(), ip.cidr());
-            }
-            p.persistentKeepalive().ifPresent(s -> d.setPeerPersistentKeepalive(k, s));
-        }
     }
 
     private static final class WindowsActive implements Active {

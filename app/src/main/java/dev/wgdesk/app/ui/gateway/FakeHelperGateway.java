@@ -61,6 +61,7 @@ public final class FakeHelperGateway implements HelperGateway {
     private final Map<String, String> systemText = new TreeMap<>();
     private volatile Listener listener;
     private boolean reachable = true;
+    private boolean authorised = true;
     private boolean connected;
     private boolean bareSystem;
     private int connectAttempts;
@@ -149,6 +150,11 @@ public final class FakeHelperGateway implements HelperGateway {
         }
     }
 
+    /** Makes the helper refuse connections ({@code NOT_AUTHORISED}), as for a user outside its group, or accept them again. */
+    public synchronized void setAuthorised(boolean value) {
+        authorised = value;
+    }
+
     /** Makes the helper unreachable (disconnecting current clients) or reachable again. */
     public void setReachable(boolean value) {
         boolean drop;
@@ -232,6 +238,9 @@ public final class FakeHelperGateway implements HelperGateway {
             connectAttempts++;
             if (!reachable) {
                 throw new IpcException(ErrorCode.UNREACHABLE, "the helper is not running (no answer at " + address() + ")");
+            }
+            if (!authorised) {
+                throw new IpcException(ErrorCode.NOT_AUTHORISED, "not authorised to use the helper at " + address());
             }
             connected = true;
         }

@@ -3,6 +3,7 @@ package dev.wgdesk.app.ui.vm;
 import dev.wgdesk.app.ipc.ErrorCode;
 import dev.wgdesk.app.ipc.IpcEvent;
 import dev.wgdesk.app.ipc.IpcException;
+import dev.wgdesk.app.ipc.PlatformHints;
 import dev.wgdesk.app.ipc.TunnelInfo;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ipc.TunnelStatus;
@@ -224,12 +225,21 @@ public final class MainViewModel implements HelperGateway.Listener {
     private void connectFailed(IpcException e) {
         if (e.code() == ErrorCode.NOT_AUTHORISED) {
             connection.set(Connection.NOT_AUTHORISED);
-            banner.set(Messages.get("banner.notAuthorised", System.getProperty("user.name", "")));
+            banner.set(notAuthorisedBanner(PlatformHints.current(), System.getProperty("user.name", "")));
         } else {
             connection.set(Connection.UNREACHABLE);
             banner.set(Messages.get("banner.unreachable", gateway.address()));
         }
         scheduleReconnect();
+    }
+
+    /**
+     * The banner for {@code user}, whom the helper refused: the group and the command that adds
+     * them to it on the OS of {@code hints} (the same as the CLI's message), and how to log in again.
+     */
+    public static String notAuthorisedBanner(PlatformHints hints, String user) {
+        return Messages.get(hints.isWindows() ? "banner.notAuthorised.windows" : "banner.notAuthorised",
+                user, hints.group(), hints.howToAdd(user));
     }
 
     /** The wait before reconnection attempt {@code attempt} (0-based): 1, 2, 4, 8, 10, 10... seconds. */

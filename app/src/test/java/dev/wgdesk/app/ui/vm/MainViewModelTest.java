@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.app.ipc.PeerDiagnosis;
+import dev.wgdesk.app.ipc.PlatformHints;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ui.Fixtures;
 import dev.wgdesk.app.ui.gateway.FakeHelperGateway;
@@ -247,6 +248,36 @@ class MainViewModelTest {
         // Connected: only the status refresh is pending, no reconnect.
         assertEquals(List.of(MainViewModel.STATUS_INTERVAL),
                 scheduler.pending().stream().map(ManualScheduler.Task::delay).toList());
+    }
+
+    @Test
+    void aRefusedUserIsToldTheCommandOfTheirOwnOs() {
+        assertEquals("User \u201calice\u201d may not use the wgdesk helper. An administrator can add you to the group"
+                + " \u201cwgdesk\u201d with \u201cusermod -aG wgdesk alice\u201d; then log out and back in.",
+                MainViewModel.notAuthorisedBanner(PlatformHints.forOs("linux"), "alice"));
+        assertEquals("User \u201calice\u201d may not use the wgdesk helper. An administrator can add you to the group"
+                + " \u201cwgdesk\u201d with \u201csudo dseditgroup -o edit -a alice -t user wgdesk\u201d; then log out"
+                + " and back in.",
+                MainViewModel.notAuthorisedBanner(PlatformHints.forOs("macos"), "alice"));
+        assertEquals("User \u201cAda Lovelace\u201d may not use the wgdesk helper. An administrator can add you to the"
+                + " group \u201cwgdesk-users\u201d with \u201cnet localgroup wgdesk-users \"Ada Lovelace\" /add\u201d (in a"
+                + " command prompt run as administrator); then sign out and back in.",
+                MainViewModel.notAuthorisedBanner(PlatformHints.forOs("windows"), "Ada Lovelace"));
+    }
+
+    @Test
+    void refusedByTheHelperShowsThisOsCommandAndKeepsRetrying() {
+        helper.setAuthorised(false);
+        vm.start();
+        assertEquals(Connection.NOT_AUTHORISED, vm.connectionProperty().get());
+        String user = System.getProperty("user.name", "");
+        assertEquals(MainViewModel.notAuthorisedBanner(PlatformHints.current(), user), vm.bannerProperty().get());
+        assertTrue(vm.bannerProperty().get().contains(PlatformHints.current().howToAdd(user)), vm.bannerProperty().get());
+
+        helper.setAuthorised(true);
+        scheduler.runAll(Duration.ofSeconds(1));
+        assertEquals(Connection.CONNECTED, vm.connectionProperty().get());
+        assertNull(vm.bannerProperty().get());
     }
 
     @Test

@@ -1,21 +1,19 @@
 package dev.wgdesk.platform.linux.net;
 
-import dev.wgdesk.engine.config.Endpoint;
 import dev.wgdesk.engine.config.EndpointResolver;
 import dev.wgdesk.engine.config.InterfaceConfig;
 import dev.wgdesk.engine.config.IpPrefix;
-import dev.wgdesk.engine.config.PeerConfig;
 import dev.wgdesk.engine.config.RouteTable;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.conn.BindProvider;
 import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.device.Device;
+import dev.wgdesk.engine.device.DeviceSetup;
 import dev.wgdesk.engine.device.DeviceSnapshot;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
 import dev.wgdesk.platform.linux.LinuxTunProvider;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -146,7 +143,7 @@ public final class LinuxTunnel {
         try {
             // ---- plan: nothing changes yet ----
             pr.step = "resolve endpoints";
-            Map<PublicKey, InetSocketAddress> endpoints = resolveEndpoints(config, opts.resolver());
+            Map<PublicKey, InetSocketAddress> endpoints = DeviceSetup.resolveEndpoints(config, opts.resolver());
             pr.step = "MTU";
             int mtu = ic.mtu().isPresent() ? ic.mtu().getAsInt() : autoMtu(endpoints.values(), run);
             pr.step = "plan";
@@ -186,7 +183,8 @@ public final class LinuxTunnel {
             Device device = new Device(tun, BindProvider.createBest(), Clock.system());
             pr.undo.pop();
             pr.undo.push(new Undo("close device and interface " + name, device::close));
-            configure(device, config, endpoints, fwTable);
+            long mark = ic.fwMark().orElse(0) != 0 ? ic.fwMark().getAsLong() : fwTable;
+            DeviceSetup.configure(device, config, endpoints, (int) mark);
             device.up();
             opts.log().accept("Engine up on UDP port " + device.listenPort()
                     + (device.fwmark() != 0 ? ", fwmark " + device.fwmark() : ""));
@@ -290,28 +288,6 @@ public final class LinuxTunnel {
 
     /* ====================== planning helpers ====================== */
 
-    private static Map<PublicKey, InetSocketAddress> resolveEndpoints(TunnelConfig config, EndpointResolver resolver)
-            throws UnknownHostException {
-        Map<PublicKey, InetSocketAddress> out = new LinkedHashMap<>();
-        for (PeerConfig p : config.peers()) {
-            if (p.endpoint().isEmpty()) {
-                continue;
-            }
-            Endpoint e = p.endpoint().get();
-            if (!e.isResolved()) {
-                try {
-                    e = resolver.resolve(e);
-                } catch (UnknownHostException ex) {
-                    throw new UnknownHostException(e.host() + " (the endpoint of peer " + p.publicKey() + ")");
-                }
-            }
-            InetAddress a = e.zone().isPresent() ? InetAddress.getByName(e.host() + "%" + e.zone().get())
-                    : e.address().orElseThrow().toInetAddress();
-            out.put(p.publicKey(), new InetSocketAddress(a, e.port()));
-        }
-        return out;
-    }
-
     /** wg-quick's automatic MTU: the largest MTU of the routes towards the endpoints, minus 80. */
     private static int autoMtu(Iterable<InetSocketAddress> endpoints, Command.Runner run) throws CommandException {
         int best = 0;
@@ -369,34 +345,6 @@ public final class LinuxTunnel {
         if (Files.exists(p) && !Files.readString(p).strip().equals("1")) {
             Files.writeString(p, "1\n");
             opts.log().accept("sysctl net.ipv4.conf.all.src_valid_mark=1");
-        }
-    }
-
-    private static void configure(Device d, TunnelConfig config, Map<PublicKey, InetSocketAddress> endpoints,
-                                  long fwTable) throws IOException {
-        InterfaceConfig ic = config.interfaceConfig();
-        d.setPrivateKey(ic.privateKey());
-        d.setListenPort(ic.listenPort().orElse(0));
-        long mark = ic.fwMark().orElse(0);
-        if (mark == 0) {
-            mark = fwTable;
-        }
-        if (mark != 0) {
-            d.setFwmark((int) mark);
-        }
-        for (PeerConfig p : config.peers()) {
-            PublicKey k = p.publicKey();
-            d.addPeer(k);
-            p.presharedKey().ifPresent(psk -> d.setPeerPresharedKey(k, psk));
-            InetSocketAddress ep = endpoints.get(k);
-            if (ep != null) {
-                d.setPeerEndpoint(k, ep);
-            }
-            for (IpPrefix ip : p.allowedIps()) {
-                byte[] addr = ip.address().toBytes();
-                d.addPeerAllowedIp(k, addr, ip.cidr());
-            }
-            p.persistentKeepalive().ifPresent(s -> d.setPeerPersistentKeepalive(k, s));
         }
     }
 

@@ -3,8 +3,6 @@ package dev.wgdesk.platform.windows.ipc;
 import dev.wgdesk.engine.platform.ClientIdentity;
 import dev.wgdesk.engine.platform.IpcTransport;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -176,15 +174,12 @@ public final class NamedPipeTransport implements IpcTransport {
     }
 
     /** A server-side connection: overlapped reads and writes on one pipe instance. */
-    static final class PipeConnection implements Connection {
+    static final class PipeConnection extends OverlappedConnection {
         private final PipeNative api;
         private final long pipe;
         private final long cancel;
         private final ClientTokens tokens;
-        private final ReentrantLock readLock = new ReentrantLock();
-        private final ReentrantLock writeLock = new ReentrantLock();
         private volatile boolean closed;
-        private volatile boolean outputShut;
         private ClientIdentity identity; // guarded by this
 
         PipeConnection(PipeNative api, long pipe, ClientTokens tokens) throws IOException {
@@ -202,98 +197,39 @@ public final class NamedPipeTransport implements IpcTransport {
         /** Bytes read ahead by {@link #client()} and not yet returned by the stream; guarded by readLock. */
         private byte[] prefetched;
         private int prefetchedAt;
-        private boolean readOnce; // guarded by readLock
-
-        private int readPipe(byte[] b, int off, int len) throws IOException {
-            try {
-                while (true) {
-                    if (closed) {
-                        throw new ClosedChannelException();
-                    }
-                    int n = api.read(pipe, b, off, len, cancel);
-                    if (n != 0) {
-                        readOnce = true;
-                        return n;
-                    }
-                }
-            } catch (AsynchronousCloseException e) {
-                throw new ClosedChannelException();
-            }
-        }
-
-        private final InputStream in = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) {
-                    return 0;
-                }
-                readLock.lock();
-                try {
-                    if (prefetched != null) {
-                        int n = Math.min(len, prefetched.length - prefetchedAt);
-                        System.arraycopy(prefetched, prefetchedAt, b, off, n);
-                        prefetchedAt += n;
-                        if (prefetchedAt == prefetched.length) {
-                            prefetched = null;
-                        }
-                        return n;
-                    }
-                    return readPipe(b, off, len);
-                } finally {
-                    readLock.unlock();
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                PipeConnection.this.close();
-            }
-        };
-
-        private final OutputStream out = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                Objects.checkFromIndexSize(off, len, b.length);
-                writeLock.lock();
-                try {
-                    if (closed || outputShut) {
-                        throw new ClosedChannelException();
-                    }
-                    api.write(pipe, b, off, len, cancel);
-                } catch (AsynchronousCloseException e) {
-                    throw new ClosedChannelException();
-                } finally {
-                    writeLock.unlock();
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                PipeConnection.this.close();
-            }
-        };
+        private boolean readAny; // guarded by readLock; whether a read returned anything (impersonation needs one)
 
         @Override
-        public InputStream input() {
-            return in;
+        protected int readOnce(byte[] b, int off, int len) throws IOException {
+            int n = api.read(pipe, b, off, len, cancel);
+            if (n != 0) {
+                readAny = true;
+            }
+            return n;
         }
 
         @Override
-        public OutputStream output() {
-            return out;
+        protected void writeFully(byte[] b, int off, int len) throws IOException {
+            api.write(pipe, b, off, len, cancel);
+        }
+
+        @Override
+        protected boolean isClosed() {
+            return closed;
+        }
+
+        @Override
+        protected int readStream(byte[] b, int off, int len) throws IOException {
+            if (prefetched != null) {
+                int n = Math.min(len, prefetched.length - prefetchedAt);
+                System.arraycopy(prefetched, prefetchedAt, b, off, n);
+                prefetchedAt += n;
+                if (prefetchedAt == prefetched.length) {
+                    prefetched = null;
+                }
+                return n;
+            }
+            return readPipe(b, off, len);
         }
 
         /**
@@ -310,7 +246,7 @@ public final class NamedPipeTransport implements IpcTransport {
                 }
                 readLock.lock();
                 try {
-                    if (!readOnce) {
+                    if (!readAny) {
                         byte[] buf = new byte[4096];
                         int n = readPipe(buf, 0, buf.length);
                         if (n < 0) {
@@ -328,15 +264,10 @@ public final class NamedPipeTransport implements IpcTransport {
         }
 
         /**
-         * A pipe has no half-close: further writes fail here, and what was written stays readable
-         * by the client after {@link #close()} (the instance is closed with {@code CloseHandle},
-         * never {@code DisconnectNamedPipe}, which would discard it).
+         * Cancels a pending read and write, then closes the instance. What was written stays
+         * readable by the client: the instance is closed with {@code CloseHandle}, never
+         * {@code DisconnectNamedPipe}, which would discard it.
          */
-        @Override
-        public void shutdownOutput() {
-            outputShut = true;
-        }
-
         @Override
         public void close() {
             if (closed) {

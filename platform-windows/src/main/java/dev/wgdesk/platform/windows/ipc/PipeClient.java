@@ -1,10 +1,7 @@
 package dev.wgdesk.platform.windows.ipc;
 
 import dev.wgdesk.engine.platform.ClientIdentity;
-import dev.wgdesk.engine.platform.IpcTransport;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
@@ -21,13 +18,12 @@ import java.util.concurrent.ExecutionException;
  * another (synchronous handles serialise all I/O on a file object; the position argument is
  * ignored for pipes). While the server has every instance busy the open is retried for up to
  * {@value #BUSY_RETRY_MS} ms. Runs only on Windows; nothing to test on Linux beyond the refusal
- * of a missing pipe.
+ * of a missing pipe. A pipe has no half-close: the helper sees the end at {@link #close()}.
  */
-final class PipeClient implements IpcTransport.Connection {
+final class PipeClient extends OverlappedConnection {
     static final int BUSY_RETRY_MS = 5_000;
 
     private final AsynchronousFileChannel ch;
-    private volatile boolean outputShut;
 
     private PipeClient(AsynchronousFileChannel ch) {
         this.ch = ch;
@@ -57,95 +53,45 @@ final class PipeClient implements IpcTransport.Connection {
         }
     }
 
-    private final InputStream in = new InputStream() {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
+    @Override
+    protected int readOnce(byte[] b, int off, int len) throws IOException {
+        try {
+            return ch.read(ByteBuffer.wrap(b, off, len), 0).get();
+        } catch (ExecutionException e) {
             if (!ch.isOpen()) {
                 throw new ClosedChannelException();
             }
-            try {
-                int n;
-                do {
-                    n = ch.read(ByteBuffer.wrap(b, off, len), 0).get();
-                } while (n == 0);
-                return n;
-            } catch (ExecutionException e) {
-                if (!ch.isOpen()) {
-                    throw new ClosedChannelException();
-                }
-                // ERROR_BROKEN_PIPE: the helper closed its end; whatever it wrote was read before
-                return -1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+            // ERROR_BROKEN_PIPE: the helper closed its end; whatever it wrote was read before
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
-
-        @Override
-        public void close() throws IOException {
-            PipeClient.this.close();
-        }
-    };
-
-    private final OutputStream out = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (outputShut) {
-                throw new ClosedChannelException();
-            }
-            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-            try {
-                while (buf.hasRemaining()) {
-                    ch.write(buf, 0).get();
-                }
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            PipeClient.this.close();
-        }
-    };
-
-    @Override
-    public InputStream input() {
-        return in;
     }
 
     @Override
-    public OutputStream output() {
-        return out;
+    protected void writeFully(byte[] b, int off, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        try {
+            while (buf.hasRemaining()) {
+                ch.write(buf, 0).get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    @Override
+    protected boolean isClosed() {
+        return !ch.isOpen();
     }
 
     @Override
     public ClientIdentity client() throws IOException {
         throw new IOException("the client end of the pipe has no client identity");
-    }
-
-    /** A pipe has no half-close: further writes fail; the helper sees the end at {@link #close()}. */
-    @Override
-    public void shutdownOutput() {
-        outputShut = true;
     }
 
     @Override
