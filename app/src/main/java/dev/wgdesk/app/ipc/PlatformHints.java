@@ -67,6 +67,23 @@ public final class PlatformHints {
         return platform.map(p -> p.serviceRegistration().howToStart()).orElse("systemctl start wgdesk-helper");
     }
 
+    /** The helper's service name (systemd unit, launchd label, Windows service). */
+    public String serviceName() {
+        return platform.map(p -> p.serviceRegistration().serviceName()).orElse("wgdesk-helper");
+    }
+
+    /**
+     * The command that starts the helper, ready to copy: with {@code sudo} on Linux and macOS; on
+     * Windows {@code sc start NAME}, to be run in a command prompt run as administrator.
+     */
+    public String startCommand() {
+        if (isWindows()) {
+            return "sc start " + serviceName();
+        }
+        String c = howToStart();
+        return c.startsWith("sudo ") ? c : "sudo " + c;
+    }
+
     /** The shell's name for the current user, for commands to copy ({@code $USER}, {@code %USERNAME%}). */
     public String currentUserVariable() {
         return isWindows() ? "%USERNAME%" : "$USER";

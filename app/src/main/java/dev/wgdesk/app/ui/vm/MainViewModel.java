@@ -228,7 +228,7 @@ public final class MainViewModel implements HelperGateway.Listener {
             banner.set(notAuthorisedBanner(PlatformHints.current(), System.getProperty("user.name", "")));
         } else {
             connection.set(Connection.UNREACHABLE);
-            banner.set(Messages.get("banner.unreachable", gateway.address()));
+            banner.set(unreachableBanner(PlatformHints.current(), gateway.address()));
         }
         scheduleReconnect();
     }
@@ -240,6 +240,13 @@ public final class MainViewModel implements HelperGateway.Listener {
     public static String notAuthorisedBanner(PlatformHints hints, String user) {
         return Messages.get(hints.isWindows() ? "banner.notAuthorised.windows" : "banner.notAuthorised",
                 user, hints.group(), hints.howToAdd(user));
+    }
+
+    /** The banner when no helper answers at {@code address}: how to start it on the OS of {@code hints}. */
+    public static String unreachableBanner(PlatformHints hints, String address) {
+        return hints.isWindows()
+                ? Messages.get("banner.unreachable.windows", address, hints.serviceName(), hints.startCommand())
+                : Messages.get("banner.unreachable", address, hints.startCommand());
     }
 
     /** The wait before reconnection attempt {@code attempt} (0-based): 1, 2, 4, 8, 10, 10... seconds. */

@@ -364,7 +364,7 @@ class RealHelperAcceptanceTest {
         }
         Fx.waitUntil("the app notices", WAIT, () -> ui.mainViewModel().connectionProperty().get()
                 == Connection.UNREACHABLE);
-        String notRunning = Messages.get("banner.unreachable", helper.socket().toString());
+        String notRunning = dev.wgdesk.app.ui.vm.MainViewModel.unreachableBanner(dev.wgdesk.app.ipc.PlatformHints.current(), helper.socket().toString());
         Fx.waitUntil("the \"helper not running\" banner", WAIT, () -> notRunning.equals(ui.mainViewModel()
                 .bannerProperty().get()));
         Fx.waitUntil("banner shown", WAIT, () -> robot.lookup(".banner").query().isVisible());

@@ -266,6 +266,20 @@ class MainViewModelTest {
     }
 
     @Test
+    void anUnreachableHelperIsStartedWithTheCommandOfTheirOwnOs() {
+        assertEquals("The wgdesk helper is not running, so tunnels cannot be listed or changed. Start it with"
+                + " \u201csudo systemctl start wgdesk-helper\u201d (or run \u201csudo wgdesk helper\u201d). wgdesk"
+                + " reconnects by itself as soon as it answers at /run/wgdesk/helper.sock.",
+                MainViewModel.unreachableBanner(PlatformHints.forOs("linux"), "/run/wgdesk/helper.sock"));
+        assertTrue(MainViewModel.unreachableBanner(PlatformHints.forOs("macos"), "/var/run/wgdesk/helper.sock")
+                .contains("\u201csudo launchctl kickstart system/dev.wgdesk.helper\u201d"));
+        String w = MainViewModel.unreachableBanner(PlatformHints.forOs("windows"), "\\\\.\\pipe\\wgdesk");
+        assertTrue(w.contains("Start the service \u201cwgdesk-helper\u201d in Services, or with \u201csc start wgdesk-helper\u201d in a"
+                + " command prompt run as administrator"), w);
+        assertFalse(w.contains("sudo"), w);
+    }
+
+    @Test
     void refusedByTheHelperShowsThisOsCommandAndKeepsRetrying() {
         helper.setAuthorised(false);
         vm.start();
