@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wgdesk.app.ui.gateway.DemoData;
 import dev.wgdesk.app.ui.i18n.Messages;
 import dev.wgdesk.app.ui.tray.Tray;
+import dev.wgdesk.app.ui.tray.sni.BusMonitor;
 import dev.wgdesk.app.ui.tray.sni.FakeWatcher;
 import dev.wgdesk.app.ui.tray.sni.SessionBus;
+import dev.wgdesk.app.ui.tray.sni.StatusNotifierWatcherBus;
 import dev.wgdesk.engine.testing.Requirements;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -112,9 +114,15 @@ class TrayStartupTest {
 
     @Test
     void aPanelThatStartsAfterTheAppStillGetsTheIcon() throws Exception {
-        ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(DemoData.gateway(Clock.systemUTC()),
-                FileDialogs.native_(), Clock.systemUTC(), true, Theme.Mode.SYSTEM, List.of(), true)));
-        Thread.sleep(500); // the app is already looking for a host
+        // The app's wait for a panel must outlast the test's start of one however busy the machine
+        // is (3 s did not always); the test never waits it out, it ends when the host appears.
+        System.setProperty("wgdesk.tray.wait", "120000");
+        try (BusMonitor asked = BusMonitor.busCalls(bus, "NameHasOwner", StatusNotifierWatcherBus.BUS_NAME)) {
+            ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(DemoData.gateway(Clock.systemUTC()),
+                    FileDialogs.native_(), Clock.systemUTC(), true, Theme.Mode.SYSTEM, List.of(), true)));
+            assertTrue(asked.await(1), "the app asks the bus for a StatusNotifierWatcher: " + asked.output());
+        }
+        assertFalse(Fx.call(ui::trayChecked), "the app found no panel yet and is still looking");
         try (FakeWatcher watcher = new FakeWatcher(bus.address(), true)) {
             Fx.waitUntil("tray checked", ui::trayChecked);
             assertTrue(Fx.call(ui::hasTray), "the icon appears once the panel is up");
