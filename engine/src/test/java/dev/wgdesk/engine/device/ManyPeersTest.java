@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManyPeersTest {
     private static final int LIVE = 4;
     private static final int OFFLINE = 10;
+    /** The payload of the packets that start the handshakes; not among the packets counted. */
+    private static final String HELLO = "hello";
 
     private static String spoke(int i) {
         return "10.0.0." + (10 + i);
@@ -92,13 +94,16 @@ class ManyPeersTest {
             // Handshakes first (a lost initiation is retried on the timer).
             for (int round = 0; round < 60 && !allHaveSessions(spokes); round++) {
                 for (int i = 0; i < LIVE; i++) {
-                    tuns.get(i).inject(TestPackets.udp(spoke(i), spoke((i + 1) % LIVE), "hello".getBytes()));
+                    tuns.get(i).inject(TestPackets.udp(spoke(i), spoke((i + 1) % LIVE),
+                            HELLO.getBytes(StandardCharsets.US_ASCII)));
                 }
                 Thread.sleep(50);
                 clock.advanceSeconds(6);
                 net.flushHeld();
             }
             assertTrue(allHaveSessions(spokes), "handshakes did not complete");
+            // Hellos still on their way (staged until a session, in a crypto worker, in the hub's
+            // forwarding, held back by the network) may arrive later; the count below skips them.
             for (MemoryTun t : tuns) {
                 while (t.poll() != null) {
                     // drop the hellos
@@ -131,6 +136,9 @@ class ManyPeersTest {
                     String dst = InetAddress.getByAddress(java.util.Arrays.copyOfRange(p, 16, 20)).getHostAddress();
                     assertEquals(spoke(j), dst, "spoke " + j + " got a packet for " + dst);
                     String id = new String(p, 28, p.length - 28, StandardCharsets.US_ASCII);
+                    if (id.equals(HELLO)) {
+                        continue; // a late one from the handshake phase, not counted
+                    }
                     assertTrue(id.endsWith(">" + j + "#" + id.substring(id.indexOf('#') + 1)), id);
                     assertTrue(seen.add(id), "delivered twice: " + id);
                 }

@@ -225,9 +225,12 @@ class AppAcceptanceTest {
         robot.clickOn("#toggle");
         Fx.waitUntil("active", () -> helper.state("home") == TunnelState.ACTIVE
                 && ui.mainViewModel().find("home").orElseThrow().state() == TunnelState.ACTIVE);
-        Fx.waitUntil("button says Deactivate", () -> robot.lookup("#toggle").queryButton().getText().equals("Deactivate"));
         Fx.waitUntil("detail shows a handshake", () -> ui.mainViewModel().detailProperty().get().peers().getFirst()
                 .stream().anyMatch(f -> f.label().equals("Latest handshake")));
+        // Enabled too: the state event can come before the helper's answer, and until the answer
+        // the button is disabled (a click on it would be lost).
+        Fx.waitUntil("button says Deactivate and is enabled", () -> robot.lookup("#toggle").queryButton().getText()
+                .equals("Deactivate") && !robot.lookup("#toggle").queryButton().isDisabled());
         robot.clickOn("#toggle");
         Fx.waitUntil("inactive", () -> helper.state("home") == TunnelState.INACTIVE
                 && ui.mainViewModel().find("home").orElseThrow().state() == TunnelState.INACTIVE);

@@ -154,16 +154,19 @@ class SniTrayTest {
     void iconFollowsTheTunnelStateAndTheHostIsTold() throws Exception {
         watcher(true);
         SniTray tray = install().orElseThrow();
+        // Listening before the first change: signals go out on the tray's own thread, so the one
+        // for "connecting" -> inactive may leave after show() returned.
+        BusMonitor newIcon = BusMonitor.signals(bus, tray.busName(), "org.kde.StatusNotifierItem.NewIcon");
+        cleanup.add(newIcon);
         tray.show(model(Connection.CONNECTED, new Tunnel("home", TunnelState.INACTIVE)));
         String inactive = iconCentre(property(tray, "IconPixmap"));
+        assertTrue(newIcon.await(1), "a NewIcon signal for the first icon change; saw: " + newIcon.output());
 
-        SignalMonitor newIcon = SignalMonitor.start(bus, tray.busName(), "org.kde.StatusNotifierItem.NewIcon");
-        cleanup.add(newIcon);
         tray.show(model(Connection.CONNECTED, new Tunnel("home", TunnelState.ACTIVATING)));
         String activating = iconCentre(property(tray, "IconPixmap"));
         tray.show(model(Connection.CONNECTED, new Tunnel("home", TunnelState.ACTIVE)));
         String active = iconCentre(property(tray, "IconPixmap"));
-        assertTrue(newIcon.await(2), "two NewIcon signals, one per icon change; saw: " + newIcon.output());
+        assertTrue(newIcon.await(3), "two more NewIcon signals, one per icon change; saw: " + newIcon.output());
 
         assertFalse(inactive.equals(active) || inactive.equals(activating) || active.equals(activating),
                 "three different icons: " + inactive + " / " + activating + " / " + active);
@@ -265,6 +268,9 @@ class SniTrayTest {
         assertEquals("host lost", actions.poll(WAIT_S, TimeUnit.SECONDS));
         FakeWatcher again = watcher(true);
         assertEquals(tray.busName(), again.registered.poll(WAIT_S, TimeUnit.SECONDS));
+        // The item leaves before the panel: the panel may still be answering the registration,
+        // and dbus-java throws NotConnected on its worker thread if its connection closes then.
+        tray.remove();
     }
 
     @Test
