@@ -2,7 +2,9 @@
 # Builds wgdesk's Linux application image with jlink and jpackage:
 #
 #   OUT/wgdesk/bin/wgdesk          jpackage launcher, main class dev.wgdesk.app.cli.Main
-#   OUT/wgdesk/bin/wgdesk-engine   jpackage launcher, main class dev.wgdesk.app.engine.EngineMain
+#   OUT/wgdesk/bin/wgdesk-engine   shell launcher (app/src/dist/bin/wgdesk-engine): daemon mode, one JVM
+#   OUT/wgdesk/bin/wgdesk-engine-jvm  jpackage launcher, main class dev.wgdesk.app.engine.EngineMain
+#   OUT/wgdesk/bin/wgdesk-helper   jpackage launcher of the helper (dev.wgdesk.app.cli.Main helper)
 #   OUT/wgdesk/lib/app/            the application jars, launcher configurations, native/
 #   OUT/wgdesk/lib/runtime/        a jlink'd Java runtime that includes JavaFX
 #
@@ -95,23 +97,39 @@ fi
 
 java_options=(--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
   '-Djna.boot.library.path=$APPDIR/native')
-cat > "$work/wgdesk-engine.properties" <<EOF
+# The engine's JVM: bin/wgdesk-engine-jvm, started by the shell launcher bin/wgdesk-engine (the
+# dist's, below), which does daemon mode with this one JVM (setsid, readiness over a FIFO)
+# instead of the JVM starting a second one. Memory defaults as in the dist launcher.
+cat > "$work/wgdesk-engine-jvm.properties" <<EOF
 main-class=dev.wgdesk.app.engine.EngineMain
-java-options=${java_options[*]}
+java-options=${java_options[*]} -XX:+UseSerialGC -Xms8m -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:TrimNativeHeapInterval=10000
+EOF
+# The helper's JVM (the systemd unit runs bin/wgdesk-helper helper): its own launcher so that it
+# gets its own AOT cache (trained below on activations) and the helper's memory defaults of the
+# dist launcher bin/wgdesk, instead of the UI's cache and options.
+cat > "$work/wgdesk-helper.properties" <<EOF
+main-class=dev.wgdesk.app.cli.Main
+arguments=helper
+java-options=${java_options[*]} -XX:+UseSerialGC -Xms8m -Xmx256m -XX:ReservedCodeCacheSize=48m -XX:TrimNativeHeapInterval=10000
 EOF
 
 jpackage_args=(--type app-image --dest "$out" --name wgdesk --app-version "$app_version"
   --vendor wgdesk --description "Desktop WireGuard client"
   --input "$work/input" --main-jar "$main_jar" --main-class dev.wgdesk.app.cli.Main
   --runtime-image "$work/runtime" --icon "$icon"
-  --add-launcher "wgdesk-engine=$work/wgdesk-engine.properties")
+  --add-launcher "wgdesk-engine-jvm=$work/wgdesk-engine-jvm.properties"
+  --add-launcher "wgdesk-helper=$work/wgdesk-helper.properties")
 for o in "${java_options[@]}"; do
   jpackage_args+=(--java-options "$o")
 done
 "$jpackage" "${jpackage_args[@]}"
 
-[ -x "$out/wgdesk/bin/wgdesk" ] && [ -x "$out/wgdesk/bin/wgdesk-engine" ] \
+[ -x "$out/wgdesk/bin/wgdesk" ] && [ -x "$out/wgdesk/bin/wgdesk-engine-jvm" ] && [ -x "$out/wgdesk/bin/wgdesk-helper" ] \
   || die "jpackage made no launchers in $out/wgdesk/bin"
+# bin/wgdesk-engine: the dist's shell launcher, which in an image runs bin/wgdesk-engine-jvm.
+engine_sh=$(cd "$(dirname "$0")/../../.." && pwd)/app/src/dist/bin/wgdesk-engine
+[ -f "$engine_sh" ] || die "$engine_sh is missing"
+install -m 0755 "$engine_sh" "$out/wgdesk/bin/wgdesk-engine"
 # Debian ships stripped executables and shared objects; the JDK's, jpackage's launchers and
 # JNA's keep their symbol tables.
 if command -v strip >/dev/null; then
@@ -154,12 +172,12 @@ else
   rm -rf "$train"
 fi
 
-# The engine's AOT cache (lib/app/wgdesk-engine.aot, used by bin/wgdesk-engine through its
+# The engine's AOT cache (lib/app/wgdesk-engine.aot, used by bin/wgdesk-engine-jvm through its
 # launcher configuration): one training run of the image's engine in a private network namespace
 # (unshare -n: its TUN and routes vanish with it), stopped with SIGTERM once its UAPI socket is
 # up; the JVM writes the cache as it exits. It needs root and /dev/net/tun, so a build without
 # them ships no engine cache: the engine then starts with the JDK's CDS archive only.
-ecfg=$app/lib/app/wgdesk-engine.cfg
+ecfg=$app/lib/app/wgdesk-engine-jvm.cfg
 eaot=$app/lib/app/wgdesk-engine.aot
 if [ "${WGDESK_AOT:-1}" = 0 ]; then
   :
@@ -181,5 +199,63 @@ elif [ -f "$ecfg" ] && grep -q '^\[JavaOptions\]' "$ecfg"; then
   fi
   rm -f "/var/run/wireguard/$ename.sock"
   rm -rf "$etrain"
+fi
+
+# The helper's AOT cache (lib/app/wgdesk-helper.aot, used by bin/wgdesk-helper through its launcher
+# configuration), trained on what a helper does: one training run of the image's helper in a
+# private network namespace (unshare -n: its TUN devices and routes vanish with it) that imports
+# two tunnels, each the other's peer over the loopback interface, brings both up, waits until
+# their handshake completed (both roles of the handshake ran), brings them down and stops with
+# SIGTERM; the JVM writes the cache as it exits. Like the engine's, it needs root and
+# /dev/net/tun; without them the helper starts with the JDK's CDS archive only (its first
+# activation then loads and interprets more: bench/activation.sh).
+hcfg=$app/lib/app/wgdesk-helper.cfg
+haot=$app/lib/app/wgdesk-helper.aot
+if [ "${WGDESK_AOT:-1}" = 0 ]; then
+  :
+elif [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null || ! command -v ip >/dev/null || [ ! -c /dev/net/tun ]; then
+  echo "build-image: WARNING: not root, or no unshare, ip or /dev/net/tun: no AOT cache for the helper (its first activation is slower)" >&2
+elif [ -f "$hcfg" ] && grep -q '^\[JavaOptions\]' "$hcfg"; then
+  htrain=$(mktemp -d)
+  # Throw-away X25519 key pairs (base64, as in a configuration): wg's, else OpenSSL's.
+  keypair() {
+    if command -v wg >/dev/null; then
+      k=$(wg genkey) && printf '%s %s\n' "$k" "$(printf '%s' "$k" | wg pubkey)"
+    else
+      openssl genpkey -algorithm X25519 -out "$htrain/k.pem" 2>/dev/null \
+        && printf '%s %s\n' "$(openssl pkey -in "$htrain/k.pem" -outform DER | tail -c 32 | base64)" \
+             "$(openssl pkey -in "$htrain/k.pem" -pubout -outform DER | tail -c 32 | base64)"
+    fi
+  }
+  read -r ka pa < <(keypair || true)
+  read -r kb pb < <(keypair || true)
+  rm -f "$htrain/k.pem"
+  printf '[Interface]\nPrivateKey = %s\nAddress = 10.203.0.1/32\nListenPort = 51901\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.203.1.0/24\nEndpoint = 127.0.0.1:51902\nPersistentKeepalive = 25\n' \
+    "$ka" "$pb" >"$htrain/wgaota.conf"
+  printf '[Interface]\nPrivateKey = %s\nAddress = 10.203.1.1/32\nListenPort = 51902\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.203.0.0/24\nEndpoint = 127.0.0.1:51901\nPersistentKeepalive = 25\n' \
+    "$kb" "$pa" >"$htrain/wgaotb.conf"
+  if [ -n "${pa:-}" ] && [ -n "${pb:-}" ] && timeout 300 unshare -n sh -c '
+       app=$1 t=$2 aot=$3
+       ip link set lo up || exit 1
+       JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$aot" "$app/bin/wgdesk-helper" helper --socket "$t/h.sock" \
+         --state-dir "$t/state" --policy "$t/none.conf" >"$t/helper.log" 2>&1 & pid=$!
+       i=0; while [ ! -S "$t/h.sock" ] && [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+       cli() { "$app/bin/wgdesk" --socket "$t/h.sock" "$@" >>"$t/cli.log" 2>&1; }
+       ok=0
+       if cli import "$t/wgaota.conf" && cli import "$t/wgaotb.conf" && cli up wgaota && cli up wgaotb; then
+         i=0; while [ "$(grep -c "First handshake" "$t/helper.log")" -lt 1 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+         grep -q "First handshake" "$t/helper.log" && ok=1
+         cli down wgaota; cli down wgaotb
+       fi
+       kill $pid; wait $pid
+       [ $ok = 1 ]' _ "$app" "$htrain" "$haot" && [ -s "$haot" ]; then
+    sed -i '/^\[JavaOptions\]/a java-options=-XX:AOTCache=$APPDIR/wgdesk-helper.aot' "$hcfg"
+    echo "build-image: AOT cache lib/app/wgdesk-helper.aot ($(du -h "$haot" | cut -f1))"
+  else
+    tail -n 20 "$htrain/helper.log" "$htrain/cli.log" >&2 2>/dev/null
+    rm -f "$haot"
+    echo "build-image: WARNING: the helper's AOT training run failed (above): no helper cache" >&2
+  fi
+  rm -rf "$htrain"
 fi
 echo "build-image: $out/wgdesk ($(du -sh "$out/wgdesk" | cut -f1))"

@@ -120,6 +120,7 @@ if [ "\$1" -eq 0 ]; then
     fi
 $(sed -n '/^is_launcher() {$/,/^}$/p; /^stop_unmanaged_helpers() {$/,/^}$/p' "$src/deb/prerm" | sed 's/^/    /')
     LAUNCHER=/usr/lib/wgdesk/bin/wgdesk
+    HELPER_LAUNCHER=/usr/lib/wgdesk/bin/wgdesk-helper
     stop_unmanaged_helpers
 fi
 exit 0

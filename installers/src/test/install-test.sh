@@ -331,7 +331,12 @@ fi
 
 unit=$(dpkg -L "$PKG" | grep '/systemd/system/wgdesk-helper.service$' | head -n 1)
 check "the unit file is installed ($unit)" test -f "$unit"
-check "the unit starts /usr/bin/wgdesk helper" grep -qx 'ExecStart=/usr/bin/wgdesk helper' "$unit"
+check "the unit starts the helper's launcher" grep -qx 'ExecStart=/usr/lib/wgdesk/bin/wgdesk-helper helper' "$unit"
+check "the helper's launcher has its AOT cache (trained at build time)" \
+  grep -qx 'java-options=-XX:AOTCache=$APPDIR/wgdesk-helper.aot' /usr/lib/wgdesk/lib/app/wgdesk-helper.cfg
+check "wgdesk-engine is the one-JVM shell launcher in front of wgdesk-engine-jvm" \
+  sh -c 'head -n 1 /usr/lib/wgdesk/bin/wgdesk-engine | grep -qx "#!/bin/sh" && test -x /usr/lib/wgdesk/bin/wgdesk-engine-jvm'
+
 if command -v systemd-analyze >/dev/null; then
   if systemd-analyze verify "$unit" >"$work/verify.txt" 2>&1; then
     pass "systemd-analyze verify $unit"

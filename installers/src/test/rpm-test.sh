@@ -119,7 +119,7 @@ sed 's/^/  rpm -V: /' "$work/verify.txt"
 check "rpm -V: every installed file matches the package (size, digest, mode)" test "$verify_rc" = 0
 for f in /usr/lib/wgdesk/bin/wgdesk /usr/lib/wgdesk/bin/wgdesk-engine /usr/lib/wgdesk/lib/libapplauncher.so \
          /usr/lib/wgdesk/lib/runtime/lib/libjvm.so /usr/lib/wgdesk/lib/runtime/lib/server/libjvm.so \
-         /usr/lib/wgdesk/lib/app/wgdesk.cfg /usr/lib/wgdesk/lib/app/wgdesk-engine.cfg \
+         /usr/lib/wgdesk/lib/app/wgdesk.cfg /usr/lib/wgdesk/lib/app/wgdesk-engine-jvm.cfg /usr/lib/wgdesk/lib/app/wgdesk-helper.cfg \
          /usr/lib/systemd/system/wgdesk-helper.service /usr/share/applications/wgdesk.desktop \
          /usr/share/applications/wgdesk-import.desktop /etc/xdg/autostart/wgdesk-tray.desktop \
          /usr/share/mime/packages/wgdesk.xml /usr/share/icons/hicolor/scalable/apps/wgdesk.svg \

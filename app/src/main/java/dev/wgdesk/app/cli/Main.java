@@ -531,6 +531,9 @@ public final class Main {
                     backend[0] = platform.tunnelBackend();
                     started[0] = Helper.start(opts, backend[0], platform.ipcTransport(),
                             platform.userDirectory(), new PeerAuthorizer(policy.group(), platform.userDirectory()), log);
+                    // Serving already: the handshake code gets compiled before the first "up" needs it.
+                    dev.wgdesk.app.helper.HandshakeWarmup.startInBackground(dev.wgdesk.app.helper.HandshakeWarmup.DEFAULT_ROUNDS,
+                            line -> log.info(null, line));
                 }
 
                 @Override

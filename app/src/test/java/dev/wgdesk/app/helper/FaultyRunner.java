@@ -2,6 +2,7 @@ package dev.wgdesk.app.helper;
 
 import dev.wgdesk.platform.linux.net.Command;
 import dev.wgdesk.platform.linux.net.CommandException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,28 @@ final class FaultyRunner implements Command.Runner {
             return new Command.Result(0, "", "");
         }
         return Command.SYSTEM.run(argv, stdin, env, timeoutSeconds);
+    }
+
+    /**
+     * The rtnetlink route look-up counts as the {@code ip route get DEST} it stands for: recorded;
+     * an injected failure matching that command makes it fail as that command would (cannot start:
+     * a {@link CommandException}; exits 1: no route, 0).
+     */
+    @Override
+    public int pathMtu(InetAddress destination) throws CommandException {
+        List<String> argv = List.of("ip", "route", "get", destination.getHostAddress());
+        synchronized (this) {
+            ran.add(argv);
+            if (failOnce != null && failOnce.test(argv)) {
+                failOnce = null;
+                if (throwInstead) {
+                    Command.SYSTEM.run(List.of("/nonexistent/injected-failure"), null, Map.of(), 5);
+                    throw new AssertionError("/nonexistent/injected-failure ran");
+                }
+                return 0;
+            }
+        }
+        return Command.Runner.super.pathMtu(destination);
     }
 
     @Override

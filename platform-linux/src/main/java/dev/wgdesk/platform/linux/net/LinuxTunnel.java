@@ -137,6 +137,7 @@ public final class LinuxTunnel {
      */
     public static LinuxTunnel activate(String name, TunnelConfig config, Options opts) throws ActivationException {
         Progress pr = new Progress();
+        long t0 = System.nanoTime();
         InterfaceConfig ic = config.interfaceConfig();
         Command.Runner run = opts.runner();
         Dns.Runner dnsRun = (argv, stdin) -> run.run(argv, stdin, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS);
@@ -177,7 +178,9 @@ public final class LinuxTunnel {
             // ---- interface and device ----
             pr.step = "interface";
             opts.log().accept("Creating interface " + name + " with MTU " + mtu);
+            long tPlan = System.nanoTime();
             Tun tun = new LinuxTunProvider().create(name, mtu);
+            long tTun = System.nanoTime();
             pr.undo.push(new Undo("close interface " + name, tun::close));
             pr.step = "device";
             Device device = new Device(tun, BindProvider.createBest(), Clock.system());
@@ -186,6 +189,7 @@ public final class LinuxTunnel {
             long mark = ic.fwMark().orElse(0) != 0 ? ic.fwMark().getAsLong() : fwTable;
             DeviceSetup.configure(device, config, endpoints, (int) mark);
             device.up();
+            long tDevice = System.nanoTime();
             opts.log().accept("Engine up on UDP port " + device.listenPort()
                     + (device.fwmark() != 0 ? ", fwmark " + device.fwmark() : ""));
 
@@ -237,6 +241,9 @@ public final class LinuxTunnel {
             if (!ic.postDown().isEmpty() && !opts.allowScripts()) {
                 pr.warnings.add(Hooks.disabledWarning("PostDown", ic.postDown().size()));
             }
+            opts.log().accept(String.format(java.util.Locale.ROOT,
+                    "Activation steps (ms): plan %.1f, interface %.1f, device %.1f, the rest %.1f",
+                    (tPlan - t0) / 1e6, (tTun - tPlan) / 1e6, (tDevice - tTun) / 1e6, (System.nanoTime() - tDevice) / 1e6));
             return new LinuxTunnel(name, device, mtu, pr.warnings, pr.undo, ic, opts);
         } catch (IOException | RuntimeException e) {
             List<String> leftovers = undoAll(pr.undo);
@@ -288,12 +295,15 @@ public final class LinuxTunnel {
 
     /* ====================== planning helpers ====================== */
 
-    /** wg-quick's automatic MTU: the largest MTU of the routes towards the endpoints, minus 80. */
+    /**
+     * wg-quick's automatic MTU: the largest MTU of the routes towards the endpoints, minus 80
+     * (asked over rtnetlink, {@link Command.Runner#pathMtu}); without endpoints, the default
+     * route's (by running {@code ip route show default}, as wg-quick does).
+     */
     private static int autoMtu(Iterable<InetSocketAddress> endpoints, Command.Runner run) throws CommandException {
         int best = 0;
         for (InetSocketAddress e : endpoints) {
-            best = Math.max(best, pathMtu(run.run(List.of("ip", "route", "get", e.getAddress().getHostAddress()),
-                    null, Map.of(), Command.DEFAULT_TIMEOUT_SECONDS).stdout(), run));
+            best = Math.max(best, run.pathMtu(e.getAddress()));
         }
         if (best == 0) {
             String out = run.run(List.of("ip", "route", "show", "default"), null, Map.of(),
