@@ -96,7 +96,16 @@ if [ -n "$jna_jar" ] && [ -n "$jna_arch" ]; then
 fi
 
 java_options=(--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
-  '-Djna.boot.library.path=$APPDIR/native')
+  '-Djna.boot.library.path=$APPDIR/native'
+  # The engine's data path stage boundaries, compiled on their own (app/src/dist/bin/wgdesk-engine).
+  -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::process
+  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::deliver
+  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::endOfBurst
+  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.Peer::sendStaged
+  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxBind::receive
+  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxBind::send
+  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxTun::read
+  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxTun::write)
 # The engine's JVM: bin/wgdesk-engine-jvm, started by the shell launcher bin/wgdesk-engine (the
 # dist's, below), which does daemon mode with this one JVM (setsid, readiness over a FIFO)
 # instead of the JVM starting a second one. Memory defaults as in the dist launcher.

@@ -85,7 +85,12 @@ jna_jar=$(ls "$input"/jna-[0-9]*.jar 2>/dev/null | head -n 1 || true)
 unzip -q -o -j "$jna_jar" "com/sun/jna/$jna_arch/libjnidispatch.jnilib" -d "$work/input/native"
 
 java_options=(--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
-  '-Djna.boot.library.path=$APPDIR/native')
+  '-Djna.boot.library.path=$APPDIR/native'
+  # The engine's data path stage boundaries, compiled on their own (app/src/dist/bin/wgdesk-engine).
+  -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::process
+  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::deliver
+  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::endOfBurst
+  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.Peer::sendStaged)
 cat > "$work/wgdesk-helper.properties" <<PROPS
 main-class=dev.wgdesk.app.cli.Main
 arguments=helper

@@ -175,7 +175,7 @@ final class CryptoPipeline {
             }
             if (workers == 0 || inFlight == 0) {
                 process(p, inlineCipher.get());
-                sequencer.deliver(p);
+                deliver(p);
                 return;
             }
             inFlight++;
@@ -195,6 +195,17 @@ final class CryptoPipeline {
         }
     }
 
+    /*
+     * process, deliver and endOfBurst are the stage boundaries of the data path: the launchers
+     * (app/src/dist/bin, the installers' jpackage options) keep the JIT from inlining them
+     * (-XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::process and so
+     * on), so the crypto, the sequencer and the send or TUN write are each compiled on their
+     * own. Inlined into the TUN reader and UDP receiver loops, the whole data path made one C2
+     * compilation of 14-18,000 nodes that took 25-37 MB of compiler memory at once, the peak
+     * resident size of a loaded engine (README, Benchmarks). Renaming them means changing the
+     * launchers too.
+     */
+
     /** The parallel work on one packet; an exception costs only that packet. */
     private void process(Packet p, PacketCipher cipher) {
         try {
@@ -205,11 +216,21 @@ final class CryptoPipeline {
         }
     }
 
+    /** Hands {@code p} to the sequencer; holds {@link #deliverLock}. */
+    private void deliver(Packet p) {
+        sequencer.deliver(p);
+    }
+
+    /** Tells the sequencer that no packet is waiting; holds {@link #deliverLock}. */
+    private void endOfBurst() {
+        sequencer.endOfBurst();
+    }
+
     /** Ends a burst of submissions; in inline mode this flushes the sequencer's batch. */
     void flush() {
         synchronized (deliverLock) {
             if (inFlight == 0 && running) {
-                sequencer.endOfBurst();
+                endOfBurst();
             } // else the sequencer flushes once its queue drains
         }
     }
@@ -238,7 +259,7 @@ final class CryptoPipeline {
                 Packet p = orderQueue.poll();
                 if (p == null) {
                     synchronized (deliverLock) {
-                        sequencer.endOfBurst();
+                        endOfBurst();
                     }
                     p = orderQueue.take();
                 }
@@ -249,7 +270,7 @@ final class CryptoPipeline {
                         return; // stop() took it back
                     }
                     sequencing = null;
-                    sequencer.deliver(p);
+                    deliver(p);
                     inFlight--;
                 }
             }
