@@ -303,6 +303,28 @@ class TunCoalescerTest {
         assertTrue(allocated < 4096, allocated + " bytes allocated over " + packets + " written packets");
     }
 
+    @Test
+    void checksumSumMatchesAWordByWordReference() {
+        byte[] data = new byte[300];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 151 + 17);
+        }
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN}) {
+            ByteBuffer heap = ByteBuffer.wrap(data).order(order);
+            ByteBuffer direct = ByteBuffer.allocateDirect(data.length).order(order).put(0, data);
+            for (int off = 0; off < 9; off++) {
+                for (int len = 0; len <= 80; len++) {
+                    long ref = 5;
+                    for (int i = 0; i < len; i += 2) {
+                        ref += ((data[off + i] & 0xff) << 8) | (i + 1 < len ? data[off + i + 1] & 0xff : 0);
+                    }
+                    assertEquals(TunOffload.fold(ref), TunOffload.fold(TunCoalescer.sum(heap, off, len, 5)), order + " " + off + "+" + len);
+                    assertEquals(TunOffload.fold(ref), TunOffload.fold(TunCoalescer.sum(direct, off, len, 5)));
+                }
+            }
+        }
+    }
+
     // --- helpers ---
 
     private static void assertUnmerged(byte[] a, byte[] b) {
