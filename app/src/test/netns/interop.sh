@@ -77,8 +77,23 @@ check "wg show A: peer, endpoint, handshake, transfer lines" sh -c '
   echo "$1" | grep -q "listening port: $4\$"' _ "$pretty" "$(pub b)" $PB $PA
 
 log "--- 20 MiB TCP transfers"
+# A TUN counts one received packet per write(2): more bytes per packet than the MTU (1420) means
+# the receiving wgdesk-engine merged TCP segments into super-packets (write-side GRO).
+tun_rx() { nsx "$1" cat "/sys/class/net/$2/statistics/rx_bytes" "/sys/class/net/$2/statistics/rx_packets" | tr '\n' ' '; }
+merged_on_write() { # NS IFACE IMPL BYTES_BEFORE PACKETS_BEFORE LABEL
+  local b1 p1 per
+  [ "$3" = java ] || return 0
+  read -r b1 p1 <<<"$(tun_rx "$1" "$2")"
+  per=$(( (b1 - $4) / (p1 - $5 > 0 ? p1 - $5 : 1) ))
+  echo "$6: $((p1 - $5)) TUN writes, $per bytes each on average"
+  check "$6: the receiving engine merged TCP segments on its TUN ($per bytes per write > MTU 1420)" [ "$per" -gt 1420 ]
+}
+read -r rb0 rp0 <<<"$(tun_rx "$NB" "$IB")"
 check "TCP A -> B over IPv4 inner, SHA-256 matches" transfer "$NA" "$NB" 10.77.0.2
+merged_on_write "$NB" "$IB" "$IMPL_B" "$rb0" "$rp0" "B receiving over IPv4"
+read -r rb0 rp0 <<<"$(tun_rx "$NA" "$IA")"
 check "TCP B -> A over IPv6 inner, SHA-256 matches" transfer "$NB" "$NA" fd00:77::1
+merged_on_write "$NA" "$IA" "$IMPL_A" "$rb0" "$rp0" "A receiving over IPv6"
 sleep 0.5
 a_line=$(dump_peer "$IA" "$(pub b)"); b_line=$(dump_peer "$IB" "$(pub a)")
 a_rx=$(echo "$a_line" | field 6); a_tx=$(echo "$a_line" | field 7)

@@ -32,8 +32,11 @@ import java.util.function.Consumer;
  * and write then carries a 10-byte {@code virtio_net_hdr} in front of the packet, kept in native
  * memory and never shown to the caller. A read may return a TCP or UDP super-packet of up to
  * 64 KiB, which is cut into MTU-sized segments ({@link TunOffload}) and handed out over this and
- * the following read calls; a packet with a partial checksum gets it completed. Writes go out
- * with an empty header (nothing to segment or checksum).
+ * the following read calls; a packet with a partial checksum gets it completed. On write, runs
+ * of in-order TCP segments of one flow within a batch are merged into one super-packet that the
+ * kernel takes as if a network card's GRO had built it ({@link TunCoalescer}; one copy and one
+ * {@code write(2)} per merged group); other packets go out with an empty header. Coalescing can
+ * be turned off on its own ({@link LinuxTunProvider}, {@code wgdesk.tun.gro=false}).
  *
  * <p><b>Events.</b> An rtnetlink listener ({@link LinkMonitor}) reports MTU changes, up/down and
  * removal of the interface ({@code ip link del}) to the {@link #onEvent} listeners. After
@@ -59,6 +62,10 @@ public final class LinuxTun implements Tun {
     private final NativeBuffer readBuffer;
     private final java.util.concurrent.atomic.AtomicLong oversized = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<NativeBuffer> writeBuffers;
+    private final boolean coalesce; // merge TCP segments on write (offload only)
+    private final ThreadLocal<Writer> writers;
+    private final java.util.concurrent.atomic.AtomicLong coalesced = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong coalescedSegments = new java.util.concurrent.atomic.AtomicLong();
     // Guarded by readLock: a super-packet being cut into segments (offload only).
     private final TunOffload.Header vnet = new TunOffload.Header();
     private int pendingIndex;
@@ -74,6 +81,12 @@ public final class LinuxTun implements Tun {
      */
     LinuxTun(String name, int index, int tunFd, InterfaceControl control, int batchSize, boolean offload)
             throws IOException {
+        this(name, index, tunFd, control, batchSize, offload, offload);
+    }
+
+    /** As above; with {@code coalesce} (needs {@code offload}) writes merge TCP segments ({@link TunCoalescer}). */
+    LinuxTun(String name, int index, int tunFd, InterfaceControl control, int batchSize, boolean offload,
+            boolean coalesce) throws IOException {
         this.name = name;
         this.index = index;
         this.batchSize = batchSize;
@@ -89,6 +102,8 @@ public final class LinuxTun implements Tun {
             }
             return b;
         });
+        this.coalesce = offload && coalesce;
+        this.writers = ThreadLocal.withInitial(Writer::new);
         PolledFd polled = null;
         LinkMonitor m;
         try {
@@ -227,8 +242,18 @@ public final class LinuxTun implements Tun {
         return true;
     }
 
+    /** A writing thread's coalescer and the native buffer it builds packets in. */
+    private static final class Writer {
+        final TunCoalescer coalescer = new TunCoalescer();
+        final NativeBuffer out = new NativeBuffer(TunCoalescer.HEAD + MAX_PACKET, false);
+    }
+
     @Override
     public void write(ByteBuffer[] bufs, int count) throws IOException {
+        if (coalesce) {
+            writeCoalesced(bufs, count);
+            return;
+        }
         NativeBuffer out = writeBuffers.get();
         fd.enter();
         try {
@@ -243,20 +268,62 @@ public final class LinuxTun implements Tun {
                     continue;
                 }
                 out.view().put(head, b, b.position(), len);
-                long r = LibC.write(fd.fd(), out.address(), head + len);
                 b.position(b.limit());
-                if (r < 0) {
-                    int errno = LibC.errno();
-                    if (errno == Errno.EBADFD || errno == Errno.ENXIO || errno == Errno.ENODEV || errno == Errno.EBADF) {
-                        throw failure("write to", errno);
-                    }
-                    // EIO: the link is down (ip link set down), the packet is dropped as the kernel
-                    // would; EINVAL (not IPv4/IPv6), EFAULT, EAGAIN, ENOMEM: the OS rejected it.
-                }
+                writeOne(out.address(), head + len);
             }
         } finally {
             fd.exit();
         }
+    }
+
+    /** The batch through a {@link TunCoalescer}: one write per merged group or other packet. */
+    private void writeCoalesced(ByteBuffer[] bufs, int count) throws IOException {
+        Writer w = writers.get();
+        TunCoalescer c = w.coalescer;
+        long merged = c.merged();
+        long segments = c.segments();
+        fd.enter();
+        try {
+            c.start(bufs, count);
+            int len;
+            while ((len = c.next(w.out.view())) >= 0) {
+                writeOne(w.out.address(), len);
+            }
+        } finally {
+            fd.exit();
+            if (c.merged() != merged) {
+                coalesced.addAndGet(c.merged() - merged);
+                coalescedSegments.addAndGet(c.segments() - segments);
+            }
+        }
+    }
+
+    private void writeOne(long address, int length) throws IOException {
+        long r = LibC.write(fd.fd(), address, length);
+        if (r < 0) {
+            int errno = LibC.errno();
+            if (errno == Errno.EBADFD || errno == Errno.ENXIO || errno == Errno.ENODEV || errno == Errno.EBADF) {
+                throw failure("write to", errno);
+            }
+            // EIO: the link is down (ip link set down), the packet is dropped as the kernel
+            // would; EINVAL (not IPv4/IPv6, or a virtio header it refuses), EFAULT, EAGAIN,
+            // ENOMEM: the OS rejected it.
+        }
+    }
+
+    /** Super-packets written so far by merging TCP segments (tests, diagnostics). */
+    long coalesced() {
+        return coalesced.get();
+    }
+
+    /** The segments merged into those super-packets. */
+    long coalescedSegments() {
+        return coalescedSegments.get();
+    }
+
+    /** Whether writes merge TCP segments into super-packets. */
+    public boolean coalescing() {
+        return coalesce;
     }
 
     /** Packets dropped on read because they were larger than the reader's room (an MTU above the engine's limit). */

@@ -50,17 +50,20 @@ public final class LinuxTunProvider implements TunProvider {
 
     private final int batchSize;
     private final boolean offload;
+    private final boolean coalesce;
     private final String device;
 
     /**
      * The provider ServiceLoader finds: {@link #DEFAULT_BATCH_SIZE} and {@link #DEFAULT_OFFLOAD},
      * unless the system properties {@code wgdesk.tun.offload} (true/false) and
      * {@code wgdesk.tun.batch} (1..1024; 64 by default with offload, so one read can return all
-     * the segments of a super-packet) say otherwise.
+     * the segments of a super-packet) say otherwise. With offload, {@code wgdesk.tun.gro=false}
+     * turns off the merging of TCP segments on write ({@link TunCoalescer}), on by default.
      */
     public LinuxTunProvider() {
         this(batchFromProperties(), Boolean.parseBoolean(
-                System.getProperty("wgdesk.tun.offload", Boolean.toString(DEFAULT_OFFLOAD))));
+                System.getProperty("wgdesk.tun.offload", Boolean.toString(DEFAULT_OFFLOAD))),
+                Boolean.parseBoolean(System.getProperty("wgdesk.tun.gro", "true")), DEVICE);
     }
 
     private static int batchFromProperties() {
@@ -88,13 +91,26 @@ public final class LinuxTunProvider implements TunProvider {
         this(batchSize, offload, DEVICE);
     }
 
+    /**
+     * As {@link #LinuxTunProvider(int, boolean)}; with {@code offload}, {@code coalesce} says
+     * whether writes merge runs of TCP segments into super-packets ({@link TunCoalescer}).
+     */
+    public LinuxTunProvider(int batchSize, boolean offload, boolean coalesce) {
+        this(batchSize, offload, coalesce, DEVICE);
+    }
+
     /** With another clone device than {@code /dev/net/tun} (tests of the error paths). */
     LinuxTunProvider(int batchSize, boolean offload, String device) {
+        this(batchSize, offload, offload, device);
+    }
+
+    private LinuxTunProvider(int batchSize, boolean offload, boolean coalesce, String device) {
         if (batchSize < 1 || batchSize > 1024) {
             throw new IllegalArgumentException("batch size must be 1..1024, not " + batchSize);
         }
         this.batchSize = batchSize;
         this.offload = offload;
+        this.coalesce = offload && coalesce;
         this.device = device;
     }
 
@@ -143,7 +159,7 @@ public final class LinuxTunProvider implements TunProvider {
             control.close();
             throw e;
         }
-        return new LinuxTun(actual, index, fd, control, batchSize, offload);
+        return new LinuxTun(actual, index, fd, control, batchSize, offload, coalesce);
     }
 
     private static int openDevice(String device) throws TunException {

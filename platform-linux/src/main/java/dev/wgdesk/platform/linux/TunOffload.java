@@ -198,25 +198,12 @@ final class TunOffload {
         return sum(p, off + 8, 32, 0) + proto + transportLength;
     }
 
-    /** The one's-complement sum of {@code len} bytes at {@code off} (big-endian words), unfolded. */
+    /**
+     * The one's-complement sum of {@code len} bytes at {@code off} (big-endian words), unfolded,
+     * whatever the buffer's byte order (8 bytes per step, see {@link TunCoalescer#sum}).
+     */
     static long sum(ByteBuffer p, int off, int len, long initial) {
-        long s = initial;
-        int i = 0;
-        // Sum 32-bit big-endian words; carries are folded at the end (RFC 1071).
-        boolean big = p.order() == java.nio.ByteOrder.BIG_ENDIAN;
-        for (; i + 4 <= len; i += 4) {
-            int w = p.getInt(off + i);
-            s += (big ? w : Integer.reverseBytes(w)) & 0xffffffffL;
-        }
-        if (i + 2 <= len) {
-            short w = p.getShort(off + i);
-            s += (big ? w : Short.reverseBytes(w)) & 0xffff;
-            i += 2;
-        }
-        if (i < len) {
-            s += (p.get(off + i) & 0xff) << 8;
-        }
-        return s;
+        return TunCoalescer.sum(p, off, len, initial);
     }
 
     static int get16(ByteBuffer b, int i) {

@@ -54,7 +54,20 @@ class TunRelayTest {
         relay = Relay.start(true, 64);
         Result r = transfer(relay);
         assertTrue(relay.a.superPackets() > 0, "the kernel handed over no super-packets: segmentation untested");
-        System.out.printf("relay with offload: %.0f MB/s, %d super-packets%n", r.mbPerSecond, relay.a.superPackets());
+        assertTrue(relay.b.coalescing());
+        assertTrue(relay.b.coalesced() > 0, "no segments were merged on write: coalescing untested");
+        System.out.printf("relay with offload: %.0f MB/s, %d super-packets read, %d written from %d segments%n",
+                r.mbPerSecond, relay.a.superPackets(), relay.b.coalesced(), relay.b.coalescedSegments());
+    }
+
+    @Test
+    void tcpTransferThroughOffloadingTunsWithoutCoalescing() throws Exception {
+        Host.assumeTunAvailable();
+        relay = Relay.start(true, 64, false);
+        Result r = transfer(relay);
+        assertTrue(relay.a.superPackets() > 0);
+        assertEquals(0, relay.b.coalesced());
+        System.out.printf("relay with offload, no coalescing: %.0f MB/s%n", r.mbPerSecond);
     }
 
     @Test
@@ -62,8 +75,10 @@ class TunRelayTest {
         Host.assumeTunAvailable();
         relay = Relay.start(true, 64);
         long before = relay.a.superPackets();
+        long merged = relay.b.coalesced();
         transfer(relay, "fd00:213::2");
         assertTrue(relay.a.superPackets() > before, "no IPv6 super-packets: TCPv6 segmentation untested");
+        assertTrue(relay.b.coalesced() > merged, "no IPv6 segments merged on write: TCPv6 coalescing untested");
     }
 
     /** UDP sent with UDP_SEGMENT in namespace a reaches the tun as one USO super-packet. */
@@ -172,15 +187,19 @@ class TunRelayTest {
         }
 
         static Relay start(boolean offload, int batch) throws IOException {
+            return start(offload, batch, offload);
+        }
+
+        static Relay start(boolean offload, int batch, boolean coalesce) throws IOException {
             long pid = ProcessHandle.current().pid() % 1000;
             Netns nsA = Netns.create("wgdra" + pid);
             Netns nsB = null;
             LinuxTun a = null;
             try {
                 nsB = Netns.create("wgdrb" + pid);
-                a = nsA.call(() -> new LinuxTunProvider(batch, offload).create("wgdrelay", 1420));
+                a = nsA.call(() -> new LinuxTunProvider(batch, offload, coalesce).create("wgdrelay", 1420));
                 Netns b2 = nsB;
-                LinuxTun b = nsB.call(() -> new LinuxTunProvider(batch, offload).create("wgdrelay", 1420));
+                LinuxTun b = nsB.call(() -> new LinuxTunProvider(batch, offload, coalesce).create("wgdrelay", 1420));
                 nsA.ip("addr", "add", "10.213.0.1/24", "dev", "wgdrelay");
                 nsB.ip("addr", "add", "10.213.0.2/24", "dev", "wgdrelay");
                 nsA.ip("addr", "add", "fd00:213::1/64", "dev", "wgdrelay", "nodad");
