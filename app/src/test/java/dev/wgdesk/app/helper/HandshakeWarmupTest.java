@@ -19,7 +19,14 @@ class HandshakeWarmupTest {
     @Test
     void theBackgroundThreadLogsWhatItDidAndCanBeTurnedOff() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        Thread t = HandshakeWarmup.startInBackground(2, lines::add);
+        assertNull(HandshakeWarmup.startInBackground(2, lines::add), "off by default (it costs the helper memory)");
+        System.setProperty("wgdesk.helper.warmup", "true");
+        Thread t;
+        try {
+            t = HandshakeWarmup.startInBackground(2, lines::add);
+        } finally {
+            System.clearProperty("wgdesk.helper.warmup");
+        }
         assertTrue(t.isDaemon(), "never keeps the helper alive");
         t.join(60_000);
         assertEquals(1, lines.size(), lines.toString());
