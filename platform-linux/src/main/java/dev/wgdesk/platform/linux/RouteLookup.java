@@ -95,17 +95,25 @@ public final class RouteLookup {
         }
     }
 
-    /** Writes an {@code RTM_GETROUTE} request for {@code destination} at 0; returns its length. */
-    static int routeRequest(ByteBuffer m, int seq, InetAddress destination) {
-        byte[] dst = destination.getAddress();
-        int len = NLMSG_HEADER + RTMSG_SIZE + 4 + dst.length;
+    /**
+     * Zeroes {@code len} bytes at 0 and writes a netlink request header there: length, {@code type},
+     * {@code NLM_F_REQUEST}, sequence number {@code seq} (the kernel fills in the port id).
+     */
+    static void requestHeader(ByteBuffer m, int len, int type, int seq) {
         for (int i = 0; i < len; i++) {
             m.put(i, (byte) 0);
         }
         m.putInt(0, len);
-        m.putShort(4, (short) RTM_GETROUTE);
+        m.putShort(4, (short) type);
         m.putShort(6, (short) NLM_F_REQUEST);
         m.putInt(8, seq);
+    }
+
+    /** Writes an {@code RTM_GETROUTE} request for {@code destination} at 0; returns its length. */
+    static int routeRequest(ByteBuffer m, int seq, InetAddress destination) {
+        byte[] dst = destination.getAddress();
+        int len = NLMSG_HEADER + RTMSG_SIZE + 4 + dst.length;
+        requestHeader(m, len, RTM_GETROUTE, seq);
         int r = NLMSG_HEADER; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
         m.put(r, (byte) (destination instanceof Inet4Address ? SockAddr.AF_INET : SockAddr.AF_INET6));
         m.put(r + 1, (byte) (dst.length * 8));
@@ -117,13 +125,7 @@ public final class RouteLookup {
     /** Writes an {@code RTM_GETLINK} request for interface {@code index} at 0; returns its length. */
     static int linkRequest(ByteBuffer m, int seq, int index) {
         int len = NLMSG_HEADER + IFINFOMSG_SIZE;
-        for (int i = 0; i < len; i++) {
-            m.put(i, (byte) 0);
-        }
-        m.putInt(0, len);
-        m.putShort(4, (short) RTM_GETLINK);
-        m.putShort(6, (short) NLM_F_REQUEST);
-        m.putInt(8, seq);
+        requestHeader(m, len, RTM_GETLINK, seq);
         m.putInt(NLMSG_HEADER + 4, index); // struct ifinfomsg: family, pad, type, index, flags, change
         return len;
     }

@@ -38,7 +38,6 @@ final class RouteWatch implements AutoCloseable {
     private static final int NLMSG_ERROR = 2;
     private static final int RTM_NEWROUTE = 24;
     private static final int RTM_GETROUTE = 26;
-    private static final int NLM_F_REQUEST = 1;
     private static final int RTMSG_SIZE = 12;
     private static final int RTA_DST = 1;
     private static final int RTA_SRC = 2;
@@ -115,13 +114,7 @@ final class RouteWatch implements AutoCloseable {
         ByteBuffer m = request.view();
         int seq = ++sequence;
         int len = NLMSG_HEADER + RTMSG_SIZE + 8 + 8 + 8;
-        for (int i = 0; i < len; i++) {
-            m.put(i, (byte) 0);
-        }
-        m.putInt(0, len);
-        m.putShort(4, (short) RTM_GETROUTE);
-        m.putShort(6, (short) NLM_F_REQUEST);
-        m.putInt(8, seq);
+        RouteLookup.requestHeader(m, len, RTM_GETROUTE, seq);
         int r = NLMSG_HEADER; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
         m.put(r, (byte) SockAddr.AF_INET);
         m.put(r + 1, (byte) 32);
