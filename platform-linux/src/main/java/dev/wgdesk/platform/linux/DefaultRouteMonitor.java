@@ -1,5 +1,18 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
+import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_HDRLEN;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTA_TABLE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_IPV4_ROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_IPV6_ROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMSG_SIZE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_DELROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_NEWROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTN_UNICAST;
+import static dev.wgdesk.platform.linux.Rtnetlink.RT_TABLE_MAIN;
+import static dev.wgdesk.platform.linux.Rtnetlink.SOCKADDR_NL_SIZE;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.ref.Reference;
@@ -22,21 +35,9 @@ import java.util.Objects;
 public final class DefaultRouteMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DefaultRouteMonitor.class.getName());
 
-    private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int NETLINK_ROUTE = 0;
-    private static final int RTMGRP_IPV4_ROUTE = 0x40;
-    private static final int RTMGRP_IPV6_ROUTE = 0x400;
-    private static final int SOCKADDR_NL_SIZE = 12;
-    static final int NLMSG_HEADER = 16;
-    static final int RTM_NEWROUTE = 24;
-    static final int RTM_DELROUTE = 25;
-    static final int RTMSG_SIZE = 12;
-    static final int RTA_TABLE = 15;
-    static final int RT_TABLE_MAIN = 254;
-    static final int RTN_UNICAST = 1;
 
     private final PolledFd socket;
     private final NativeBuffer buffer = new NativeBuffer(32 * 1024);
@@ -78,14 +79,14 @@ public final class DefaultRouteMonitor implements AutoCloseable {
      */
     static boolean changesDefaultRoute(ByteBuffer b, int length) {
         int off = 0;
-        while (off + NLMSG_HEADER <= length) {
+        while (off + NLMSG_HDRLEN <= length) {
             int mlen = b.getInt(off);
             int type = b.getShort(off + 4) & 0xffff;
-            if (mlen < NLMSG_HEADER || off + mlen > length) {
+            if (mlen < NLMSG_HDRLEN || off + mlen > length) {
                 return false;
             }
-            if ((type == RTM_NEWROUTE || type == RTM_DELROUTE) && mlen >= NLMSG_HEADER + RTMSG_SIZE) {
-                int r = off + NLMSG_HEADER; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+            if ((type == RTM_NEWROUTE || type == RTM_DELROUTE) && mlen >= NLMSG_HDRLEN + RTMSG_SIZE) {
+                int r = off + NLMSG_HDRLEN; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
                 int dstLen = b.get(r + 1) & 0xff;
                 int table = b.get(r + 4) & 0xff;
                 int routeType = b.get(r + 7) & 0xff;

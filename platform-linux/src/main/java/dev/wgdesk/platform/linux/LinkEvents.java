@@ -1,5 +1,12 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.Rtnetlink.IFINFOMSG_SIZE;
+import static dev.wgdesk.platform.linux.Rtnetlink.IFLA_MTU;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_DONE;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_HDRLEN;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_DELLINK;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_NEWLINK;
+
 import dev.wgdesk.engine.tun.TunEvent;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -17,12 +24,6 @@ import java.util.function.Consumer;
 final class LinkEvents {
     private static final System.Logger LOG = System.getLogger(LinkEvents.class.getName());
 
-    static final int NLMSG_HDRLEN = 16;
-    static final int NLMSG_DONE = 3;
-    static final int RTM_NEWLINK = 16;
-    static final int RTM_DELLINK = 17;
-    static final int IFINFOMSG_SIZE = 16;
-    static final int IFLA_MTU = 4;
 
     private final String name;
     private final int index;

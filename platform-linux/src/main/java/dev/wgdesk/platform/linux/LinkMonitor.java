@@ -1,5 +1,10 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
+import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_LINK;
+import static dev.wgdesk.platform.linux.Rtnetlink.SOCKADDR_NL_SIZE;
+
 import java.lang.ref.Reference;
 import dev.wgdesk.engine.tun.TunEvent;
 import java.io.IOException;
@@ -19,13 +24,9 @@ import java.util.function.Consumer;
 final class LinkMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LinkMonitor.class.getName());
 
-    private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int NETLINK_ROUTE = 0;
-    private static final int RTMGRP_LINK = 1;
-    private static final int SOCKADDR_NL_SIZE = 12;
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVBUF = 8;
 

@@ -1,5 +1,24 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
+import static dev.wgdesk.platform.linux.Rtnetlink.IFINFOMSG_SIZE;
+import static dev.wgdesk.platform.linux.Rtnetlink.IFLA_MTU;
+import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_DONE;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_ERROR;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_HDRLEN;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLM_F_REQUEST;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTAX_LOCK;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTAX_MTU;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTA_DST;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTA_METRICS;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTA_OIF;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMSG_SIZE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_GETLINK;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_GETROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_NEWLINK;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_NEWROUTE;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -18,26 +37,8 @@ import java.nio.ByteBuffer;
  * network namespace. Thread-safe (no shared state).
  */
 public final class RouteLookup {
-    private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int NETLINK_ROUTE = 0;
-    static final int NLMSG_HEADER = 16;
-    static final int NLMSG_ERROR = 2;
-    static final int NLMSG_DONE = 3;
-    static final int RTM_NEWLINK = 16;
-    static final int RTM_GETLINK = 18;
-    static final int RTM_NEWROUTE = 24;
-    static final int RTM_GETROUTE = 26;
-    private static final int NLM_F_REQUEST = 1;
-    static final int RTMSG_SIZE = 12;
-    static final int IFINFOMSG_SIZE = 16;
-    static final int RTA_DST = 1;
-    static final int RTA_OIF = 4;
-    static final int RTA_METRICS = 8;
-    static final int RTAX_LOCK = 1;
-    static final int RTAX_MTU = 2;
-    static final int IFLA_MTU = 4;
     private static final int REPLY_SIZE = 32 * 1024;
 
     /** What a route reply says: its MTU metric (0 if none) and output interface (0 if none). */
@@ -112,9 +113,9 @@ public final class RouteLookup {
     /** Writes an {@code RTM_GETROUTE} request for {@code destination} at 0; returns its length. */
     static int routeRequest(ByteBuffer m, int seq, InetAddress destination) {
         byte[] dst = destination.getAddress();
-        int len = NLMSG_HEADER + RTMSG_SIZE + 4 + dst.length;
+        int len = NLMSG_HDRLEN + RTMSG_SIZE + 4 + dst.length;
         requestHeader(m, len, RTM_GETROUTE, seq);
-        int r = NLMSG_HEADER; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+        int r = NLMSG_HDRLEN; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
         m.put(r, (byte) (destination instanceof Inet4Address ? SockAddr.AF_INET : SockAddr.AF_INET6));
         m.put(r + 1, (byte) (dst.length * 8));
         int a = r + RTMSG_SIZE;
@@ -124,9 +125,9 @@ public final class RouteLookup {
 
     /** Writes an {@code RTM_GETLINK} request for interface {@code index} at 0; returns its length. */
     static int linkRequest(ByteBuffer m, int seq, int index) {
-        int len = NLMSG_HEADER + IFINFOMSG_SIZE;
+        int len = NLMSG_HDRLEN + IFINFOMSG_SIZE;
         requestHeader(m, len, RTM_GETLINK, seq);
-        m.putInt(NLMSG_HEADER + 4, index); // struct ifinfomsg: family, pad, type, index, flags, change
+        m.putInt(NLMSG_HDRLEN + 4, index); // struct ifinfomsg: family, pad, type, index, flags, change
         return len;
     }
 
@@ -137,13 +138,13 @@ public final class RouteLookup {
      */
     static Route parseRoute(ByteBuffer b, int length, int seq) {
         int off = message(b, length, seq, RTM_NEWROUTE);
-        if (off < 0 || b.getInt(off) < NLMSG_HEADER + RTMSG_SIZE) {
+        if (off < 0 || b.getInt(off) < NLMSG_HDRLEN + RTMSG_SIZE) {
             return null;
         }
         int end = off + b.getInt(off);
         int mtu = 0;
         int oif = 0;
-        for (int a = off + NLMSG_HEADER + RTMSG_SIZE; a + 4 <= end; ) {
+        for (int a = off + NLMSG_HDRLEN + RTMSG_SIZE; a + 4 <= end; ) {
             int alen = b.getShort(a) & 0xffff;
             int type = b.getShort(a + 2) & 0x3fff;
             if (alen < 4 || a + alen > end) {
@@ -165,18 +166,18 @@ public final class RouteLookup {
     /** {@code IFLA_MTU} of the {@code RTM_NEWLINK} answer to request {@code seq}; 0 if there is none. */
     static int parseLinkMtu(ByteBuffer b, int length, int seq) {
         int off = message(b, length, seq, RTM_NEWLINK);
-        if (off < 0 || b.getInt(off) < NLMSG_HEADER + IFINFOMSG_SIZE) {
+        if (off < 0 || b.getInt(off) < NLMSG_HDRLEN + IFINFOMSG_SIZE) {
             return 0;
         }
-        return u32Attribute(b, off + NLMSG_HEADER + IFINFOMSG_SIZE, off + b.getInt(off), IFLA_MTU);
+        return u32Attribute(b, off + NLMSG_HDRLEN + IFINFOMSG_SIZE, off + b.getInt(off), IFLA_MTU);
     }
 
     /** The offset of the first message of {@code type} answering {@code seq}; -1 if none (or an error came). */
     private static int message(ByteBuffer b, int length, int seq, int type) {
         int off = 0;
-        while (off + NLMSG_HEADER <= length) {
+        while (off + NLMSG_HDRLEN <= length) {
             int mlen = b.getInt(off);
-            if (mlen < NLMSG_HEADER || off + mlen > length) {
+            if (mlen < NLMSG_HDRLEN || off + mlen > length) {
                 return -1;
             }
             if (b.getInt(off + 8) == seq) {

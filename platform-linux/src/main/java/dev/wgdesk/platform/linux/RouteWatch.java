@@ -1,5 +1,23 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
+import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_ERROR;
+import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_HDRLEN;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTA_DST;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTA_MARK;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTA_OIF;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTA_SRC;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_IPV4_IFADDR;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_IPV4_ROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_IPV6_IFADDR;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_IPV6_ROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTMSG_SIZE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_F_LOOKUP_TABLE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_GETROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.RTM_NEWROUTE;
+import static dev.wgdesk.platform.linux.Rtnetlink.SOCKADDR_NL_SIZE;
+
 import java.lang.ref.Reference;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -24,26 +42,9 @@ import java.nio.channels.ClosedChannelException;
 final class RouteWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RouteWatch.class.getName());
 
-    private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int NETLINK_ROUTE = 0;
-    private static final int RTMGRP_IPV4_IFADDR = 0x10;
-    private static final int RTMGRP_IPV4_ROUTE = 0x40;
-    private static final int RTMGRP_IPV6_IFADDR = 0x100;
-    private static final int RTMGRP_IPV6_ROUTE = 0x400;
-    private static final int SOCKADDR_NL_SIZE = 12;
-    private static final int NLMSG_HEADER = 16;
-    private static final int NLMSG_ERROR = 2;
-    private static final int RTM_NEWROUTE = 24;
-    private static final int RTM_GETROUTE = 26;
-    private static final int RTMSG_SIZE = 12;
-    private static final int RTA_DST = 1;
-    private static final int RTA_SRC = 2;
-    private static final int RTA_OIF = 4;
-    private static final int RTA_MARK = 16;
-    private static final int RTM_F_LOOKUP_TABLE = 0x1000;
 
     /** What {@link #outputInterface} returns when the kernel has no route (or refuses the source). */
     static final int NO_ROUTE = -1;
@@ -113,9 +114,9 @@ final class RouteWatch implements AutoCloseable {
         }
         ByteBuffer m = request.view();
         int seq = ++sequence;
-        int len = NLMSG_HEADER + RTMSG_SIZE + 8 + 8 + 8;
+        int len = NLMSG_HDRLEN + RTMSG_SIZE + 8 + 8 + 8;
         RouteLookup.requestHeader(m, len, RTM_GETROUTE, seq);
-        int r = NLMSG_HEADER; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+        int r = NLMSG_HDRLEN; // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
         m.put(r, (byte) SockAddr.AF_INET);
         m.put(r + 1, (byte) 32);
         m.put(r + 2, (byte) 32);
@@ -138,10 +139,10 @@ final class RouteWatch implements AutoCloseable {
             }
             ByteBuffer b = reply.view();
             int off = 0;
-            while (off + NLMSG_HEADER <= n) {
+            while (off + NLMSG_HDRLEN <= n) {
                 int mlen = b.getInt(off);
                 int type = b.getShort(off + 4) & 0xffff;
-                if (mlen < NLMSG_HEADER || off + mlen > n) {
+                if (mlen < NLMSG_HDRLEN || off + mlen > n) {
                     break;
                 }
                 if (b.getInt(off + 8) == seq) {
@@ -149,7 +150,7 @@ final class RouteWatch implements AutoCloseable {
                         return NO_ROUTE; // ENETUNREACH, EINVAL (source not local), ...
                     }
                     if (type == RTM_NEWROUTE) {
-                        return oif(b, off + NLMSG_HEADER + RTMSG_SIZE, off + mlen);
+                        return oif(b, off + NLMSG_HDRLEN + RTMSG_SIZE, off + mlen);
                     }
                 }
                 off += (mlen + 3) & ~3;

@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Timeout;
 class DefaultRouteMonitorTest {
     /** One route message: header, rtmsg, optionally an RTA_TABLE attribute. */
     private static ByteBuffer route(int type, int dstLen, int table, int routeType, Integer rtaTable) {
-        int len = DefaultRouteMonitor.NLMSG_HEADER + DefaultRouteMonitor.RTMSG_SIZE + (rtaTable == null ? 0 : 8);
+        int len = Rtnetlink.NLMSG_HDRLEN + Rtnetlink.RTMSG_SIZE + (rtaTable == null ? 0 : 8);
         ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.nativeOrder());
         b.putInt(0, len).putShort(4, (short) type);
-        int r = DefaultRouteMonitor.NLMSG_HEADER;
+        int r = Rtnetlink.NLMSG_HDRLEN;
         b.put(r, (byte) 2).put(r + 1, (byte) dstLen).put(r + 4, (byte) table).put(r + 7, (byte) routeType);
         if (rtaTable != null) {
-            int a = r + DefaultRouteMonitor.RTMSG_SIZE;
-            b.putShort(a, (short) 8).putShort(a + 2, (short) DefaultRouteMonitor.RTA_TABLE).putInt(a + 4, rtaTable);
+            int a = r + Rtnetlink.RTMSG_SIZE;
+            b.putShort(a, (short) 8).putShort(a + 2, (short) Rtnetlink.RTA_TABLE).putInt(a + 4, rtaTable);
         }
         return b;
     }

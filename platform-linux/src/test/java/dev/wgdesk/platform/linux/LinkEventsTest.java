@@ -27,33 +27,33 @@ class LinkEventsTest {
 
     @Test
     void mtuChangeOfOurInterfaceIsReported() {
-        parse(link(LinkEvents.RTM_NEWLINK, INDEX, InterfaceControl.IFF_UP, 1280));
+        parse(link(Rtnetlink.RTM_NEWLINK, INDEX, InterfaceControl.IFF_UP, 1280));
         assertEquals(List.of(new TunEvent.MtuChanged(1280)), events);
     }
 
     @Test
     void unchangedStateReportsNothing() {
-        parse(link(LinkEvents.RTM_NEWLINK, INDEX, InterfaceControl.IFF_UP, 1420));
+        parse(link(Rtnetlink.RTM_NEWLINK, INDEX, InterfaceControl.IFF_UP, 1420));
         assertEquals(List.of(), events);
     }
 
     @Test
     void otherInterfacesAreIgnored() {
-        parse(link(LinkEvents.RTM_NEWLINK, INDEX + 1, 0, 9000), link(LinkEvents.RTM_DELLINK, INDEX + 1, 0, 9000));
+        parse(link(Rtnetlink.RTM_NEWLINK, INDEX + 1, 0, 9000), link(Rtnetlink.RTM_DELLINK, INDEX + 1, 0, 9000));
         assertEquals(List.of(), events);
         assertFalse(parser.removed());
     }
 
     @Test
     void downThenUpAreReported() {
-        parse(link(LinkEvents.RTM_NEWLINK, INDEX, 0, 1420), link(LinkEvents.RTM_NEWLINK, INDEX, InterfaceControl.IFF_UP, 1420));
+        parse(link(Rtnetlink.RTM_NEWLINK, INDEX, 0, 1420), link(Rtnetlink.RTM_NEWLINK, INDEX, InterfaceControl.IFF_UP, 1420));
         assertEquals(List.of(new TunEvent.Down(), new TunEvent.Up()), events);
     }
 
     @Test
     void deletionIsReportedOnceAndEndsReporting() {
-        parse(link(LinkEvents.RTM_NEWLINK, INDEX, 0, 1420), link(LinkEvents.RTM_DELLINK, INDEX, 0, 1420),
-                link(LinkEvents.RTM_NEWLINK, INDEX, 0, 1300));
+        parse(link(Rtnetlink.RTM_NEWLINK, INDEX, 0, 1420), link(Rtnetlink.RTM_DELLINK, INDEX, 0, 1420),
+                link(Rtnetlink.RTM_NEWLINK, INDEX, 0, 1300));
         parser.removedSeen();
         assertEquals(List.of(new TunEvent.Down(), new TunEvent.Removed()), events);
         assertTrue(parser.removed());
@@ -61,7 +61,7 @@ class LinkEventsTest {
 
     @Test
     void truncatedAndMalformedMessagesAreIgnored() {
-        byte[] good = link(LinkEvents.RTM_NEWLINK, INDEX, InterfaceControl.IFF_UP, 1300);
+        byte[] good = link(Rtnetlink.RTM_NEWLINK, INDEX, InterfaceControl.IFF_UP, 1300);
         parse(java.util.Arrays.copyOf(good, good.length - 1)); // header claims more than is there
         byte[] badAttribute = good.clone();
         ByteBuffer.wrap(badAttribute).order(ByteOrder.nativeOrder()).putShort(32, (short) 200); // rta_len past the end
@@ -79,7 +79,7 @@ class LinkEventsTest {
             throw new IllegalStateException("listener bug");
         });
         p.baseline(1420, true);
-        ByteBuffer b = buffer(link(LinkEvents.RTM_NEWLINK, INDEX, 0, 1300));
+        ByteBuffer b = buffer(link(Rtnetlink.RTM_NEWLINK, INDEX, 0, 1300));
         p.parse(b, b.limit());
         assertEquals(List.of(new TunEvent.MtuChanged(1300), new TunEvent.Down()), events);
     }
@@ -103,12 +103,12 @@ class LinkEventsTest {
 
     /** nlmsghdr + ifinfomsg + IFLA_IFNAME("wg0") + IFLA_MTU, as the kernel lays them out. */
     private static byte[] link(int type, int index, int flags, int mtu) {
-        int length = LinkEvents.NLMSG_HDRLEN + LinkEvents.IFINFOMSG_SIZE + 8 + 8;
+        int length = Rtnetlink.NLMSG_HDRLEN + Rtnetlink.IFINFOMSG_SIZE + 8 + 8;
         ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
         b.putInt(length).putShort((short) type).putShort((short) 0).putInt(0).putInt(0);
         b.put((byte) 0).put((byte) 0).putShort((short) 0xfffe).putInt(index).putInt(flags).putInt(0xffffffff);
         b.putShort((short) 8).putShort((short) 3).put(new byte[] {'w', 'g', '0', 0}); // IFLA_IFNAME
-        b.putShort((short) 8).putShort((short) LinkEvents.IFLA_MTU).putInt(mtu);
+        b.putShort((short) 8).putShort((short) Rtnetlink.IFLA_MTU).putInt(mtu);
         return b.array();
     }
 }

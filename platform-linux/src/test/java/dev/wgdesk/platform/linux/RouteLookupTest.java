@@ -67,7 +67,7 @@ class RouteLookupTest {
     @Test
     void anErrorAnswerIsNoRoute() {
         ByteBuffer b = ByteBuffer.allocate(36).order(ByteOrder.nativeOrder());
-        b.putInt(0, 36).putShort(4, (short) RouteLookup.NLMSG_ERROR).putInt(8, 7);
+        b.putInt(0, 36).putShort(4, (short) Rtnetlink.NLMSG_ERROR).putInt(8, 7);
         b.putInt(16, -101); // -ENETUNREACH
         assertNull(RouteLookup.parseRoute(b, 36, 7));
         assertEquals(0, RouteLookup.parseLinkMtu(b, 36, 7));
@@ -94,12 +94,12 @@ class RouteLookupTest {
     private static ByteBuffer route(int mtu, int oif) {
         int len = 16 + 12 + 8 + 12;
         ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.nativeOrder());
-        b.putInt(0, len).putShort(4, (short) RouteLookup.RTM_NEWROUTE).putInt(8, 5);
+        b.putInt(0, len).putShort(4, (short) Rtnetlink.RTM_NEWROUTE).putInt(8, 5);
         int a = 28;
-        b.putShort(a, (short) 8).putShort(a + 2, (short) RouteLookup.RTA_OIF).putInt(a + 4, oif);
+        b.putShort(a, (short) 8).putShort(a + 2, (short) Rtnetlink.RTA_OIF).putInt(a + 4, oif);
         a += 8;
-        b.putShort(a, (short) 12).putShort(a + 2, (short) RouteLookup.RTA_METRICS);
-        b.putShort(a + 4, (short) 8).putShort(a + 6, (short) RouteLookup.RTAX_MTU).putInt(a + 8, mtu);
+        b.putShort(a, (short) 12).putShort(a + 2, (short) Rtnetlink.RTA_METRICS);
+        b.putShort(a + 4, (short) 8).putShort(a + 6, (short) Rtnetlink.RTAX_MTU).putInt(a + 8, mtu);
         return b;
     }
 }
