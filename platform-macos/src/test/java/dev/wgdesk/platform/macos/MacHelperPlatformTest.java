@@ -1,5 +1,6 @@
 package dev.wgdesk.platform.macos;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +17,7 @@ import dev.wgdesk.engine.platform.ServiceRegistration;
 import dev.wgdesk.engine.platform.TunnelBackend;
 import java.io.IOException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -281,6 +283,58 @@ class MacHelperPlatformTest {
         assertEquals(63L, d.get("Umask"));
         assertEquals("/Library/Logs/wgdesk/helper.log", d.get("StandardOutPath"));
         assertEquals("/Library/Logs/wgdesk/helper.log", d.get("StandardErrorPath"));
+    }
+
+    @Test
+    void thePlistIsByteForByteTheSameAsBefore(@TempDir Path root) throws Exception {
+        // The file as written before the plist writer was shared with the tray's LaunchAgent.
+        String expected = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+                <plist version="1.0">
+                  <dict>
+                    <key>Label</key>
+                    <string>dev.wgdesk.helper</string>
+                    <key>ProgramArguments</key>
+                    <array>
+                      <string>/Applications/wg &amp; &lt;desk&gt;.app/Contents/MacOS/wgdesk-helper</string>
+                      <string>helper</string>
+                      <string>--socket</string>
+                      <string>/var/run/wgdesk/helper.sock</string>
+                      <string>--state-dir</string>
+                      <string>/Library/Application Support/wgdesk</string>
+                      <string>--policy</string>
+                      <string>/etc/wgdesk/helper.conf</string>
+                    </array>
+                    <key>UserName</key>
+                    <string>root</string>
+                    <key>GroupName</key>
+                    <string>wheel</string>
+                    <key>RunAtLoad</key>
+                    <true/>
+                    <key>KeepAlive</key>
+                    <true/>
+                    <key>ThrottleInterval</key>
+                    <integer>5</integer>
+                    <key>ExitTimeOut</key>
+                    <integer>30</integer>
+                    <key>Umask</key>
+                    <integer>63</integer>
+                    <key>StandardOutPath</key>
+                    <string>/Library/Logs/wgdesk/helper.log</string>
+                    <key>StandardErrorPath</key>
+                    <string>/Library/Logs/wgdesk/helper.log</string>
+                  </dict>
+                </plist>
+                """;
+        Path exe = Path.of("/Applications/wg & <desk>.app/Contents/MacOS/wgdesk-helper");
+        assertEquals(expected, MacServiceRegistration.plist(exe));
+        new MacServiceRegistration(new FakeLaunchctl(), root, MacServiceRegistration.SHUTDOWN_HOOK).install(exe);
+        Path plist = root.resolve("Library/LaunchDaemons/dev.wgdesk.helper.plist");
+        assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(plist));
+        try (var files = Files.list(plist.getParent())) {
+            assertEquals(List.of(plist), files.toList(), "no temporary file left behind");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.wgdesk.app.ui.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,6 +91,41 @@ class MacLaunchAgentAutostartTest {
                 + plist.substring(plist.indexOf("<plist ")).replace(">dev.wgdesk.tray<", ">&e;<");
         assertFalse(MacLaunchAgentAutostart.runsAtLogin(evil));
         assertTrue(MacLaunchAgentAutostart.runsAtLogin(MacLaunchAgentAutostart.plist(APP)));
+    }
+
+    @Test
+    void theAgentFileIsByteForByteTheSameAsBefore() throws Exception {
+        // The file as written before the plist writer was shared with the helper's LaunchDaemon.
+        String expected = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+                <plist version="1.0">
+                <dict>
+                  <key>Label</key>
+                  <string>dev.wgdesk.tray</string>
+                  <key>ProgramArguments</key>
+                  <array>
+                    <string>/Applications/wg desk &amp; co.app/Contents/MacOS/wgdesk</string>
+                    <string>tray</string>
+                  </array>
+                  <key>RunAtLoad</key>
+                  <true/>
+                  <key>KeepAlive</key>
+                  <false/>
+                  <key>LimitLoadToSessionType</key>
+                  <string>Aqua</string>
+                  <key>ProcessType</key>
+                  <string>Interactive</string>
+                </dict>
+                </plist>
+                """;
+        assertEquals(expected, MacLaunchAgentAutostart.plist(APP));
+        assertEquals(expected.replace("wg desk &amp; co", "&lt;a&gt;"), MacLaunchAgentAutostart.plist(
+                "/Applications/<a>.app/Contents/MacOS/wgdesk"));
+        MacLaunchAgentAutostart a = new MacLaunchAgentAutostart(home, APP);
+        a.setEnabled(true);
+        assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(a.file()));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(a.file())));
     }
 
     /** A plain reading of a plist's top-level dict: strings, booleans and arrays of strings. */
