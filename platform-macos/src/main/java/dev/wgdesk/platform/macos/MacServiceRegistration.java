@@ -1,11 +1,10 @@
 package dev.wgdesk.platform.macos;
 
+import dev.wgdesk.engine.platform.LaunchdPlist;
 import dev.wgdesk.engine.platform.ServiceRegistration;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
@@ -102,48 +101,25 @@ public final class MacServiceRegistration implements ServiceRegistration {
      * socket, state directory and policy file explicitly (the same paths as {@link MacHelperPlatform}).
      */
     public static String plist(Path executable) {
-        List<String> args = List.of(executable.toString(), "helper",
-                "--socket", MacHelperPlatform.SOCKET.toString(),
-                "--state-dir", MacHelperPlatform.STATE_DIRECTORY.toString(),
-                "--policy", MacHelperPlatform.POLICY_FILE.toString());
-        StringBuilder b = new StringBuilder();
-        b.append("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-                <plist version="1.0">
-                  <dict>
-                    <key>Label</key>
-                    <string>%s</string>
-                    <key>ProgramArguments</key>
-                    <array>
-                """.formatted(LABEL));
-        for (String a : args) {
-            b.append("      <string>").append(xml(a)).append("</string>\n");
-        }
-        b.append("""
-                    </array>
-                    <key>UserName</key>
-                    <string>root</string>
-                    <key>GroupName</key>
-                    <string>wheel</string>
-                    <key>RunAtLoad</key>
-                    <true/>
-                    <key>KeepAlive</key>
-                    <true/>
-                    <key>ThrottleInterval</key>
-                    <integer>5</integer>
-                    <key>ExitTimeOut</key>
-                    <integer>30</integer>
-                    <key>Umask</key>
-                    <integer>63</integer>
-                    <key>StandardOutPath</key>
-                    <string>%1$s</string>
-                    <key>StandardErrorPath</key>
-                    <string>%1$s</string>
-                  </dict>
-                </plist>
-                """.formatted(LOG));
-        return b.toString();
+        return job(executable).text();
+    }
+
+    private static LaunchdPlist job(Path executable) {
+        return new LaunchdPlist(2)
+                .string("Label", LABEL)
+                .strings("ProgramArguments", List.of(executable.toString(), "helper",
+                        "--socket", MacHelperPlatform.SOCKET.toString(),
+                        "--state-dir", MacHelperPlatform.STATE_DIRECTORY.toString(),
+                        "--policy", MacHelperPlatform.POLICY_FILE.toString()))
+                .string("UserName", "root")
+                .string("GroupName", "wheel")
+                .bool("RunAtLoad", true)
+                .bool("KeepAlive", true)
+                .integer("ThrottleInterval", 5)
+                .integer("ExitTimeOut", 30)
+                .integer("Umask", 63)
+                .string("StandardOutPath", LOG.toString())
+                .string("StandardErrorPath", LOG.toString());
     }
 
     @Override
@@ -152,11 +128,7 @@ public final class MacServiceRegistration implements ServiceRegistration {
             throw new IOException("the helper launcher must be an absolute path, not " + executable);
         }
         Path plist = under(PLIST);
-        Files.createDirectories(plist.getParent());
-        Path tmp = plist.resolveSibling(plist.getFileName() + ".tmp");
-        Files.writeString(tmp, plist(executable), StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-        Files.move(tmp, plist, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        job(executable).write(plist, PosixFilePermissions.fromString("rw-r--r--"));
         Files.createDirectories(under(LOG.getParent()));
         Path state = under(MacHelperPlatform.STATE_DIRECTORY);
         Files.createDirectories(state);
@@ -230,10 +202,5 @@ public final class MacServiceRegistration implements ServiceRegistration {
         String err = (r.stderr() + " " + r.stdout()).strip();
         return new IOException(String.join(" ", argv) + " failed (exit " + r.exitCode() + ")"
                 + (err.isEmpty() ? "" : ": " + err));
-    }
-
-    /** Text escaped for a plist's {@code <string>}. */
-    static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

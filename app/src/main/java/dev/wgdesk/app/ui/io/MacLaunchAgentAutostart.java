@@ -1,10 +1,12 @@
 package dev.wgdesk.app.ui.io;
 
+import dev.wgdesk.engine.platform.LaunchdPlist;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -70,7 +72,7 @@ public final class MacLaunchAgentAutostart implements Autostart {
         } else if (launcher == null) {
             throw new UnsupportedOperationException("no wgdesk launcher known to start at login");
         } else {
-            AtomicFiles.write(file, plist(launcher));
+            agent(launcher).write(file, PosixFilePermissions.fromString("rw-------"));
         }
     }
 
@@ -79,29 +81,17 @@ public final class MacLaunchAgentAutostart implements Autostart {
      * user quits.
      */
     static String plist(String launcher) {
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-                <plist version="1.0">
-                <dict>
-                  <key>Label</key>
-                  <string>%s</string>
-                  <key>ProgramArguments</key>
-                  <array>
-                    <string>%s</string>
-                    <string>tray</string>
-                  </array>
-                  <key>RunAtLoad</key>
-                  <true/>
-                  <key>KeepAlive</key>
-                  <false/>
-                  <key>LimitLoadToSessionType</key>
-                  <string>Aqua</string>
-                  <key>ProcessType</key>
-                  <string>Interactive</string>
-                </dict>
-                </plist>
-                """.formatted(LABEL, xml(launcher));
+        return agent(launcher).text();
+    }
+
+    private static LaunchdPlist agent(String launcher) {
+        return new LaunchdPlist(0)
+                .string("Label", LABEL)
+                .strings("ProgramArguments", List.of(launcher, "tray"))
+                .bool("RunAtLoad", true)
+                .bool("KeepAlive", false)
+                .string("LimitLoadToSessionType", "Aqua")
+                .string("ProcessType", "Interactive");
     }
 
     /**
@@ -173,9 +163,5 @@ public final class MacLaunchAgentAutostart implements Autostart {
             }
         }
         return null;
-    }
-
-    private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
