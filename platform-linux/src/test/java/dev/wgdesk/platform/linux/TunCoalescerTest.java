@@ -58,7 +58,7 @@ class TunCoalescerTest {
         put16(expected, 10, 0);
         put16(expected, 10, Ipv4Udp.checksum(expected, 0, 20, 0));
         expected[20 + 13] = 0x18; // PSH from the last segment
-        long pseudo = sum(SRC4) + sum(DST4) + 6 + (total - 20);
+        long pseudo = pseudo(SRC4, DST4, total - 20);
         put16(expected, 20 + 16, ~Ipv4Udp.checksum(new byte[0], 0, 0, pseudo) & 0xffff); // folded, not complemented
         assertArrayEquals(expected, p);
         assertEquals(0, Ipv4Udp.checksum(p, 0, 20, 0), "IPv4 header checksum");
@@ -81,7 +81,7 @@ class TunCoalescerTest {
         assertEquals(16, o.csumOffset);
         assertEquals(60 + 4800, o.packet.length);
         assertEquals(20 + 4800, u16(o.packet, 4), "IPv6 payload length");
-        long pseudo = sum(SRC6) + sum(DST6) + 6 + (20 + 4800);
+        long pseudo = pseudo(SRC6, DST6, 20 + 4800);
         assertEquals(~Ipv4Udp.checksum(new byte[0], 0, 0, pseudo) & 0xffff, u16(o.packet, 56), "pseudo-header sum");
         assertArrayEquals(in, resegment(o));
     }
@@ -123,11 +123,7 @@ class TunCoalescerTest {
         byte[] p1 = s.payload(1000).build();
         byte[] p2 = s.payload(1000).build();
         byte[] p3 = s.payload(1000).build();
-        List<Out> out = run(p1, p3, p2);
-        assertEquals(3, out.size());
-        assertPlain(p1, out.get(0));
-        assertPlain(p3, out.get(1));
-        assertPlain(p2, out.get(2));
+        assertUnmerged(p1, p3, p2);
     }
 
     @Test
@@ -149,10 +145,7 @@ class TunCoalescerTest {
     void aLargerSegmentDoesNotJoin() {
         Seg s = new Seg(6);
         byte[] a = s.payload(800).build();
-        byte[] b = s.payload(1000).build();
-        List<Out> out = run(a, b);
-        assertPlain(a, out.get(0));
-        assertPlain(b, out.get(1));
+        assertUnmerged(a, s.payload(1000).build());
     }
 
     @Test
@@ -161,12 +154,7 @@ class TunCoalescerTest {
             Seg s = new Seg(4);
             byte[] a = s.payload(1000).build();
             byte[] b = s.payload(1000).flags(flags).build();
-            byte[] c = s.payload(1000).flags(0x10).build();
-            List<Out> out = run(a, b, c);
-            assertEquals(3, out.size(), "flags " + Integer.toHexString(flags));
-            assertPlain(a, out.get(0));
-            assertPlain(b, out.get(1));
-            assertPlain(c, out.get(2));
+            assertUnmerged("flags " + Integer.toHexString(flags), a, b, s.payload(1000).flags(0x10).build());
         }
     }
 
@@ -196,10 +184,7 @@ class TunCoalescerTest {
     void ipOptionsFragmentsAndBadPacketsAreWrittenAsIs() {
         Seg s = new Seg(4);
         byte[] a = s.payload(1000).build();
-        byte[] fragment = s.payload(1000).build();
-        fragment[6] |= 0x20; // MF
-        fix4(fragment);
-        assertUnmerged(a, fragment);
+        assertUnmerged(a, s.moreFragments().payload(1000).build());
 
         s = new Seg(4).ipOptions();
         assertUnmerged(s.payload(1000).build(), s.payload(1000).build());
@@ -236,15 +221,8 @@ class TunCoalescerTest {
         // not be moved in front of the fragment.
         Seg x = new Seg(4);
         byte[] x1 = x.payload(1000).build();
-        byte[] frag = new Seg(4).ports(1, 2).payload(1000).build();
-        frag[6] |= 0x20;
-        fix4(frag);
-        byte[] x2 = x.payload(1000).build();
-        List<Out> out = run(x1, frag, x2);
-        assertEquals(3, out.size());
-        assertPlain(x1, out.get(0));
-        assertPlain(frag, out.get(1));
-        assertPlain(x2, out.get(2));
+        byte[] frag = new Seg(4).ports(1, 2).moreFragments().payload(1000).build();
+        assertUnmerged(x1, frag, x.payload(1000).build());
     }
 
     @Test
@@ -327,11 +305,17 @@ class TunCoalescerTest {
 
     // --- helpers ---
 
-    private static void assertUnmerged(byte[] a, byte[] b) {
-        List<Out> out = run(a, b);
-        assertEquals(2, out.size(), "must not be merged");
-        assertPlain(a, out.get(0));
-        assertPlain(b, out.get(1));
+    /** The packets, run as one batch, come out one by one as they went in: none merged, none moved. */
+    private static void assertUnmerged(byte[]... packets) {
+        assertUnmerged("", packets);
+    }
+
+    private static void assertUnmerged(String what, byte[]... packets) {
+        List<Out> out = run(packets);
+        assertEquals(packets.length, out.size(), "must not be merged " + what);
+        for (int i = 0; i < packets.length; i++) {
+            assertPlain(packets[i], out.get(i));
+        }
     }
 
     private static void assertPlain(byte[] expected, Out o) {
@@ -397,6 +381,7 @@ class TunCoalescerTest {
         int ttl = 64;
         int tos = 0;
         boolean df = true;
+        boolean moreFragments;
         int flowLabel = 0;
         boolean ipOptions;
         byte[] options = NO_OPTIONS;
@@ -414,6 +399,7 @@ class TunCoalescerTest {
         Seg ttl(int t) { ttl = t; return this; }
         Seg tos(int t) { tos = t; return this; }
         Seg df(boolean d) { df = d; return this; }
+        Seg moreFragments() { moreFragments = true; return this; }
         Seg flowLabel(int f) { flowLabel = f; return this; }
         Seg ipOptions() { ipOptions = true; return this; }
 
@@ -427,7 +413,8 @@ class TunCoalescerTest {
             ByteBuffer b = ByteBuffer.allocate(ipLen + tcpLen + payload);
             if (version == 4) {
                 b.put((byte) (0x40 | ipLen / 4)).put((byte) tos).putShort((short) b.capacity()).putShort((short) id++)
-                        .putShort((short) (df ? 0x4000 : 0)).put((byte) ttl).put((byte) 6).putShort((short) 0).put(SRC4).put(DST4);
+                        .putShort((short) ((df ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0))) // DF, MF
+                        .put((byte) ttl).put((byte) 6).putShort((short) 0).put(SRC4).put(DST4);
                 if (ipOptions) {
                     b.putInt(0x01010100); // NOPs and an end of list
                 }
@@ -441,10 +428,9 @@ class TunCoalescerTest {
             byte[] p = b.array();
             if (version == 4) {
                 put16(p, 10, Ipv4Udp.checksum(p, 0, ipLen, 0));
-                put16(p, ipLen + 16, Ipv4Udp.checksum(p, ipLen, tcpLen + payload, sum(SRC4) + sum(DST4) + 6 + tcpLen + payload));
-            } else {
-                put16(p, ipLen + 16, Ipv4Udp.checksum(p, ipLen, tcpLen + payload, sum(SRC6) + sum(DST6) + 6 + tcpLen + payload));
             }
+            long pseudo = version == 4 ? pseudo(SRC4, DST4, tcpLen + payload) : pseudo(SRC6, DST6, tcpLen + payload);
+            put16(p, ipLen + 16, Ipv4Udp.checksum(p, ipLen, tcpLen + payload, pseudo));
             seq += payload;
             return p;
         }
@@ -464,6 +450,11 @@ class TunCoalescerTest {
         b.putShort(10, (short) Ipv4Udp.checksum(b.array(), 0, 20, 0));
         b.putShort((short) 5000).putShort((short) 6000).putShort((short) (8 + n)).putShort((short) 0);
         return b.put(new byte[n]).array();
+    }
+
+    /** The TCP pseudo-header's sum: addresses, protocol 6, TCP length. */
+    private static long pseudo(byte[] src, byte[] dst, int tcpLength) {
+        return sum(src) + sum(dst) + 6 + tcpLength;
     }
 
     private static long sum(byte[] a) {
