@@ -125,6 +125,9 @@ public final class AwtTray implements Tray {
         MenuItem imp = new MenuItem(Messages.get("tray.import"));
         imp.addActionListener(e -> ui.run(actions::importFromFile));
         p.add(imp);
+        MenuItem fromSystem = new MenuItem(Messages.get("tray.importSystem"));
+        fromSystem.addActionListener(e -> ui.run(actions::importFromSystem));
+        p.add(fromSystem);
         p.addSeparator();
         MenuItem quit = new MenuItem(Messages.get("tray.quit"));
         quit.addActionListener(e -> ui.run(actions::quit));

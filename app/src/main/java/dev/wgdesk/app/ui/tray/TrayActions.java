@@ -11,6 +11,12 @@ public interface TrayActions {
     /** Opens the import file chooser. */
     void importFromFile();
 
+    /**
+     * "Import from this computer…": shows the main window and the dialog listing the tunnels
+     * wg-quick and NetworkManager have, as the window's menu entry of that name does.
+     */
+    void importFromSystem();
+
     /** Quits the app (tunnels keep running). */
     void quit();
 }

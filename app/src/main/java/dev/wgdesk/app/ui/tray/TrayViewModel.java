@@ -26,12 +26,15 @@ public final class TrayViewModel {
      * @param main       the main view model (tunnels, connection, toggling)
      * @param showWindow shows the main window
      * @param importFile opens the import chooser
+     * @param importSystem opens "Import from this computer…"
      * @param quit       quits the app
      */
-    public TrayViewModel(MainViewModel main, Runnable showWindow, Runnable importFile, Runnable quit) {
+    public TrayViewModel(MainViewModel main, Runnable showWindow, Runnable importFile, Runnable importSystem,
+                         Runnable quit) {
         this.main = Objects.requireNonNull(main, "main");
         Objects.requireNonNull(showWindow, "showWindow");
         Objects.requireNonNull(importFile, "importFile");
+        Objects.requireNonNull(importSystem, "importSystem");
         Objects.requireNonNull(quit, "quit");
         this.actions = new TrayActions() {
             @Override
@@ -50,6 +53,11 @@ public final class TrayViewModel {
             @Override
             public void importFromFile() {
                 importFile.run();
+            }
+
+            @Override
+            public void importFromSystem() {
+                importSystem.run();
             }
 
             @Override

@@ -99,6 +99,9 @@ public final class WgDeskUi {
         trayVm = new TrayViewModel(main, this::showWindow, () -> {
             showWindow();
             window.importWithChooser();
+        }, () -> {
+            showWindow();
+            window.importFromSystem();
         }, this::quit);
         Theme.apply(window.scene(), o.theme());
         // With the window hidden (working from the tray), a failure would otherwise go unseen.

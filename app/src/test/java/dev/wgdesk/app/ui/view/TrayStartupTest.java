@@ -5,19 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.app.ui.gateway.DemoData;
+import dev.wgdesk.app.ui.gateway.HelperGateway;
 import dev.wgdesk.app.ui.i18n.Messages;
 import dev.wgdesk.app.ui.tray.Tray;
 import dev.wgdesk.app.ui.tray.sni.BusMonitor;
 import dev.wgdesk.app.ui.tray.sni.FakeWatcher;
+import dev.wgdesk.app.ui.tray.sni.SniTray;
 import dev.wgdesk.app.ui.tray.sni.SessionBus;
 import dev.wgdesk.app.ui.tray.sni.StatusNotifierWatcherBus;
 import dev.wgdesk.engine.testing.Requirements;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javafx.application.Platform;
+import javafx.scene.control.ListView;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +39,7 @@ import org.testfx.api.FxToolkit;
  * {@code wgdesk tray} (the login autostart) on a desktop with a StatusNotifierItem host starts
  * with no window, only the icon; without a host it shows the window and says why; and when the
  * desktop's tray goes away later, the window comes back rather than leaving an invisible app.
+ * The tray menu's "Import from this computer…" opens the window and its import dialog.
  */
 class TrayStartupTest {
     @TempDir
@@ -124,6 +136,63 @@ class TrayStartupTest {
             // first, then the notification server and the panel.
             stopUi();
         }
+    }
+
+    @Test
+    void importFromThisComputerInTheTrayMenuOpensTheWindowAndTheImportDialog() throws Exception {
+        // The helper's answer is held back: the menu entry must not wait for it on the FX thread.
+        CountDownLatch answer = new CountDownLatch(1);
+        List<Boolean> askedOnFxThread = new CopyOnWriteArrayList<>();
+        HelperGateway demo = DemoData.gateway(Clock.systemUTC());
+        HelperGateway helper = (HelperGateway) Proxy.newProxyInstance(HelperGateway.class.getClassLoader(),
+                new Class<?>[] {HelperGateway.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("systemTunnels")) {
+                        askedOnFxThread.add(Platform.isFxApplicationThread());
+                        assertTrue(answer.await(30, TimeUnit.SECONDS));
+                    }
+                    try {
+                        return method.invoke(demo, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (FakeWatcher watcher = new FakeWatcher(bus.address(), true)) {
+            ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(helper, FileDialogs.native_(),
+                    Clock.systemUTC(), true, Theme.Mode.SYSTEM, List.of(), true)));
+            Fx.waitUntil("tray checked", ui::trayChecked);
+            SniTray tray = (SniTray) Fx.call(() -> ui.tray().orElseThrow());
+            assertFalse(Fx.call(stage::isShowing), "no window at login");
+
+            // A click on the entry, as the panel sends it over D-Bus.
+            String layout = bus.gdbus("call", "--session", "--dest", tray.busName(), "--object-path", SniTray.MENU_PATH,
+                    "--method", "com.canonical.dbusmenu.GetLayout", "0", "int32 -1", "[]");
+            Matcher entry = Pattern.compile("\\((\\d+), \\{[^}]*'label': <'Import from this computer\u2026'>")
+                    .matcher(layout);
+            assertTrue(entry.find(), layout);
+            bus.gdbus("call", "--session", "--dest", tray.busName(), "--object-path", SniTray.MENU_PATH,
+                    "--method", "com.canonical.dbusmenu.Event", entry.group(1), "clicked", "<0>", "0");
+
+            Fx.waitUntil("window shown from the tray", stage::isShowing);
+            Fx.waitUntil("the import dialog, still loading", () -> systemImportDialog() != null);
+            assertEquals(stage, Fx.call(() -> systemImportDialog().getOwner()), "the window's own dialog");
+            assertEquals(List.of(false), askedOnFxThread, "the helper is asked once, off the FX thread");
+            answer.countDown();
+            Fx.waitUntil("the tunnels on this computer listed", () -> {
+                ListView<?> list = (ListView<?>) systemImportDialog().getScene().lookup("#system-list");
+                return list != null && list.getItems().size() == 2;
+            });
+            Fx.run(() -> systemImportDialog().close());
+            stopUi();
+        } finally {
+            answer.countDown();
+        }
+    }
+
+    /** The showing "Import from this computer" dialog, or null. */
+    private static Stage systemImportDialog() {
+        return Window.getWindows().stream()
+                .filter(w -> w instanceof Stage s && s.isShowing() && "Import from this computer".equals(s.getTitle()))
+                .map(Stage.class::cast).findFirst().orElse(null);
     }
 
     @Test

@@ -30,6 +30,7 @@ final class SniMenu {
     static final int IMPORT = 6;
     static final int SEPARATOR_QUIT = 7;
     static final int QUIT = 8;
+    static final int IMPORT_SYSTEM = 9;
     /** Tunnel entries get ids from here on. */
     static final int FIRST_TUNNEL_ID = 100;
 
@@ -90,6 +91,8 @@ final class SniMenu {
         top.add(add(byId, separator(SEPARATOR_ACTIONS)));
         top.add(add(byId, standard(MANAGE, Messages.get("tray.manage"), true, TrayActions::showWindow)));
         top.add(add(byId, standard(IMPORT, Messages.get("tray.import"), true, TrayActions::importFromFile)));
+        top.add(add(byId, standard(IMPORT_SYSTEM, Messages.get("tray.importSystem"), true,
+                TrayActions::importFromSystem)));
         top.add(add(byId, separator(SEPARATOR_QUIT)));
         top.add(add(byId, standard(QUIT, Messages.get("tray.quit"), true, TrayActions::quit)));
         Item root = add(byId, new Item(ROOT, Map.of("children-display", "submenu"), top, null));

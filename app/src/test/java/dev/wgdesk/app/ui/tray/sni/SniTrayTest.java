@@ -60,6 +60,11 @@ class SniTrayTest {
         }
 
         @Override
+        public void importFromSystem() {
+            actions.add("import system");
+        }
+
+        @Override
         public void quit() {
             actions.add("quit");
         }
@@ -196,7 +201,7 @@ class SniTrayTest {
             labels.add(m.group(1));
         }
         assertEquals(List.of("Active: home", "home", "my__vpn", "office", "Manage tunnels\u2026",
-                "Import tunnel(s) from file\u2026", "Quit wgdesk"), labels, layout);
+                "Import tunnel(s) from file\u2026", "Import from this computer\u2026", "Quit wgdesk"), labels, layout);
         assertEquals(3, count(layout, "'toggle-type': <'checkmark'>"));
         assertEquals(1, count(layout, "'toggle-state': <1>"), "only home is checked: " + layout);
         assertEquals(3, count(layout, "'type': <'separator'>"));
@@ -219,6 +224,8 @@ class SniTrayTest {
         assertEquals("show", actions.poll(WAIT_S, TimeUnit.SECONDS));
         click(tray, SniMenu.IMPORT);
         assertEquals("import", actions.poll(WAIT_S, TimeUnit.SECONDS));
+        click(tray, SniMenu.IMPORT_SYSTEM);
+        assertEquals("import system", actions.poll(WAIT_S, TimeUnit.SECONDS));
         call(tray, SniTray.ITEM_PATH, "org.kde.StatusNotifierItem.Activate", "10", "10");
         assertEquals("show", actions.poll(WAIT_S, TimeUnit.SECONDS), "a left click on the icon opens the window");
 
