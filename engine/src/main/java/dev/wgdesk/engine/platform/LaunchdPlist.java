@@ -1,25 +1,18 @@
 package dev.wgdesk.engine.platform;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
  * A launchd job description (a LaunchAgent's or a LaunchDaemon's {@code .plist}) written as text,
  * and written to disk: the XML declaration and Apple's DOCTYPE, then one top-level {@code dict}
  * of keys with strings, arrays of strings, booleans and integers, in the order added, every
- * string escaped for XML. Used by the helper's LaunchDaemon (platform-macos) and the tray's
- * LaunchAgent (app); it lives here because the tray's code may not depend on platform modules.
+ * string escaped for XML; written atomically. Used by the helper's LaunchDaemon (platform-macos)
+ * and the tray's LaunchAgent (app); it lives here because the tray's code may not depend on
+ * platform modules.
  *
  * <p>The indentation is the caller's: {@code dictIndent} spaces before {@code <dict>}, two more
  * for each level inside it. Not thread-safe; {@link #text()} may be called at any time.
@@ -76,32 +69,11 @@ public final class LaunchdPlist {
     }
 
     /**
-     * Writes {@link #text()} (UTF-8) to {@code file} so that a reader (launchd) sees the old file
-     * or the new one, never a part: a temporary file beside it with {@code permissions}, fsync,
-     * then a rename over {@code file} (atomic where the file system can; a plain replace where it
-     * cannot). Makes the parent directories; leaves no temporary file behind.
+     * Writes {@link #text()} to {@code file} with {@code permissions}, atomically
+     * ({@link AtomicTextFile#write}: temporary file, fsync, rename), so launchd never reads a part.
      */
     public void write(Path file, Set<PosixFilePermission> permissions) throws IOException {
-        Objects.requireNonNull(permissions, "permissions");
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, permissions);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(text().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicTextFile.write(file, text(), permissions);
     }
 
     /** {@code s} escaped for a plist's {@code <string>} ({@code &}, {@code <}, {@code >}). */

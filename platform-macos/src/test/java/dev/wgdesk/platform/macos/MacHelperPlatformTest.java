@@ -287,46 +287,9 @@ class MacHelperPlatformTest {
 
     @Test
     void thePlistIsByteForByteTheSameAsBefore(@TempDir Path root) throws Exception {
-        // The file as written before the plist writer was shared with the tray's LaunchAgent.
-        String expected = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-                <plist version="1.0">
-                  <dict>
-                    <key>Label</key>
-                    <string>dev.wgdesk.helper</string>
-                    <key>ProgramArguments</key>
-                    <array>
-                      <string>/Applications/wg &amp; &lt;desk&gt;.app/Contents/MacOS/wgdesk-helper</string>
-                      <string>helper</string>
-                      <string>--socket</string>
-                      <string>/var/run/wgdesk/helper.sock</string>
-                      <string>--state-dir</string>
-                      <string>/Library/Application Support/wgdesk</string>
-                      <string>--policy</string>
-                      <string>/etc/wgdesk/helper.conf</string>
-                    </array>
-                    <key>UserName</key>
-                    <string>root</string>
-                    <key>GroupName</key>
-                    <string>wheel</string>
-                    <key>RunAtLoad</key>
-                    <true/>
-                    <key>KeepAlive</key>
-                    <true/>
-                    <key>ThrottleInterval</key>
-                    <integer>5</integer>
-                    <key>ExitTimeOut</key>
-                    <integer>30</integer>
-                    <key>Umask</key>
-                    <integer>63</integer>
-                    <key>StandardOutPath</key>
-                    <string>/Library/Logs/wgdesk/helper.log</string>
-                    <key>StandardErrorPath</key>
-                    <string>/Library/Logs/wgdesk/helper.log</string>
-                  </dict>
-                </plist>
-                """;
+        // The file as written before the plist writers were shared (a golden file, byte for byte).
+        String expected = new String(getClass().getResourceAsStream("dev.wgdesk.helper.expected.plist").readAllBytes(),
+                StandardCharsets.UTF_8);
         Path exe = Path.of("/Applications/wg & <desk>.app/Contents/MacOS/wgdesk-helper");
         assertEquals(expected, MacServiceRegistration.plist(exe));
         new MacServiceRegistration(new FakeLaunchctl(), root, MacServiceRegistration.SHUTDOWN_HOOK).install(exe);

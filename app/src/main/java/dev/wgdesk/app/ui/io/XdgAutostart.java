@@ -1,9 +1,11 @@
 package dev.wgdesk.app.ui.io;
 
+import dev.wgdesk.engine.platform.AtomicTextFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -189,6 +191,6 @@ public final class XdgAutostart implements Autostart {
     }
 
     private static void write(Path file, String text) throws IOException {
-        AtomicFiles.write(file, text);
+        AtomicTextFile.write(file, text, PosixFilePermissions.fromString("rw-------"));
     }
 }

@@ -95,30 +95,9 @@ class MacLaunchAgentAutostartTest {
 
     @Test
     void theAgentFileIsByteForByteTheSameAsBefore() throws Exception {
-        // The file as written before the plist writer was shared with the helper's LaunchDaemon.
-        String expected = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-                <plist version="1.0">
-                <dict>
-                  <key>Label</key>
-                  <string>dev.wgdesk.tray</string>
-                  <key>ProgramArguments</key>
-                  <array>
-                    <string>/Applications/wg desk &amp; co.app/Contents/MacOS/wgdesk</string>
-                    <string>tray</string>
-                  </array>
-                  <key>RunAtLoad</key>
-                  <true/>
-                  <key>KeepAlive</key>
-                  <false/>
-                  <key>LimitLoadToSessionType</key>
-                  <string>Aqua</string>
-                  <key>ProcessType</key>
-                  <string>Interactive</string>
-                </dict>
-                </plist>
-                """;
+        // The file as written before the plist writers were shared (a golden file, byte for byte).
+        String expected = new String(getClass().getResourceAsStream("dev.wgdesk.tray.expected.plist").readAllBytes(),
+                StandardCharsets.UTF_8);
         assertEquals(expected, MacLaunchAgentAutostart.plist(APP));
         assertEquals(expected.replace("wg desk &amp; co", "&lt;a&gt;"), MacLaunchAgentAutostart.plist(
                 "/Applications/<a>.app/Contents/MacOS/wgdesk"));
