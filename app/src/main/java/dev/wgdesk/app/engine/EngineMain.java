@@ -39,9 +39,26 @@ public final class EngineMain {
     private EngineMain() {}
 
     public static void main(String[] args) throws InterruptedException {
+        skipJnaLibrarySearchPath();
         int status = run(List.of(args), System.out, System.err);
         System.exit(status);
     }
+
+    /**
+     * The engine loads one native library through JNA, the C library, which JNA takes from the
+     * process itself (already loaded, found without a search). Without {@code
+     * jna.platform.library.path} JNA's first use computes a search path for other libraries by
+     * running {@code ldconfig -p} in a child process (a fork and exec at every start, 10-30 ms,
+     * and a "process reaper" thread that stays): an empty path skips that. A path given on the
+     * command line is kept.
+     */
+    static void skipJnaLibrarySearchPath() {
+        if (System.getProperty(JNA_PLATFORM_LIBRARY_PATH) == null) {
+            System.setProperty(JNA_PLATFORM_LIBRARY_PATH, "");
+        }
+    }
+
+    static final String JNA_PLATFORM_LIBRARY_PATH = "jna.platform.library.path";
 
     /** Runs the command line; returns the exit status. */
     static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
