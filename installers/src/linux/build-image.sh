@@ -89,6 +89,9 @@ case "$(uname -m)" in
 esac
 mkdir -p "$work/input"
 cp -R "$input"/. "$work/input/"
+dist_lib=$(cd "$(dirname "$0")/../../.." && pwd)/app/src/dist/lib
+[ -f "$dist_lib/wgdesk-compile-commands.txt" ] || die "$dist_lib/wgdesk-compile-commands.txt is missing"
+cp "$dist_lib/wgdesk-compile-commands.txt" "$work/input/"
 jna_jar=$(ls "$input"/jna-[0-9]*.jar 2>/dev/null | head -n 1 || true)
 if [ -n "$jna_jar" ] && [ -n "$jna_arch" ]; then
   mkdir -p "$work/input/native"
@@ -97,15 +100,9 @@ fi
 
 java_options=(--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
   '-Djna.boot.library.path=$APPDIR/native'
-  # The engine's data path stage boundaries, compiled on their own (app/src/dist/bin/wgdesk-engine).
-  -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::process
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::deliver
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::endOfBurst
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.Peer::sendStaged
-  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxBind::receive
-  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxBind::send
-  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxTun::read
-  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxTun::write)
+  # The engine's data path stage boundaries, compiled on their own: the dist's list, copied into
+  # the image next to the jars ($APPDIR) above.
+  '-XX:CompileCommandFile=$APPDIR/wgdesk-compile-commands.txt')
 # The engine's JVM: bin/wgdesk-engine-jvm, started by the shell launcher bin/wgdesk-engine (the
 # dist's, below), which does daemon mode with this one JVM (setsid, readiness over a FIFO)
 # instead of the JVM starting a second one. Memory defaults as in the dist launcher.
