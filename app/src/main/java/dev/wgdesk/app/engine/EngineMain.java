@@ -47,8 +47,8 @@ public final class EngineMain {
     /**
      * The engine loads one native library through JNA, the C library, which JNA takes from the
      * process itself (already loaded, found without a search). Without {@code
-     * jna.platform.library.path} JNA's first use computes a search path for other libraries by
-     * running {@code ldconfig -p} in a child process (a fork and exec at every start, 10-30 ms,
+     * jna.platform.library.path} JNA's first use on Linux computes a search path for other
+     * libraries by running {@code ldconfig -p} in a child process (a fork and exec at every start, 10-30 ms,
      * and a "process reaper" thread that stays): an empty path skips that. A path given on the
      * command line is kept.
      */
