@@ -6,7 +6,12 @@
 #             UAPI socket ready (median of $STARTS, alternated). The Java engine's AOT cache is
 #             prepared first (two untimed starts: record, create), as a second start after
 #             installation would find it.
-#   idle      RSS of one end with one peer configured, after a handshake, $IDLE s idle
+#   idle      RSS of one end with one peer configured, after a handshake, $IDLE s idle, and its
+#             split into file-backed (RssFile: the JVM's libjvm.so, the AOT cache or CDS archive,
+#             libraries) and anonymous memory (RssAnon: heap, metaspace, stacks, code, malloc)
+#   floor     RSS of an empty JVM (a main that sleeps) started with the Java engine's JVM options
+#             (taken from its command line, without its AOT cache: the JDK's default CDS archive),
+#             after $IDLE s: what the JVM itself costs, below which the engine cannot go
 #   peak      peak RSS (VmHWM) of each end while iperf3 TCP at $RATE runs for $LOAD s
 #   cpu/GB    CPU time (user + system) of both ends per GB carried at $RATE
 #   speed     iperf3 TCP unlimited, $DURATION s, median of $ROUNDS alternated rounds (java<->java,
@@ -70,6 +75,8 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "n/a") printf "%.2f", a / b; else print "n/a" }'; }
 ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
 rss() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
+# "FILE / ANON" MiB of a process (RssFile, RssAnon)
+rss_split() { awk '/RssFile/ { f = $2 } /RssAnon/ { a = $2 } END { if (f != "") printf "%.1f / %.1f", f / 1024, a / 1024; else print "n/a" }' "/proc/$1/status" 2>/dev/null; }
 hwm() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 wait_sock() { local i; for i in $(seq 300); do [ -S /var/run/wireguard/$1.sock ] && wg show "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
@@ -162,6 +169,34 @@ topo go 2 go go
 topo mixed 3 java go
 sleep "$IDLE"
 eval "IDLE_java=\$(rss $PA_java) IDLE_go=\$(rss $PA_go)"
+eval "SPLIT_java=\$(rss_split $PA_java) SPLIT_go=\$(rss_split $PA_go)"
+
+# ---- the floor: an empty JVM with the engine's JVM options (from the idle engine's command line,
+# up to its class path; its AOT cache, made for the engine's classes, is left out)
+floor() {
+  local pid=$1 arg skip= fpid
+  local -a opts=()
+  [ "$(readlink "/proc/$pid/exe")" = "$JAVA_HOME/bin/java" ] || [ "$(basename "$(readlink "/proc/$pid/exe")")" = java ] || return 0
+  while IFS= read -r -d '' arg; do
+    [ -z "$skip" ] && { skip=1; continue; } # argv[0]
+    case $arg in
+      -cp|-classpath|--class-path|-jar) break ;;
+      -XX:AOTCache=*|-XX:AOTMode=*|-XX:AOTConfiguration=*|-Xshare:*|-Xlog:aot*) ;;
+      *) opts+=("$arg") ;;
+    esac
+  done <"/proc/$pid/cmdline"
+  mkdir -p "$WORK/floor"
+  printf 'public class Idle { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }\n' >"$WORK/floor/Idle.java"
+  "$JAVA_HOME/bin/javac" -d "$WORK/floor" "$WORK/floor/Idle.java" 2>/dev/null || return 0
+  MALLOC_ARENA_MAX=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | sed -n 's/^MALLOC_ARENA_MAX=//p' | head -n 1) \
+    "$(readlink "/proc/$pid/exe")" "${opts[@]}" -Xshare:auto -cp "$WORK/floor" Idle &
+  fpid=$!
+  sleep "$IDLE"
+  FLOOR=$(rss "$fpid") FLOOR_SPLIT=$(rss_split "$fpid")
+  kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+}
+FLOOR= FLOOR_SPLIT=
+floor "$PA_java"
 nmt() { [ "$NMT" = 1 ] && { echo "--- NMT of the Java end A ($1)"; "$JAVA_HOME/bin/jcmd" "$PA_java" VM.native_memory summary 2>&1 |
   grep -E '^(Total|-|  *\(mmap|  *\(malloc|  *\(classes|  *\(threads|  *\(stack)' | sed 's/^/    /'; }; }
 nmt "idle, one peer"
@@ -263,6 +298,9 @@ echo
 echo "figure (issue 13)                                  wgdesk-engine   wireguard-go   ratio   target"
 printf '%-50s %13s %14s %7s   %s\n' "cold start, daemon mode, median of $STARTS (ms)" "$MED_ST_java" "$MED_ST_go" "$(ratio "$MED_ST_java" "$MED_ST_go")" "<= 300 ms"
 printf '%-50s %13s %14s %7s   %s\n' "RSS idle, one peer (MiB)" "$IDLE_java" "$IDLE_go" "$(ratio "$IDLE_java" "$IDLE_go")" "<= 40 MiB"
+printf '%-50s %13s %14s %7s   %s\n' "  of which file-backed / anonymous (MiB)" "$SPLIT_java" "$SPLIT_go" "-" "-"
+printf '%-50s %13s %14s %7s   %s\n' "  floor: empty JVM, the engine's options (MiB)" "${FLOOR:-n/a}" "-" "-" "(JVM alone)"
+printf '%-50s %13s %14s %7s   %s\n' "    of which file-backed / anonymous (MiB)" "${FLOOR_SPLIT:-n/a}" "-" "-" "-"
 printf '%-50s %13s %14s %7s   %s\n' "peak RSS at $RATE TCP ${LOAD}s, sender (MiB)" "$PEAK_java" "$PEAK_go" "$(ratio "$PEAK_java" "$PEAK_go")" "<= 64 MiB"
 printf '%-50s %13s %14s %7s   %s\n' "peak RSS at $RATE TCP ${LOAD}s, receiver (MiB)" "$PEAKB_java" "$PEAKB_go" "$(ratio "$PEAKB_java" "$PEAKB_go")" "<= 64 MiB"
 printf '%-50s %13s %14s %7s   %s\n' "CPU s per GB at $RATE, both ends" "$CPU_java" "$CPU_go" "$(ratio "$CPU_java" "$CPU_go")" "<= 0.7x"

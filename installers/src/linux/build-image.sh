@@ -89,6 +89,9 @@ case "$(uname -m)" in
 esac
 mkdir -p "$work/input"
 cp -R "$input"/. "$work/input/"
+dist_lib=$(cd "$(dirname "$0")/../../.." && pwd)/app/src/dist/lib
+[ -f "$dist_lib/wgdesk-compile-commands.txt" ] || die "$dist_lib/wgdesk-compile-commands.txt is missing"
+cp "$dist_lib/wgdesk-compile-commands.txt" "$work/input/"
 jna_jar=$(ls "$input"/jna-[0-9]*.jar 2>/dev/null | head -n 1 || true)
 if [ -n "$jna_jar" ] && [ -n "$jna_arch" ]; then
   mkdir -p "$work/input/native"
@@ -97,21 +100,15 @@ fi
 
 java_options=(--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
   '-Djna.boot.library.path=$APPDIR/native'
-  # The engine's data path stage boundaries, compiled on their own (app/src/dist/bin/wgdesk-engine).
-  -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::process
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::deliver
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::endOfBurst
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.Peer::sendStaged
-  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxBind::receive
-  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxBind::send
-  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxTun::read
-  -XX:CompileCommand=dontinline,dev.wgdesk.platform.linux.LinuxTun::write)
+  # The engine's data path stage boundaries, compiled on their own: the dist's list, copied into
+  # the image next to the jars ($APPDIR) above.
+  '-XX:CompileCommandFile=$APPDIR/wgdesk-compile-commands.txt')
 # The engine's JVM: bin/wgdesk-engine-jvm, started by the shell launcher bin/wgdesk-engine (the
 # dist's, below), which does daemon mode with this one JVM (setsid, readiness over a FIFO)
 # instead of the JVM starting a second one. Memory defaults as in the dist launcher.
 cat > "$work/wgdesk-engine-jvm.properties" <<EOF
 main-class=dev.wgdesk.app.engine.EngineMain
-java-options=${java_options[*]} -XX:+UseSerialGC -Xms8m -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:TrimNativeHeapInterval=10000
+java-options=${java_options[*]} -XX:+UseSerialGC -Xms8m -Xmn1m -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:TrimNativeHeapInterval=10000
 EOF
 # The helper's JVM (the systemd unit runs bin/wgdesk-helper helper): its own launcher so that it
 # gets its own AOT cache (trained below on activations) and the helper's memory defaults of the
@@ -139,6 +136,13 @@ done
 engine_sh=$(cd "$(dirname "$0")/../../.." && pwd)/app/src/dist/bin/wgdesk-engine
 [ -f "$engine_sh" ] || die "$engine_sh is missing"
 install -m 0755 "$engine_sh" "$out/wgdesk/bin/wgdesk-engine"
+# The engine's class path: only the jars it loads classes from (wgdesk's, JNA, Bouncy Castle), as
+# bin/wgdesk-engine gives it in the dist: every ServiceLoader lookup opens each jar on the class
+# path. jpackage writes one app.classpath line per jar.
+engine_cfg=$out/wgdesk/lib/app/wgdesk-engine-jvm.cfg
+sed -i -E '/^app\.classpath=\$APPDIR\/(wgdesk-[^/]*|jna-[^/]*|bcprov-[^/]*)\.jar$/!{/^app\.classpath=/d}' "$engine_cfg"
+grep -q '^app\.classpath=\$APPDIR/wgdesk-app' "$engine_cfg" && grep -q '^app\.classpath=\$APPDIR/jna-' "$engine_cfg" \
+  || die "$engine_cfg: the engine's class path lost its jars"
 # Debian ships stripped executables and shared objects; the JDK's, jpackage's launchers and
 # JNA's keep their symbol tables.
 if command -v strip >/dev/null; then

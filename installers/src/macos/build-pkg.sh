@@ -80,17 +80,18 @@ case "$(uname -m)" in
 esac
 mkdir -p "$work/input/native"
 cp -R "$input"/. "$work/input/"
+dist_lib=$(cd "$(dirname "$0")/../../.." && pwd)/app/src/dist/lib
+[ -f "$dist_lib/wgdesk-compile-commands.txt" ] || die "$dist_lib/wgdesk-compile-commands.txt is missing"
+cp "$dist_lib/wgdesk-compile-commands.txt" "$work/input/"
 jna_jar=$(ls "$input"/jna-[0-9]*.jar 2>/dev/null | head -n 1 || true)
 [ -n "$jna_jar" ] || die "no jna-*.jar in $input"
 unzip -q -o -j "$jna_jar" "com/sun/jna/$jna_arch/libjnidispatch.jnilib" -d "$work/input/native"
 
 java_options=(--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
   '-Djna.boot.library.path=$APPDIR/native'
-  # The engine's data path stage boundaries, compiled on their own (app/src/dist/bin/wgdesk-engine).
-  -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::process
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::deliver
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.CryptoPipeline::endOfBurst
-  -XX:CompileCommand=dontinline,dev.wgdesk.engine.device.Peer::sendStaged)
+  # The engine's data path stage boundaries, compiled on their own: the dist's list, copied into
+  # the app next to the jars ($APPDIR) above.
+  '-XX:CompileCommandFile=$APPDIR/wgdesk-compile-commands.txt')
 cat > "$work/wgdesk-helper.properties" <<PROPS
 main-class=dev.wgdesk.app.cli.Main
 arguments=helper

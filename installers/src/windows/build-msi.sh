@@ -13,6 +13,8 @@ wintun=$wintun_dir/wintun.dll
 here=$(cd "$(dirname "$0")" && pwd)
 [ -f "$wintun" ] || { echo "build-msi: $wintun is missing (platform-windows fetches it with -Dwintun.required=true)" >&2; exit 1; }
 mkdir -p "$out"
+# The JIT's compile commands of the helper launcher (wgdesk-helper.properties): the dist's list.
+cp "$here/../../../app/src/dist/lib/wgdesk-compile-commands.txt" "$input/"
 "$java_home/bin/jpackage" --type msi \
   --name wgdesk --app-version "${app_version%%-*}" --vendor wgdesk \
   --description "wgdesk: WireGuard tunnels for the desktop" \

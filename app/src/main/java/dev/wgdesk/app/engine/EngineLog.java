@@ -26,8 +26,6 @@ import java.util.logging.Logger;
  * interface name and time.
  */
 public final class EngineLog {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss");
-
     /** Loggers whose debugging messages are shown at {@link LogLevel#VERBOSE}; held strongly. */
     private static final List<Logger> OWN = List.of(Logger.getLogger("dev.wgdesk"), Logger.getLogger("wgdesk"));
 
@@ -64,7 +62,12 @@ public final class EngineLog {
     /** One log line as wireguard-go prints it, without the line end. */
     static String format(String interfaceName, Level level, LocalDateTime time, String message) {
         String prefix = level.intValue() >= Level.WARNING.intValue() ? "ERROR: " : "DEBUG: ";
-        return prefix + "(" + interfaceName + ") " + TIME.format(time) + " " + oneLine(message);
+        return prefix + "(" + interfaceName + ") " + Time.FORMAT.format(time) + " " + oneLine(message);
+    }
+
+    /** Made when the first line is printed: an engine that logs nothing loads no java.time.format. */
+    private static final class Time {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss");
     }
 
     private static String oneLine(String message) {

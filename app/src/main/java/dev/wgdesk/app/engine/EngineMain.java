@@ -39,41 +39,57 @@ public final class EngineMain {
     private EngineMain() {}
 
     public static void main(String[] args) throws InterruptedException {
+        skipJnaLibrarySearchPath();
         int status = run(List.of(args), System.out, System.err);
         System.exit(status);
     }
 
+    /**
+     * The engine loads one native library through JNA, the C library, which JNA takes from the
+     * process itself (already loaded, found without a search). Without {@code
+     * jna.platform.library.path} JNA's first use on Linux computes a search path for other
+     * libraries by running {@code ldconfig -p} in a child process (a fork and exec at every start, 10-30 ms,
+     * and a "process reaper" thread that stays): an empty path skips that. A path given on the
+     * command line is kept.
+     */
+    static void skipJnaLibrarySearchPath() {
+        if (System.getProperty(JNA_PLATFORM_LIBRARY_PATH) == null) {
+            System.setProperty(JNA_PLATFORM_LIBRARY_PATH, "");
+        }
+    }
+
+    static final String JNA_PLATFORM_LIBRARY_PATH = "jna.platform.library.path";
+
     /** Runs the command line; returns the exit status. */
     static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
         CommandLine cl = CommandLine.parse(args);
-        switch (cl) {
-            case CommandLine.Version v -> {
-                out.println(versionText());
-                return 0;
+        // instanceof rather than a pattern switch: a pattern switch's class is generated at run time
+        // (SwitchBootstraps, with the class-file API) at every start, also with an AOT cache.
+        if (cl instanceof CommandLine.Run r) {
+            String logLevelEnv = System.getenv("LOG_LEVEL");
+            LogLevel level = LogLevel.fromEnvironment(logLevelEnv);
+            boolean foreground = r.foreground() || "1".equals(System.getenv(Daemon.FOREGROUND_ENV));
+            if (!foreground) {
+                EngineLog.install(r.interfaceName(), level, err);
+                boolean inherit = logLevelEnv != null && level != LogLevel.SILENT;
+                return Daemon.launch(r.interfaceName(), UapiSocket.DEFAULT_DIRECTORY, inherit, err);
             }
-            case CommandLine.Help h -> {
-                out.println(CommandLine.USAGE);
-                out.println();
-                out.println(helpText());
-                return 0;
-            }
-            case CommandLine.Invalid inv -> {
-                err.println("wgdesk-engine: " + inv.message());
-                err.println(CommandLine.USAGE);
-                return 1;
-            }
-            case CommandLine.Run r -> {
-                String logLevelEnv = System.getenv("LOG_LEVEL");
-                LogLevel level = LogLevel.fromEnvironment(logLevelEnv);
-                boolean foreground = r.foreground() || "1".equals(System.getenv(Daemon.FOREGROUND_ENV));
-                if (!foreground) {
-                    EngineLog.install(r.interfaceName(), level, err);
-                    boolean inherit = logLevelEnv != null && level != LogLevel.SILENT;
-                    return Daemon.launch(r.interfaceName(), UapiSocket.DEFAULT_DIRECTORY, inherit, err);
-                }
-                return runForeground(r.interfaceName(), level, err);
-            }
+            return runForeground(r.interfaceName(), level, err);
         }
+        if (cl instanceof CommandLine.Version) {
+            out.println(versionText());
+            return 0;
+        }
+        if (cl instanceof CommandLine.Help) {
+            out.println(CommandLine.USAGE);
+            out.println();
+            out.println(helpText());
+            return 0;
+        }
+        CommandLine.Invalid inv = (CommandLine.Invalid) cl; // the last kind of the sealed CommandLine
+        err.println("wgdesk-engine: " + inv.message());
+        err.println(CommandLine.USAGE);
+        return 1;
     }
 
     private static int runForeground(String name, LogLevel level, PrintStream err) throws InterruptedException {

@@ -36,7 +36,7 @@ import java.util.concurrent.Semaphore;
  * A socket of the same name that accepts connections belongs to a running engine and is an
  * error; a stale one is replaced.
  *
- * <p><b>Serving.</b> Each connection is served by {@link UapiHandler#serve} on its own virtual
+ * <p><b>Serving.</b> Each connection is served by {@link UapiHandler#serve} on its own (platform)
  * thread; at most {@link #MAX_CONNECTIONS} are served at once and further ones are closed at
  * once.
  *
@@ -164,7 +164,9 @@ public final class UapiSocket implements AutoCloseable {
             if (closed) { // close() may have missed it
                 closeQuietly(c);
             }
-            Thread.ofVirtual().name("wgdesk-uapi-conn").start(() -> {
+            // A platform thread that ends with the connection: a virtual one would start the
+            // virtual-thread scheduler and poller threads (five), which then stay for good.
+            Thread.ofPlatform().daemon().name("wgdesk-uapi-conn").start(() -> {
                 try (c) {
                     handler.serve(Channels.newInputStream(c), Channels.newOutputStream(c));
                 } catch (IOException | RuntimeException e) {

@@ -20,6 +20,26 @@ class EngineMainTest {
     }
 
     @Test
+    void jnaLibrarySearchPathIsEmptyUnlessGiven() {
+        String key = EngineMain.JNA_PLATFORM_LIBRARY_PATH;
+        String before = System.getProperty(key);
+        try {
+            System.clearProperty(key);
+            EngineMain.skipJnaLibrarySearchPath();
+            assertEquals("", System.getProperty(key)); // JNA then runs no ldconfig child process
+            System.setProperty(key, "/opt/lib");
+            EngineMain.skipJnaLibrarySearchPath();
+            assertEquals("/opt/lib", System.getProperty(key));
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
+
+    @Test
     void versionExitsZero() throws Exception {
         assertEquals(0, run("--version"));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("wgdesk-engine v"));
