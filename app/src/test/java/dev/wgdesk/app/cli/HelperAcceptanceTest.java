@@ -16,7 +16,6 @@ import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.testing.Requirements;
 import dev.wgdesk.platform.linux.net.Command;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -27,7 +26,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,26 +90,12 @@ class HelperAcceptanceTest {
             net.close();
         }
         if (base != null) {
-            Path log = base.resolve("helper.log");
-            if (Files.exists(log)) { // kept for diagnosis
-                Files.copy(log, Path.of("target", "helper-acceptance.log"), StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (Stream<Path> s = Files.walk(base)) {
-                s.sorted((x, y) -> y.getNameCount() - x.getNameCount()).forEach(p -> p.toFile().delete());
-            }
+            HelperJvm.keepLog(base.resolve("helper.log"), "helper-acceptance.log");
+            HelperJvm.deleteTree(base);
         }
     }
 
     /* ====================== helpers ====================== */
-
-    private static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
     private void startHelper() throws Exception {
         startHelper(Map.of());
@@ -119,21 +103,10 @@ class HelperAcceptanceTest {
 
     private void startHelper(Map<String, String> env) throws Exception {
         helperStarts++;
-        helper = net.startInA(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", classPath(),
+        helper = net.startInA(List.of(HelperJvm.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", HelperJvm.classPath(),
                 Main.class.getName(), "helper", "--socket", socket.toString(), "--state-dir", stateDir.toString(),
                 "--policy", base.resolve("helper.conf").toString()), env, base.resolve("helper.log"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                IpcClient.connect(socket).close();
-                return;
-            } catch (dev.wgdesk.app.ipc.IpcException e) {
-                if (!helper.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("the helper did not start: " + Files.readString(base.resolve("helper.log")), e);
-                }
-                Thread.sleep(100);
-            }
-        }
+        HelperJvm.awaitSocket(helper, socket, base.resolve("helper.log"), 30);
     }
 
     private int cli(String... args) {
@@ -362,20 +335,9 @@ class HelperAcceptanceTest {
     void anUnprivilegedUserIsRefusedAndRootIsStillServed() throws Exception {
         Path cp = Files.createTempDirectory("wgdesk-cp-");
         try {
-            Files.setPosixFilePermissions(cp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            List<String> copied = new ArrayList<>();
-            int i = 0;
-            for (String entry : classPath().split(File.pathSeparator)) {
-                Path src = Path.of(entry);
-                if (!Files.exists(src) || entry.contains("test-classes")) {
-                    continue;
-                }
-                Path dst = cp.resolve((i++) + "-" + src.getFileName());
-                copyReadable(src, dst);
-                copied.add(dst.toString());
-            }
-            List<String> cmd = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", java(),
-                    "-XX:TieredStopAtLevel=1", "-cp", String.join(File.pathSeparator, copied), Main.class.getName(),
+            String readableClassPath = HelperJvm.copyReadableClassPath(cp);
+            List<String> cmd = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", HelperJvm.java(),
+                    "-XX:TieredStopAtLevel=1", "-cp", readableClassPath, Main.class.getName(),
                     "--socket", socket.toString(), "list");
 
             // The socket is 0600 (no group wgdesk here): the kernel refuses the connection.
@@ -395,29 +357,7 @@ class HelperAcceptanceTest {
             assertTrue(out.contains("t1\tinactive"), out);
             assertTrue(Files.readString(base.resolve("helper.log")).contains("Refused connection from user nobody"));
         } finally {
-            try (Stream<Path> s = Files.walk(cp)) {
-                s.sorted((x, y) -> y.getNameCount() - x.getNameCount()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    private static void copyReadable(Path src, Path dst) throws IOException {
-        if (Files.isDirectory(src)) {
-            try (Stream<Path> s = Files.walk(src)) {
-                for (Path p : s.toList()) {
-                    Path t = dst.resolve(src.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(t);
-                        Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rwxr-xr-x"));
-                    } else {
-                        Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-                        Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-r--r--"));
-                    }
-                }
-            }
-        } else {
-            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(dst, PosixFilePermissions.fromString("rw-r--r--"));
+            HelperJvm.deleteTree(cp);
         }
     }
 

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wgdesk.app.ipc.IpcClient;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.platform.linux.net.Command;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,41 +98,18 @@ class MultiUserAcceptanceTest {
         created.add(userC);
         // The users must be able to read the program.
         cp = Files.createTempDirectory("wgdesk-mu-cp-");
-        Files.setPosixFilePermissions(cp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> copied = new ArrayList<>();
-        int i = 0;
-        for (String entry : classPath().split(File.pathSeparator)) {
-            Path src = Path.of(entry);
-            if (!Files.exists(src) || entry.contains("test-classes")) {
-                continue;
-            }
-            Path dst = cp.resolve((i++) + "-" + src.getFileName());
-            copyReadable(src, dst);
-            copied.add(dst.toString());
-        }
-        Files.writeString(cp.resolve("classpath"), String.join(File.pathSeparator, copied));
+        Files.writeString(cp.resolve("classpath"), HelperJvm.copyReadableClassPath(cp));
         Files.writeString(base.resolve("helper.conf"), "group=" + group + "\nallow-scripts=true\n");
         check("ip", "netns", "add", ns);
         nsCreated = true;
         check("ip", "-n", ns, "link", "set", "lo", "up");
         // Membership is asked on every request here (no cache), so removing a member shows at once.
-        helper = new ProcessBuilder("ip", "netns", "exec", ns, java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+        helper = new ProcessBuilder("ip", "netns", "exec", ns, HelperJvm.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
                 "-D" + dev.wgdesk.app.helper.PeerAuthorizer.CACHE_PROPERTY + "=0",
-                "-cp", classPath(), Main.class.getName(), "helper", "--socket", socket.toString(),
+                "-cp", HelperJvm.classPath(), Main.class.getName(), "helper", "--socket", socket.toString(),
                 "--state-dir", base.resolve("state").toString(), "--policy", base.resolve("helper.conf").toString())
                 .redirectErrorStream(true).redirectOutput(base.resolve("helper.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                IpcClient.connect(socket).close();
-                break;
-            } catch (dev.wgdesk.app.ipc.IpcException e) {
-                if (!helper.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("the helper did not start: " + Files.readString(base.resolve("helper.log")), e);
-                }
-                Thread.sleep(100);
-            }
-        }
+        HelperJvm.awaitSocket(helper, socket, base.resolve("helper.log"), 60);
     }
 
     @AfterAll
@@ -159,47 +133,15 @@ class MultiUserAcceptanceTest {
         Files.deleteIfExists(Path.of(hookFile));
         for (Path dir : new Path[] {base, cp}) {
             if (dir != null) {
-                if (dir == base && Files.exists(base.resolve("helper.log"))) {
-                    Files.copy(base.resolve("helper.log"), Path.of("target", "multi-user-helper.log"),
-                            StandardCopyOption.REPLACE_EXISTING);
+                if (dir == base) {
+                    HelperJvm.keepLog(base.resolve("helper.log"), "multi-user-helper.log");
                 }
-                try (Stream<Path> s = Files.walk(dir)) {
-                    s.sorted((x, y) -> y.getNameCount() - x.getNameCount()).forEach(p -> p.toFile().delete());
-                }
+                HelperJvm.deleteTree(dir);
             }
         }
     }
 
     /* ====================== helpers ====================== */
-
-    private static String classPath() {
-        String p = System.getProperty("surefire.test.class.path");
-        return p != null && !p.isBlank() ? p : System.getProperty("java.class.path");
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void copyReadable(Path src, Path dst) throws IOException {
-        if (Files.isDirectory(src)) {
-            try (Stream<Path> s = Files.walk(src)) {
-                for (Path p : s.toList()) {
-                    Path t = dst.resolve(src.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(t);
-                        Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rwxr-xr-x"));
-                    } else {
-                        Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-                        Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-r--r--"));
-                    }
-                }
-            }
-        } else {
-            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(dst, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-    }
 
     /** setpriv as {@code user} with its primary group and the supplementary groups of the user database. */
     private static List<String> as(String user) {
@@ -209,7 +151,7 @@ class MultiUserAcceptanceTest {
     /** The CLI as {@code user}. */
     private Command.Result cli(String user, String... args) throws IOException {
         List<String> argv = new ArrayList<>(as(user));
-        argv.addAll(List.of(java(), "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", Files.readString(cp.resolve("classpath")),
+        argv.addAll(List.of(HelperJvm.java(), "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", Files.readString(cp.resolve("classpath")),
                 Main.class.getName(), "--socket", socket.toString()));
         argv.addAll(List.of(args));
         return Command.run(argv, null, Map.of(), 120);

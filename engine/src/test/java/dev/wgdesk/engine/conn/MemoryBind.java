@@ -1,5 +1,6 @@
 package dev.wgdesk.engine.conn;
 
+import dev.wgdesk.engine.testing.FakeIo;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -15,7 +16,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -155,13 +155,13 @@ public final class MemoryBind implements Bind {
     private volatile int port;
     /** Datagrams too large for the receiver's buffer: dropped whole, as Linux's bind drops them. */
     public final AtomicLong oversizedDropped = new AtomicLong();
-    private final AtomicInteger receiveFaults = new AtomicInteger();
-    private final AtomicInteger receiveIoFaults = new AtomicInteger();
-    private final AtomicInteger sendFaults = new AtomicInteger();
+    private final FakeIo.Faults receiveFaults = new FakeIo.Faults();
+    private final FakeIo.Faults receiveIoFaults = new FakeIo.Faults();
+    private final FakeIo.Faults sendFaults = new FakeIo.Faults();
     /** Calls to {@link #receive}, including those that failed. */
     public final AtomicLong receiveCalls = new AtomicLong();
-    /** Sends wait for a permit here while {@link #blockSends} is in force (a full socket buffer). */
-    private volatile Semaphore sendGate;
+    /** Sends wait here while {@link #blockSends} is in force (a full socket buffer). */
+    private final FakeIo.Gate sendGate = new FakeIo.Gate();
 
     public MemoryBind(Network network) {
         this.network = network;
@@ -191,17 +191,17 @@ public final class MemoryBind implements Bind {
 
     /** The next {@code count} receive calls throw an unexpected RuntimeException (a broken bind). */
     public void throwOnReceives(int count) {
-        receiveFaults.addAndGet(count);
+        receiveFaults.add(count);
     }
 
     /** The next {@code count} receive calls fail with an IOException (an error that repeats). */
     public void failReceives(int count) {
-        receiveIoFaults.addAndGet(count);
+        receiveIoFaults.add(count);
     }
 
     /** The next {@code count} send calls throw an unexpected RuntimeException. */
     public void throwOnSends(int count) {
-        sendFaults.addAndGet(count);
+        sendFaults.add(count);
     }
 
     private volatile String sendError;
@@ -216,27 +216,11 @@ public final class MemoryBind implements Bind {
 
     /** Back-pressure: sends block, as on a full socket buffer, until {@link #unblockSends}. */
     public void blockSends() {
-        sendGate = new Semaphore(0);
+        sendGate.block();
     }
 
     public void unblockSends() {
-        Semaphore g = sendGate;
-        sendGate = null;
-        if (g != null) {
-            g.release(Integer.MAX_VALUE / 2);
-        }
-    }
-
-    private static boolean take(AtomicInteger faults) {
-        while (true) {
-            int n = faults.get();
-            if (n <= 0) {
-                return false;
-            }
-            if (faults.compareAndSet(n, n - 1)) {
-                return true;
-            }
-        }
+        sendGate.unblock();
     }
 
     @Override
@@ -257,21 +241,15 @@ public final class MemoryBind implements Bind {
     @Override
     public int receive(ByteBuffer[] bufs, UdpEndpoint[] from, int count) throws IOException {
         receiveCalls.incrementAndGet();
-        if (take(receiveFaults)) {
+        if (receiveFaults.take()) {
             throw new IllegalStateException("injected fault in MemoryBind.receive");
         }
-        if (take(receiveIoFaults)) {
+        if (receiveIoFaults.take()) {
             throw new IOException("injected receive error");
         }
         int n = 0;
         while (n == 0) {
-            Datagram d;
-            try {
-                d = inbox.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException();
-            }
+            Datagram d = FakeIo.take(inbox);
             while (true) {
                 if (d == CLOSED) {
                     inbox.add(CLOSED);
@@ -302,22 +280,14 @@ public final class MemoryBind implements Bind {
         if (port == 0) {
             throw new ClosedChannelException();
         }
-        if (take(sendFaults)) {
+        if (sendFaults.take()) {
             throw new IllegalStateException("injected fault in MemoryBind.send");
         }
         String error = sendError;
         if (error != null) {
             throw new IOException(error);
         }
-        Semaphore gate = sendGate;
-        if (gate != null) {
-            try {
-                gate.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException();
-            }
-        }
+        sendGate.pass();
         InetAddress source = to.source();
         if (source != null && !addresses.contains(source)) {
             staleRefusals.incrementAndGet();

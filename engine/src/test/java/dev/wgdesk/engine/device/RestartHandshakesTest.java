@@ -7,14 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.conn.MemoryBind;
-import dev.wgdesk.engine.crypto.PrivateKey;
-import dev.wgdesk.engine.time.VirtualClock;
-import dev.wgdesk.engine.tun.MemoryTun;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,48 +17,13 @@ import org.junit.jupiter.api.Timeout;
  * handshake, in virtual time that does not move (no timer needs to fire).
  */
 @Timeout(60)
-class RestartHandshakesTest {
-    private final VirtualClock clock = new VirtualClock();
-    private final MemoryBind.Network net = new MemoryBind.Network();
-    private final PrivateKey keyA = PrivateKey.generate();
-    private final PrivateKey keyB = PrivateKey.generate();
-    private final MemoryTun tunA = new MemoryTun("tA");
-    private final MemoryTun tunB = new MemoryTun("tB");
-    private final MemoryBind bindA = new MemoryBind(net);
-    private final MemoryBind bindB = new MemoryBind(net);
-    private final Device a = new Device(tunA, bindA, clock, 0);
-    private final Device b = new Device(tunB, bindB, clock, 0);
-
-    @AfterEach
-    void tearDown() {
-        a.close();
-        b.close();
-    }
-
+class RestartHandshakesTest extends MemoryDevicePair {
     private void connect() throws Exception {
-        a.setPrivateKey(keyA);
-        b.setPrivateKey(keyB);
-        a.up();
-        b.up();
-        a.addPeer(keyB.publicKey());
-        a.addPeerAllowedIp(keyB.publicKey(), InetAddress.getByName("10.0.0.2"), 32);
-        a.setPeerEndpoint(keyB.publicKey(), new InetSocketAddress("127.0.0.1", b.listenPort()));
-        b.addPeer(keyA.publicKey());
-        b.addPeerAllowedIp(keyA.publicKey(), InetAddress.getByName("10.0.0.1"), 32);
-    }
-
-    private static void await(String what, BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(1);
-        }
+        connect(true, "10.0.0.1");
     }
 
     private static long initiations(MemoryBind bind) {
-        return bind.sent.stream().filter(d -> d[0] == 1 && d.length == 148).count();
+        return count(bind, 1, 148);
     }
 
     @Test

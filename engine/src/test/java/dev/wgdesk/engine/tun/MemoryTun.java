@@ -1,5 +1,6 @@
 package dev.wgdesk.engine.tun;
 
+import dev.wgdesk.engine.testing.FakeIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -7,9 +8,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -38,9 +37,9 @@ public final class MemoryTun implements Tun {
     /** Packets written while the output queue was full: dropped. */
     public final AtomicLong writeOverflows = new AtomicLong();
     private volatile int writeCapacity = Integer.MAX_VALUE;
-    private final AtomicInteger readFaults = new AtomicInteger();
-    private final AtomicInteger writeFaults = new AtomicInteger();
-    private volatile Semaphore writeGate;
+    private final FakeIo.Faults readFaults = new FakeIo.Faults();
+    private final FakeIo.Faults writeFaults = new FakeIo.Faults();
+    private final FakeIo.Gate writeGate = new FakeIo.Gate();
 
     public MemoryTun(String name, int mtu) {
         this.name = name;
@@ -88,13 +87,13 @@ public final class MemoryTun implements Tun {
 
     /** The next {@code count} reads throw an unexpected RuntimeException (a broken driver binding). */
     public void throwOnReads(int count) {
-        readFaults.addAndGet(count);
+        readFaults.add(count);
         toDevice.add(WAKE);
     }
 
     /** The next {@code count} writes throw an unexpected RuntimeException. */
     public void throwOnWrites(int count) {
-        writeFaults.addAndGet(count);
+        writeFaults.add(count);
     }
 
     /** Packets the device may have written and nobody polled yet before more are dropped. */
@@ -104,27 +103,11 @@ public final class MemoryTun implements Tun {
 
     /** Back-pressure: writes block until {@link #unblockWrites}. */
     public void blockWrites() {
-        writeGate = new Semaphore(0);
+        writeGate.block();
     }
 
     public void unblockWrites() {
-        Semaphore g = writeGate;
-        writeGate = null;
-        if (g != null) {
-            g.release(Integer.MAX_VALUE / 2);
-        }
-    }
-
-    private static boolean take(AtomicInteger faults) {
-        while (true) {
-            int n = faults.get();
-            if (n <= 0) {
-                return false;
-            }
-            if (faults.compareAndSet(n, n - 1)) {
-                return true;
-            }
-        }
+        writeGate.unblock();
     }
 
     /** Simulates {@code ip link del}. */
@@ -158,18 +141,12 @@ public final class MemoryTun implements Tun {
         if (closed) {
             throw new ClosedChannelException();
         }
-        if (take(readFaults)) {
+        if (readFaults.take()) {
             throw new IllegalStateException("injected fault in MemoryTun.read");
         }
         int n = 0;
         while (n == 0) {
-            byte[] pkt;
-            try {
-                pkt = toDevice.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted");
-            }
+            byte[] pkt = FakeIo.take(toDevice);
             while (true) {
                 if (pkt == CLOSED) {
                     toDevice.add(CLOSED);
@@ -182,7 +159,7 @@ public final class MemoryTun implements Tun {
                     throw new ClosedChannelException();
                 }
                 if (pkt == WAKE) {
-                    if (n == 0 && take(readFaults)) {
+                    if (n == 0 && readFaults.take()) {
                         throw new IllegalStateException("injected fault in MemoryTun.read");
                     }
                 } else {
@@ -209,18 +186,10 @@ public final class MemoryTun implements Tun {
         if (closed) {
             throw new ClosedChannelException();
         }
-        if (take(writeFaults)) {
+        if (writeFaults.take()) {
             throw new IllegalStateException("injected fault in MemoryTun.write");
         }
-        Semaphore gate = writeGate;
-        if (gate != null) {
-            try {
-                gate.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted");
-            }
-        }
+        writeGate.pass();
         for (int i = 0; i < count; i++) {
             ByteBuffer b = bufs[i];
             byte[] out = new byte[b.remaining()];

@@ -1,7 +1,5 @@
 package dev.wgdesk.platform.linux;
 
-import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
-import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_HDRLEN;
 import static dev.wgdesk.platform.linux.Rtnetlink.RTA_TABLE;
 import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_IPV4_ROUTE;
@@ -11,11 +9,9 @@ import static dev.wgdesk.platform.linux.Rtnetlink.RTM_DELROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.RTM_NEWROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.RTN_UNICAST;
 import static dev.wgdesk.platform.linux.Rtnetlink.RT_TABLE_MAIN;
-import static dev.wgdesk.platform.linux.Rtnetlink.SOCKADDR_NL_SIZE;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
@@ -35,16 +31,11 @@ import java.util.Objects;
 public final class DefaultRouteMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DefaultRouteMonitor.class.getName());
 
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-
-    private final PolledFd socket;
-    private final NativeBuffer buffer = new NativeBuffer(32 * 1024);
+    private final NetlinkSocket socket;
     private final Runnable listener;
     private final Thread thread;
 
-    private DefaultRouteMonitor(PolledFd socket, Runnable listener) {
+    private DefaultRouteMonitor(NetlinkSocket socket, Runnable listener) {
         this.socket = socket;
         this.listener = listener;
         this.thread = Thread.ofPlatform().daemon().name("wgdesk-default-route").unstarted(this::run);
@@ -54,21 +45,9 @@ public final class DefaultRouteMonitor implements AutoCloseable {
     public static DefaultRouteMonitor start(Runnable listener) throws IOException {
         Objects.requireNonNull(listener, "listener");
         LibC.ensureAvailable();
-        int fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
-        if (fd < 0) {
-            throw Errno.exception("rtnetlink socket", LibC.errno());
-        }
-        NativeBuffer addr = new NativeBuffer(SOCKADDR_NL_SIZE);
-        addr.view().putShort(0, (short) AF_NETLINK);
-        addr.view().putInt(8, RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
-        int bound = LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE);
-        Reference.reachabilityFence(addr);
-        if (bound < 0) {
-            int errno = LibC.errno();
-            LibC.close(fd);
-            throw Errno.exception("bind rtnetlink socket to the route groups", errno);
-        }
-        DefaultRouteMonitor m = new DefaultRouteMonitor(new PolledFd(fd), listener);
+        NetlinkSocket socket =
+                NetlinkSocket.subscribe(RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE, "the route groups", 32 * 1024, 0);
+        DefaultRouteMonitor m = new DefaultRouteMonitor(socket, listener);
         m.thread.start();
         return m;
     }
@@ -112,29 +91,11 @@ public final class DefaultRouteMonitor implements AutoCloseable {
     }
 
     private void run() {
-        PolledFd.Waiter waiter = socket.newWaiter();
         while (true) {
             try {
-                boolean changed = false;
-                socket.enter();
-                try {
-                    long n = LibC.recv(socket.fd(), buffer.address(), buffer.size(), 0);
-                    if (n >= 0) {
-                        changed = changesDefaultRoute(buffer.view(), (int) n);
-                    } else {
-                        int errno = LibC.errno();
-                        if (errno == Errno.ENOBUFS) {
-                            changed = true; // messages were lost: one of them may have been ours
-                        } else if (errno == Errno.EAGAIN) {
-                            waiter.await(PolledFd.POLLIN);
-                        } else if (errno != Errno.EINTR) {
-                            throw Errno.exception("recv on rtnetlink socket", errno);
-                        }
-                    }
-                } finally {
-                    socket.exit();
-                }
-                if (changed) {
+                int n = socket.receive();
+                // lost messages (NetlinkSocket.LOST): one of them may have been ours
+                if (n == NetlinkSocket.LOST || changesDefaultRoute(socket.view(), n)) {
                     try {
                         listener.run();
                     } catch (RuntimeException e) {
@@ -153,13 +114,6 @@ public final class DefaultRouteMonitor implements AutoCloseable {
     /** Stops watching; joins the thread unless called from it. */
     @Override
     public void close() {
-        socket.close();
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        socket.closeAndJoin(thread);
     }
 }

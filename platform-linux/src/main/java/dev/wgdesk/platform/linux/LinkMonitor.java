@@ -1,11 +1,7 @@
 package dev.wgdesk.platform.linux;
 
-import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
-import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.RTMGRP_LINK;
-import static dev.wgdesk.platform.linux.Rtnetlink.SOCKADDR_NL_SIZE;
 
-import java.lang.ref.Reference;
 import dev.wgdesk.engine.tun.TunEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -24,21 +20,14 @@ import java.util.function.Consumer;
 final class LinkMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LinkMonitor.class.getName());
 
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_RCVBUF = 8;
-
     private final String name;
     private final int index;
     private final InterfaceControl control;
     private final LinkEvents events;
-    private final PolledFd socket;
-    private final NativeBuffer buffer = new NativeBuffer(64 * 1024);
+    private final NetlinkSocket socket;
     private final Thread thread;
 
-    private LinkMonitor(String name, int index, InterfaceControl control, PolledFd socket, Consumer<TunEvent> sink) {
+    private LinkMonitor(String name, int index, InterfaceControl control, NetlinkSocket socket, Consumer<TunEvent> sink) {
         this.name = name;
         this.index = index;
         this.control = control;
@@ -53,25 +42,8 @@ final class LinkMonitor implements AutoCloseable {
      */
     static LinkMonitor start(String name, int index, InterfaceControl control, Consumer<TunEvent> sink)
             throws IOException {
-        int fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
-        if (fd < 0) {
-            throw Errno.exception("rtnetlink socket", LibC.errno());
-        }
-        NativeBuffer opt = new NativeBuffer(SOCKADDR_NL_SIZE);
-        opt.view().putInt(0, 1 << 20);
-        LibC.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, opt.address(), 4); // best effort
-        Reference.reachabilityFence(opt);
-        NativeBuffer addr = new NativeBuffer(SOCKADDR_NL_SIZE);
-        addr.view().putShort(0, (short) AF_NETLINK);
-        addr.view().putInt(8, RTMGRP_LINK);
-        int bound = LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE);
-        Reference.reachabilityFence(addr);
-        if (bound < 0) {
-            int errno = LibC.errno();
-            LibC.close(fd);
-            throw Errno.exception("bind rtnetlink socket to RTMGRP_LINK", errno);
-        }
-        LinkMonitor m = new LinkMonitor(name, index, control, new PolledFd(fd), sink);
+        NetlinkSocket socket = NetlinkSocket.subscribe(RTMGRP_LINK, "RTMGRP_LINK", 64 * 1024, 1 << 20);
+        LinkMonitor m = new LinkMonitor(name, index, control, socket, sink);
         try {
             // Baseline after subscribing: a change racing with this read is still reported.
             m.events.baseline(control.mtu(name), (control.flags(name) & InterfaceControl.IFF_UP) != 0);
@@ -91,55 +63,24 @@ final class LinkMonitor implements AutoCloseable {
     /** Stops listening; returns once the thread has ended (unless called from it). */
     @Override
     public void close() {
-        socket.close();
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        socket.closeAndJoin(thread);
     }
 
     private void run() {
-        PolledFd.Waiter waiter = socket.newWaiter();
         while (!events.removed()) {
             int length;
             try {
-                socket.enter();
-                try {
-                    length = receive(waiter);
-                } finally {
-                    socket.exit();
-                }
+                length = socket.receive();
             } catch (ClosedChannelException e) {
                 return; // closed by close()
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "link monitor for " + name + " stopped: " + e.getMessage());
                 return;
             }
-            if (length < 0) {
+            if (length == NetlinkSocket.LOST) {
                 resync();
             } else {
-                events.parse(buffer.view(), length);
-            }
-        }
-    }
-
-    /** Receives one batch of messages; returns its length, or -1 if messages were lost. */
-    private int receive(PolledFd.Waiter waiter) throws IOException {
-        while (true) {
-            long n = LibC.recv(socket.fd(), buffer.address(), buffer.size(), 0);
-            if (n >= 0) {
-                return (int) n;
-            }
-            int errno = LibC.errno();
-            if (errno == Errno.EAGAIN) {
-                waiter.await(PolledFd.POLLIN);
-            } else if (errno == Errno.ENOBUFS) {
-                return -1;
-            } else if (errno != Errno.EINTR) {
-                throw Errno.exception("recv on rtnetlink socket", errno);
+                events.parse(socket.view(), length);
             }
         }
     }
@@ -156,5 +97,4 @@ final class LinkMonitor implements AutoCloseable {
             LOG.log(Level.DEBUG, "cannot re-read the state of " + name + ": " + e.getMessage());
         }
     }
-
 }

@@ -16,9 +16,7 @@ import static dev.wgdesk.platform.linux.Rtnetlink.RTMSG_SIZE;
 import static dev.wgdesk.platform.linux.Rtnetlink.RTM_F_LOOKUP_TABLE;
 import static dev.wgdesk.platform.linux.Rtnetlink.RTM_GETROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.RTM_NEWROUTE;
-import static dev.wgdesk.platform.linux.Rtnetlink.SOCKADDR_NL_SIZE;
 
-import java.lang.ref.Reference;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
@@ -43,15 +41,13 @@ final class RouteWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RouteWatch.class.getName());
 
     private static final int SOCK_RAW = 3;
-    private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
 
     /** What {@link #outputInterface} returns when the kernel has no route (or refuses the source). */
     static final int NO_ROUTE = -1;
 
-    private final PolledFd events;
+    private final NetlinkSocket events;
     private final int query; // guarded by this
-    private final NativeBuffer eventBuffer = new NativeBuffer(16 * 1024);
     private final NativeBuffer request = new NativeBuffer(64); // guarded by this
     private final NativeBuffer reply = new NativeBuffer(4096); // guarded by this
     private final Thread thread;
@@ -60,7 +56,7 @@ final class RouteWatch implements AutoCloseable {
     private int sequence; // guarded by this
     private boolean closed; // guarded by this
 
-    private RouteWatch(PolledFd events, int query) {
+    private RouteWatch(NetlinkSocket events, int query) {
         this.events = events;
         this.query = query;
         this.thread = Thread.ofPlatform().daemon().name("wgdesk-route-watch").unstarted(this::run);
@@ -68,27 +64,16 @@ final class RouteWatch implements AutoCloseable {
 
     /** Subscribes to address and route changes and starts the watching thread. */
     static RouteWatch open() throws IOException {
-        int fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
-        if (fd < 0) {
-            throw Errno.exception("rtnetlink socket", LibC.errno());
-        }
-        NativeBuffer addr = new NativeBuffer(SOCKADDR_NL_SIZE);
-        addr.view().putShort(0, (short) AF_NETLINK);
-        addr.view().putInt(8, RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE);
-        int bound = LibC.bind(fd, addr.address(), SOCKADDR_NL_SIZE);
-        Reference.reachabilityFence(addr);
-        if (bound < 0) {
-            int errno = LibC.errno();
-            LibC.close(fd);
-            throw Errno.exception("bind rtnetlink socket to route groups", errno);
-        }
+        NetlinkSocket events = NetlinkSocket.subscribe(
+                RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE,
+                "route groups", 16 * 1024, 0);
         int q = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         if (q < 0) {
             int errno = LibC.errno();
-            LibC.close(fd);
+            events.close();
             throw Errno.exception("rtnetlink query socket", errno);
         }
-        RouteWatch w = new RouteWatch(new PolledFd(fd), q);
+        RouteWatch w = new RouteWatch(events, q);
         w.thread.start();
         return w;
     }
@@ -180,42 +165,20 @@ final class RouteWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        events.close();
         synchronized (this) {
             if (!closed) {
                 closed = true;
                 LibC.close(query);
             }
         }
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        events.closeAndJoin(thread);
     }
 
     private void run() {
-        PolledFd.Waiter waiter = events.newWaiter();
         while (true) {
             try {
-                events.enter();
-                try {
-                    long n = LibC.recv(events.fd(), eventBuffer.address(), eventBuffer.size(), 0);
-                    if (n >= 0 || LibC.errno() == Errno.ENOBUFS) {
-                        generation++; // some change (or lost messages about changes): re-check all
-                        continue;
-                    }
-                    int errno = LibC.errno();
-                    if (errno == Errno.EAGAIN) {
-                        waiter.await(PolledFd.POLLIN);
-                    } else if (errno != Errno.EINTR) {
-                        throw Errno.exception("recv on rtnetlink socket", errno);
-                    }
-                } finally {
-                    events.exit();
-                }
+                events.receive(); // a batch or NetlinkSocket.LOST
+                generation++; // some change (or lost messages about changes): re-check all
             } catch (ClosedChannelException e) {
                 return; // closed by close()
             } catch (IOException e) {

@@ -4,8 +4,8 @@ package dev.wgdesk.platform.linux;
  * The netlink and rtnetlink values this module puts on or reads off the wire, named as in the
  * kernel's uapi headers ({@code linux/netlink.h}, {@code linux/rtnetlink.h},
  * {@code linux/if_link.h}); the sizes of the fixed structs (which the headers give only as
- * {@code sizeof}) end in {@code _SIZE}. Used by {@link RouteLookup}, {@link RouteWatch},
- * {@link DefaultRouteMonitor}, {@link LinkMonitor} and {@link LinkEvents}.
+ * {@code sizeof}) end in {@code _SIZE}. Used by {@link NetlinkSocket}, {@link RouteLookup},
+ * {@link RouteWatch}, {@link DefaultRouteMonitor}, {@link LinkMonitor} and {@link LinkEvents}.
  */
 final class Rtnetlink {
     // linux/socket.h, linux/netlink.h: the socket and its address
