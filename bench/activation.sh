@@ -8,6 +8,8 @@
 # Prints every run and the medians.
 #
 #   WGDESK_AOT=0 bench/activation.sh    the helper without its AOT cache (bin/wgdesk)
+#   HELPER=installers/target/image/wgdesk/bin/wgdesk-helper WGDESK=installers/target/image/wgdesk/bin/wgdesk \
+#     bench/activation.sh                the packaged helper (its launcher, build-time AOT cache)
 #
 # The helper's AOT cache (bin/wgdesk, like the engine's) is prepared first unless WGDESK_AOT=0:
 # one helper run records (written when it exits), the next start creates the cache in the
@@ -15,14 +17,17 @@
 #
 # Not a test: exits 0 unless the set-up fails. Needs root, iproute2, wg, wireguard-go; run after
 # ./mvnw -B -DskipTests package. Wrap it in `flock /tmp/wgdesk-root-tests.lock` when other root
-# tests may run. Environment: WGDESK (default app/target/dist/bin/wgdesk), RUNS (5), KEEP=1
-# prints each helper's log.
+# tests may run. Environment: WGDESK (default app/target/dist/bin/wgdesk; the CLI, and the
+# helper unless HELPER is set), HELPER (a launcher run as HELPER helper ...; a jpackage image's
+# bin/wgdesk-helper has its AOT cache built in, so no cache is prepared for it), RUNS (5), KEEP=1
+# prints each helper's log, RSS=1 prints each helper's RSS (MiB) after its first activation.
 set -uo pipefail
 umask 077
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WGDESK=${WGDESK:-$ROOT/app/target/dist/bin/wgdesk}
+HELPER=${HELPER:-$WGDESK}
 WG_GO=$(command -v wireguard-go || true)
-RUNS=${RUNS:-5} KEEP=${KEEP:-0}
+RUNS=${RUNS:-5} KEEP=${KEEP:-0} RSS=${RSS:-0}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 T=wga$$x
 WORK=$(mktemp -d "/tmp/$T.XXXXXX")
@@ -32,6 +37,7 @@ NSES=()
 for t in ip wg; do command -v $t >/dev/null || { echo "$t is not installed"; exit 1; }; done
 [ -n "$WG_GO" ] || { echo "wireguard-go is not installed"; exit 1; }
 [ -x "$WGDESK" ] || { echo "$WGDESK is missing: run ./mvnw -B -DskipTests package"; exit 1; }
+[ -x "$HELPER" ] || { echo "$HELPER is missing"; exit 1; }
 
 cleanup() {
   local pid ns
@@ -79,11 +85,17 @@ nth_handshake() {
 # One helper: start, import, up, down, up, stop. Prints "FIRST SECOND".
 helper_run() {
   rm -rf "$WORK/hstate" "$WORK/helper.sock"; mkdir -p "$WORK/hstate"; : >"$WORK/cli.out"
-  ip netns exec "$HN" "$WGDESK" helper --socket "$WORK/helper.sock" --state-dir "$WORK/hstate" >"$WORK/helper.out" 2>&1 &
-  local hpid=$! first=fail second=fail
+  ip netns exec "$HN" "$HELPER" helper --socket "$WORK/helper.sock" --state-dir "$WORK/hstate" >"$WORK/helper.out" 2>&1 &
+  local hpid=$! first=fail second=fail rss=
   for i in $(seq 300); do [ -S "$WORK/helper.sock" ] && break; sleep 0.1; done
   if cli import "$WORK/$TUN.conf" && cli up "$TUN"; then
     first=$(nth_handshake 1)
+    if [ "$RSS" = 1 ]; then
+      sleep 2
+      for p in $(ip netns pids "$HN"); do
+        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' helper ' && rss=$(awk '/VmRSS/ { printf " %.1f", $2 / 1024 }' "/proc/$p/status")
+      done
+    fi
     if cli down "$TUN" && cli up "$TUN"; then second=$(nth_handshake 2); fi
     cli down "$TUN"
   fi
@@ -93,14 +105,14 @@ helper_run() {
   # AOT record is written at exit).
   for p in $(ip netns pids "$HN"); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' helper ' && kill "$p"; done
   wait "$hpid" 2>/dev/null
-  echo "$first $second"
+  echo "$first $second$rss"
 }
 
-echo "wgdesk activation benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), WGDESK_AOT=${WGDESK_AOT:-1}"
-if [ "${WGDESK_AOT:-1}" != 0 ]; then
+echo "wgdesk activation benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), WGDESK_AOT=${WGDESK_AOT:-1}, helper $HELPER"
+if [ "${WGDESK_AOT:-1}" != 0 ] && [ "$HELPER" = "$WGDESK" ]; then
   # record, then create (in the background, waited for)
   helper_run >/dev/null
-  ip netns exec "$HN" "$WGDESK" helper --socket "$WORK/helper.sock" --state-dir "$WORK/hstate" >/dev/null 2>&1 &
+  ip netns exec "$HN" "$HELPER" helper --socket "$WORK/helper.sock" --state-dir "$WORK/hstate" >/dev/null 2>&1 &
   hpid=$!
   sleep 2
   for p in $(ip netns pids "$HN"); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' helper ' && kill "$p"; done
@@ -111,11 +123,12 @@ if [ "${WGDESK_AOT:-1}" != 0 ]; then
   done
   ls /var/cache/wgdesk/helper-*.aot >/dev/null 2>&1 || echo "no helper AOT cache was created"
 fi
-FIRST= SECOND=
+FIRST= SECOND= RSSES=
 for r in $(seq "$RUNS"); do
-  read -r f s < <(helper_run)
-  echo "run $r: first activation $f ms, second $s ms"
-  FIRST="$FIRST $f" SECOND="$SECOND $s"
+  read -r f s m < <(helper_run)
+  echo "run $r: first activation $f ms, second $s ms${m:+, RSS $m MiB after the first}"
+  FIRST="$FIRST $f" SECOND="$SECOND $s" RSSES="$RSSES ${m:-}"
 done
 printf 'activation, helper "up" to first handshake (ms), median of %s helper starts: first %s, second %s (aim <= 50)\n' \
   "$RUNS" "$(echo "$FIRST" | median)" "$(echo "$SECOND" | median)"
+[ "$RSS" = 1 ] && echo "helper RSS 2 s after its first activation (MiB), median: $(echo "$RSSES" | median)"

@@ -92,6 +92,14 @@ cp -R "$input"/. "$work/input/"
 dist_lib=$(cd "$(dirname "$0")/../../.." && pwd)/app/src/dist/lib
 [ -f "$dist_lib/wgdesk-compile-commands.txt" ] || die "$dist_lib/wgdesk-compile-commands.txt is missing"
 cp "$dist_lib/wgdesk-compile-commands.txt" "$work/input/"
+# A signed jar's classes are left out of the AOT caches made below (the JVM skips them): they
+# would be loaded, verified and interpreted at every start, and the signed manifest kept in the
+# heap. installers/pom.xml strips Bouncy Castle's signature; say so if another one comes.
+for jar in "$work"/input/*.jar; do
+  if unzip -Z1 "$jar" 2>/dev/null | grep -qiE '^META-INF/[^/]+\.(SF|RSA|DSA|EC)$'; then
+    echo "build-image: WARNING: $(basename "$jar") is signed: its classes stay out of the AOT caches (slower starts, more memory)" >&2
+  fi
+done
 jna_jar=$(ls "$input"/jna-[0-9]*.jar 2>/dev/null | head -n 1 || true)
 if [ -n "$jna_jar" ] && [ -n "$jna_arch" ]; then
   mkdir -p "$work/input/native"
@@ -132,6 +140,12 @@ done
 
 [ -x "$out/wgdesk/bin/wgdesk" ] && [ -x "$out/wgdesk/bin/wgdesk-engine-jvm" ] && [ -x "$out/wgdesk/bin/wgdesk-helper" ] \
   || die "jpackage made no launchers in $out/wgdesk/bin"
+# The helper's class path without the jars only the UI uses (as bin/wgdesk does for the dist's
+# helper): the JVM keeps the central directory of every jar it opened in memory, and service
+# look-ups open every jar on the class path. Before the helper's AOT training, which records
+# this class path.
+sed -i -E '/^app\.classpath=\$APPDIR\/(controlsfx|richtextfx|reactfx|undofx|flowless|wellbehavedfx|core|dbus-java-[a-z-]+|slf4j-[a-z0-9]+)-[0-9][^\/]*\.jar$/d' \
+  "$out/wgdesk/lib/app/wgdesk-helper.cfg"
 # bin/wgdesk-engine: the dist's shell launcher, which in an image runs bin/wgdesk-engine-jvm.
 engine_sh=$(cd "$(dirname "$0")/../../.." && pwd)/app/src/dist/bin/wgdesk-engine
 [ -f "$engine_sh" ] || die "$engine_sh is missing"

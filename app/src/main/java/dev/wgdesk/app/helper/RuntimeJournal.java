@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wgdesk.app.ipc.IpcJson;
+import dev.wgdesk.app.ipc.JsonTrees;
 import dev.wgdesk.engine.config.TunnelName;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -69,7 +70,7 @@ final class RuntimeJournal {
             ArrayNode a = cmds.addArray();
             cmd.forEach(a::add);
         }
-        AtomicFiles.write(dir.resolve(name + ".json"), IpcJson.mapper().writeValueAsBytes(root));
+        AtomicFiles.write(dir.resolve(name + ".json"), JsonTrees.write(root, false));
     }
 
     synchronized void delete(String name) throws IOException {
@@ -103,7 +104,7 @@ final class RuntimeJournal {
                     continue;
                 }
                 try {
-                    JsonNode root = IpcJson.mapper().readTree(Files.readAllBytes(f));
+                    JsonNode root = JsonTrees.read(Files.readAllBytes(f));
                     for (JsonNode cmd : root.path("undo")) {
                         List<String> argv = new ArrayList<>();
                         cmd.forEach(n -> argv.add(n.asText()));

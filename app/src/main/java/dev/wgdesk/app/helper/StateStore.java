@@ -3,6 +3,7 @@ package dev.wgdesk.app.helper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wgdesk.app.ipc.IpcJson;
+import dev.wgdesk.app.ipc.JsonTrees;
 import dev.wgdesk.engine.config.TunnelName;
 import dev.wgdesk.engine.platform.ClientIdentity;
 import java.io.IOException;
@@ -111,7 +112,7 @@ public final class StateStore {
             return;
         }
         try {
-            JsonNode root = IpcJson.mapper().readTree(bytes);
+            JsonNode root = JsonTrees.read(bytes);
             read(root.path("active"), active);
             read(root.path("autostart"), autostart);
             JsonNode tunnels = root.path("tunnels");
@@ -268,6 +269,6 @@ public final class StateStore {
             o.put("shared", m.shared());
             putId(o, "writer", m.writer());
         });
-        AtomicFiles.write(file, IpcJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        AtomicFiles.write(file, JsonTrees.write(root, true));
     }
 }

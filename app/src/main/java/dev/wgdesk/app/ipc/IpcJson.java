@@ -13,21 +13,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * JSON encoding of the protocol's messages, shared by server and client: one configured
- * {@link ObjectMapper} (bounded nesting and string lengths, duplicate keys refused, unknown
- * fields ignored for forward compatibility), message builders, and typed readers for request
- * parameters that fail with {@link ErrorCode#BAD_REQUEST}. Thread-safe.
+ * JSON encoding of the protocol's messages, shared by server and client: message builders,
+ * typed readers for request parameters that fail with {@link ErrorCode#BAD_REQUEST}, and the
+ * reading and writing of message lines (bounded nesting and string lengths, duplicate keys
+ * refused) with {@link JsonTrees}, Jackson's streaming API alone. The client also converts trees
+ * to records with a configured {@link ObjectMapper} (unknown fields ignored for forward
+ * compatibility), made when first used: the helper never makes it (Jackson's data binding costs
+ * the all-day helper memory, see {@link JsonTrees}). Thread-safe.
  */
 public final class IpcJson {
     /** Deepest nesting accepted in a message; requests are flat, so this is generous. */
     static final int MAX_NESTING = 32;
 
-    private static final ObjectMapper MAPPER = createMapper();
-
     private IpcJson() {}
 
-    private static ObjectMapper createMapper() {
-        JsonFactory factory = JsonFactory.builder()
+    /** A JSON factory with the protocol's limits (each mapper needs its own: it becomes the factory's codec). */
+    static JsonFactory newFactory() {
+        return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING)
                         .maxStringLength(IpcProtocol.MAX_SERVER_MESSAGE_BYTES)
@@ -35,18 +37,26 @@ public final class IpcJson {
                         .build())
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        ObjectMapper m = new ObjectMapper(factory);
-        m.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        m.disable(SerializationFeature.INDENT_OUTPUT);
-        m.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        m.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-        return m;
     }
 
-    /** The shared mapper (for converting results and events to and from records). */
+    /** The mapper, made on first use (by clients; the helper uses none). */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = createMapper();
+
+        private static ObjectMapper createMapper() {
+            ObjectMapper m = new ObjectMapper(newFactory());
+            m.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            m.disable(SerializationFeature.INDENT_OUTPUT);
+            m.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            m.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+            return m;
+        }
+    }
+
+    /** The shared mapper (for converting results and events to records, client side). */
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.MAPPER;
     }
 
     /** A new empty object node. */
@@ -54,15 +64,15 @@ public final class IpcJson {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    /** {@code value} as a tree (records become objects, enums their names). */
+    /** {@code value} as a tree (records become objects, enums their names): {@link JsonTrees#of}. */
     public static JsonNode toTree(Object value) {
-        return MAPPER.valueToTree(value);
+        return JsonTrees.of(value);
     }
 
     /** {@code node} converted to {@code type}; a mismatch is a {@link ErrorCode#PROTOCOL_ERROR}. */
     static <T> T fromTree(JsonNode node, Class<T> type) throws IpcException {
         try {
-            return MAPPER.treeToValue(node, type);
+            return Mapper.MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IpcException(ErrorCode.PROTOCOL_ERROR,
                     "the helper sent a " + type.getSimpleName() + " this client cannot read: " + getOriginalMessageOf(e));
@@ -75,8 +85,8 @@ public final class IpcJson {
 
     /** Parses one message line; anything but a JSON object is an error. */
     static ObjectNode parseObject(byte[] line, int length) throws JsonProcessingException, java.io.IOException {
-        JsonNode node = MAPPER.readTree(line, 0, length);
-        if (node == null || !node.isObject()) {
+        JsonNode node = JsonTrees.read(line, 0, length);
+        if (!node.isObject()) {
             throw new JsonMappingNotObject();
         }
         return (ObjectNode) node;
@@ -91,14 +101,10 @@ public final class IpcJson {
 
     /** One message as a line of UTF-8 ending in {@code \n}. */
     static byte[] encodeLine(JsonNode message) {
-        try {
-            byte[] json = MAPPER.writeValueAsBytes(message);
-            byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-            line[json.length] = '\n';
-            return line;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a message", e);
-        }
+        byte[] json = JsonTrees.write(message, false);
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
     }
 
     /* ---------- message builders ---------- */

@@ -167,7 +167,10 @@ public final class IpcServer implements AutoCloseable {
                 }
                 continue;
             }
-            Thread.ofVirtual().name("wgdesk-ipc-conn").start(() -> serve(client));
+            // Platform threads, not virtual ones: a virtual thread brings the JDK's scheduler, poller
+            // and timer threads (six or seven, for the helper's life) and ~100 classes, more than
+            // the two threads a connection needs (issue 13: the all-day helper's memory).
+            Thread.ofPlatform().name("wgdesk-ipc-conn").daemon().start(() -> serve(client));
         }
     }
 

@@ -15,8 +15,10 @@ import java.util.concurrent.Semaphore;
 
 /**
  * One authorised connection on an {@link IpcServer}: reads requests line by line, runs each on a
- * virtual thread (at most {@link IpcProtocol#MAX_IN_FLIGHT_PER_CLIENT} at once), and writes
- * responses and events from one writer thread through a bounded queue.
+ * thread of its own (at most {@link IpcProtocol#MAX_IN_FLIGHT_PER_CLIENT} at once), and writes
+ * responses and events from one writer thread through a bounded queue. Platform threads, as
+ * {@link IpcServer}'s connection threads (requests are few; virtual threads cost the helper
+ * more memory than they save).
  */
 final class Session {
     private static final System.Logger LOG = System.getLogger("wgdesk.ipc");
@@ -41,7 +43,7 @@ final class Session {
 
     /** Sends the greeting, then serves requests until the client disconnects. */
     void run(byte[] hello) {
-        Thread writer = Thread.ofVirtual().name("wgdesk-ipc-write-" + client.id()).start(this::writeLoop);
+        Thread writer = Thread.ofPlatform().name("wgdesk-ipc-write-" + client.id()).daemon().start(this::writeLoop);
         send(hello);
         try {
             InputStream in = channel.input();
@@ -160,7 +162,7 @@ final class Session {
             throw new IOException("interrupted", e);
         }
         JsonNode p = params;
-        Thread.ofVirtual().name("wgdesk-ipc-req-" + client.id()).start(() -> {
+        Thread.ofPlatform().name("wgdesk-ipc-req-" + client.id()).daemon().start(() -> {
             try {
                 dispatch(id, name, p);
             } finally {

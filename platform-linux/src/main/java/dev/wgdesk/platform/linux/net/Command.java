@@ -102,13 +102,15 @@ public final class Command {
         } catch (IOException e) {
             throw new CommandException(argv, "cannot run " + argv.getFirst() + ": " + e.getMessage());
         }
+        // Short-lived platform threads, not virtual ones: in the all-day helper a virtual thread
+        // keeps the JDK's scheduler, poller and timer threads alive after the command (issue 13).
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()),
-                r -> Thread.ofVirtual().start(r));
+                r -> Thread.ofPlatform().name("wgdesk-cmd-stdout").daemon().start(r));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()),
-                r -> Thread.ofVirtual().start(r));
+                r -> Thread.ofPlatform().name("wgdesk-cmd-stderr").daemon().start(r));
         // The input is written on its own thread, so a program that never reads it (a full pipe
         // blocks the writer) is still killed at the time limit, which covers writing too.
-        Thread.ofVirtual().name("wgdesk-cmd-stdin").start(() -> {
+        Thread.ofPlatform().name("wgdesk-cmd-stdin").daemon().start(() -> {
             try (OutputStream in = p.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
