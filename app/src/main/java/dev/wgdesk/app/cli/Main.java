@@ -86,6 +86,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        dev.wgdesk.app.engine.EngineMain.skipJnaLibrarySearchPath();
         if (ServiceFlags.matches(Arrays.asList(args))) { // wgdesk-helper.exe --install-service (the Windows installer)
             System.exit(ServiceFlags.run(Arrays.asList(args), dev.wgdesk.engine.platform.HelperPlatform.current(),
                     ServiceFlags.currentExecutable(), System.out, System.err));
@@ -502,9 +503,21 @@ public final class Main {
 
     /* ====================== helper ====================== */
 
+    /**
+     * The helper looks endpoint names up again to follow their DNS changes (EndpointWatcher, the
+     * diagnosis' "last resolved"): the JVM's own answer cache (30 s; failures 10 s) would hide a
+     * change for that long. The system resolver (systemd-resolved, nscd) still caches as it is
+     * set up to. Must run before the first name look-up of the process.
+     */
+    static void uncachedNameLookups() {
+        java.security.Security.setProperty("networkaddress.cache.ttl", "0");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+    }
+
     private int helper(List<String> rest, Path socketOption) throws UsageException {
         Args a = Args.parse(rest, Set.of("--socket", "--state-dir", "--policy"), Set.of());
         a.expect(0, "no arguments");
+        uncachedNameLookups();
         java.util.Optional<HelperPlatform> found = HelperPlatform.current();
         if (found.isEmpty()) {
             err.println("wgdesk-helper: no platform support for " + System.getProperty("os.name") + " on the class path");

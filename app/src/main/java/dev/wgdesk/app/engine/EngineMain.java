@@ -50,9 +50,10 @@ public final class EngineMain {
      * jna.platform.library.path} JNA's first use on Linux computes a search path for other
      * libraries by running {@code ldconfig -p} in a child process (a fork and exec at every start, 10-30 ms,
      * and a "process reaper" thread that stays): an empty path skips that. A path given on the
-     * command line is kept.
+     * command line is kept. The helper and the CLI ({@code wgdesk}) load only the C library too on
+     * Linux and call this as well.
      */
-    static void skipJnaLibrarySearchPath() {
+    public static void skipJnaLibrarySearchPath() {
         if (System.getProperty(JNA_PLATFORM_LIBRARY_PATH) == null) {
             System.setProperty(JNA_PLATFORM_LIBRARY_PATH, "");
         }

@@ -24,8 +24,8 @@ public interface HostResolver {
 
     /**
      * The system's resolver ({@link InetAddress#getAllByName}: {@code /etc/hosts}, DNS, whatever
-     * NSS is set up for). The JVM keeps answers for 30 s ({@code networkaddress.cache.ttl}), so a
-     * change of address is seen at most that much later.
+     * NSS is set up for). The JVM keeps answers for 30 s ({@code networkaddress.cache.ttl}) unless
+     * the process turns that off, as the helper does (the system resolver still caches).
      */
     static HostResolver system() {
         return host -> List.of(InetAddress.getAllByName(host));
