@@ -4,6 +4,7 @@
 # Builds one two-namespace topology (veth pair, a WireGuard tunnel across it) per pairing:
 #   java  = wgdesk-engine <-> wgdesk-engine          go   = wireguard-go <-> wireguard-go
 #   mixed = wgdesk-engine <-> wireguard-go           javaw = wgdesk-engine with $VARIANT_OPTS
+# (mixed is measured both ways: "mixed" with wgdesk-engine sending, "mixedR" with it receiving)
 # then, after an unrecorded warm-up run each ($WARMUP s: the JIT needs it, more so on a busy machine), alternates rounds over them (java, go, mixed, javaw, java, go, ...): an iperf3 TCP run of
 # $DURATION seconds through the tunnel, and a ping RTT sample. Prints per-run figures, medians,
 # the Java/Go ratios and the engines' peak RSS (VmHWM). RTT = median of 50 pings at 20 ms intervals. Not a test: it always exits 0 unless the
@@ -91,50 +92,54 @@ topo() {
   eval "NS_A_$name=$na; N_$name=$n; IA_$name=$wa; IB_$name=$wb; IMPL_$name='$ia/$ib'"
 }
 
-iperf() { # name -> Mbit/s received
-  local name=$1; local na n; eval "na=\$NS_A_$name; n=\$N_$name"
-  ip netns exec "$na" timeout $((DURATION + 30)) iperf3 -c 10.9$n.0.2 -t "$DURATION" -O 1 -J 2>/dev/null |
+iperf() { # name -> Mbit/s received; mixedR: the mixed topology with B (wireguard-go) sending
+  local name=$1 rev=; [ "$name" = mixedR ] && name=mixed rev=-R
+  local na n; eval "na=\$NS_A_$name; n=\$N_$name"
+  ip netns exec "$na" timeout $((DURATION + 30)) iperf3 -c 10.9$n.0.2 -t "$DURATION" -O 1 -J $rev 2>/dev/null |
     python3 -c "import json,sys
 try: print('%.0f' % (json.load(sys.stdin)['end']['sum_received']['bits_per_second'] / 1e6))
 except Exception: print('0')"
 }
 rtt() { # name -> median RTT in ms of 50 pings
-  local name=$1; local na n; eval "na=\$NS_A_$name; n=\$N_$name"
+  local name=${1%R}; local na n; eval "na=\$NS_A_$name; n=\$N_$name"
   ip netns exec "$na" ping -n -c 50 -i 0.02 -W 1 10.9$n.0.2 2>/dev/null | sed -n 's|.* time=\([0-9.]*\) ms|\1|p' | median
 }
+impl() { case $1 in mixedR) echo 'go->java' ;; *) eval echo "\$IMPL_$1" ;; esac; }
 hwm() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
 
 echo "wgdesk-engine throughput benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), iperf3 TCP ${DURATION}s x $ROUNDS rounds per pairing after ${WARMUP}s warm-up"
 echo "engine JVM options: ${WGDESK_ENGINE_OPTS:-(default)}; variant javaw: ${VARIANT_OPTS:-(skipped)}"
-NAMES="java go mixed"
+NAMES="java go mixed mixedR"
 topo java 1 java java
 topo go 2 go go
 topo mixed 3 java go
 if [ -n "$VARIANT_OPTS" ]; then topo javaw 4 java java "$VARIANT_OPTS"; NAMES="$NAMES javaw"; fi
 
 for name in $NAMES; do   # warm-up (JIT compilation), not recorded
+  [ "$name" = mixedR ] && continue
   DURATION=$WARMUP iperf "$name" >/dev/null
 done
 for r in $(seq "$ROUNDS"); do
   for name in $NAMES; do
     mbps=$(iperf "$name"); ms=$(rtt "$name")
     eval "TP_$name=\"\${TP_$name:-} $mbps\"; RTT_$name=\"\${RTT_$name:-} $ms\""
-    printf 'round %d  %-6s %-10s %6s Mbit/s   rtt %s ms\n' "$r" "$name" "$(eval echo \$IMPL_$name)" "$mbps" "$ms"
+    printf 'round %d  %-6s %-10s %6s Mbit/s   rtt %s ms\n' "$r" "$name" "$(impl "$name")" "$mbps" "$ms"
   done
 done
 
 echo
 echo "pairing  engines       median Mbit/s   median RTT ms   peak RSS MiB (A, B)"
 for name in $NAMES; do
-  eval "tp=\$TP_$name; rt=\$RTT_$name; ia=\$IA_$name; ib=\$IB_$name"
+  eval "tp=\$TP_$name; rt=\$RTT_$name; ia=\$IA_${name%R}; ib=\$IB_${name%R}"
   eval "pa=\$PID_$ia; pb=\$PID_$ib"
-  printf '%-8s %-12s %14s %15s   %s, %s\n' "$name" "$(eval echo \$IMPL_$name)" "$(echo "$tp" | median)" "$(echo "$rt" | median)" "$(hwm "$pa")" "$(hwm "$pb")"
+  printf '%-8s %-12s %14s %15s   %s, %s\n' "$name" "$(impl "$name")" "$(echo "$tp" | median)" "$(echo "$rt" | median)" "$(hwm "$pa")" "$(hwm "$pb")"
   eval "MED_TP_$name=$(echo "$tp" | median); MED_RTT_$name=$(echo "$rt" | median)"
 done
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo "throughput Java/Go:        $(ratio "$MED_TP_java" "$MED_TP_go")"
-echo "throughput mixed/Go:       $(ratio "$MED_TP_mixed" "$MED_TP_go")"
+echo "throughput mixed/Go:       $(ratio "$MED_TP_mixed" "$MED_TP_go")   (wgdesk-engine sending)"
+echo "throughput mixedR/Go:      $(ratio "$MED_TP_mixedR" "$MED_TP_go")   (wgdesk-engine receiving)"
 echo "RTT Java/Go:               $(ratio "$MED_RTT_java" "$MED_RTT_go")"
 if [ -n "$VARIANT_OPTS" ]; then
   echo "throughput javaw/java:     $(ratio "$MED_TP_javaw" "$MED_TP_java")   ($VARIANT_OPTS vs default)"

@@ -72,6 +72,12 @@ public final class Device implements AutoCloseable {
     final System.Logger log;
     final Clock clock;
     final SecureRandom random = new SecureRandom();
+    /**
+     * The timers' jitter, which needs no secret randomness (wireguard-go uses its fast non-secure
+     * generator): {@link #random} cost a SHA-1 digest and a lock per burst sent, since receiving
+     * cancels the new-handshake timer and the next burst re-arms it with a fresh jitter.
+     */
+    final java.util.random.RandomGenerator jitterRandom = () -> java.util.concurrent.ThreadLocalRandom.current().nextLong();
     final IndexTable indexTable = new IndexTable();
     final DeviceStats stats = new DeviceStats();
     final PacketPool outboundPool = new PacketPool(PACKETS_IN_FLIGHT, KEEPALIVE_RESERVE, BUFFER_CAPACITY);

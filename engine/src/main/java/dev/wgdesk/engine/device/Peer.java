@@ -78,7 +78,7 @@ final class Peer {
         this.publicKey = publicKey;
         this.handshake = handshake;
         this.cookieGenerator = new CookieGenerator(publicKey, device.clock);
-        this.timers = new Timers(this, device.clock, device.random);
+        this.timers = new Timers(this, device.clock, device.jitterRandom);
         this.roamingLog = new LogLimiter(device.clock, ROAMING_LOG_INTERVAL_NANOS);
         this.lastSentHandshakeNanos = device.clock.nanoTime() - REKEY_TIMEOUT_NANOS - 1;
     }
