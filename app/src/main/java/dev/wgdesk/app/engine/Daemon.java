@@ -61,10 +61,12 @@ final class Daemon {
      *
      * @param inheritOutput whether the child keeps this process's stdout and stderr
      * @param err where this process reports failures
+     * @param os whose rules apply (on Linux the interface must also show in /proc/self/net/dev)
+     * @param mainClass what the child runs: {@link EngineMain}, or a test's main with a simulated TUN
      * @return the exit status for this process: 0 when the child runs, 1 otherwise
      */
-    static int launch(String interfaceName, Path socketDirectory, boolean inheritOutput, PrintStream err, HostOs os)
-            throws InterruptedException {
+    static int launch(String interfaceName, Path socketDirectory, boolean inheritOutput, PrintStream err, HostOs os,
+            Class<?> mainClass) throws InterruptedException {
         Path socket = UapiSocket.socketPath(socketDirectory, interfaceName);
         if (UapiSocket.isListening(socket)) {
             error(err, interfaceName, "Failed to listen on uapi socket: unix socket in use: " + socket);
@@ -82,7 +84,7 @@ final class Daemon {
         Path readyFile = readyDir.resolve("ready");
         Process child;
         try {
-            ProcessBuilder pb = new ProcessBuilder(command(interfaceName)).directory(new File("/"));
+            ProcessBuilder pb = new ProcessBuilder(command(interfaceName, mainClass)).directory(new File("/"));
             pb.environment().put(FOREGROUND_ENV, "1");
             pb.environment().put(READY_FILE_ENV, readyFile.toString());
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -184,6 +186,11 @@ final class Daemon {
 
     /** The command that runs this program in the foreground with the same JVM and class path. */
     static List<String> command(String interfaceName) {
+        return command(interfaceName, EngineMain.class);
+    }
+
+    /** The command that runs {@code mainClass} in the foreground with the same JVM and class path. */
+    static List<String> command(String interfaceName, Class<?> mainClass) {
         List<String> cmd = new ArrayList<>();
         for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
             if (Files.isExecutable(Path.of(setsid))) {
@@ -196,7 +203,7 @@ final class Daemon {
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(absoluteClassPath()); // the child runs in "/"
-        cmd.add(EngineMain.class.getName());
+        cmd.add(mainClass.getName());
         cmd.add("--foreground");
         cmd.add(interfaceName);
         return cmd;

@@ -1,5 +1,6 @@
 package dev.wgdesk.app.engine;
 
+import dev.wgdesk.engine.tun.TunProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -74,6 +75,16 @@ public final class EngineMain {
 
     /** Runs the command line with the rules of {@code os}; returns the exit status. */
     static int run(List<String> args, PrintStream out, PrintStream err, HostOs os) throws InterruptedException {
+        return run(args, out, err, os, null, EngineMain.class);
+    }
+
+    /**
+     * Runs the command line with the rules of {@code os}, creating the interface with {@code tuns}
+     * (null: the {@link TunProvider} found for this OS); daemon mode starts {@code mainClass} in
+     * the child JVM. Tests pass a simulated provider and their own main class.
+     */
+    static int run(List<String> args, PrintStream out, PrintStream err, HostOs os, TunProvider tuns,
+            Class<?> mainClass) throws InterruptedException {
         CommandLine cl = CommandLine.parse(args, os);
         // instanceof rather than a pattern switch: a pattern switch's class is generated at run time
         // (SwitchBootstraps, with the class-file API) at every start, also with an AOT cache.
@@ -84,9 +95,9 @@ public final class EngineMain {
             if (!foreground) {
                 EngineLog.install(r.interfaceName(), level, err);
                 boolean inherit = logLevelEnv != null && level != LogLevel.SILENT;
-                return Daemon.launch(r.interfaceName(), UapiSocket.DEFAULT_DIRECTORY, inherit, err, os);
+                return Daemon.launch(r.interfaceName(), UapiSocket.DEFAULT_DIRECTORY, inherit, err, os, mainClass);
             }
-            return runForeground(r.interfaceName(), level, err, os);
+            return runForeground(r.interfaceName(), level, err, os, tuns);
         }
         if (cl instanceof CommandLine.Version) {
             out.println(versionText());
@@ -104,7 +115,7 @@ public final class EngineMain {
         return 1;
     }
 
-    private static int runForeground(String name, LogLevel level, PrintStream err, HostOs os)
+    private static int runForeground(String name, LogLevel level, PrintStream err, HostOs os, TunProvider tuns)
             throws InterruptedException {
         EngineLog.install(name, level, err);
         System.Logger log = System.getLogger(EngineMain.class.getName());
@@ -121,7 +132,7 @@ public final class EngineMain {
         Engine engine;
         try {
             engine = Engine.start(name, UapiSocket.DEFAULT_DIRECTORY, os,
-                    nameFile == null || nameFile.isEmpty() ? null : Path.of(nameFile), null);
+                    nameFile == null || nameFile.isEmpty() ? null : Path.of(nameFile), tuns);
         } catch (Engine.StartupException e) {
             log.log(Level.ERROR, e.getMessage());
             return 1;
