@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +47,11 @@ import java.util.concurrent.ExecutionException;
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+    /**
+     * How often the engine looks for its UAPI socket file on macOS, where the JDK's watch service
+     * would notice its removal only after up to 10 seconds (it polls).
+     */
+    static final Duration MACOS_SOCKET_CHECK = Duration.ofMillis(500);
 
     private final String requestedName;
     private volatile String name;
@@ -127,7 +133,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         try {
-            startDevice(tun, socketDirectory);
+            startDevice(tun, socketDirectory, os == HostOs.MACOS ? MACOS_SOCKET_CHECK : null);
         } catch (StartupException e) {
             removeNameFile();
             throw e;
@@ -219,7 +225,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private void startDevice(Tun tun, Path socketDirectory) throws StartupException {
+    private void startDevice(Tun tun, Path socketDirectory, Duration socketCheckInterval) throws StartupException {
         WatchedTun watched = new WatchedTun(tun,
                 e -> requestStop("Failed to read packet from TUN device: " + e.getMessage()));
         watched.onEvent(e -> {
@@ -249,7 +255,7 @@ public final class Engine implements AutoCloseable {
         }
         UapiSocket u;
         try {
-            u = UapiSocket.open(socketDirectory, name);
+            u = UapiSocket.open(socketDirectory, name, socketCheckInterval);
         } catch (IOException | RuntimeException e) {
             d.close();
             throw new StartupException("Failed to listen on uapi socket: " + e.getMessage(), e);

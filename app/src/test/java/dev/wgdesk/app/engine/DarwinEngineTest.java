@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wgdesk.engine.conn.MemoryBind;
+import dev.wgdesk.engine.device.Device;
+import dev.wgdesk.engine.device.DeviceUapiTarget;
+import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.MemoryTun;
 import dev.wgdesk.engine.tun.Tun;
 import dev.wgdesk.engine.tun.TunProvider;
+import dev.wgdesk.engine.uapi.UapiHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,10 +30,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -203,6 +210,35 @@ class DarwinEngineTest {
         e.close();
         assertFalse(Files.exists(nameFile), "the name file goes with the engine");
         assertTrue(kernel.created.get(0).isClosed());
+    }
+
+    @Test
+    void onMacOsTheSocketFileIsCheckedItselfNotThroughThePollingWatchService() throws Exception {
+        // macOS's JDK watch service polls every 10 s; the engine checks the file every 500 ms instead.
+        assertEquals(Duration.ofMillis(500), Engine.MACOS_SOCKET_CHECK);
+        for (boolean replace : new boolean[] {false, true}) {
+            CountDownLatch gone = new CountDownLatch(1);
+            UapiSocket u = UapiSocket.open(dir, "utun5", Duration.ofMillis(20));
+            Device d = new Device(new MemoryTun("utun5"),
+                    new MemoryBind(new MemoryBind.Network()),
+                    Clock.system(), 0);
+            try {
+                u.start(new UapiHandler(new DeviceUapiTarget(d)),
+                        gone::countDown);
+                assertTrue(UapiSocket.isListening(u.path()));
+                assertFalse(gone.await(200, TimeUnit.MILLISECONDS), "not gone while the file is there");
+                Files.delete(u.path());
+                if (replace) {
+                    Files.writeString(u.path(), "another file of the same name");
+                }
+                assertTrue(gone.await(20, TimeUnit.SECONDS), "the check notices the socket is gone (replace=" + replace + ")");
+            } finally {
+                u.close();
+                d.close();
+                Files.deleteIfExists(u.path());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> UapiSocket.open(dir, "utun5", Duration.ZERO));
     }
 
     @Test
