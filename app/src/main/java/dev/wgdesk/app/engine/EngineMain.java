@@ -139,6 +139,7 @@ public final class EngineMain {
         }
         if (!engine.name().equals(name)) {
             log.log(Level.DEBUG, "Interface {0} is {1}", name, engine.name());
+            EngineLog.setInterfaceName(engine.name());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.requestStop("received a signal");
