@@ -87,6 +87,10 @@ final class Daemon {
             ProcessBuilder pb = new ProcessBuilder(command(interfaceName, mainClass)).directory(new File("/"));
             pb.environment().put(FOREGROUND_ENV, "1");
             pb.environment().put(READY_FILE_ENV, readyFile.toString());
+            String nameFile = pb.environment().get(EngineMain.TUN_NAME_FILE_ENV);
+            if (nameFile != null && !nameFile.isEmpty()) { // the child runs in "/": keep a relative path's meaning
+                pb.environment().put(EngineMain.TUN_NAME_FILE_ENV, Path.of(nameFile).toAbsolutePath().toString());
+            }
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             if (inheritOutput) {
                 pb.environment().remove(STARTUP_LOG_ONLY_ENV);
