@@ -28,9 +28,15 @@ public sealed interface CommandLine {
     /** Print {@code message} and the usage, and exit 1. */
     record Invalid(String message) implements CommandLine {}
 
-    /** Parses {@code args}; never throws for user input. */
+    /** Parses {@code args} with the interface naming rules of this OS; never throws for user input. */
     static CommandLine parse(List<String> args) {
+        return parse(args, HostOs.current());
+    }
+
+    /** Parses {@code args} with the interface naming rules of {@code os}; never throws for user input. */
+    static CommandLine parse(List<String> args, HostOs os) {
         Objects.requireNonNull(args, "args");
+        Objects.requireNonNull(os, "os");
         if (args.size() == 1 && args.get(0).equals("--version")) {
             return new Version();
         }
@@ -59,7 +65,7 @@ public sealed interface CommandLine {
         if (name == null) {
             return new Invalid("missing interface name");
         }
-        String problem = InterfaceName.problem(name);
+        String problem = InterfaceName.problem(name, os);
         if (problem != null) {
             return new Invalid("invalid interface name \"" + printable(name) + "\": " + problem);
         }

@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -26,6 +27,14 @@ import java.util.logging.Level;
  * interface and its UAPI socket exist, and exits 0; or reports the child's error and exits 1.
  * This is what {@code wg-quick} expects of {@code wireguard-go}.
  *
+ * <p>The child tells this process its interface's real name (on macOS the {@code utunN} the
+ * kernel picked for {@code utun}) once its UAPI socket listens, by writing it to a private file
+ * ({@link #READY_FILE_ENV}); this process then checks that {@code REAL.sock} accepts connections
+ * (and on Linux that the interface exists) before it returns 0.
+ *
+ * <p>macOS has no {@code setsid} command, so there the child stays in the caller's session, as
+ * wireguard-go's own child does on every OS (it starts its child without a new session).
+ *
  * <p>Output: as in wireguard-go, a child started with {@code LOG_LEVEL} set (and not
  * {@code silent}) keeps the caller's stdout and stderr; otherwise its output is discarded once it
  * is running, and only its start-up errors are shown (through a private temporary file).
@@ -35,6 +44,11 @@ final class Daemon {
     static final String STARTUP_LOG_ONLY_ENV = "WGDESK_ENGINE_STARTUP_LOG_ONLY";
     /** wireguard-go's variable: run in the foreground. */
     static final String FOREGROUND_ENV = "WG_PROCESS_FOREGROUND";
+    /**
+     * Set for the child: a file, in a directory only this process's user can enter, to which the
+     * child writes its interface's real name and a line end once its UAPI socket listens.
+     */
+    static final String READY_FILE_ENV = "WGDESK_ENGINE_READY_FILE";
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
     private static final long POLL_MILLIS = 50;
@@ -47,20 +61,36 @@ final class Daemon {
      *
      * @param inheritOutput whether the child keeps this process's stdout and stderr
      * @param err where this process reports failures
+     * @param os whose rules apply (on Linux the interface must also show in /proc/self/net/dev)
+     * @param mainClass what the child runs: {@link EngineMain}, or a test's main with a simulated TUN
      * @return the exit status for this process: 0 when the child runs, 1 otherwise
      */
-    static int launch(String interfaceName, Path socketDirectory, boolean inheritOutput, PrintStream err)
-            throws InterruptedException {
+    static int launch(String interfaceName, Path socketDirectory, boolean inheritOutput, PrintStream err, HostOs os,
+            Class<?> mainClass) throws InterruptedException {
         Path socket = UapiSocket.socketPath(socketDirectory, interfaceName);
         if (UapiSocket.isListening(socket)) {
             error(err, interfaceName, "Failed to listen on uapi socket: unix socket in use: " + socket);
             return 1;
         }
         Path errorLog = null;
+        Path readyDir;
+        try {
+            readyDir = Files.createTempDirectory("wgdesk-engine-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            error(err, interfaceName, "Failed to start the engine process: " + e.getMessage());
+            return 1;
+        }
+        Path readyFile = readyDir.resolve("ready");
         Process child;
         try {
-            ProcessBuilder pb = new ProcessBuilder(command(interfaceName)).directory(new File("/"));
+            ProcessBuilder pb = new ProcessBuilder(command(interfaceName, mainClass)).directory(new File("/"));
             pb.environment().put(FOREGROUND_ENV, "1");
+            pb.environment().put(READY_FILE_ENV, readyFile.toString());
+            String nameFile = pb.environment().get(EngineMain.TUN_NAME_FILE_ENV);
+            if (nameFile != null && !nameFile.isEmpty()) { // the child runs in "/": keep a relative path's meaning
+                pb.environment().put(EngineMain.TUN_NAME_FILE_ENV, Path.of(nameFile).toAbsolutePath().toString());
+            }
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             if (inheritOutput) {
                 pb.environment().remove(STARTUP_LOG_ONLY_ENV);
@@ -77,6 +107,7 @@ final class Daemon {
         } catch (IOException e) {
             error(err, interfaceName, "Failed to start the engine process: " + e.getMessage());
             deleteQuietly(errorLog);
+            deleteTree(readyDir);
             return 1;
         }
         try {
@@ -89,7 +120,7 @@ final class Daemon {
                     }
                     return 1;
                 }
-                if (interfaceExists(interfaceName) && UapiSocket.isListening(socket)) {
+                if (running(readyFile, socketDirectory, os)) {
                     return 0;
                 }
                 if (System.nanoTime() - deadline > 0) {
@@ -102,7 +133,54 @@ final class Daemon {
             }
         } finally {
             deleteQuietly(errorLog);
+            deleteTree(readyDir);
         }
+    }
+
+    /**
+     * True once the child has written its interface's real name to {@code readyFile}, that
+     * interface's UAPI socket accepts connections and, on Linux, the interface exists. (On macOS
+     * {@link NetworkInterface} may not list a utun without addresses; the child wrote the file
+     * only after creating it.)
+     */
+    static boolean running(Path readyFile, Path socketDirectory, HostOs os) {
+        String real = readReadyFile(readyFile);
+        if (real == null) {
+            return false;
+        }
+        return (os != HostOs.LINUX || interfaceExists(real))
+                && UapiSocket.isListening(UapiSocket.socketPath(socketDirectory, real));
+    }
+
+    /** The valid interface name in {@code readyFile}, or null if there is none (yet). */
+    static String readReadyFile(Path readyFile) {
+        try {
+            String s = Files.readString(readyFile, StandardCharsets.US_ASCII);
+            if (!s.endsWith("\n")) {
+                return null;
+            }
+            String name = s.substring(0, s.length() - 1);
+            return InterfaceName.isValid(name) ? name : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Writes {@code interfaceName} and a line end to {@code readyFile}: a temporary file, then a rename. */
+    static void writeReadyFile(Path readyFile, String interfaceName) throws IOException {
+        Path temp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
+        Files.writeString(temp, interfaceName + "\n", StandardCharsets.US_ASCII);
+        Files.move(temp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        for (String f : List.of("ready", "ready.tmp")) {
+            deleteQuietly(dir.resolve(f));
+        }
+        deleteQuietly(dir);
     }
 
     private static void error(PrintStream err, String interfaceName, String message) {
@@ -112,6 +190,11 @@ final class Daemon {
 
     /** The command that runs this program in the foreground with the same JVM and class path. */
     static List<String> command(String interfaceName) {
+        return command(interfaceName, EngineMain.class);
+    }
+
+    /** The command that runs {@code mainClass} in the foreground with the same JVM and class path. */
+    static List<String> command(String interfaceName, Class<?> mainClass) {
         List<String> cmd = new ArrayList<>();
         for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
             if (Files.isExecutable(Path.of(setsid))) {
@@ -124,7 +207,7 @@ final class Daemon {
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(absoluteClassPath()); // the child runs in "/"
-        cmd.add(EngineMain.class.getName());
+        cmd.add(mainClass.getName());
         cmd.add("--foreground");
         cmd.add(interfaceName);
         return cmd;

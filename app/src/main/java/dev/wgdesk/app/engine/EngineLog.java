@@ -46,6 +46,17 @@ public final class EngineLog {
         setLevel(level);
     }
 
+    /**
+     * Names the interface in later lines: on macOS the {@code utunN} the kernel picked for
+     * {@code utun}, as wireguard-go's lines name it.
+     */
+    public static synchronized void setInterfaceName(String interfaceName) {
+        LineHandler h = handler;
+        if (h != null) {
+            h.interfaceName = interfaceName;
+        }
+    }
+
     /** Changes the level of the installed handler. */
     public static synchronized void setLevel(LogLevel level) {
         Level others = level == LogLevel.SILENT ? Level.OFF : Level.WARNING;
@@ -92,7 +103,7 @@ public final class EngineLog {
 
     /** Writes each record as one line, flushed at once. */
     private static final class LineHandler extends Handler {
-        private final String interfaceName;
+        private volatile String interfaceName;
         private final PrintStream out;
         private final Formatter messages = new Formatter() {
             @Override

@@ -1,5 +1,6 @@
 package dev.wgdesk.app.engine;
 
+import dev.wgdesk.engine.tun.TunProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -61,9 +62,31 @@ public final class EngineMain {
 
     static final String JNA_PLATFORM_LIBRARY_PATH = "jna.platform.library.path";
 
+    /**
+     * wireguard-go's variable on macOS: where to write the name of the {@code utunN} the kernel
+     * picked when the interface name given is {@code utun}. wg-quick's darwin.bash sets it to
+     * {@code /var/run/wireguard/<config name>.name} and reads it back.
+     */
+    static final String TUN_NAME_FILE_ENV = "WG_TUN_NAME_FILE";
+
     /** Runs the command line; returns the exit status. */
     static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
-        CommandLine cl = CommandLine.parse(args);
+        return run(args, out, err, HostOs.current());
+    }
+
+    /** Runs the command line with the rules of {@code os}; returns the exit status. */
+    static int run(List<String> args, PrintStream out, PrintStream err, HostOs os) throws InterruptedException {
+        return run(args, out, err, os, null, EngineMain.class);
+    }
+
+    /**
+     * Runs the command line with the rules of {@code os}, creating the interface with {@code tuns}
+     * (null: the {@link TunProvider} found for this OS); daemon mode starts {@code mainClass} in
+     * the child JVM. Tests pass a simulated provider and their own main class.
+     */
+    static int run(List<String> args, PrintStream out, PrintStream err, HostOs os, TunProvider tuns,
+            Class<?> mainClass) throws InterruptedException {
+        CommandLine cl = CommandLine.parse(args, os);
         // instanceof rather than a pattern switch: a pattern switch's class is generated at run time
         // (SwitchBootstraps, with the class-file API) at every start, also with an AOT cache.
         if (cl instanceof CommandLine.Run r) {
@@ -73,9 +96,9 @@ public final class EngineMain {
             if (!foreground) {
                 EngineLog.install(r.interfaceName(), level, err);
                 boolean inherit = logLevelEnv != null && level != LogLevel.SILENT;
-                return Daemon.launch(r.interfaceName(), UapiSocket.DEFAULT_DIRECTORY, inherit, err);
+                return Daemon.launch(r.interfaceName(), UapiSocket.DEFAULT_DIRECTORY, inherit, err, os, mainClass);
             }
-            return runForeground(r.interfaceName(), level, err);
+            return runForeground(r.interfaceName(), level, err, os, tuns);
         }
         if (cl instanceof CommandLine.Version) {
             out.println(versionText());
@@ -93,7 +116,8 @@ public final class EngineMain {
         return 1;
     }
 
-    private static int runForeground(String name, LogLevel level, PrintStream err) throws InterruptedException {
+    private static int runForeground(String name, LogLevel level, PrintStream err, HostOs os, TunProvider tuns)
+            throws InterruptedException {
         EngineLog.install(name, level, err);
         System.Logger log = System.getLogger(EngineMain.class.getName());
         log.log(Level.DEBUG, "Starting wgdesk-engine version {0}", version());
@@ -105,12 +129,18 @@ public final class EngineMain {
                 return 1;
             }
         }
+        String nameFile = os == HostOs.MACOS ? System.getenv(TUN_NAME_FILE_ENV) : null;
         Engine engine;
         try {
-            engine = Engine.start(name, UapiSocket.DEFAULT_DIRECTORY);
+            engine = Engine.start(name, UapiSocket.DEFAULT_DIRECTORY, os,
+                    nameFile == null || nameFile.isEmpty() ? null : Path.of(nameFile), tuns);
         } catch (Engine.StartupException e) {
             log.log(Level.ERROR, e.getMessage());
             return 1;
+        }
+        if (!engine.name().equals(name)) {
+            log.log(Level.DEBUG, "Interface {0} is {1}", name, engine.name());
+            EngineLog.setInterfaceName(engine.name());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.requestStop("received a signal");
@@ -121,6 +151,16 @@ public final class EngineMain {
         }
         if (readyFifo != null) {
             signalReady(Path.of(readyFifo));
+        }
+        String readyFile = System.getenv(Daemon.READY_FILE_ENV);
+        if (readyFile != null && !readyFile.isEmpty()) { // started by Daemon.launch
+            try {
+                Daemon.writeReadyFile(Path.of(readyFile), engine.name());
+            } catch (IOException e) {
+                log.log(Level.ERROR, "Failed to tell the starting process that the engine runs: " + e.getMessage());
+                engine.close();
+                return 1;
+            }
         }
         String reason = engine.awaitStop();
         log.log(Level.DEBUG, "Shutting down: {0}", reason);
@@ -165,6 +205,10 @@ public final class EngineMain {
                   -f, --foreground   stay in the foreground (also: WG_PROCESS_FOREGROUND=1)
                       --version      print the version and exit
                       --help         print this help and exit
+
+                On macOS the interface name must be utun (the kernel picks utunN; its name is
+                written to the file WG_TUN_NAME_FILE names, if set) or utunN; the socket is
+                /var/run/wireguard/utunN.sock.
 
                 Environment:
                   LOG_LEVEL=verbose|error|silent   log level (default: error), to standard error

@@ -8,16 +8,56 @@ package dev.wgdesk.app.engine;
  *
  * <p>The name also names the UAPI socket {@code /var/run/wireguard/NAME.sock}, so it must not
  * contain path separators.
+ *
+ * <p>On macOS ({@link #problem(String, HostOs)}) the kernel names utun interfaces, so the name
+ * given must be {@code utun} (the kernel picks the next free {@code utunN}) or {@code utunN}
+ * with N of 1 to {@value #MAX_UTUN_DIGITS} digits, as wireguard-go requires there; the UAPI
+ * socket is named after the interface the kernel actually created.
  */
 public final class InterfaceName {
     /** Longest name: IFNAMSIZ (16) less the terminating NUL. */
     public static final int MAX_LENGTH = 15;
+    /** Most digits of N in a requested {@code utunN} (what the macOS TUN provider maps to a unit). */
+    static final int MAX_UTUN_DIGITS = 6;
+    /** The macOS name that lets the kernel choose the unit. */
+    static final String UTUN = "utun";
 
     private InterfaceName() {}
 
     /** True if {@code name} is a valid interface name. */
     public static boolean isValid(String name) {
         return problem(name) == null;
+    }
+
+    /**
+     * Why {@code name} is not a valid interface name to ask for on {@code os}, or null if it is.
+     * The reason does not repeat the name itself.
+     */
+    static String problem(String name, HostOs os) {
+        String p = problem(name);
+        if (p != null || os != HostOs.MACOS) {
+            return p;
+        }
+        if (!name.equals(UTUN) && !isUtunWithUnit(name)) {
+            return "on macOS the interface name must be utun (the kernel picks utunN) or utunN with N of 1 to "
+                    + MAX_UTUN_DIGITS + " digits";
+        }
+        return null;
+    }
+
+    /** True if {@code name} is {@code utun} followed by 1 to {@value #MAX_UTUN_DIGITS} ASCII digits. */
+    static boolean isUtunWithUnit(String name) {
+        int n = name.length() - UTUN.length();
+        if (!name.startsWith(UTUN) || n < 1 || n > MAX_UTUN_DIGITS) {
+            return false;
+        }
+        for (int i = UTUN.length(); i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

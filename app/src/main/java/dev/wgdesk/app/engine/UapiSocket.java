@@ -21,6 +21,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,9 @@ import java.util.concurrent.Semaphore;
  *
  * <p><b>Watching.</b> When the socket file is removed or replaced by another file, or accepting
  * fails, the {@code onGone} callback runs once: the engine then shuts down, as wireguard-go does.
+ * Where the JDK's watch service only polls (macOS: every 10 seconds, listing the directory),
+ * {@link #open(Path, String, Duration)} with a check interval looks at the socket file itself
+ * instead, every interval (one {@code lstat}), so {@code wg-quick down} ends the engine soon.
  * {@link #close()} removes the socket file if it is still this socket's.
  */
 public final class UapiSocket implements AutoCloseable {
@@ -55,17 +59,20 @@ public final class UapiSocket implements AutoCloseable {
     private final Path path;
     private final Object fileKey;
     private final ServerSocketChannel server;
-    private final WatchService watcher;
+    private final WatchService watcher; // null: checkInterval
+    private final Duration checkInterval;
     private final Semaphore permits = new Semaphore(MAX_CONNECTIONS);
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile Runnable onGone = () -> { };
 
-    private UapiSocket(Path path, Object fileKey, ServerSocketChannel server, WatchService watcher) {
+    private UapiSocket(Path path, Object fileKey, ServerSocketChannel server, WatchService watcher,
+            Duration checkInterval) {
         this.path = path;
         this.fileKey = fileKey;
         this.server = server;
         this.watcher = watcher;
+        this.checkInterval = checkInterval;
     }
 
     /** {@code dir/NAME.sock}. */
@@ -79,6 +86,17 @@ public final class UapiSocket implements AutoCloseable {
      * @throws IOException if the socket is in use by a running engine, or cannot be created
      */
     public static UapiSocket open(Path dir, String interfaceName) throws IOException {
+        return open(dir, interfaceName, null);
+    }
+
+    /**
+     * As {@link #open(Path, String)}; with a {@code checkInterval}, the socket file is checked
+     * every interval instead of through the JDK's watch service (for macOS, where that polls).
+     */
+    public static UapiSocket open(Path dir, String interfaceName, Duration checkInterval) throws IOException {
+        if (checkInterval != null && (checkInterval.isNegative() || checkInterval.isZero())) {
+            throw new IllegalArgumentException("checkInterval must be positive");
+        }
         if (!InterfaceName.isValid(interfaceName)) {
             throw new IllegalArgumentException("invalid interface name");
         }
@@ -99,11 +117,13 @@ public final class UapiSocket implements AutoCloseable {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(temp), MAX_CONNECTIONS);
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            watcher = FileSystems.getDefault().newWatchService();
-            dir.register(watcher, StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_CREATE);
+            if (checkInterval == null) {
+                watcher = FileSystems.getDefault().newWatchService();
+                dir.register(watcher, StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_CREATE);
+            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             Object key = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return new UapiSocket(target, key, server, watcher);
+            return new UapiSocket(target, key, server, watcher, checkInterval);
         } catch (IOException | RuntimeException e) {
             closeQuietly(server);
             closeQuietly(watcher);
@@ -180,6 +200,10 @@ public final class UapiSocket implements AutoCloseable {
     }
 
     private void watchLoop() {
+        if (watcher == null) {
+            checkLoop();
+            return;
+        }
         try {
             while (!closed) {
                 WatchKey key = watcher.take();
@@ -203,6 +227,22 @@ public final class UapiSocket implements AutoCloseable {
             }
         } catch (ClosedWatchServiceException e) {
             // closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Checks the socket file every {@link #checkInterval} until it is gone or this socket is closed. */
+    private void checkLoop() {
+        try {
+            while (!closed) {
+                Thread.sleep(checkInterval);
+                if (!closed && !stillOurs()) {
+                    LOG.log(Level.DEBUG, "UAPI socket {0} was removed", path);
+                    gone();
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

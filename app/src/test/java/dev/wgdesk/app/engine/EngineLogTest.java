@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +85,18 @@ class EngineLogTest {
         EngineLog.setLevel(LogLevel.SILENT);
         System.getLogger("wgdesk.device.wg7").log(System.Logger.Level.ERROR, "hidden again");
         assertTrue(!output().contains("hidden again"));
+    }
+
+    @Test
+    void linesNameTheRealInterfaceOnceKnown() {
+        EngineLog.install("utun", LogLevel.ERROR, out); // macOS: asked for utun, the kernel picks
+        System.getLogger("wgdesk.engine").log(System.Logger.Level.ERROR, "before");
+        EngineLog.setInterfaceName("utun7");
+        System.getLogger("wgdesk.engine").log(System.Logger.Level.ERROR, "after");
+        List<String> lines = output().lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("ERROR: (utun) ") && lines.get(0).endsWith(" before"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("ERROR: (utun7) ") && lines.get(1).endsWith(" after"), lines.get(1));
     }
 
     @Test
