@@ -10,13 +10,18 @@
 #
 #   Contents/MacOS/wgdesk                  the app: tray, window, CLI (dev.wgdesk.app.cli.Main)
 #   Contents/MacOS/wgdesk-helper           the privileged helper's launcher (argument "helper")
+#   Contents/MacOS/wgdesk-engine           the engine, a wireguard-go drop-in (dev.wgdesk.app.engine.
+#                                          EngineMain); postinstall links /usr/local/bin/wgdesk-engine
+#                                          to it for WG_QUICK_USERSPACE_IMPLEMENTATION=wgdesk-engine
 #   Contents/Resources/dev.wgdesk.helper.plist   the LaunchDaemon, written to /Library/LaunchDaemons
 #                                          by the postinstall (launchd/dev.wgdesk.helper.plist)
 #   Contents/Resources/uninstall.sh        sudo it to remove wgdesk (--purge: tunnels and group too)
 #   Contents/Resources/helper.conf         the policy's defaults, copied to /etc/wgdesk once
 #   Contents/Resources/wgdeskTemplate*.png the menu-bar template icon (tray/)
 #   Contents/app/native/libjnidispatch.jnilib   JNA's native part, signed with the bundle
-#   Contents/runtime                       a jlink'd Java runtime with JavaFX
+#   Contents/runtime                       a jlink'd Java runtime with JavaFX; its bin/java stays:
+#                                          the engine's daemon mode (Daemon.java; no setsid on a Mac)
+#                                          starts java.home/bin/java
 #
 # The Info.plist (resources/Info.plist) sets LSUIElement: no Dock icon while only the menu-bar
 # icon shows. The app is signed ad hoc (codesign -s -; Apple silicon runs no unsigned code), or
@@ -63,6 +68,7 @@ jdeps_modules=$("$jdeps" --ignore-missing-deps --multi-release 25 --print-module
 modules="$jdeps_modules,java.logging,java.management,java.naming,jdk.charsets,jdk.localedata,jdk.zipfs,jdk.naming.dns,jdk.unsupported,jdk.net,$fx_modules"
 modules=$(tr ',' '\n' <<<"$modules" | grep -v '^$' | sort -u | paste -sd, -)
 echo "build-pkg: runtime modules: $modules"
+# No --strip-native-commands: bin/java must stay (checked in the app below).
 "$jlink" --module-path "$work/javafx" --add-modules "$modules" \
   --strip-debug --no-header-files --no-man-pages \
   --exclude-resources='/javafx.*/*.dylib' \
@@ -97,6 +103,15 @@ main-class=dev.wgdesk.app.cli.Main
 arguments=helper
 java-options=${java_options[*]}
 PROPS
+# The engine's JVM: the memory defaults of the Linux image's bin/wgdesk-engine-jvm (serial collector,
+# small heap with a 1 MiB young generation, small stacks, capped code cache), without
+# -XX:TrimNativeHeapInterval: glibc only; elsewhere the JVM prints a warning at every start, into
+# wg-quick's output. No shell launcher as on Linux: daemon mode is EngineMain's own (Daemon.java),
+# which starts this runtime's bin/java with the same JVM options and class path.
+cat > "$work/wgdesk-engine.properties" <<PROPS
+main-class=dev.wgdesk.app.engine.EngineMain
+java-options=${java_options[*]} -XX:+UseSerialGC -Xms8m -Xmn1m -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=48m
+PROPS
 
 # The application icon from the Linux PNGs (iconutil wants an .iconset of these names).
 icon_args=()
@@ -120,14 +135,26 @@ jpackage_args=(--type app-image --dest "$image" --name wgdesk --app-version "$ap
   --input "$work/input" --main-jar "$main_jar" --main-class dev.wgdesk.app.cli.Main
   --runtime-image "$work/runtime" --resource-dir "$macos/resources" "${icon_args[@]}"
   --add-launcher "wgdesk-helper=$work/wgdesk-helper.properties"
+  --add-launcher "wgdesk-engine=$work/wgdesk-engine.properties"
   --java-options -Dapple.awt.enableTemplateImages=true)
 for o in "${java_options[@]}"; do
   jpackage_args+=(--java-options "$o")
 done
 "$jpackage" "${jpackage_args[@]}"
 app=$image/wgdesk.app
-[ -x "$app/Contents/MacOS/wgdesk" ] && [ -x "$app/Contents/MacOS/wgdesk-helper" ] \
+[ -x "$app/Contents/MacOS/wgdesk" ] && [ -x "$app/Contents/MacOS/wgdesk-helper" ] && [ -x "$app/Contents/MacOS/wgdesk-engine" ] \
   || die "jpackage made no launchers in $app/Contents/MacOS"
+[ -x "$app/Contents/runtime/Contents/Home/bin/java" ] \
+  || die "$app/Contents/runtime/Contents/Home/bin/java is missing: wgdesk-engine's daemon mode starts it"
+# The engine's class path: only the jars it loads classes from (wgdesk's, JNA, Bouncy Castle), as on
+# Linux (build-image.sh): every ServiceLoader lookup opens each jar on the class path. jpackage
+# writes one app.classpath line per jar. awk, not sed -i: BSD and GNU sed differ there.
+engine_cfg=$app/Contents/app/wgdesk-engine.cfg
+[ -f "$engine_cfg" ] || die "$engine_cfg is missing"
+awk '!/^app\.classpath=/ || $0 ~ "^app\\.classpath=\\$APPDIR/(wgdesk-|jna-|bcprov-)[^/]*\\.jar$"' \
+  "$engine_cfg" > "$work/engine.cfg" && cat "$work/engine.cfg" > "$engine_cfg" || die "cannot write $engine_cfg"
+grep -q '^app\.classpath=\$APPDIR/wgdesk-app' "$engine_cfg" && grep -q '^app\.classpath=\$APPDIR/jna-' "$engine_cfg" \
+  || die "$engine_cfg: the engine's class path lost its jars"
 /usr/libexec/PlistBuddy -c 'Print :LSUIElement' "$app/Contents/Info.plist" | grep -qx true \
   || die "$app/Contents/Info.plist has no LSUIElement: resources/Info.plist was not used"
 
@@ -153,6 +180,8 @@ codesign -dv "$app" 2>&1 | sed 's/^/build-pkg: codesign: /'
   --app-image "$app" --resource-dir "$macos/resources"
 pkg=$(ls "$out"/wgdesk-*.pkg | head -n 1)
 [ -f "$pkg" ] || die "jpackage made no .pkg in $out"
-pkgutil --payload-files "$pkg" | grep -q 'wgdesk.app/Contents/MacOS/wgdesk-helper' \
-  || die "$pkg does not contain the helper launcher"
+payload=$(pkgutil --payload-files "$pkg") || die "pkgutil --payload-files $pkg failed"
+for launcher in wgdesk-helper wgdesk-engine; do
+  grep -q "wgdesk.app/Contents/MacOS/$launcher\$" <<<"$payload" || die "$pkg does not contain the launcher $launcher"
+done
 echo "build-pkg: $pkg ($(du -h "$pkg" | cut -f1))"

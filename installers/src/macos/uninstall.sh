@@ -6,7 +6,8 @@
 #
 # Stops and unloads the helper (dev.wgdesk.helper; it takes its tunnels down, restoring routes
 # and DNS, on SIGTERM), then removes the LaunchDaemon, the app, the logs, the socket directory,
-# every user's "Start wgdesk at login" LaunchAgent and the package receipt. Without --purge the
+# every user's "Start wgdesk at login" LaunchAgent, the command /usr/local/bin/wgdesk-engine (if it
+# is still the link to the app's engine) and the package receipt. Without --purge the
 # tunnels (/Library/Application Support/wgdesk: their private keys), the policy
 # (/etc/wgdesk) and the group wgdesk stay, for a reinstall; --purge removes them too.
 # WGDESK_ROOT prefixes every path (for the tests only). Not yet run on a Mac (the macOS CI job will).
@@ -39,6 +40,12 @@ rm -f "$ROOT/Library/LaunchDaemons/$LABEL.plist"
 for agent in "$ROOT"/Users/*/Library/LaunchAgents/dev.wgdesk.tray.plist "$ROOT"/var/root/Library/LaunchAgents/dev.wgdesk.tray.plist; do
   [[ -e $agent ]] && rm -f "$agent"
 done
+
+# The engine's command, if it is still postinstall's link into a wgdesk.app.
+engine_link=$ROOT/usr/local/bin/wgdesk-engine
+if [[ -L $engine_link && $(readlink "$engine_link") == */wgdesk.app/Contents/MacOS/wgdesk-engine ]]; then
+  rm -f "$engine_link"
+fi
 
 rm -rf "$ROOT/Applications/wgdesk.app" "$ROOT/Library/Logs/wgdesk" "$ROOT/var/run/wgdesk"
 pkgutil --forget dev.wgdesk >/dev/null 2>&1 || true

@@ -82,7 +82,8 @@ class WorkflowTest {
         assertTrue(macRuns.contains("sudo -E ./mvnw") && macRuns.contains("-Dtest=UtunMacTest"), macRuns);
         // the .pkg built, signed ad hoc, installed, its daemon loaded, a tunnel pinged, uninstalled: in that order
         int at = -1;
-        for (String step : List.of("-Ppkg -pl installers", "codesign -dv", "sudo installer -pkg", "launchctl print system/dev.wgdesk.helper",
+        for (String step : List.of("-Ppkg -pl installers", "codesign -dv", "sudo installer -pkg", "/usr/local/bin/wgdesk-engine --version",
+                "launchctl print system/dev.wgdesk.helper",
                 "brew install wireguard-go wireguard-tools", "ping -c 3", "Resources/uninstall.sh\" --purge")) {
             assertTrue(macRuns.indexOf(step, at + 1) > at, "macOS job runs " + step + " (in order): " + macRuns);
             at = macRuns.indexOf(step, at + 1);

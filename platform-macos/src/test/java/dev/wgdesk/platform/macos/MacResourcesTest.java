@@ -162,9 +162,11 @@ class MacResourcesTest {
         Path res = Files.createDirectories(app.resolve("Contents/Resources"));
         Files.copy(MACOS.resolve("launchd/dev.wgdesk.helper.plist"), res.resolve("dev.wgdesk.helper.plist"));
         Files.writeString(res.resolve("helper.conf"), "#allow-scripts=false\n");
-        Path launcher = Files.createDirectories(app.resolve("Contents/MacOS")).resolve("wgdesk-helper");
-        Files.writeString(launcher, "#!/bin/sh\n");
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String name : List.of("wgdesk-helper", "wgdesk-engine")) {
+            Path launcher = Files.createDirectories(app.resolve("Contents/MacOS")).resolve(name);
+            Files.writeString(launcher, "#!/bin/sh\n");
+            Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         return app;
     }
 
@@ -173,9 +175,11 @@ class MacResourcesTest {
         Path log = dir.resolve("calls.log");
         Path app = fakeApp(dir);
         Path daemon = dir.resolve("Library/LaunchDaemons/dev.wgdesk.helper.plist");
+        Path bin = dir.resolve("usr/local/bin");
         Map<String, String> env = Map.of("CALLS", log.toString(), "WGDESK_APP", app.toString(),
                 "WGDESK_STATE_DIR", dir.resolve("state").toString(), "WGDESK_LOG_DIR", dir.resolve("logs").toString(),
-                "WGDESK_ETC_DIR", dir.resolve("etc/wgdesk").toString(), "WGDESK_DAEMON_PLIST", daemon.toString());
+                "WGDESK_ETC_DIR", dir.resolve("etc/wgdesk").toString(), "WGDESK_DAEMON_PLIST", daemon.toString(),
+                "WGDESK_BIN_DIR", bin.toString());
         runWithStubs(RESOURCES.resolve("postinstall"), env, 0, "/tmp/wgdesk.pkg", "/Applications", "/");
         List<String> calls = Files.readAllLines(log);
         assertTrue(calls.contains("dseditgroup -o create -r wgdesk users wgdesk"), calls.toString());
@@ -188,6 +192,10 @@ class MacResourcesTest {
                 "the template with the launcher's path filled in");
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon)));
         assertEquals("#allow-scripts=false\n", Files.readString(dir.resolve("etc/wgdesk/helper.conf")));
+        // the engine's command: an absolute link straight to the launcher (jpackage's launcher reads one link)
+        Path engine = bin.resolve("wgdesk-engine");
+        assertTrue(Files.isSymbolicLink(engine), engine + " is a link");
+        assertEquals(app.resolve("Contents/MacOS/wgdesk-engine"), Files.readSymbolicLink(engine));
 
         // an upgrade: the administrator's policy stays, the daemon is reloaded
         Files.writeString(dir.resolve("etc/wgdesk/helper.conf"), "allow-scripts=true\n");
@@ -195,8 +203,9 @@ class MacResourcesTest {
         runWithStubs(RESOURCES.resolve("postinstall"), Map.of("CALLS", log.toString(), "WGDESK_APP", app.toString(),
                 "WGDESK_STATE_DIR", dir.resolve("state").toString(), "WGDESK_LOG_DIR", dir.resolve("logs").toString(),
                 "WGDESK_ETC_DIR", dir.resolve("etc/wgdesk").toString(), "WGDESK_DAEMON_PLIST", daemon.toString(),
-                "GROUP_MISSING", "0"), 0);
+                "GROUP_MISSING", "0", "WGDESK_BIN_DIR", bin.toString()), 0);
         calls = Files.readAllLines(log);
+        assertEquals(app.resolve("Contents/MacOS/wgdesk-engine"), Files.readSymbolicLink(engine), "the link is renewed");
         assertFalse(calls.stream().anyMatch(c -> c.startsWith("dseditgroup -o create")), "the group exists: " + calls);
         assertTrue(calls.contains("launchctl bootstrap system " + daemon), calls.toString());
         assertEquals("allow-scripts=true\n", Files.readString(dir.resolve("etc/wgdesk/helper.conf")));
@@ -209,9 +218,30 @@ class MacResourcesTest {
         String out = runWithStubs(RESOURCES.resolve("postinstall"), Map.of("CALLS", dir.resolve("calls").toString(),
                 "WGDESK_APP", app.toString(), "WGDESK_STATE_DIR", dir.resolve("state").toString(),
                 "WGDESK_LOG_DIR", dir.resolve("logs").toString(), "WGDESK_ETC_DIR", dir.resolve("etc").toString(),
-                "WGDESK_DAEMON_PLIST", dir.resolve("d.plist").toString()), 1);
+                "WGDESK_DAEMON_PLIST", dir.resolve("d.plist").toString(), "WGDESK_BIN_DIR", dir.resolve("bin").toString()), 1);
         assertTrue(out.contains("wgdesk-helper is missing"), out);
         assertFalse(Files.exists(dir.resolve("d.plist")));
+    }
+
+    @Test
+    void postinstallLeavesSomeoneElsesWgdeskEngineAndReportsAMissingLauncher(@TempDir Path dir) throws Exception {
+        Path app = fakeApp(dir);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("wgdesk-engine"), "#!/bin/sh\n# someone's own\n");
+        Map<String, String> env = Map.of("CALLS", dir.resolve("calls").toString(), "WGDESK_APP", app.toString(),
+                "WGDESK_STATE_DIR", dir.resolve("state").toString(), "WGDESK_LOG_DIR", dir.resolve("logs").toString(),
+                "WGDESK_ETC_DIR", dir.resolve("etc").toString(), "WGDESK_DAEMON_PLIST", dir.resolve("d.plist").toString(),
+                "WGDESK_BIN_DIR", bin.toString());
+        String out = runWithStubs(RESOURCES.resolve("postinstall"), env, 0);
+        assertTrue(out.contains("exists and is not a link: left as it is"), out);
+        assertEquals("#!/bin/sh\n# someone's own\n", Files.readString(bin.resolve("wgdesk-engine")));
+        assertTrue(Files.exists(dir.resolve("d.plist")), "the helper is installed all the same");
+
+        Files.delete(bin.resolve("wgdesk-engine"));
+        Files.delete(app.resolve("Contents/MacOS/wgdesk-engine"));
+        out = runWithStubs(RESOURCES.resolve("postinstall"), env, 1);
+        assertTrue(out.contains("wgdesk-engine is missing: no wgdesk-engine command"), out);
+        assertFalse(Files.exists(bin.resolve("wgdesk-engine"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
@@ -238,8 +268,13 @@ class MacResourcesTest {
             Files.createDirectories(f.getParent());
             Files.writeString(f, "x");
         }
+        Path bin = Files.createDirectories(root.resolve("usr/local/bin"));
+        Files.createSymbolicLink(bin.resolve("wgdesk-engine"), root.resolve("Applications/wgdesk.app/Contents/MacOS/wgdesk-engine"));
+        Files.createSymbolicLink(bin.resolve("wg"), root.resolve("opt/homebrew/bin/wg"));
         Map<String, String> env = Map.of("CALLS", log.toString(), "WGDESK_ROOT", root.toString());
         String out = runWithStubs(MACOS.resolve("uninstall.sh"), env, 0);
+        assertFalse(Files.exists(bin.resolve("wgdesk-engine"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "the engine's link removed");
+        assertTrue(Files.isSymbolicLink(bin.resolve("wg")), "not ours");
         for (Path f : gone) {
             assertFalse(Files.exists(f), f + " removed");
         }
@@ -262,6 +297,11 @@ class MacResourcesTest {
         assertTrue(Files.exists(root.resolve("Users/alice/Library/LaunchAgents/other.plist")), "not ours");
         assertTrue(Files.readAllLines(log).contains("dseditgroup -o delete wgdesk"));
         runWithStubs(MACOS.resolve("uninstall.sh"), env, 2, "--everything");
+
+        // a wgdesk-engine that is not the app's link stays
+        Files.writeString(bin.resolve("wgdesk-engine"), "#!/bin/sh\n");
+        runWithStubs(MACOS.resolve("uninstall.sh"), env, 0);
+        assertTrue(Files.isRegularFile(bin.resolve("wgdesk-engine")), "not ours");
     }
 
     private static List<Path> concat(List<Path> a, List<Path> b) {
@@ -298,6 +338,162 @@ class MacResourcesTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, p.waitFor(), out);
         assertTrue(out.contains("the .pkg is built on macOS only; this is Linux"), out);
+    }
+
+    /** Mac commands for build-pkg.sh, sourced by its bash through BASH_ENV (so that an absolute path can be a function). */
+    private static final String BUILD_STUBS = """
+            log() { printf '%s\\n' "$*" >> "$CALLS"; }
+            uname() { case ${1:-} in -m) echo x86_64 ;; *) echo Darwin ;; esac; }
+            codesign() { log codesign "$@"; }
+            iconutil() { log iconutil "$@"; return 1; }
+            pkgutil() { log pkgutil "$@"; [[ $1 == --payload-files ]] && cat "$2"; }
+            # BSD sed: -i takes its (here empty) suffix as a separate argument
+            sed() { if [[ ${1:-} == -i && ${2-x} == '' ]]; then shift 2; command sed -i "$@"; else command sed "$@"; fi; }
+            /usr/libexec/PlistBuddy() {
+              [[ $2 == 'Print :LSUIElement' ]] && grep -A1 '<key>LSUIElement</key>' "$3" | grep -q '<true/>' && echo true
+            }
+            """;
+
+    /** JDK tools for build-pkg.sh: jdeps, jar, jlink (keeps bin/java unless told to strip) and jpackage as far as it is used. */
+    private static final Map<String, String> JDK_STUBS = Map.of(
+            "jdeps", "#!/bin/bash\necho java.base,java.desktop\n",
+            "jar", """
+                    #!/bin/bash
+                    n=${3##*/}; n=${n%.jar}; n=${n%%-[0-9]*}; echo "${n//-/.}@25"
+                    """,
+            "jlink", """
+                    #!/bin/bash
+                    printf 'jlink %s\\n' "$*" >> "$CALLS"
+                    while [ $# -gt 0 ]; do [ "$1" = --output ] && out=$2; [ "$1" = --strip-native-commands ] && strip=1; shift; done
+                    mkdir -p "$out/bin" "$out/lib"; : > "$out/lib/libjli.dylib"
+                    [ -n "${strip:-}${JLINK_STRIPS:-}" ] || { printf '#!/bin/sh\\n' > "$out/bin/java"; chmod 755 "$out/bin/java"; }
+                    """,
+            "jpackage", """
+                    #!/bin/bash
+                    printf 'jpackage %s\\n' "$*" >> "$CALLS"
+                    launchers=() jopts=()
+                    while [ $# -gt 0 ]; do
+                      case $1 in
+                        --type) type=$2 ;; --dest) dest=$2 ;; --name) name=$2 ;; --input) input=$2 ;;
+                        --main-class) main_class=$2 ;; --runtime-image) runtime=$2 ;; --resource-dir) resdir=$2 ;;
+                        --app-image) appimage=$2 ;; --add-launcher) launchers+=("$2") ;; --java-options) jopts+=("$2") ;;
+                        --*) ;;
+                        *) echo "jpackage stub: unexpected $1" >&2; exit 2 ;;
+                      esac
+                      shift 2
+                    done
+                    if [ "$type" = pkg ]; then
+                      (cd "${appimage%/*}" && find "${appimage##*/}" | command sed 's|^|./Applications/|') > "$dest/$name-0.1.0.pkg"
+                      exit 0
+                    fi
+                    c=$dest/$name.app/Contents
+                    mkdir -p "$c/MacOS" "$c/app" "$c/Resources" "$c/runtime/Contents"
+                    cp -R "$runtime" "$c/runtime/Contents/Home"
+                    cp -R "$input"/. "$c/app/"
+                    command sed 's/DEPLOY_[A-Z_]*/x/g' "$resdir/Info.plist" > "$c/Info.plist"
+                    launcher() { # NAME MAIN-CLASS ARGUMENTS JAVA-OPTIONS...: the executable and its Contents/app/NAME.cfg
+                      local n=$1 mc=$2 args=$3; shift 3
+                      printf '#!/bin/sh\\n' > "$c/MacOS/$n"; chmod 755 "$c/MacOS/$n"
+                      { printf '[Application]\\napp.mainclass=%s\\n' "$mc"
+                        for j in "$input"/*.jar; do printf 'app.classpath=$APPDIR/%s\\n' "${j##*/}"; done
+                        printf '\\n[JavaOptions]\\n'; for o in "$@"; do printf 'java-options=%s\\n' "$o"; done
+                        [ -z "$args" ] || printf '\\n[ArgOptions]\\narguments=%s\\n' "$args"
+                      } > "$c/app/$n.cfg"
+                    }
+                    launcher "$name" "$main_class" "" "${jopts[@]}"
+                    for l in "${launchers[@]}"; do
+                      p=${l#*=}
+                      o=$(command sed -n 's/^java-options=//p' "$p")
+                      if [ -n "$o" ]; then read -r -a lo <<<"$o"; else lo=("${jopts[@]}"); fi
+                      mc=$(command sed -n 's/^main-class=//p' "$p")
+                      launcher "${l%%=*}" "${mc:-$main_class}" "$(command sed -n 's/^arguments=//p' "$p")" "${lo[@]}"
+                    done
+                    """);
+
+    /** Runs build-pkg.sh with the stubs; returns its output, asserting exit code {@code exit}. */
+    private static String buildPkg(Path dir, Map<String, String> extraEnv, int exit) throws Exception {
+        Path javaHome = Files.createDirectories(dir.resolve("jdk/bin"));
+        for (Map.Entry<String, String> t : JDK_STUBS.entrySet()) {
+            Path f = javaHome.resolve(t.getKey());
+            Files.writeString(f, t.getValue());
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path input = Files.createDirectories(dir.resolve("input"));
+        Path fx = Files.createDirectories(dir.resolve("javafx"));
+        for (String jar : List.of("wgdesk-app-0.1.0.jar", "wgdesk-engine-0.1.0.jar", "bcprov-jdk18on-1.80.jar",
+                "controlsfx-11.2.1.jar", "slf4j-api-2.0.16.jar")) {
+            zip(input.resolve(jar), "META-INF/MANIFEST.MF");
+        }
+        zip(input.resolve("jna-5.17.0.jar"), "com/sun/jna/darwin-x86-64/libjnidispatch.jnilib");
+        zip(fx.resolve("javafx-base-25-mac.jar"), "module-info.class");
+        Path bashEnv = dir.resolve("stubs.sh");
+        Files.writeString(bashEnv, BUILD_STUBS);
+        Path out = dir.resolve("out");
+        ProcessBuilder pb = new ProcessBuilder("bash", MACOS.resolve("build-pkg.sh").toString(), dir.resolve("jdk").toString(),
+                input.toString(), fx.toString(), "0.1.0", "wgdesk-app-0.1.0.jar", MACOS.toString(),
+                MACOS.resolve("../linux").toString(), out.toString()).redirectErrorStream(true);
+        pb.environment().put("BASH_ENV", bashEnv.toString());
+        pb.environment().put("CALLS", dir.resolve("calls.log").toString());
+        pb.environment().remove("WGDESK_CODESIGN_IDENTITY");
+        pb.environment().putAll(extraEnv);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(exit, p.exitValue(), output);
+        return output;
+    }
+
+    private static void zip(Path jar, String entry) throws Exception {
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            z.putNextEntry(new java.util.zip.ZipEntry(entry));
+            z.write(1);
+            z.closeEntry();
+        }
+    }
+
+    /**
+     * build-pkg.sh with stub Mac and JDK tools: the app image has the engine's launcher, with
+     * EngineMain, the compile commands and the engine's memory options, a class path of only
+     * wgdesk's, JNA's and Bouncy Castle's jars, and a runtime that keeps bin/java (Daemon.java starts it).
+     */
+    @Test
+    void buildPkgAddsTheEngineLauncherToTheAppImage(@TempDir Path dir) throws Exception {
+        String output = buildPkg(dir, Map.of(), 0);
+        Path app = dir.resolve("out/pkg-work/image/wgdesk.app/Contents");
+        assertTrue(Files.isExecutable(app.resolve("MacOS/wgdesk-engine")), output);
+        String props = Files.readString(dir.resolve("out/pkg-work/wgdesk-engine.properties"));
+        assertTrue(props.contains("main-class=dev.wgdesk.app.engine.EngineMain\n"), props);
+        assertTrue(props.contains("-XX:CompileCommandFile=$APPDIR/wgdesk-compile-commands.txt"), props);
+
+        List<String> cfg = Files.readAllLines(app.resolve("app/wgdesk-engine.cfg"));
+        assertTrue(cfg.contains("app.mainclass=dev.wgdesk.app.engine.EngineMain"), cfg.toString());
+        List<String> options = cfg.stream().filter(l -> l.startsWith("java-options=")).map(l -> l.substring(13)).toList();
+        for (String o : List.of("-XX:CompileCommandFile=$APPDIR/wgdesk-compile-commands.txt", "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-Xms8m", "-Xmn1m", "-Xmx256m", "-Xss512k", "-XX:ReservedCodeCacheSize=48m",
+                "-Djna.boot.library.path=$APPDIR/native", "-XX:+ExitOnOutOfMemoryError")) {
+            assertTrue(options.contains(o), o + " in " + options);
+        }
+        assertFalse(options.stream().anyMatch(o -> o.contains("TrimNativeHeap")), "glibc only: a warning on macOS " + options);
+        assertFalse(options.stream().anyMatch(o -> o.contains("enableTemplateImages")), "the UI's option " + options);
+        assertEquals(List.of("app.classpath=$APPDIR/bcprov-jdk18on-1.80.jar", "app.classpath=$APPDIR/jna-5.17.0.jar",
+                "app.classpath=$APPDIR/wgdesk-app-0.1.0.jar", "app.classpath=$APPDIR/wgdesk-engine-0.1.0.jar"),
+                cfg.stream().filter(l -> l.startsWith("app.classpath=")).sorted().toList(), "the engine's narrow class path");
+        assertTrue(Files.readString(app.resolve("app/wgdesk-helper.cfg")).contains("controlsfx"), "other launchers keep theirs");
+        assertTrue(Files.isRegularFile(app.resolve("app/wgdesk-compile-commands.txt")), "the file the option names");
+        assertTrue(Files.isRegularFile(app.resolve("app/native/libjnidispatch.jnilib")));
+        assertTrue(Files.isExecutable(app.resolve("runtime/Contents/Home/bin/java")), "Daemon.java starts java.home/bin/java");
+        List<String> calls = Files.readAllLines(dir.resolve("calls.log"));
+        String jlink = calls.stream().filter(c -> c.startsWith("jlink ")).findFirst().orElseThrow();
+        assertFalse(jlink.contains("--strip-native-commands"), jlink);
+        assertTrue(calls.stream().anyMatch(c -> c.startsWith("jpackage ") && c.contains("--add-launcher wgdesk-engine=")), calls.toString());
+        assertTrue(calls.stream().anyMatch(c -> c.startsWith("codesign --force --deep")), calls.toString());
+        assertTrue(output.contains("build-pkg: " + dir.resolve("out/wgdesk-0.1.0.pkg")), output);
+    }
+
+    @Test
+    void buildPkgRefusesARuntimeWithoutBinJava(@TempDir Path dir) throws Exception {
+        String output = buildPkg(dir, Map.of("JLINK_STRIPS", "1"), 1);
+        assertTrue(output.contains("runtime/Contents/Home/bin/java is missing: wgdesk-engine's daemon mode starts it"), output);
     }
 
     /**
