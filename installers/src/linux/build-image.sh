@@ -116,7 +116,7 @@ java_options=(--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
 # instead of the JVM starting a second one. Memory defaults as in the dist launcher.
 cat > "$work/wgdesk-engine-jvm.properties" <<EOF
 main-class=dev.wgdesk.app.engine.EngineMain
-java-options=${java_options[*]} -XX:+UseSerialGC -Xms8m -Xmn1m -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:TrimNativeHeapInterval=10000
+java-options=${java_options[*]} -XX:+UseSerialGC -Xms8m -Xmn1m -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:TrimNativeHeapInterval=1000
 EOF
 # The helper's JVM (the systemd unit runs bin/wgdesk-helper helper): its own launcher so that it
 # gets its own AOT cache (trained below on activations) and the helper's memory defaults of the
