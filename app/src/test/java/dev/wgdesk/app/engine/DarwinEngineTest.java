@@ -17,12 +17,9 @@ import dev.wgdesk.engine.tun.TunProvider;
 import dev.wgdesk.engine.uapi.UapiHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -132,19 +129,7 @@ class DarwinEngineTest {
     private static String get(Path socket) throws IOException {
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(socket));
-            OutputStream out = Channels.newOutputStream(c);
-            out.write("get=1\n\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = Channels.newInputStream(c);
-            StringBuilder b = new StringBuilder();
-            while (!b.toString().endsWith("\n\n")) {
-                int ch = in.read();
-                if (ch < 0) {
-                    break;
-                }
-                b.append((char) ch);
-            }
-            return b.toString();
+            return UapiSocketTest.request(c, "get=1\n\n");
         }
     }
 

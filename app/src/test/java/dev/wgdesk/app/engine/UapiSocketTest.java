@@ -72,7 +72,8 @@ class UapiSocketTest {
         return c;
     }
 
-    private static String request(SocketChannel c, String req) throws IOException {
+    /** Sends one UAPI request on {@code c} and reads its answer up to the blank line. */
+    static String request(SocketChannel c, String req) throws IOException {
         OutputStream out = Channels.newOutputStream(c);
         out.write(req.getBytes(StandardCharsets.US_ASCII));
         out.flush();
