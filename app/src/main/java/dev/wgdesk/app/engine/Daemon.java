@@ -1,5 +1,6 @@
 package dev.wgdesk.app.engine;
 
+import dev.wgdesk.engine.platform.UapiSocket;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

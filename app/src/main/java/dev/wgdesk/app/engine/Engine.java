@@ -1,5 +1,6 @@
 package dev.wgdesk.app.engine;
 
+import dev.wgdesk.engine.platform.UapiSocket;
 import dev.wgdesk.engine.Protocol;
 import dev.wgdesk.engine.conn.BindProvider;
 import dev.wgdesk.engine.device.Device;

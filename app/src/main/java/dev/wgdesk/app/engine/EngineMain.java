@@ -1,5 +1,6 @@
 package dev.wgdesk.app.engine;
 
+import dev.wgdesk.engine.platform.UapiSocket;
 import dev.wgdesk.engine.tun.TunProvider;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,7 +3,11 @@ package dev.wgdesk.platform.linux.helper;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.device.Device;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.device.DeviceUapiTarget;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.platform.UapiServer;
+import dev.wgdesk.engine.platform.UapiSocket;
+import dev.wgdesk.engine.platform.UnixUapiServer;
 import dev.wgdesk.engine.resilience.DeviceTarget;
 import dev.wgdesk.engine.resilience.EndpointWatcher;
 import dev.wgdesk.engine.resilience.HostResolver;
@@ -11,11 +15,13 @@ import dev.wgdesk.engine.resilience.Resilience;
 import dev.wgdesk.engine.resilience.ResolutionStatus;
 import dev.wgdesk.engine.resilience.SleepDetector;
 import dev.wgdesk.engine.time.Clock;
+import dev.wgdesk.engine.uapi.ErrnoConvention;
 import dev.wgdesk.platform.linux.DefaultRouteMonitor;
 import dev.wgdesk.platform.linux.LinuxClocks;
 import dev.wgdesk.platform.linux.net.Command;
 import dev.wgdesk.platform.linux.net.LinuxTunnel;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -25,6 +31,13 @@ import java.util.function.Consumer;
  * when the network moves by a {@link Resilience} fed with {@code CLOCK_BOOTTIME} against
  * {@code CLOCK_MONOTONIC} (suspend) and a {@link DefaultRouteMonitor} (a new default route), and
  * an {@link EndpointWatcher} per tunnel whose endpoints are host names.
+ *
+ * <p>Each tunnel serves the standard userspace API on {@code /var/run/wireguard/NAME.sock}
+ * ({@link UnixUapiServer}, mode 0600, root's), so {@code sudo wg show}, {@code wg showconf} and
+ * {@code wg set} work on it as on a wireguard-go interface. The socket appears once the tunnel is
+ * up and goes away first when it is brought down (and so when the helper stops); a stale one left
+ * by a crashed helper is replaced, and removed by {@link #cleanupStale}. If another running
+ * program serves that name, the tunnel comes up without the socket and a warning says so.
  */
 public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
     /** The programs a crash journal may name: what {@code LinuxTunnel} journals (rules, DNS). */
@@ -33,6 +46,7 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
     private final Command.Runner runner;
     private final HostResolver resolver;
     private final Resilience resilience;
+    private final UapiServer uapi;
     private DefaultRouteMonitor routes; // guarded by this; made on the first activation's thread
     private boolean routesTried; // guarded by this
 
@@ -54,9 +68,20 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
      * (null: none), for tests that move a server behind a name or simulate a suspend.
      */
     public LinuxTunnelBackend(Command.Runner runner, HostResolver resolver, SleepDetector sleep) {
+        this(runner, resolver, sleep, systemUapi());
+    }
+
+    /** As {@link #LinuxTunnelBackend(Command.Runner, HostResolver, SleepDetector)}, serving the UAPI through {@code uapi}. */
+    public LinuxTunnelBackend(Command.Runner runner, HostResolver resolver, SleepDetector sleep, UapiServer uapi) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.uapi = Objects.requireNonNull(uapi, "uapi");
         this.resilience = new Resilience(Clock.system(), sleep);
+    }
+
+    /** The UAPI sockets where {@code wg} looks for them: {@code /var/run/wireguard/NAME.sock}. */
+    public static UapiServer systemUapi() {
+        return new UnixUapiServer(UapiSocket.DEFAULT_DIRECTORY, null, ErrnoConvention.LINUX);
     }
 
     /** {@code CLOCK_BOOTTIME} against {@code CLOCK_MONOTONIC}; wall-clock time if libc cannot be bound. */
@@ -103,6 +128,15 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
         EndpointWatcher watcher = new EndpointWatcher(name, config.peers(), new DeviceTarget(device), resolver,
                 Clock.system(), log);
         Resilience.Registration reg = resilience.register(name, watcher, device::restartHandshakes, log);
+        List<String> warnings = new ArrayList<>(t.warnings());
+        UapiServer.Endpoint socket = uapi.serveOrWarn(name, new DeviceUapiTarget(device), w -> {
+            warnings.add(w);
+            log.accept(w);
+        });
+        if (socket != UapiServer.Endpoint.NONE) {
+            log.accept("wg show " + name + ": serving the userspace API on " + socket.address());
+        }
+        List<String> allWarnings = List.copyOf(warnings);
         return new Active() {
             @Override
             public DeviceSnapshot snapshot() {
@@ -116,7 +150,7 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
 
             @Override
             public List<String> warnings() {
-                return t.warnings();
+                return allWarnings;
             }
 
             @Override
@@ -136,6 +170,7 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
 
             @Override
             public List<String> deactivate() {
+                socket.close();
                 reg.close();
                 return t.deactivate();
             }
@@ -149,7 +184,9 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
 
     @Override
     public List<String> cleanupStale(String name, List<List<String>> undo) {
-        return LinuxTunnel.cleanupStale(name, undo, runner);
+        List<String> done = new ArrayList<>(LinuxTunnel.cleanupStale(name, undo, runner));
+        done.addAll(uapi.cleanupStale(name));
+        return done;
     }
 
     /** Stops the resilience loop and the route monitor (tunnels are brought down by their owner). */

@@ -1,5 +1,6 @@
-package dev.wgdesk.app.engine;
+package dev.wgdesk.engine.platform;
 
+import dev.wgdesk.engine.config.TunnelName;
 import dev.wgdesk.engine.uapi.UapiHandler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -29,20 +30,22 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The UAPI listening socket {@code DIR/NAME.sock} (normally {@code /var/run/wireguard}), through
- * which {@code wg} and {@code wg-quick} configure the engine.
+ * which {@code wg} and {@code wg-quick} configure a userspace WireGuard device: the one of
+ * {@code wgdesk-engine}, and each tunnel the privileged helper brings up ({@link UnixUapiServer}).
  *
  * <p><b>Creation.</b> The directory is created with mode 0755 if missing. The socket is bound
  * inside a fresh private directory (mode 0700) in the same directory, set to mode 0600, and only
  * then renamed into place, so there is no moment when anyone but its owner (root) can connect.
- * A socket of the same name that accepts connections belongs to a running engine and is an
- * error; a stale one is replaced.
+ * A socket of the same name that accepts connections belongs to a running process (an engine,
+ * wireguard-go, another helper) and is an error; a stale one is replaced.
  *
  * <p><b>Serving.</b> Each connection is served by {@link UapiHandler#serve} on its own (platform)
  * thread; at most {@link #MAX_CONNECTIONS} are served at once and further ones are closed at
  * once.
  *
  * <p><b>Watching.</b> When the socket file is removed or replaced by another file, or accepting
- * fails, the {@code onGone} callback runs once: the engine then shuts down, as wireguard-go does.
+ * fails, the {@code onGone} callback runs once: {@code wgdesk-engine} then shuts down, as wireguard-go
+ * does (the helper keeps its tunnel up).
  * Where the JDK's watch service only polls (macOS: every 10 seconds, listing the directory),
  * {@link #open(Path, String, Duration)} with a check interval looks at the socket file itself
  * instead, every interval (one {@code lstat}), so {@code wg-quick down} ends the engine soon.
@@ -66,6 +69,13 @@ public final class UapiSocket implements AutoCloseable {
     private volatile boolean closed;
     private volatile Runnable onGone = () -> { };
 
+    /** The socket file exists and a running process accepts connections on it. */
+    public static final class SocketInUseException extends IOException {
+        public SocketInUseException(String message) {
+            super(message);
+        }
+    }
+
     private UapiSocket(Path path, Object fileKey, ServerSocketChannel server, WatchService watcher,
             Duration checkInterval) {
         this.path = path;
@@ -83,7 +93,8 @@ public final class UapiSocket implements AutoCloseable {
     /**
      * Creates and binds the socket; it accepts nothing until {@link #start}.
      *
-     * @throws IOException if the socket is in use by a running engine, or cannot be created
+     * @throws SocketInUseException if a running process accepts connections on the socket
+     * @throws IOException if the socket cannot be created
      */
     public static UapiSocket open(Path dir, String interfaceName) throws IOException {
         return open(dir, interfaceName, null);
@@ -97,7 +108,7 @@ public final class UapiSocket implements AutoCloseable {
         if (checkInterval != null && (checkInterval.isNegative() || checkInterval.isZero())) {
             throw new IllegalArgumentException("checkInterval must be positive");
         }
-        if (!InterfaceName.isValid(interfaceName)) {
+        if (!isValidName(interfaceName)) {
             throw new IllegalArgumentException("invalid interface name");
         }
         if (!Files.isDirectory(dir)) {
@@ -106,7 +117,7 @@ public final class UapiSocket implements AutoCloseable {
         }
         Path target = socketPath(dir, interfaceName);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && isListening(target)) {
-            throw new IOException("unix socket in use: " + target);
+            throw new SocketInUseException("unix socket in use: " + target);
         }
         Path privateDir = Files.createTempDirectory(dir, "." + interfaceName + ".",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -131,6 +142,23 @@ public final class UapiSocket implements AutoCloseable {
             throw e;
         } finally {
             Files.deleteIfExists(privateDir);
+        }
+    }
+
+    /**
+     * True if {@code name} can name a socket: a valid {@link TunnelName} (what wg-quick accepts:
+     * 1 to 15 of {@code [a-zA-Z0-9_=+.-]}, not {@code .} or {@code ..}) that does not start with
+     * {@code -}.
+     */
+    public static boolean isValidName(String name) {
+        if (name == null || name.startsWith("-")) {
+            return false;
+        }
+        try {
+            TunnelName.of(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
