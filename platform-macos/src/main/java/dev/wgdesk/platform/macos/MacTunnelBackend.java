@@ -5,7 +5,9 @@ import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.conn.Bind;
 import dev.wgdesk.engine.conn.BindProvider;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.device.DeviceUapiTarget;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.platform.UapiSocket;
 import dev.wgdesk.engine.resilience.DeviceTarget;
 import dev.wgdesk.engine.resilience.EndpointWatcher;
 import dev.wgdesk.engine.resilience.HostResolver;
@@ -43,6 +45,10 @@ import java.util.function.Supplier;
  * again with {@code netstat -nr}, and only a change of those counts), and an
  * {@link EndpointWatcher} per tunnel re-resolves endpoint host names. Built and unit-tested on
  * Linux only.
+ *
+ * <p>{@code wg show utunN} and {@code wg showconf utunN} work on a helper tunnel as on wireguard-go's
+ * ({@link MacUapi}: {@code /var/run/wireguard/utunN.sock}, and {@code TUNNEL.name} naming the utun
+ * for wg-quick); {@code wg set} changes the running device, and the app's status shows it.
  */
 public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     /** The programs a crash journal may name: what {@link MacTunnel} journals. */
@@ -59,6 +65,7 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     private final HostResolver resolver;
     private final MacTunnel.Monitors monitors;
     private final Resilience resilience;
+    private final MacUapi uapi; // null: no UAPI (tests of other things)
     private final Object routesLock = new Object();
     private AutoCloseable routes; // guarded by routesLock: the default-route watch while a tunnel is up
     private int up; // guarded by routesLock: tunnels up
@@ -67,7 +74,8 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     /** The helper's backend: real commands, utun, UDP socket and routing socket. */
     public MacTunnelBackend() {
         this(new ProcessRunner(COMMAND_TIMEOUT_SECONDS), MacOsTunProvider::new, BindProvider::createBest,
-                HostResolver.system(), RouteMonitor::start, SleepDetector.wallClock());
+                HostResolver.system(), RouteMonitor::start, SleepDetector.wallClock(),
+                new MacUapi(UapiSocket.DEFAULT_DIRECTORY));
     }
 
     /**
@@ -77,6 +85,13 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
      */
     MacTunnelBackend(MacTunnel.Runner runner, Supplier<TunProvider> tuns, Supplier<Bind> binds, HostResolver resolver,
                      MacTunnel.Monitors monitors, SleepDetector sleep) {
+        this(runner, tuns, binds, resolver, monitors, sleep, null);
+    }
+
+    /** As the constructor with fakes, serving each tunnel's UAPI through {@code uapi} (null: none). */
+    MacTunnelBackend(MacTunnel.Runner runner, Supplier<TunProvider> tuns, Supplier<Bind> binds, HostResolver resolver,
+                     MacTunnel.Monitors monitors, SleepDetector sleep, MacUapi uapi) {
+        this.uapi = uapi;
         this.runner = Objects.requireNonNull(runner, "runner");
         this.tuns = Objects.requireNonNull(tuns, "tuns");
         this.binds = Objects.requireNonNull(binds, "binds");
@@ -160,8 +175,14 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
         } catch (MacTunnel.ActivationException e) {
             throw new ActivationException(e.step(), e.detail(), e);
         }
-        List<String> warnings = warnings(config.interfaceConfig(), allowScripts);
+        List<String> warnings = new ArrayList<>(warnings(config.interfaceConfig(), allowScripts));
         warnings.forEach(log);
+        MacUapi.Published published = uapi == null ? () -> { }
+                : uapi.publish(name, t.interfaceName(), new DeviceUapiTarget(t.device()), w -> {
+                    warnings.add(w);
+                    log.accept(w);
+                });
+        List<String> allWarnings = List.copyOf(warnings);
         tunnelUp(log);
         EndpointWatcher watcher = new EndpointWatcher(name, config.peers(), new DeviceTarget(t.device()), resolver,
                 Clock.system(), log);
@@ -180,7 +201,7 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
 
             @Override
             public List<String> warnings() {
-                return warnings;
+                return allWarnings;
             }
 
             @Override
@@ -200,6 +221,7 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
 
             @Override
             public List<String> deactivate() {
+                published.close();
                 reg.close();
                 List<String> left = t.deactivate();
                 if (down.compareAndSet(false, true)) {
@@ -259,6 +281,10 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
                         + " networksetup commands are", name, String.join(" ", c));
             }
         }
-        return MacTunnel.cleanupStale(allowed, runner);
+        List<String> done = new ArrayList<>(MacTunnel.cleanupStale(allowed, runner));
+        if (uapi != null) {
+            done.addAll(uapi.cleanupStale(name));
+        }
+        return done;
     }
 }
