@@ -14,6 +14,7 @@ import dev.wgdesk.platform.windows.ipc.ClientTokens;
 import dev.wgdesk.platform.windows.ipc.NamedPipeTransport;
 import dev.wgdesk.platform.windows.ipc.PipeNative;
 import dev.wgdesk.platform.windows.ipc.PipeSecurity;
+import dev.wgdesk.platform.windows.ipc.UapiPipeServer;
 import dev.wgdesk.platform.windows.net.JnaIpHelper;
 import dev.wgdesk.platform.windows.net.RouteMonitor;
 import dev.wgdesk.platform.windows.net.UnicastIfBind;
@@ -100,7 +101,8 @@ public final class WindowsHelperPlatform implements HelperPlatform {
                 UnicastIfBind.windowsSocketOption(),
                 RouteMonitor.windows(),
                 WindowsHelperPlatform::staleAdapterLuid,
-                HostResolver.system(), exe, Clock.system(), SleepDetector.wallClock()));
+                HostResolver.system(), exe, Clock.system(), SleepDetector.wallClock()),
+                new UapiPipeServer(this::pipeNative));
         backend = b;
         return b;
     }

@@ -5,8 +5,10 @@ import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.device.Device;
 import dev.wgdesk.engine.device.DeviceSetup;
+import dev.wgdesk.engine.device.DeviceUapiTarget;
 import dev.wgdesk.engine.device.DeviceSnapshot;
 import dev.wgdesk.engine.platform.TunnelBackend;
+import dev.wgdesk.engine.platform.UapiServer;
 import dev.wgdesk.engine.resilience.DeviceTarget;
 import dev.wgdesk.engine.resilience.EndpointWatcher;
 import dev.wgdesk.engine.resilience.HostResolver;
@@ -50,7 +52,11 @@ import java.util.function.Consumer;
  *       ({@link DefaultRoute#choose}), re-pinned on every route change
  *       ({@code NotifyRouteChange2}); no such route: a blackhole;</li>
  *   <li>{@code device}: the engine {@link Device} on the adapter and that bind, configured, up;</li>
- *   <li>{@code network}: routes, addresses, interface MTU/metric, DNS ({@link WindowsNetConfig}).</li>
+ *   <li>{@code network}: routes, addresses, interface MTU/metric, DNS ({@link WindowsNetConfig});</li>
+ *   <li>the userspace API on {@code \\.\pipe\ProtectedPrefix\Administrators\WireGuard\NAME}
+ *       ({@link dev.wgdesk.platform.windows.ipc.UapiPipeServer}), so {@code wg show NAME} and
+ *       {@code wg showconf NAME} work from an elevated prompt, as with wireguard-windows; a name
+ *       another program serves is left to it, and a warning says so.</li>
  * </ol>
  * Deactivation undoes the same, newest first. PreUp/PostUp/PreDown/PostDown are not run on
  * Windows (a warning says so).
@@ -108,9 +114,17 @@ public final class WindowsTunnelBackend implements TunnelBackend, AutoCloseable 
 
     private final Natives n;
     private final Resilience resilience;
+    private final UapiServer uapi;
 
+    /** A backend whose tunnels serve no UAPI (tests of other things). */
     public WindowsTunnelBackend(Natives natives) {
+        this(natives, UapiServer.NONE);
+    }
+
+    /** A backend serving each tunnel's UAPI through {@code uapi} (the helper: {@code UapiPipeServer}). */
+    public WindowsTunnelBackend(Natives natives, UapiServer uapi) {
         this.n = Objects.requireNonNull(natives, "natives");
+        this.uapi = Objects.requireNonNull(uapi, "uapi");
         this.resilience = new Resilience(Clock.system(), natives.sleep());
     }
 
@@ -208,6 +222,15 @@ public final class WindowsTunnelBackend implements TunnelBackend, AutoCloseable 
                     n.clock(), log);
             Resilience.Registration reg = resilience.register(name, watcher, device::restartHandshakes, log);
             pr.undo.push(new Undo("stop watching endpoints", reg::close));
+            pr.step = "UAPI";
+            UapiServer.Endpoint pipe = uapi.serveOrWarn(name, new DeviceUapiTarget(device), w -> {
+                pr.warnings.add(w);
+                log.accept(w);
+            });
+            if (pipe != UapiServer.Endpoint.NONE) {
+                log.accept("wg show " + name + ": serving the userspace API on " + pipe.address());
+                pr.undo.push(new Undo("stop serving " + pipe.address(), pipe::close));
+            }
             return new WindowsActive(device, mtu, pr.warnings, pr.undo, log, reg);
         } catch (Exception e) {
             List<String> left = undoAll(pr.undo);

@@ -53,6 +53,10 @@ class WindowsTunnelBackendTest {
     };
 
     WindowsTunnelBackend backend() {
+        return backend(dev.wgdesk.engine.platform.UapiServer.NONE);
+    }
+
+    WindowsTunnelBackend backend(dev.wgdesk.engine.platform.UapiServer uapi) {
         return new WindowsTunnelBackend(new WindowsTunnelBackend.Natives(
                 (name, mtu) -> {
                     events.add("open adapter " + name + " mtu " + mtu);
@@ -72,7 +76,7 @@ class WindowsTunnelBackendTest {
                 name -> name.equals("stale") ? OptionalLong.of(LUID) : OptionalLong.empty(),
                 names,
                 "C:\\Program Files\\wgdesk\\wgdesk-helper.exe",
-                Clock.system(), null));
+                Clock.system(), null), uapi);
     }
 
     static TunnelConfig config(String allowed) throws Exception {
@@ -118,6 +122,44 @@ class WindowsTunnelBackendTest {
         assertEquals(List.of("unwatch routes", "kill switch removed"), events);
         assertFalse(a.isAlive());
         assertEquals(List.of(), a.deactivate()); // idempotent
+    }
+
+    @Test
+    void eachTunnelServesItsUapiUntilItIsDeactivated() throws Exception {
+        List<String> served = new ArrayList<>();
+        dev.wgdesk.engine.uapi.UapiTarget[] target = new dev.wgdesk.engine.uapi.UapiTarget[1];
+        dev.wgdesk.engine.platform.UapiServer uapi = (name, t) -> {
+            served.add("serve " + name);
+            target[0] = t;
+            return new dev.wgdesk.engine.platform.UapiServer.Endpoint() {
+                @Override
+                public String address() {
+                    return "pipe " + name;
+                }
+
+                @Override
+                public void close() {
+                    served.add("close " + name);
+                }
+            };
+        };
+        List<String> log = new ArrayList<>();
+        TunnelBackend.Active a = backend(uapi).activate("wg0", config("10.64.0.0/24"), false, j -> { }, log::add);
+        assertEquals(List.of("serve wg0"), served);
+        assertTrue(log.contains("wg show wg0: serving the userspace API on pipe wg0"), log.toString());
+        // The target is the tunnel's device: what wg show reads is what the helper's status reads.
+        assertEquals(a.snapshot().listenPort(), target[0].snapshot().listenPort());
+        assertTrue(a.warnings().stream().noneMatch(w -> w.contains("wg show")), a.warnings().toString());
+        assertEquals(List.of(), a.deactivate());
+        assertEquals(List.of("serve wg0", "close wg0"), served);
+
+        TunnelBackend.Active b = backend((name, t) -> {
+            throw new dev.wgdesk.engine.platform.UapiServer.InUseException("\\\\.\\pipe\\...\\wg0 exists", null);
+        }).activate("wg0", config("10.64.0.0/24"), false, j -> { }, l -> { });
+        assertTrue(b.isAlive(), "the tunnel comes up without its pipe");
+        assertTrue(b.warnings().stream().anyMatch(w -> w.startsWith("wg show wg0 will not show this tunnel: another")),
+                b.warnings().toString());
+        assertEquals(List.of(), b.deactivate());
     }
 
     @Test

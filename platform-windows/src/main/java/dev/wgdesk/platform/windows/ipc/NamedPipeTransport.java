@@ -66,9 +66,8 @@ public final class NamedPipeTransport implements IpcTransport {
         }
         PipeNative api = nativeApi.get();
         String sddl = PipeSecurity.sddl(allowedSids(api, access.group()));
-        long first;
         try {
-            first = api.createInstance(address, sddl, true);
+            return listen(api, address, sddl, tokens);
         } catch (PipeNative.PipeException e) {
             if (e.error() == PipeNative.ERROR_ACCESS_DENIED) {
                 throw new IOException(address + " already exists: another wgdesk helper is running,"
@@ -76,6 +75,16 @@ public final class NamedPipeTransport implements IpcTransport {
             }
             throw e;
         }
+    }
+
+    /**
+     * The server loop on {@code address} with the security descriptor {@code sddl}, its first
+     * instance created with {@code FILE_FLAG_FIRST_PIPE_INSTANCE}.
+     *
+     * @throws PipeNative.PipeException {@link PipeNative#ERROR_ACCESS_DENIED} when the name exists
+     */
+    static PipeListener listen(PipeNative api, String address, String sddl, ClientTokens tokens) throws IOException {
+        long first = api.createInstance(address, sddl, true);
         long cancel;
         try {
             cancel = api.createCancel();
