@@ -319,6 +319,9 @@ class RealBackendRollbackTest {
         assertEquals("", h.nftTables(), "no packet filter table");
         assertDnsWithdrawn();
         assertEquals(List.of(), h.journals(), "no journal left");
+        assertFalse(Files.exists(dev.wgdesk.engine.platform.UapiSocket.socketPath(
+                dev.wgdesk.engine.platform.UapiSocket.DEFAULT_DIRECTORY, name), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                "no UAPI socket left in /var/run/wireguard");
         assertFalse(Files.exists(marks), "no PreDown/PostDown on a rollback (as wg-quick)");
         assertEquals(List.of(), Command.run(List.of("ip", "netns", "exec", h.nsA, "ss", "-Hua"), null, Map.of(), 10)
                 .stdout().lines().toList(), "no UDP socket left open in the namespace");

@@ -55,13 +55,16 @@ class WgShowNetnsTest {
     void setUp() throws Exception {
         String missing = HelperInNetns.missingPrerequisite();
         Assumptions.assumeTrue(missing == null, "netns wg show tests need root and the namespace tools: " + missing);
-        h = HelperInNetns.create("w", false);
+        h = HelperInNetns.create("w", true);
         key = PrivateKey.generate();
         h.addPeerToWireguardGo(key.publicKey().toBase64(), "10.200.0.1/32");
         client = h.client();
         for (String n : List.of(name, other)) {
-            client.importConfig(n, "[Interface]\nPrivateKey = " + key.toBase64() + "\nAddress = 10.200.0.1/24\n\n"
-                    + "[Peer]\nPublicKey = " + h.peerPublicKey + "\nEndpoint = 10.99.0.2:51820\n"
+            // Hooks use wg on the tunnel, as wg-quick users' do: the socket must exist for PostUp and PreDown.
+            String hooks = n.equals(name) ? "PostUp = wg show %i peers > " + h.dir.resolve("postup") + "\n"
+                    + "PreDown = wg show %i listen-port > " + h.dir.resolve("predown") + "\n" : "";
+            client.importConfig(n, "[Interface]\nPrivateKey = " + key.toBase64() + "\nAddress = 10.200.0.1/24\n" + hooks
+                    + "\n[Peer]\nPublicKey = " + h.peerPublicKey + "\nEndpoint = 10.99.0.2:51820\n"
                     + "AllowedIPs = 10.200.0.2/32\nPersistentKeepalive = 25\n");
         }
     }
@@ -104,6 +107,8 @@ class WgShowNetnsTest {
         assertEquals("rw-------", PosixFilePermissions.toString(attrs.permissions()));
         assertEquals("root", attrs.owner().getName());
         h.ping("10.200.0.2"); // a handshake, and data both ways
+
+        assertEquals(h.peerPublicKey + "\n", Files.readString(h.dir.resolve("postup")), "PostUp's wg show %i peers");
 
         String interfaces = wg("show", "interfaces").stdout();
         assertTrue(List.of(interfaces.strip().split("\\s+")).contains(name), "wg show interfaces: " + interfaces);
@@ -165,7 +170,9 @@ class WgShowNetnsTest {
     void deactivationRemovesTheSocket() throws Exception {
         Path sock = UapiSocket.socketPath(RUN, name);
         assertTrue(Files.exists(sock, LinkOption.NOFOLLOW_LINKS));
+        int port = client.status(name).listenPort();
         assertEquals(TunnelState.INACTIVE, client.deactivate(name).state());
+        assertEquals(port + "\n", Files.readString(h.dir.resolve("predown")), "PreDown's wg show %i listen-port");
         assertFalse(Files.exists(sock, LinkOption.NOFOLLOW_LINKS), "socket removed on deactivation");
         assertNotEquals(0, wg("show", name).exitCode(), "wg show no longer finds it");
         assertFalse(List.of(wg("show", "interfaces").stdout().strip().split("\\s+")).contains(name));

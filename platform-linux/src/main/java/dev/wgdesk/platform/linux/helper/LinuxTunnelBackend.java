@@ -3,7 +3,6 @@ package dev.wgdesk.platform.linux.helper;
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.device.Device;
 import dev.wgdesk.engine.device.DeviceSnapshot;
-import dev.wgdesk.engine.device.DeviceUapiTarget;
 import dev.wgdesk.engine.platform.TunnelBackend;
 import dev.wgdesk.engine.platform.UapiServer;
 import dev.wgdesk.engine.platform.UapiSocket;
@@ -34,9 +33,11 @@ import java.util.function.Consumer;
  *
  * <p>Each tunnel serves the standard userspace API on {@code /var/run/wireguard/NAME.sock}
  * ({@link UnixUapiServer}, mode 0600, root's), so {@code sudo wg show}, {@code wg showconf} and
- * {@code wg set} work on it as on a wireguard-go interface. The socket appears once the tunnel is
- * up and goes away first when it is brought down (and so when the helper stops); a stale one left
- * by a crashed helper is replaced, and removed by {@link #cleanupStale}. If another running
+ * {@code wg set} work on it as on a wireguard-go interface. The socket appears as soon as the
+ * engine device is up (before addresses, routes and PostUp hooks, which can use {@code wg} on it,
+ * as with wg-quick) and goes away just before the device is closed on deactivation (after the
+ * PreDown hooks; so also when the helper stops); a stale one left by a crashed helper is
+ * replaced, and removed by {@link #cleanupStale}. If another running
  * program serves that name, the tunnel comes up without the socket and a warning says so.
  */
 public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
@@ -119,7 +120,7 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
         LinuxTunnel t;
         try {
             t = LinuxTunnel.activate(name, config,
-                    new LinuxTunnel.Options(allowScripts, resolver.endpointResolver(), journal, log, runner));
+                    new LinuxTunnel.Options(allowScripts, resolver.endpointResolver(), journal, log, runner, uapi));
         } catch (dev.wgdesk.platform.linux.net.ActivationException e) {
             throw new TunnelBackend.ActivationException(e.step(), e.getMessage(), e);
         }
@@ -128,15 +129,6 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
         EndpointWatcher watcher = new EndpointWatcher(name, config.peers(), new DeviceTarget(device), resolver,
                 Clock.system(), log);
         Resilience.Registration reg = resilience.register(name, watcher, device::restartHandshakes, log);
-        List<String> warnings = new ArrayList<>(t.warnings());
-        UapiServer.Endpoint socket = uapi.serveOrWarn(name, new DeviceUapiTarget(device), w -> {
-            warnings.add(w);
-            log.accept(w);
-        });
-        if (socket != UapiServer.Endpoint.NONE) {
-            log.accept("wg show " + name + ": serving the userspace API on " + socket.address());
-        }
-        List<String> allWarnings = List.copyOf(warnings);
         return new Active() {
             @Override
             public DeviceSnapshot snapshot() {
@@ -150,7 +142,7 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
 
             @Override
             public List<String> warnings() {
-                return allWarnings;
+                return t.warnings();
             }
 
             @Override
@@ -170,7 +162,6 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
 
             @Override
             public List<String> deactivate() {
-                socket.close();
                 reg.close();
                 return t.deactivate();
             }

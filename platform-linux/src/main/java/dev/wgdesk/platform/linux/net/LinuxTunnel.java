@@ -10,6 +10,8 @@ import dev.wgdesk.engine.crypto.PublicKey;
 import dev.wgdesk.engine.device.Device;
 import dev.wgdesk.engine.device.DeviceSetup;
 import dev.wgdesk.engine.device.DeviceSnapshot;
+import dev.wgdesk.engine.device.DeviceUapiTarget;
+import dev.wgdesk.engine.platform.UapiServer;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
 import dev.wgdesk.platform.linux.LinuxTunProvider;
@@ -70,14 +72,24 @@ public final class LinuxTunnel {
      * @param log          progress lines
      * @param runner       runs the programs ({@code ip}, {@code nft}, resolvers, hooks) and says
      *                     which are installed: {@link Command#SYSTEM}, or a test's fault injector
+     * @param uapi         serves the device's userspace API ({@code wg show}) from right after the
+     *                     device is up (so PostUp and PreDown hooks can use {@code wg} on it, as with
+     *                     wg-quick) until just before it is closed
      */
     public record Options(boolean allowScripts, EndpointResolver resolver, Consumer<List<List<String>>> journal,
-                          Consumer<String> log, Command.Runner runner) {
+                          Consumer<String> log, Command.Runner runner, UapiServer uapi) {
         public Options {
             Objects.requireNonNull(resolver, "resolver");
             Objects.requireNonNull(journal, "journal");
             Objects.requireNonNull(log, "log");
             Objects.requireNonNull(runner, "runner");
+            Objects.requireNonNull(uapi, "uapi");
+        }
+
+        /** Options serving no UAPI. */
+        public Options(boolean allowScripts, EndpointResolver resolver, Consumer<List<List<String>>> journal,
+                       Consumer<String> log, Command.Runner runner) {
+            this(allowScripts, resolver, journal, log, runner, UapiServer.NONE);
         }
 
         /** Options running programs on this system ({@link Command#SYSTEM}). */
@@ -192,6 +204,15 @@ public final class LinuxTunnel {
             long tDevice = System.nanoTime();
             opts.log().accept("Engine up on UDP port " + device.listenPort()
                     + (device.fwmark() != 0 ? ", fwmark " + device.fwmark() : ""));
+            pr.step = "UAPI";
+            UapiServer.Endpoint uapi = opts.uapi().serveOrWarn(name, new DeviceUapiTarget(device), w -> {
+                pr.warnings.add(w);
+                opts.log().accept(w);
+            });
+            if (uapi != UapiServer.Endpoint.NONE) {
+                opts.log().accept("wg show " + name + ": userspace API on " + uapi.address());
+                pr.undo.push(new Undo("stop serving " + uapi.address(), uapi::close));
+            }
 
             // ---- firewall (before the addresses exist), addresses, DNS, routes ----
             pr.step = "firewall";
