@@ -64,6 +64,12 @@ public final class MacTunnel {
         AutoCloseable start(Runnable onChange) throws IOException;
     }
 
+    /** Publishes a device's userspace API under the utun's name; closing withdraws it and never throws. */
+    @FunctionalInterface
+    public interface Publisher {
+        AutoCloseable publish(String utun, Device device);
+    }
+
     /** A finished command. */
     public record Result(int exitCode, String stdout, String stderr) {}
 
@@ -80,10 +86,20 @@ public final class MacTunnel {
      * @param log          progress lines
      * @param monitors     the route monitor, started once the tunnel is up, when it has anything
      *                     to keep current (endpoint routes, automatic MTU, DNS)
+     * @param uapi         publishes the device's userspace API ({@code wg show utunN}) from right
+     *                     after the device is up (so PostUp and PreDown hooks can use {@code wg}, as
+     *                     with wg-quick) until just before it is closed; null: none
      */
     public record Options(Runner runner, TunProvider tuns, Supplier<Bind> binds, EndpointResolver resolver,
                           boolean allowScripts, Consumer<List<List<String>>> journal, Consumer<String> log,
-                          Monitors monitors) {
+                          Monitors monitors, Publisher uapi) {
+        /** Options publishing no UAPI. */
+        public Options(Runner runner, TunProvider tuns, Supplier<Bind> binds, EndpointResolver resolver,
+                       boolean allowScripts, Consumer<List<List<String>>> journal, Consumer<String> log,
+                       Monitors monitors) {
+            this(runner, tuns, binds, resolver, allowScripts, journal, log, monitors, null);
+        }
+
         public Options {
             Objects.requireNonNull(monitors, "monitors");
             Objects.requireNonNull(runner, "runner");
@@ -138,6 +154,7 @@ public final class MacTunnel {
     private int mtu;
     private boolean down;
     private AutoCloseable monitor;
+    private AutoCloseable published; // the UAPI, withdrawn just before the device closes; null: none
 
     private MacTunnel(String name, TunnelConfig config, Options opts, Device device, String dev, Deque<Undo> undo,
                       Map<String, List<List<String>>> savedDns, List<MacNetPlan.Cmd> endpointRoutes, State state, int mtu) {
@@ -215,6 +232,12 @@ public final class MacTunnel {
             undo.push(new Undo("close the device and " + dev, null, null, device));
             DeviceSetup.configure(device, config, endpoints, 0);
             device.up();
+            AutoCloseable published = null;
+            if (opts.uapi() != null) {
+                step = "UAPI";
+                published = opts.uapi().publish(dev, device);
+                undo.push(new Undo("stop serving the userspace API of " + dev, null, null, null, published));
+            }
             step = "addresses";
             for (MacNetPlan.Cmd c : MacNetPlan.addresses(dev, ic.addresses())) {
                 apply(c, undo, opts);
@@ -236,6 +259,7 @@ public final class MacTunnel {
             }
             step = "route monitor";
             MacTunnel t = new MacTunnel(name, resolved, opts, device, dev, undo, saved, eps, st, mtu);
+            t.published = published;
             if (MacNetPlan.autoRoute(config, true) || MacNetPlan.autoRoute(config, false) || ic.mtu().isEmpty()
                     || !ic.dnsServers().isEmpty()) {
                 AutoCloseable m = opts.monitors().start(t::networkChanged);
@@ -377,6 +401,9 @@ public final class MacTunnel {
         }
         if (last != null) {
             now.push(last);
+        }
+        if (published != null) {
+            now.push(new Undo("stop serving the userspace API of " + dev, null, null, null, published));
         }
         for (MacNetPlan.Cmd c : endpointRoutes) {
             now.push(new Undo(String.join(" ", c.undo()), c.undo(), null, null));

@@ -48,7 +48,9 @@ import java.util.function.Supplier;
  *
  * <p>{@code wg show utunN} and {@code wg showconf utunN} work on a helper tunnel as on wireguard-go's
  * ({@link MacUapi}: {@code /var/run/wireguard/utunN.sock}, and {@code TUNNEL.name} naming the utun
- * for wg-quick); {@code wg set} changes the running device, and the app's status shows it.
+ * for wg-quick), from right after the device is up until just before it closes (so PostUp and
+ * PreDown hooks can use {@code wg}); {@code wg set} changes the running device, and the app's
+ * status shows it.
  */
 public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     /** The programs a crash journal may name: what {@link MacTunnel} journals. */
@@ -168,20 +170,22 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     public Active activate(String name, TunnelConfig config, boolean allowScripts, Consumer<List<List<String>>> journal,
                            Consumer<String> log) throws ActivationException {
         MacTunnel t;
+        List<String> uapiWarnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MacTunnel.Publisher publisher = uapi == null ? null
+                : (utun, device) -> uapi.publish(name, utun, new DeviceUapiTarget(device), w -> {
+                    uapiWarnings.add(w);
+                    log.accept(w);
+                });
         try {
             t = MacTunnel.activate(name, config,
                     new MacTunnel.Options(runner, tuns.get(), binds, resolver.endpointResolver(), allowScripts, journal,
-                            log, monitors));
+                            log, monitors, publisher));
         } catch (MacTunnel.ActivationException e) {
             throw new ActivationException(e.step(), e.detail(), e);
         }
         List<String> warnings = new ArrayList<>(warnings(config.interfaceConfig(), allowScripts));
         warnings.forEach(log);
-        MacUapi.Published published = uapi == null ? () -> { }
-                : uapi.publish(name, t.interfaceName(), new DeviceUapiTarget(t.device()), w -> {
-                    warnings.add(w);
-                    log.accept(w);
-                });
+        warnings.addAll(uapiWarnings);
         List<String> allWarnings = List.copyOf(warnings);
         tunnelUp(log);
         EndpointWatcher watcher = new EndpointWatcher(name, config.peers(), new DeviceTarget(t.device()), resolver,
@@ -221,7 +225,6 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
 
             @Override
             public List<String> deactivate() {
-                published.close();
                 reg.close();
                 List<String> left = t.deactivate();
                 if (down.compareAndSet(false, true)) {

@@ -2,12 +2,14 @@ package dev.wgdesk.platform.macos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.conn.MemoryBind;
 import dev.wgdesk.engine.platform.TunnelBackend;
 import dev.wgdesk.engine.platform.UapiRequests;
+import dev.wgdesk.engine.platform.UapiSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
@@ -36,7 +38,11 @@ class MacUapiTest {
     final MemoryBind.Network net = new MemoryBind.Network();
 
     MacTunnelBackend backend() {
-        return new MacTunnelBackend(mac, () -> new MacOsTunProvider(kernel, true), () -> new MemoryBind(net),
+        return backend(mac);
+    }
+
+    MacTunnelBackend backend(MacTunnel.Runner runner) {
+        return new MacTunnelBackend(runner, () -> new MacOsTunProvider(kernel, true), () -> new MemoryBind(net),
                 host -> {
                     throw new UnknownHostException(host);
                 }, r -> () -> { }, null, new MacUapi(dir));
@@ -80,6 +86,42 @@ class MacUapiTest {
             assertEquals(List.of(), a.deactivate());
             assertFalse(Files.exists(sock, LinkOption.NOFOLLOW_LINKS), "utun0.sock removed");
             assertFalse(Files.exists(name), "office.name removed");
+        }
+    }
+
+    @Test
+    void postUpAndPreDownHooksCanAskWgAndAFailedActivationLeavesNothing() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MacTunnel.Runner runner = argv -> {
+            if (argv.getFirst().equals("/bin/bash") && argv.get(2).startsWith("wg show ")) {
+                // What wg would find at that moment: the socket, and the listen port it reports.
+                String utun = argv.get(2).split(" ")[2];
+                Path sock = dir.resolve(utun + ".sock");
+                String answer = UapiSocket.isListening(sock) ? UapiRequests.request(sock, "get=1\n\n").lines()
+                        .filter(l -> l.startsWith("listen_port=")).findFirst().orElse("?") : "no socket";
+                seen.add(argv.get(2) + " -> " + answer + (Files.exists(dir.resolve("office.name")) ? ", office.name" : ""));
+                return new MacTunnel.Result(0, "", "");
+            }
+            return mac.run(argv);
+        };
+        TunnelConfig c = MacTunnelTest.conf("Address = 10.8.0.2/32\nMTU = 1400\nPostUp = wg show %i listen-port\n"
+                + "PreDown = wg show %i listen-port", "10.8.0.0/24", "198.51.100.7:51820");
+        try (MacTunnelBackend b = backend(runner)) {
+            TunnelBackend.Active a = b.activate("office", c, true, j -> { }, l -> { });
+            int port = a.snapshot().listenPort();
+            assertEquals(List.of(), a.deactivate());
+            assertEquals(List.of("wg show utun0 listen-port -> listen_port=" + port + ", office.name",
+                    "wg show utun0 listen-port -> listen_port=" + port + ", office.name"), seen);
+            try (var list = Files.list(dir)) {
+                assertEquals(List.of(), list.toList(), "socket and name file gone after deactivation");
+            }
+
+            mac.fail = "route -q -n add -inet 10.8.0.0/24 -interface utun0"; // after the UAPI step
+            assertThrows(TunnelBackend.ActivationException.class,
+                    () -> b.activate("office", c, true, j -> { }, l -> { }));
+            try (var list = Files.list(dir)) {
+                assertEquals(List.of(), list.toList(), "a rolled-back activation leaves no socket or name file");
+            }
         }
     }
 
