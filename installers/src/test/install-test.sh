@@ -332,6 +332,7 @@ fi
 unit=$(dpkg -L "$PKG" | grep '/systemd/system/wgdesk-helper.service$' | head -n 1)
 check "the unit file is installed ($unit)" test -f "$unit"
 check "the unit starts the helper's launcher" grep -qx 'ExecStart=/usr/lib/wgdesk/bin/wgdesk-helper helper' "$unit"
+check "the unit lets the helper serve /run/wireguard/NAME.sock (wg show)" grep -q '^ReadWritePaths=.* -/run/wireguard' "$unit"
 check "the helper's launcher has its AOT cache (trained at build time)" \
   grep -qx 'java-options=-XX:AOTCache=$APPDIR/wgdesk-helper.aot' /usr/lib/wgdesk/lib/app/wgdesk-helper.cfg
 check "wgdesk-engine is the one-JVM shell launcher in front of wgdesk-engine-jvm" \
@@ -409,6 +410,8 @@ else
   check "ping the wireguard-go peer through the tunnel" ip netns exec "$NS_CLIENT" ping -c 3 -W 2 -q 10.214.0.2
   check "wg on the peer shows a handshake with the helper's tunnel" \
     sh -c "ip netns exec '$NS_PEER' wg show wgdt0 latest-handshakes | awk '{print \$2}' | grep -qv '^0$'"
+  check "wg show on the helper's tunnel (its /var/run/wireguard/wgdtest.sock) shows the handshake" \
+    sh -c "wg show wgdtest latest-handshakes | grep -q '^$peer_pub\s[1-9]'"
 fi
 
 # ---------------------------------------------------------------------------------------------
