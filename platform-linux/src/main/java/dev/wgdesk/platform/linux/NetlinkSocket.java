@@ -1,5 +1,10 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_RAW;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_NONBLOCK;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_CLOEXEC;
+import static dev.wgdesk.platform.linux.SockAddr.SOL_SOCKET;
+import static dev.wgdesk.platform.linux.SockAddr.SO_RCVBUF;
 import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
 import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.SOCKADDR_NL_SIZE;
@@ -22,11 +27,6 @@ final class NetlinkSocket implements AutoCloseable {
     /** What {@link #receive()} returns when the kernel dropped messages because the socket overflowed. */
     static final int LOST = -1;
 
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_RCVBUF = 8;
 
     private final PolledFd socket;
     private final NativeBuffer buffer;

@@ -1,5 +1,7 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_RAW;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_CLOEXEC;
 import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
 import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_ERROR;
@@ -40,8 +42,6 @@ import java.nio.channels.ClosedChannelException;
 final class RouteWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RouteWatch.class.getName());
 
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
 
     /** What {@link #outputInterface} returns when the kernel has no route (or refuses the source). */
     static final int NO_ROUTE = -1;
