@@ -18,8 +18,8 @@ import java.nio.channels.ClosedChannelException;
  * A non-blocking {@code NETLINK_ROUTE} socket bound to some rtnetlink multicast groups, read by
  * one thread into its own buffer, which another thread may close at any time: closing wakes the
  * reader, whose {@link #receive()} then throws a {@link ClosedChannelException}. Used by
- * {@link RouteWatch}, {@link DefaultRouteMonitor} and {@link LinkMonitor}, each of which runs
- * its own reader thread.
+ * {@link NetlinkHub}, whose one reader thread per network namespace serves {@link RouteWatch},
+ * {@link DefaultRouteMonitor} and {@link LinkMonitor}.
  *
  * <p>The socket is made by the calling thread, so it sees that thread's network namespace.
  */
@@ -109,20 +109,5 @@ final class NetlinkSocket implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
-    }
-
-    /**
-     * Closes the socket, then waits (at most two seconds) for the {@code reader} thread to end,
-     * unless called from it.
-     */
-    void closeAndJoin(Thread reader) {
-        close();
-        if (Thread.currentThread() != reader) {
-            try {
-                reader.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }
