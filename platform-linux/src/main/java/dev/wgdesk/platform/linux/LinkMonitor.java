@@ -45,8 +45,8 @@ final class LinkMonitor implements AutoCloseable, NetlinkHub.Listener {
         try {
             // Baseline after subscribing: a change racing with this read is still reported.
             m.events.baseline(control.mtu(name), (control.flags(name) & InterfaceControl.IFF_UP) != 0);
-        } catch (IOException e) {
-            m.subscription.close();
+        } catch (IOException | RuntimeException e) {
+            m.subscription.close(); // an unstarted subscription would hold up the hub
             throw e;
         }
         m.subscription.start();
