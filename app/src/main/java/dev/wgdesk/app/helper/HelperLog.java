@@ -29,10 +29,18 @@ import java.util.logging.Logger;
 public final class HelperLog {
     /** Lines kept for {@code logTail}. */
     public static final int CAPACITY = 10_000;
+    /**
+     * Most memory the kept lines may take, as {@link #footprint} counts it: the oldest lines go
+     * first when a new one would exceed it, so long lines mean fewer lines kept, never more memory.
+     */
+    public static final long CAPACITY_BYTES = 2L << 20;
     /** Longest message kept (characters); longer ones are cut and say how much was cut. */
     public static final int MAX_MESSAGE_CHARS = 4096;
+    /** What {@link #footprint} adds for an entry's objects (entry, string and array headers, ring slot). */
+    static final int ENTRY_OVERHEAD_BYTES = 64;
 
-    private final ArrayDeque<LogEntry> ring = new ArrayDeque<>();
+    private final ArrayDeque<LogEntry> ring = new ArrayDeque<>(); // guarded by itself
+    private long ringBytes; // guarded by ring: the sum of the kept entries' footprints
     private final PrintStream out;
     private volatile Consumer<IpcEvent> sink = e -> { };
 
@@ -62,16 +70,39 @@ public final class HelperLog {
     public void log(String level, String tunnel, String message) {
         message = cap(message);
         LogEntry e = new LogEntry(System.currentTimeMillis(), level, tunnel, message);
+        long bytes = footprint(e);
         synchronized (ring) {
-            if (ring.size() == CAPACITY) {
-                ring.removeFirst();
+            while (!ring.isEmpty() && (ring.size() >= CAPACITY || ringBytes + bytes > CAPACITY_BYTES)) {
+                ringBytes -= footprint(ring.removeFirst());
             }
             ring.addLast(e);
+            ringBytes += bytes;
         }
         if (out != null) {
             out.println(level + (tunnel == null ? "" : " [" + tunnel + "]") + " " + message);
         }
         sink.accept(new IpcEvent.LogLine(e));
+    }
+
+    /**
+     * About the most heap an entry holds: two bytes a character of its strings (the most a
+     * string takes; plain ASCII takes half) plus {@link #ENTRY_OVERHEAD_BYTES}. Lines of up to
+     * about 70 characters fill the ring by count before they fill it by bytes; a capped message
+     * is about 8 KiB, so the ring never drops below about 250 lines.
+     */
+    static long footprint(LogEntry e) {
+        return ENTRY_OVERHEAD_BYTES + 2L * (length(e.level()) + length(e.tunnel()) + length(e.message()));
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    /** What the kept lines take, as {@link #footprint} counts it. */
+    long retainedBytes() {
+        synchronized (ring) {
+            return ringBytes;
+        }
     }
 
     /** {@code message} cut to {@link #MAX_MESSAGE_CHARS}, saying how much was cut. */

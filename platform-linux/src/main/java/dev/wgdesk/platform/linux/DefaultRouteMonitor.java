@@ -13,7 +13,6 @@ import static dev.wgdesk.platform.linux.Rtnetlink.RT_TABLE_MAIN;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 
 /**
@@ -21,34 +20,41 @@ import java.util.Objects;
  * Ethernet, a new DHCP lease, a link that came back), so that tunnels can start new handshakes at
  * once instead of waiting for sessions the change broke to time out.
  *
- * <p>An rtnetlink socket subscribed to {@code RTMGRP_IPV4_ROUTE} and {@code RTMGRP_IPV6_ROUTE};
+ * <p>A {@link NetlinkHub} subscription to {@code RTMGRP_IPV4_ROUTE} and {@code RTMGRP_IPV6_ROUTE};
  * every {@code RTM_NEWROUTE} / {@code RTM_DELROUTE} of a unicast route with prefix length 0 in
- * the main table calls the listener (on the monitor's thread; it should return quickly). Routes
+ * the main table calls the listener (on the hub's thread, shared with the namespace's other
+ * monitors; it should return quickly). Routes
  * in other tables, such as those of a wg-quick style full tunnel (table 51820), are ignored. A
- * lost message ({@code ENOBUFS}) counts as a change. The socket is made by the thread that calls
- * {@link #start}, so it watches that thread's network namespace.
+ * lost message ({@code ENOBUFS}) counts as a change. It watches the network namespace of the
+ * thread that calls {@link #start}.
  */
 public final class DefaultRouteMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DefaultRouteMonitor.class.getName());
 
-    private final NetlinkSocket socket;
     private final Runnable listener;
-    private final Thread thread;
+    private NetlinkHub.Subscription subscription; // set once by start, before deliveries begin
 
-    private DefaultRouteMonitor(NetlinkSocket socket, Runnable listener) {
-        this.socket = socket;
+    private DefaultRouteMonitor(Runnable listener) {
         this.listener = listener;
-        this.thread = Thread.ofPlatform().daemon().name("wgdesk-default-route").unstarted(this::run);
     }
 
     /** Subscribes to route changes of the calling thread's network namespace and starts watching. */
     public static DefaultRouteMonitor start(Runnable listener) throws IOException {
         Objects.requireNonNull(listener, "listener");
         LibC.ensureAvailable();
-        NetlinkSocket socket =
-                NetlinkSocket.subscribe(RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE, "the route groups", 32 * 1024, 0);
-        DefaultRouteMonitor m = new DefaultRouteMonitor(socket, listener);
-        m.thread.start();
+        DefaultRouteMonitor m = new DefaultRouteMonitor(listener);
+        m.subscription = NetlinkHub.subscribe(RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE, new NetlinkHub.Listener() {
+            @Override
+            public void messages(ByteBuffer b, int length) {
+                m.messages(b, length);
+            }
+
+            @Override
+            public void stopped(IOException cause) {
+                LOG.log(Level.WARNING, "default route monitor stopped: " + cause.getMessage());
+            }
+        });
+        m.subscription.start();
         return m;
     }
 
@@ -90,30 +96,20 @@ public final class DefaultRouteMonitor implements AutoCloseable {
         return false;
     }
 
-    private void run() {
-        while (true) {
+    private void messages(ByteBuffer b, int length) {
+        // lost messages (NetlinkSocket.LOST): one of them may have been ours
+        if (length == NetlinkSocket.LOST || changesDefaultRoute(b, length)) {
             try {
-                int n = socket.receive();
-                // lost messages (NetlinkSocket.LOST): one of them may have been ours
-                if (n == NetlinkSocket.LOST || changesDefaultRoute(socket.view(), n)) {
-                    try {
-                        listener.run();
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "default route listener failed: " + e);
-                    }
-                }
-            } catch (ClosedChannelException e) {
-                return; // closed by close()
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "default route monitor stopped: " + e.getMessage());
-                return;
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "default route listener failed: " + e);
             }
         }
     }
 
-    /** Stops watching; joins the thread unless called from it. */
+    /** Stops watching; once it returns the listener is not called again (unless called from it). */
     @Override
     public void close() {
-        socket.closeAndJoin(thread);
+        subscription.close();
     }
 }

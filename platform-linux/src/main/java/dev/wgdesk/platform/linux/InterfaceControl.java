@@ -1,5 +1,8 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_DGRAM;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_CLOEXEC;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -27,8 +30,6 @@ final class InterfaceControl implements AutoCloseable {
     private static final long SIOCSIFMTU = 0x8922;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_CLOEXEC = 0x80000;
 
     private final PolledFd socket;
 

@@ -24,6 +24,7 @@ final class LibC {
             if (!Platform.isLinux() || Native.POINTER_SIZE != 8 || Native.LONG_SIZE != 8) {
                 throw new UnsupportedOperationException("needs 64-bit Linux");
             }
+            JnaFieldOrders.seed(); // before JNA's first direct mapping
             Native.register(LibC.class, Platform.C_LIBRARY_NAME);
         } catch (Throwable t) { // UnsatisfiedLinkError, or JNA's own dispatch library missing
             error = t;

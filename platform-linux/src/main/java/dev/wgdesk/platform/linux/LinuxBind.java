@@ -1,5 +1,9 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_DGRAM;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_CLOEXEC;
+import static dev.wgdesk.platform.linux.SockAddr.SOL_SOCKET;
+import static dev.wgdesk.platform.linux.SockAddr.SO_RCVBUF;
 import java.lang.ref.Reference;
 import dev.wgdesk.engine.Protocol;
 import dev.wgdesk.engine.conn.Bind;
@@ -51,11 +55,7 @@ public final class LinuxBind implements Bind {
     /** Native space per datagram: more than the largest UDP payload. */
     static final int MAX_DATAGRAM = 65536;
 
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1;
     private static final int SO_SNDBUF = 7;
-    private static final int SO_RCVBUF = 8;
     private static final int SO_SNDBUFFORCE = 32;
     private static final int SO_RCVBUFFORCE = 33;
     static final int SO_MARK = 36;

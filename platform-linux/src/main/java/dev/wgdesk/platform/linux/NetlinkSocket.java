@@ -1,5 +1,10 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_RAW;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_NONBLOCK;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_CLOEXEC;
+import static dev.wgdesk.platform.linux.SockAddr.SOL_SOCKET;
+import static dev.wgdesk.platform.linux.SockAddr.SO_RCVBUF;
 import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
 import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.SOCKADDR_NL_SIZE;
@@ -13,8 +18,8 @@ import java.nio.channels.ClosedChannelException;
  * A non-blocking {@code NETLINK_ROUTE} socket bound to some rtnetlink multicast groups, read by
  * one thread into its own buffer, which another thread may close at any time: closing wakes the
  * reader, whose {@link #receive()} then throws a {@link ClosedChannelException}. Used by
- * {@link RouteWatch}, {@link DefaultRouteMonitor} and {@link LinkMonitor}, each of which runs
- * its own reader thread.
+ * {@link NetlinkHub}, whose one reader thread per network namespace serves {@link RouteWatch},
+ * {@link DefaultRouteMonitor} and {@link LinkMonitor}.
  *
  * <p>The socket is made by the calling thread, so it sees that thread's network namespace.
  */
@@ -22,11 +27,6 @@ final class NetlinkSocket implements AutoCloseable {
     /** What {@link #receive()} returns when the kernel dropped messages because the socket overflowed. */
     static final int LOST = -1;
 
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_RCVBUF = 8;
 
     private final PolledFd socket;
     private final NativeBuffer buffer;
@@ -109,20 +109,5 @@ final class NetlinkSocket implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
-    }
-
-    /**
-     * Closes the socket, then waits (at most two seconds) for the {@code reader} thread to end,
-     * unless called from it.
-     */
-    void closeAndJoin(Thread reader) {
-        close();
-        if (Thread.currentThread() != reader) {
-            try {
-                reader.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

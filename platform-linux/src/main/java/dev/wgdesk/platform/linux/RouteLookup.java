@@ -1,5 +1,7 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_RAW;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_CLOEXEC;
 import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
 import static dev.wgdesk.platform.linux.Rtnetlink.IFINFOMSG_SIZE;
 import static dev.wgdesk.platform.linux.Rtnetlink.IFLA_MTU;
@@ -37,8 +39,6 @@ import java.nio.ByteBuffer;
  * network namespace. Thread-safe (no shared state).
  */
 public final class RouteLookup {
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
     private static final int REPLY_SIZE = 32 * 1024;
 
     /** What a route reply says: its MTU metric (0 if none) and output interface (0 if none). */

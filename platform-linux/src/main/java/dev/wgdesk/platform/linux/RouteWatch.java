@@ -1,5 +1,7 @@
 package dev.wgdesk.platform.linux;
 
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_RAW;
+import static dev.wgdesk.platform.linux.SockAddr.SOCK_CLOEXEC;
 import static dev.wgdesk.platform.linux.Rtnetlink.AF_NETLINK;
 import static dev.wgdesk.platform.linux.Rtnetlink.NETLINK_ROUTE;
 import static dev.wgdesk.platform.linux.Rtnetlink.NLMSG_ERROR;
@@ -28,53 +30,51 @@ import java.nio.channels.ClosedChannelException;
  * is used only while the route to the peer still leaves through the interface the peer's packets
  * arrived on (netns.sh: "another interface route takes precedence over an ongoing one").
  *
- * <p>An rtnetlink socket subscribed to address and route changes ({@code RTMGRP_IPV4_IFADDR},
- * {@code RTMGRP_IPV4_ROUTE}, and the IPv6 ones) bumps a {@link #generation()} on every message;
+ * <p>A {@link NetlinkHub} subscription to address and route changes ({@code RTMGRP_IPV4_IFADDR},
+ * {@code RTMGRP_IPV4_ROUTE}, and the IPv6 ones) bumps a {@link #generation()} on every batch;
  * senders re-check an endpoint when the generation moved since they last did, asking the kernel
  * which interface the route to the peer now takes ({@code RTM_GETROUTE} with the destination,
  * the source and the socket's mark, on a second netlink socket). Checks are rare (once per
  * endpoint and change), so the lookup is synchronized and may allocate.
  *
- * <p>Both sockets are made by the thread that opens the bind, so they see its network namespace.
+ * <p>The subscription and the query socket are made by the thread that opens the bind, so they
+ * see its network namespace.
  */
-final class RouteWatch implements AutoCloseable {
+final class RouteWatch implements AutoCloseable, NetlinkHub.Listener {
     private static final System.Logger LOG = System.getLogger(RouteWatch.class.getName());
 
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
 
     /** What {@link #outputInterface} returns when the kernel has no route (or refuses the source). */
     static final int NO_ROUTE = -1;
 
-    private final NetlinkSocket events;
     private final int query; // guarded by this
     private final NativeBuffer request = new NativeBuffer(64); // guarded by this
     private final NativeBuffer reply = new NativeBuffer(4096); // guarded by this
-    private final Thread thread;
+    private NetlinkHub.Subscription events; // set once by open, before deliveries begin
     private volatile long generation;
     private volatile int mark;
     private int sequence; // guarded by this
     private boolean closed; // guarded by this
 
-    private RouteWatch(NetlinkSocket events, int query) {
-        this.events = events;
+    private RouteWatch(int query) {
         this.query = query;
-        this.thread = Thread.ofPlatform().daemon().name("wgdesk-route-watch").unstarted(this::run);
     }
 
-    /** Subscribes to address and route changes and starts the watching thread. */
+    /** Opens the query socket and subscribes to address and route changes. */
     static RouteWatch open() throws IOException {
-        NetlinkSocket events = NetlinkSocket.subscribe(
-                RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE,
-                "route groups", 16 * 1024, 0);
         int q = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         if (q < 0) {
-            int errno = LibC.errno();
-            events.close();
-            throw Errno.exception("rtnetlink query socket", errno);
+            throw Errno.exception("rtnetlink query socket", LibC.errno());
         }
-        RouteWatch w = new RouteWatch(events, q);
-        w.thread.start();
+        RouteWatch w = new RouteWatch(q);
+        try {
+            w.events = NetlinkHub.subscribe(
+                    RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE, w);
+        } catch (IOException | RuntimeException e) {
+            LibC.close(q);
+            throw e;
+        }
+        w.events.start();
         return w;
     }
 
@@ -171,21 +171,17 @@ final class RouteWatch implements AutoCloseable {
                 LibC.close(query);
             }
         }
-        events.closeAndJoin(thread);
+        events.close();
     }
 
-    private void run() {
-        while (true) {
-            try {
-                events.receive(); // a batch or NetlinkSocket.LOST
-                generation++; // some change (or lost messages about changes): re-check all
-            } catch (ClosedChannelException e) {
-                return; // closed by close()
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "route watch stopped; sticky sources follow routing changes only on timers: "
-                        + e.getMessage());
-                return;
-            }
-        }
+    @Override
+    public void messages(ByteBuffer b, int length) {
+        generation++; // some change (or lost messages about changes): re-check all
+    }
+
+    @Override
+    public void stopped(IOException cause) {
+        LOG.log(Level.WARNING, "route watch stopped; sticky sources follow routing changes only on timers: "
+                + cause.getMessage());
     }
 }

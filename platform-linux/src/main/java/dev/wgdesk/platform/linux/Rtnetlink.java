@@ -5,7 +5,7 @@ package dev.wgdesk.platform.linux;
  * kernel's uapi headers ({@code linux/netlink.h}, {@code linux/rtnetlink.h},
  * {@code linux/if_link.h}); the sizes of the fixed structs (which the headers give only as
  * {@code sizeof}) end in {@code _SIZE}. Used by {@link NetlinkSocket}, {@link RouteLookup},
- * {@link RouteWatch}, {@link DefaultRouteMonitor}, {@link LinkMonitor} and {@link LinkEvents}.
+ * {@link NetlinkHub}, {@link RouteWatch}, {@link DefaultRouteMonitor}, {@link LinkMonitor} and {@link LinkEvents}.
  */
 final class Rtnetlink {
     // linux/socket.h, linux/netlink.h: the socket and its address
@@ -25,6 +25,8 @@ final class Rtnetlink {
     static final int RTM_NEWLINK = 16;
     static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;
+    static final int RTM_NEWADDR = 20;
+    static final int RTM_DELADDR = 21;
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
     static final int RTM_GETROUTE = 26;
@@ -35,6 +37,9 @@ final class Rtnetlink {
     static final int RTMGRP_IPV4_ROUTE = 0x40;
     static final int RTMGRP_IPV6_IFADDR = 0x100;
     static final int RTMGRP_IPV6_ROUTE = 0x400;
+
+    // linux/if_addr.h: struct ifaddrmsg (family, prefix length, flags, scope, index)
+    static final int IFADDRMSG_SIZE = 8;
 
     // linux/rtnetlink.h: struct rtmsg, its values and its attributes
     /** {@code sizeof(struct rtmsg)}: family, dst_len, src_len, tos, table, protocol, scope, type, flags (u32). */

@@ -8,7 +8,9 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /**
- * Encodes and decodes {@code sockaddr_in} / {@code sockaddr_in6} in native memory.
+ * Encodes and decodes {@code sockaddr_in} / {@code sockaddr_in6} in native memory, and holds the
+ * socket constants the module's sockets share (address families, socket types and flags,
+ * socket-level options; netlink's are in {@link Rtnetlink}).
  *
  * <p>Layouts: {@code sockaddr_in} is family (u16, host order), port (u16, network order), address
  * (4 bytes), 8 bytes of padding; {@code sockaddr_in6} is family, port, flow info (u32), address
@@ -20,6 +22,15 @@ final class SockAddr {
     static final int AF_INET6 = 10;
     static final int SOCKADDR_IN_SIZE = 16;
     static final int SOCKADDR_IN6_SIZE = 28;
+
+    // linux/net.h, asm-generic/fcntl.h: socket types and the flags or-ed into them
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = 0x800;
+    static final int SOCK_CLOEXEC = 0x80000;
+    // asm-generic/socket.h: socket-level options
+    static final int SOL_SOCKET = 1;
+    static final int SO_RCVBUF = 8;
 
     private SockAddr() {}
 

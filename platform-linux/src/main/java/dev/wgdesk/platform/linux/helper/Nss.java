@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import dev.wgdesk.platform.linux.JnaFieldOrders;
 import java.util.OptionalInt;
 
 /**
@@ -18,6 +19,7 @@ public final class Nss {
     static {
         boolean ok;
         try {
+            JnaFieldOrders.seed(); // before JNA's first direct mapping
             Native.register(Nss.class, Platform.C_LIBRARY_NAME);
             ok = true;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
