@@ -42,6 +42,12 @@ import java.util.function.Supplier;
  * network changes ({@link #userSwitched}); see {@link OnDemandEvaluator}. Thread-safe.
  */
 final class OnDemand implements AutoCloseable {
+    /**
+     * A system property naming the D-Bus address to ask NetworkManager on instead of the system
+     * bus (tests run the whole helper against a fake NetworkManager on a private bus).
+     */
+    static final String BUS_PROPERTY = "wgdesk.onDemand.bus";
+
     /** How long the networks must stay unchanged before on-demand acts (a roam, a DHCP renewal...). */
     static final long DEBOUNCE_MILLIS = 2000;
 
@@ -75,10 +81,15 @@ final class OnDemand implements AutoCloseable {
     }
 
     /**
-     * The network source of the OS the helper runs on: NetworkManager on the system bus on Linux;
+     * The network source of the OS the helper runs on: NetworkManager on the system bus on Linux
+     * (or on the bus {@value #BUS_PROPERTY} names);
      * on other OSes one that always says on-demand is not implemented there yet.
      */
     static NetworkSource sourceForThisOs() {
+        String bus = System.getProperty(BUS_PROPERTY);
+        if (bus != null && !bus.isBlank()) {
+            return NetworkManagerSource.atAddress(bus);
+        }
         String os = dev.wgdesk.engine.platform.HelperPlatform.current().map(p -> p.os()).orElse("unknown");
         if (os.equals("linux")) {
             return NetworkManagerSource.systemBus();

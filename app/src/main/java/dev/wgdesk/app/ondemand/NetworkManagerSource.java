@@ -39,7 +39,7 @@ public final class NetworkManagerSource implements NetworkSource {
     static final String AP_IFACE = "org.freedesktop.NetworkManager.AccessPoint";
     static final String DEVICE_IFACE = "org.freedesktop.NetworkManager.Device";
     /** {@code NM_ACTIVE_CONNECTION_STATE_ACTIVATED}. */
-    static final int ACTIVATED = 2;
+    public static final int ACTIVATED = 2;
 
     private static final System.Logger LOG = System.getLogger("wgdesk.helper.ondemand");
 

@@ -21,13 +21,13 @@ import org.freedesktop.dbus.types.Variant;
  * devices ({@code Interface}) and access points ({@code Ssid} as bytes), with
  * {@code PropertiesChanged} sent when the active connections change, as NetworkManager does.
  */
-final class FakeNetworkManager implements AutoCloseable {
+public final class FakeNetworkManager implements AutoCloseable {
     private final DBusConnection bus;
     private final Map<String, Obj> objects = new ConcurrentHashMap<>();
     private final Obj manager = new Obj(NetworkManagerSource.PATH);
     private int next = 1;
 
-    FakeNetworkManager(String address) throws DBusException {
+    public FakeNetworkManager(String address) throws DBusException {
         bus = DBusConnectionBuilder.forAddress(address).withShared(false).build();
         manager.props.put(NetworkManagerSource.BUS_NAME, new ConcurrentHashMap<>(Map.of("ActiveConnections",
                 new Variant<>(List.of(), "ao"))));
@@ -36,7 +36,7 @@ final class FakeNetworkManager implements AutoCloseable {
     }
 
     /** Adds an active connection in {@code state}; {@code ssid} null for anything but Wi-Fi. Returns its path. */
-    synchronized String add(String type, String id, String iface, String ssid, int state) throws DBusException {
+    public synchronized String add(String type, String id, String iface, String ssid, int state) throws DBusException {
         int n = next++;
         String dev = NetworkManagerSource.PATH + "/Devices/" + n;
         export(dev, NetworkManagerSource.DEVICE_IFACE, Map.of("Interface", new Variant<>(iface)));
@@ -58,7 +58,7 @@ final class FakeNetworkManager implements AutoCloseable {
     }
 
     /** Removes an active connection, as when a network is left. */
-    synchronized void remove(String path) throws DBusException {
+    public synchronized void remove(String path) throws DBusException {
         List<DBusPath> list = new ArrayList<>(activeList());
         list.removeIf(p -> p.getPath().equals(path));
         bus.unExportObject(path);
