@@ -86,7 +86,7 @@ final class HelperService implements IpcServer.RequestHandler {
                 String name = IpcJson.requireString(params, "name");
                 dev.wgdesk.app.ipc.OnDemandRule rule;
                 try {
-                    rule = StateStore.ruleOf(params.path("rule"));
+                    rule = StateStore.ruleOf(params.path("rule"), "rule");
                 } catch (dev.wgdesk.app.ipc.OnDemandRuleException e) {
                     throw new IpcException(ErrorCode.BAD_REQUEST, "invalid on-demand rule: " + e.getMessage());
                 }

@@ -144,6 +144,12 @@ final class OnDemand implements AutoCloseable {
         }
     }
 
+    /** Forgets what on-demand knew about a tunnel deleted or renamed. */
+    void forget(String name) {
+        overridden.remove(name);
+        decided.remove(name);
+    }
+
     /** The on-demand part of a tunnel's status, or null when it has no rule. */
     OnDemandStatus status(String name) {
         OnDemandRule rule = state.onDemand(name);

@@ -257,8 +257,13 @@ public final class StateStore {
 
     /** The rule a state file's {@code onDemand} object holds; the exception names the field at fault. */
     static OnDemandRule ruleOf(JsonNode n) {
+        return ruleOf(n, "onDemand");
+    }
+
+    /** As {@link #ruleOf(JsonNode)}, calling the object {@code where} when it is not one. */
+    static OnDemandRule ruleOf(JsonNode n, String where) {
         if (!n.isObject()) {
-            throw new OnDemandRuleException("onDemand", "not an object");
+            throw new OnDemandRuleException(where, "an object {\"wifi\":..., \"ssids\":[...], \"ethernet\":...} is required");
         }
         JsonNode w = n.path("wifi");
         OnDemandRule.WifiMode mode;

@@ -228,6 +228,7 @@ public final class TunnelManager implements AutoCloseable {
             try {
                 storeRun(() -> store.delete(name));
                 persist(() -> state.forget(name));
+                onDemand.forget(name);
                 e.hooks = -1;
                 e.error = null;
             } finally {
@@ -254,6 +255,7 @@ public final class TunnelManager implements AutoCloseable {
                 storeRun(() -> store.rename(name, newName));
                 persist(() -> state.rename(name, newName));
                 activations.forget(name, newName);
+                onDemand.forget(name);
             } finally {
                 lock.unlock();
             }

@@ -217,6 +217,10 @@ class OnDemandHelperTest {
         HelperService service = new HelperService(ConfigStore.open(dir.resolve("state")), tunnels, log);
         ObjectNode p = IpcJson.object();
         p.put("name", "vpn");
+        IpcException missing = assertThrows(IpcException.class,
+                () -> service.handle(Method.SET_ON_DEMAND, p, new IpcServer.Client(1, ALICE)));
+        assertEquals(ErrorCode.BAD_REQUEST, missing.code());
+        assertTrue(missing.getMessage().contains("rule: an object"), missing.getMessage());
         ObjectNode rule = p.putObject("rule");
         rule.put("wifi", "only");
         rule.putArray("ssids").add("Cafe").add("x".repeat(33));
