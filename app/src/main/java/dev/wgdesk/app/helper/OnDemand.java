@@ -86,13 +86,14 @@ final class OnDemand implements AutoCloseable {
      * on other OSes one that always says on-demand is not implemented there yet.
      */
     static NetworkSource sourceForThisOs() {
-        String bus = System.getProperty(BUS_PROPERTY);
-        if (bus != null && !bus.isBlank()) {
-            return NetworkManagerSource.atAddress(bus);
-        }
-        String os = dev.wgdesk.engine.platform.HelperPlatform.current().map(p -> p.os()).orElse("unknown");
+        return sourceFor(dev.wgdesk.engine.platform.HelperPlatform.current().map(p -> p.os()).orElse("unknown"),
+                System.getProperty(BUS_PROPERTY));
+    }
+
+    /** The network source for {@code os} ({@code linux}, {@code macos}, {@code windows}); {@code bus} overrides the system bus. */
+    static NetworkSource sourceFor(String os, String bus) {
         if (os.equals("linux")) {
-            return NetworkManagerSource.systemBus();
+            return bus != null && !bus.isBlank() ? NetworkManagerSource.atAddress(bus) : NetworkManagerSource.systemBus();
         }
         return NetworkSource.unavailable("on-demand is not implemented yet on " + os + ": wgdesk has no network source"
                 + " there (only NetworkManager on Linux); tunnels with on-demand rules are not switched automatically");

@@ -63,7 +63,7 @@ public record NetworkState(List<Connection> connections) {
         public String describe() {
             String on = device.isEmpty() ? "" : " (" + device + ")";
             return switch (kind) {
-                case WIFI -> "Wi-Fi \"" + ssid + "\"" + on;
+                case WIFI -> (ssid.isEmpty() ? "Wi-Fi (network name unknown)" : "Wi-Fi \"" + ssid + "\"") + on;
                 case ETHERNET -> "wired" + on;
                 case OTHER -> "other connection" + (id.isEmpty() ? "" : " \"" + id + "\"") + on;
             };

@@ -321,4 +321,25 @@ class OnDemandHelperTest {
         assertTrue(s.meta("b").shared());
         assertFalse(Files.exists(sd.resolve(StateStore.FILE + ".bad")));
     }
+
+    @Test
+    void macOsAndWindowsSayOnDemandIsNotImplementedThere() throws Exception {
+        for (String os : List.of("macos", "windows")) {
+            try (NetworkSource s = OnDemand.sourceFor(os, null)) {
+                String why = s.unavailableReason().orElseThrow();
+                assertTrue(why.contains("not implemented yet on " + os), why);
+                assertThrows(NetworkSource.NetworkSourceException.class, s::read);
+            }
+        }
+        try (NetworkSource linux = OnDemand.sourceFor("linux", "unix:path=" + dir.resolve("none"))) {
+            assertTrue(linux instanceof dev.wgdesk.app.ondemand.NetworkManagerSource);
+        }
+        // Through the helper: a rule on such an OS is stored, and status and log say why nothing happens.
+        tunnels.save("vpn", config("10.1.0.0/16"), true, ALICE);
+        tunnels.onDemand().setSources(() -> OnDemand.sourceFor("macos", null));
+        tunnels.setOnDemand("vpn", EXCEPT_HOME, ALICE);
+        runScheduled();
+        assertTrue(onDemand("vpn").describe().contains("not implemented yet on macos"), onDemand("vpn").describe());
+        assertTrue(log.tail(50).stream().anyMatch(l -> l.level().equals("ERROR") && l.message().contains("not implemented yet on macos")));
+    }
 }

@@ -139,4 +139,13 @@ class OnDemandEvaluatorTest {
         assertEquals(net(a, b), net(b, a));
         assertEquals(one(EXCEPT_HOME, net(a, b)), one(EXCEPT_HOME, net(b, a)));
     }
+
+    @Test
+    void aWifiWhoseNameCannotBeReadIsUntrustedByExceptAndUnmatchedByOnly() {
+        NetworkState unknown = net(Connection.wifi("", "wlan0"));
+        Decision except = one(EXCEPT_HOME, unknown);
+        assertEquals(Action.UP, except.action());
+        assertTrue(except.reason().contains("network name unknown"), except.reason());
+        assertEquals(Action.DOWN, one(new OnDemandRule(WifiMode.ONLY, List.of("Cafe"), false), unknown).action());
+    }
 }
