@@ -22,7 +22,8 @@ import org.freedesktop.dbus.types.Variant;
  * ({@code 802-11-wireless}: Wi-Fi, {@code 802-3-ethernet}: wired, anything else: other),
  * {@code State} (only {@code ACTIVATED}, 2, counts), {@code Id}, its first device's
  * {@code Interface} and, for Wi-Fi, the {@code Ssid} of the access point in its
- * {@code SpecificObject}. A Wi-Fi connection whose SSID cannot be read counts as an unknown
+ * {@code SpecificObject} (else the {@code 802-11-wireless.ssid} of the saved connection in its
+ * {@code Connection}). A Wi-Fi connection whose SSID cannot be read counts as an unknown
  * network (untrusted by "except" rules, not matched by "only" rules).
  *
  * <p>Changes: every {@code org.freedesktop.DBus.Properties.PropertiesChanged} under
@@ -158,11 +159,35 @@ public final class NetworkManagerSource implements NetworkSource {
             }
         }
         return switch (type) {
-            case "802-11-wireless" -> new NetworkState.Connection(NetworkState.Kind.WIFI,
-                    ssid(c, unwrap(p.get("SpecificObject"))), device, id);
+            case "802-11-wireless" -> {
+                String ssid = ssid(c, unwrap(p.get("SpecificObject")));
+                if (ssid.isEmpty()) {
+                    ssid = savedSsid(c, unwrap(p.get("Connection")));
+                }
+                yield new NetworkState.Connection(NetworkState.Kind.WIFI, ssid, device, id);
+            }
             case "802-3-ethernet" -> new NetworkState.Connection(NetworkState.Kind.ETHERNET, null, device, id);
             default -> new NetworkState.Connection(NetworkState.Kind.OTHER, null, device, id);
         };
+    }
+
+    /**
+     * The SSID in the saved connection's settings ({@code 802-11-wireless.ssid}), for when the
+     * access point cannot be read (no {@code SpecificObject}, or it went away while roaming); ""
+     * when that cannot be read either.
+     */
+    private static String savedSsid(DBusConnection c, Object conn) throws DBusException {
+        if (!(conn instanceof DBusPath path) || path.getPath().equals("/")) {
+            return "";
+        }
+        try {
+            Map<String, Map<String, Variant<?>>> settings = c.getRemoteObject(BUS_NAME, path.getPath(),
+                    NmSettingsConnection.class).GetSettings();
+            Map<String, Variant<?>> wifi = settings == null ? null : settings.get("802-11-wireless");
+            return wifi == null ? "" : text(unwrap(wifi.get("ssid")));
+        } catch (DBusExecutionException e) {
+            return "";
+        }
     }
 
     /** The access point's SSID as UTF-8 text, or "" when it cannot be read. */
@@ -176,6 +201,11 @@ public final class NetworkManagerSource implements NetworkSource {
         } catch (DBusExecutionException e) {
             return "";
         }
+        return text(v);
+    }
+
+    /** An {@code ay} value as UTF-8 text; "" for anything else. */
+    private static String text(Object v) {
         byte[] bytes;
         if (v instanceof byte[] b) {
             bytes = b;

@@ -37,11 +37,27 @@ public final class FakeNetworkManager implements AutoCloseable {
 
     /** Adds an active connection in {@code state}; {@code ssid} null for anything but Wi-Fi. Returns its path. */
     public synchronized String add(String type, String id, String iface, String ssid, int state) throws DBusException {
+        return add(type, id, iface, ssid, state, true);
+    }
+
+    /**
+     * As {@link #add(String, String, String, String, int)}; without {@code withAccessPoint} a Wi-Fi
+     * connection's {@code SpecificObject} is "/" and its SSID is only in the saved connection's settings.
+     */
+    public synchronized String add(String type, String id, String iface, String ssid, int state, boolean withAccessPoint)
+            throws DBusException {
         int n = next++;
+        String settingsPath = NetworkManagerSource.PATH + "/Settings/" + n;
+        Map<String, Map<String, Variant<?>>> settings = new java.util.HashMap<>();
+        settings.put("connection", Map.of("id", new Variant<>(id), "type", new Variant<>(type)));
+        if (ssid != null) {
+            settings.put("802-11-wireless", Map.of("ssid", new Variant<>(ssid.getBytes(StandardCharsets.UTF_8), "ay")));
+        }
+        bus.exportObject(settingsPath, new SavedConnection(settingsPath, settings));
         String dev = NetworkManagerSource.PATH + "/Devices/" + n;
         export(dev, NetworkManagerSource.DEVICE_IFACE, Map.of("Interface", new Variant<>(iface)));
         String specific = "/";
-        if (ssid != null) {
+        if (ssid != null && withAccessPoint) {
             specific = NetworkManagerSource.PATH + "/AccessPoint/" + n;
             export(specific, NetworkManagerSource.AP_IFACE, Map.of("Ssid",
                     new Variant<>(ssid.getBytes(StandardCharsets.UTF_8), "ay")));
@@ -50,7 +66,8 @@ public final class FakeNetworkManager implements AutoCloseable {
         export(path, NetworkManagerSource.ACTIVE_IFACE, Map.of(
                 "Type", new Variant<>(type), "Id", new Variant<>(id), "State", new Variant<>(new UInt32(state)),
                 "Devices", new Variant<>(List.of(new DBusPath(dev)), "ao"),
-                "SpecificObject", new Variant<>(new DBusPath(specific))));
+                "SpecificObject", new Variant<>(new DBusPath(specific)),
+                "Connection", new Variant<>(new DBusPath(settingsPath))));
         List<DBusPath> list = new ArrayList<>(activeList());
         list.add(new DBusPath(path));
         setActive(list);
@@ -88,6 +105,20 @@ public final class FakeNetworkManager implements AutoCloseable {
     @Override
     public void close() throws Exception {
         bus.close();
+    }
+
+    /** A saved connection: its settings (what GetSettings answers). */
+    private record SavedConnection(String path, Map<String, Map<String, Variant<?>>> settings)
+            implements NmSettingsConnection {
+        @Override
+        public Map<String, Map<String, Variant<?>>> GetSettings() {
+            return settings;
+        }
+
+        @Override
+        public String getObjectPath() {
+            return path;
+        }
     }
 
     /** One exported object: its properties per interface. */

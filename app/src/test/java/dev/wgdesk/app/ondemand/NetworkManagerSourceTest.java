@@ -84,6 +84,15 @@ class NetworkManagerSourceTest {
             nm.remove(wifi);
             awaitChange();
             assertEquals(List.of(NetworkState.Kind.ETHERNET), source.read().relevant().stream().map(Connection::kind).toList());
+
+            // No access point to read (SpecificObject "/"): the SSID comes from the saved connection.
+            String saved = nm.add("802-11-wireless", "Office 5G", "wlan0", "Office", NetworkManagerSource.ACTIVATED, false);
+            awaitChange();
+            assertTrue(source.read().connections().contains(new Connection(NetworkState.Kind.WIFI, "Office", "wlan0",
+                    "Office 5G")), source.read().describe());
+            nm.remove(saved);
+            awaitChange();
+            assertEquals(List.of(NetworkState.Kind.ETHERNET), source.read().relevant().stream().map(Connection::kind).toList());
         }
         awaitChange(); // NetworkManager left the bus
         assertTrue(source.unavailableReason().orElseThrow().contains("not running"));
