@@ -178,7 +178,13 @@ final class OnDemand implements AutoCloseable {
                 return () -> f.cancel(false);
             };
         }
-        NetworkSource s = sources.get();
+        NetworkSource s;
+        try {
+            s = sources.get();
+        } catch (LinkageError e) { // a helper launched without the D-Bus library: say so, never fail the request
+            s = NetworkSource.unavailable("the helper was started without its D-Bus library (" + e.getMessage()
+                    + "), so it cannot ask NetworkManager; start it with the launcher of this version");
+        }
         source = s;
         s.start(() -> schedule(DEBOUNCE_MILLIS));
     }
