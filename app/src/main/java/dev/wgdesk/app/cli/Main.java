@@ -8,6 +8,7 @@ import dev.wgdesk.app.helper.PeerAuthorizer;
 import dev.wgdesk.app.helper.Version;
 import dev.wgdesk.app.ipc.ErrorCode;
 import dev.wgdesk.app.ipc.IpcClient;
+import dev.wgdesk.app.ipc.OnDemandRule;
 import dev.wgdesk.app.ipc.IpcEvent;
 import dev.wgdesk.app.ipc.IpcException;
 import dev.wgdesk.app.ipc.IpcJson;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import java.util.HashSet;
@@ -62,6 +64,10 @@ public final class Main {
                                       text or a NetworkManager keyfile; -o writes FILE (mode 0600) instead
               remove NAME             deactivate and delete a tunnel
               autostart NAME on|off   activate the tunnel whenever the helper starts
+              ondemand NAME [--wifi any|off | --wifi-only SSIDS | --wifi-except SSIDS] [--ethernet on|off] [--off]
+                                      bring the tunnel up by itself on untrusted networks and down on
+                                      trusted ones (SSIDS: comma-separated, \\, for a comma in a name);
+                                      without options, show its rule and what on-demand last did
               share NAME on|off       let other users of this computer (group wgdesk) activate and
                                       deactivate your tunnel (they never see its keys)
               log [--follow] [-n N]   the helper's log
@@ -215,6 +221,8 @@ public final class Main {
             case "remove" -> remove(sock, one(rest, "a tunnel name: wgdesk remove NAME"));
             case "autostart" -> autostart(sock, Args.parse(rest, Set.of(), Set.of()));
             case "share" -> share(sock, Args.parse(rest, Set.of(), Set.of()));
+            case "ondemand" -> onDemand(sock, Args.parse(rest, Set.of("--wifi", "--wifi-only", "--wifi-except",
+                    "--ethernet"), Set.of("--off")));
             case "log" -> log(sock, Args.parse(rest, Set.of("-n"), Set.of("--follow", "-f")));
             default -> throw new UsageException("unknown verb " + verb);
         };
@@ -429,6 +437,92 @@ public final class Main {
             out.println(t.name() + (t.autostart() ? " starts with the helper" : " does not start with the helper"));
         }
         return EXIT_OK;
+    }
+
+    /**
+     * {@code ondemand NAME [options]}: changes what the options name, keeping the rest of the
+     * current rule ({@code --ethernet off} alone leaves the Wi-Fi part as it was); without options
+     * shows the rule and what on-demand last did.
+     */
+    private int onDemand(Path sock, Args a) throws UsageException, IpcException {
+        String name = a.expect(1, "a tunnel name: wgdesk ondemand NAME [--wifi-except SSIDS] [--ethernet on|off] ...")
+                .getFirst();
+        int wifiOptions = (a.has("--wifi") ? 1 : 0) + (a.has("--wifi-only") ? 1 : 0) + (a.has("--wifi-except") ? 1 : 0);
+        if (wifiOptions > 1) {
+            throw new UsageException("give one of --wifi, --wifi-only, --wifi-except");
+        }
+        if (a.has("--off") && (wifiOptions > 0 || a.has("--ethernet"))) {
+            throw new UsageException("--off turns on-demand off; it takes no other option");
+        }
+        try (IpcClient c = IpcClient.connect(sock)) {
+            TunnelStatus now = c.status(name);
+            if (wifiOptions == 0 && !a.has("--ethernet") && !a.has("--off")) {
+                out.println(onDemandText(now));
+                return EXIT_OK;
+            }
+            OnDemandRule current = now.onDemand() == null ? OnDemandRule.OFF : now.onDemand().rule();
+            OnDemandRule.WifiMode mode = current.wifi();
+            List<String> ssids = current.ssids();
+            boolean ethernet = current.ethernet();
+            if (a.has("--wifi")) {
+                mode = switch (a.get("--wifi")) {
+                    case "any" -> OnDemandRule.WifiMode.ANY;
+                    case "off" -> OnDemandRule.WifiMode.OFF;
+                    default -> throw new UsageException("--wifi takes any or off (or use --wifi-only/--wifi-except SSIDS), not "
+                            + a.get("--wifi"));
+                };
+                ssids = List.of();
+            } else if (a.has("--wifi-only")) {
+                mode = OnDemandRule.WifiMode.ONLY;
+                ssids = ssidList(a.get("--wifi-only"));
+            } else if (a.has("--wifi-except")) {
+                mode = OnDemandRule.WifiMode.EXCEPT;
+                ssids = ssidList(a.get("--wifi-except"));
+            }
+            if (a.has("--ethernet")) {
+                ethernet = switch (a.get("--ethernet")) {
+                    case "on", "true", "yes" -> true;
+                    case "off", "false", "no" -> false;
+                    default -> throw new UsageException("--ethernet takes on or off, not " + a.get("--ethernet"));
+                };
+            }
+            OnDemandRule rule;
+            try {
+                rule = a.has("--off") ? OnDemandRule.OFF : new OnDemandRule(mode, ssids, ethernet);
+            } catch (dev.wgdesk.app.ipc.OnDemandRuleException e) {
+                throw new UsageException("invalid on-demand rule: " + e.getMessage());
+            }
+            out.println(onDemandText(c.setOnDemand(name, rule)));
+        }
+        return EXIT_OK;
+    }
+
+    /** Splits {@code A,B} on commas not preceded by a backslash; spaces around each name are removed. */
+    static List<String> ssidList(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\\' && i + 1 < text.length() && text.charAt(i + 1) == ',') {
+                cur.append(',');
+                i++;
+            } else if (ch == ',') {
+                out.add(cur.toString().strip());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        out.add(cur.toString().strip());
+        return out;
+    }
+
+    private static String onDemandText(TunnelStatus s) {
+        if (s.onDemand() == null) {
+            return s.name() + ": on-demand off (switched by hand only)";
+        }
+        return s.name() + ": on-demand " + s.onDemand().rule().describe() + "\n  " + s.onDemand().describe()
+                + (s.onDemand().network() != null ? "\n  network: " + s.onDemand().network() : "");
     }
 
     private int share(Path sock, Args a) throws UsageException, IpcException {

@@ -33,6 +33,10 @@ final class StatusFormat {
         if (s.hooksNotice() != null && !s.warnings().contains(s.hooksNotice())) {
             sb.append("  hooks: ").append(s.hooksNotice()).append('\n');
         }
+        if (s.onDemand() != null) {
+            sb.append("  on-demand: ").append(s.onDemand().rule().describe()).append('\n');
+            sb.append("    ").append(s.onDemand().describe()).append('\n');
+        }
         for (PeerStatus p : s.peers()) {
             sb.append("\n  peer: ").append(p.publicKey()).append('\n');
             if (p.endpoint() != null) {

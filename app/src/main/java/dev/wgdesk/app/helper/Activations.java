@@ -302,7 +302,7 @@ final class Activations {
         transition(name, e, TunnelState.INACTIVE, why);
     }
 
-    private static List<IpPrefix> allowedIps(TunnelConfig config) {
+    static List<IpPrefix> allowedIps(TunnelConfig config) {
         Set<IpPrefix> all = new LinkedHashSet<>();
         for (PeerConfig p : config.peers()) {
             for (IpPrefix ip : p.allowedIps()) {

@@ -82,6 +82,16 @@ final class HelperService implements IpcServer.RequestHandler {
                     IpcJson.requireBoolean(params, "enabled"), who));
             case Method.SET_SHARED -> tunnel(tunnels.setShared(IpcJson.requireString(params, "name"),
                     IpcJson.requireBoolean(params, "shared"), who));
+            case Method.SET_ON_DEMAND -> {
+                String name = IpcJson.requireString(params, "name");
+                dev.wgdesk.app.ipc.OnDemandRule rule;
+                try {
+                    rule = StateStore.ruleOf(params.path("rule"), "rule");
+                } catch (dev.wgdesk.app.ipc.OnDemandRuleException e) {
+                    throw new IpcException(ErrorCode.BAD_REQUEST, "invalid on-demand rule: " + e.getMessage());
+                }
+                yield status(tunnels.setOnDemand(name, rule, who));
+            }
             case Method.STATUS -> {
                 String name = IpcJson.optionalString(params, "name");
                 List<TunnelStatus> list = name == null ? tunnels.statusAll() : List.of(tunnels.status(name));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wgdesk.app.ipc.IpcJson;
 import dev.wgdesk.app.ipc.JsonTrees;
+import dev.wgdesk.app.ipc.OnDemandRule;
+import dev.wgdesk.app.ipc.OnDemandRuleException;
 import dev.wgdesk.engine.config.TunnelName;
 import dev.wgdesk.engine.platform.ClientIdentity;
 import java.io.IOException;
@@ -22,7 +24,12 @@ import java.util.TreeSet;
  * shares it, and who last wrote its configuration.
  *
  * <pre>{"version":2,"active":["home"],"autostart":["work"],
- *  "tunnels":{"home":{"owner":1000,"shared":false,"writer":1000}}}</pre>
+ *  "tunnels":{"home":{"owner":1000,"shared":false,"writer":1000,
+ *                     "onDemand":{"wifi":"EXCEPT","ssids":["Home"],"ethernet":true}}}}</pre>
+ *
+ * The optional {@code onDemand} object is the tunnel's {@link OnDemandRule} (absent: off); an
+ * older helper ignores it. One that does not read as a rule is dropped with an error in the log,
+ * the rest of the file is kept.
  *
  * Owners and writers are {@link dev.wgdesk.engine.platform.ClientIdentity#id() client ids}: a
  * decimal id (a uid) is written as a JSON number, as before ids were strings, so files stay
@@ -43,6 +50,7 @@ public final class StateStore {
     private final Set<String> active = new TreeSet<>();
     private final Set<String> autostart = new TreeSet<>();
     private final java.util.Map<String, Meta> meta = new java.util.TreeMap<>();
+    private final java.util.Map<String, OnDemandRule> onDemand = new java.util.TreeMap<>();
 
     /**
      * Who a tunnel belongs to.
@@ -125,6 +133,17 @@ public final class StateStore {
                         String writer = id(m.path("writer"));
                         meta.put(e.getKey(), new Meta(owner, m.path("shared").asBoolean(false),
                                 writer == null ? Meta.UNKNOWN_WRITER : writer));
+                        if (m.has("onDemand")) {
+                            try {
+                                OnDemandRule r = ruleOf(m.get("onDemand"));
+                                if (r.enabled()) {
+                                    onDemand.put(e.getKey(), r);
+                                }
+                            } catch (OnDemandRuleException ex) {
+                                LOG.log(System.Logger.Level.ERROR, "{0}: the on-demand rule of {1} is dropped: {2}",
+                                        file, e.getKey(), ex.getMessage());
+                            }
+                        }
                     }
                 }
             }
@@ -136,6 +155,7 @@ public final class StateStore {
             active.clear();
             autostart.clear();
             meta.clear();
+            onDemand.clear();
         }
     }
 
@@ -213,6 +233,65 @@ public final class StateStore {
         }
     }
 
+    /** Every tunnel's enabled on-demand rule, by name. */
+    public synchronized java.util.Map<String, OnDemandRule> onDemand() {
+        return java.util.Map.copyOf(onDemand);
+    }
+
+    /** A tunnel's on-demand rule ({@link OnDemandRule#OFF} when it has none). */
+    public synchronized OnDemandRule onDemand(String name) {
+        return onDemand.getOrDefault(name, OnDemandRule.OFF);
+    }
+
+    /**
+     * Records a tunnel's on-demand rule (a rule that is not enabled removes it), in the same
+     * atomic write as its owner; writes the file if that changed.
+     */
+    public synchronized void setOnDemand(String name, OnDemandRule rule) throws IOException {
+        boolean changed = rule.enabled() ? !rule.equals(onDemand.put(name, rule)) : onDemand.remove(name) != null;
+        if (changed) {
+            meta.putIfAbsent(name, Meta.LEGACY);
+            write();
+        }
+    }
+
+    /** The rule a state file's {@code onDemand} object holds; the exception names the field at fault. */
+    static OnDemandRule ruleOf(JsonNode n) {
+        return ruleOf(n, "onDemand");
+    }
+
+    /** As {@link #ruleOf(JsonNode)}, calling the object {@code where} when it is not one. */
+    static OnDemandRule ruleOf(JsonNode n, String where) {
+        if (!n.isObject()) {
+            throw new OnDemandRuleException(where, "an object {\"wifi\":..., \"ssids\":[...], \"ethernet\":...} is required");
+        }
+        JsonNode w = n.path("wifi");
+        OnDemandRule.WifiMode mode;
+        try {
+            mode = w.isTextual() ? OnDemandRule.WifiMode.valueOf(w.textValue().toUpperCase(java.util.Locale.ROOT)) : null;
+        } catch (IllegalArgumentException ex) {
+            throw new OnDemandRuleException("wifi", "\"" + w.textValue() + "\" is not one of off, any, only, except");
+        }
+        java.util.List<String> ssids = new java.util.ArrayList<>();
+        JsonNode a = n.path("ssids");
+        if (!a.isMissingNode() && !a.isNull()) {
+            if (!a.isArray()) {
+                throw new OnDemandRuleException("ssids", "not a list of network names");
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!a.get(i).isTextual()) {
+                    throw new OnDemandRuleException("ssids[" + i + "]", "not a string");
+                }
+                ssids.add(a.get(i).textValue());
+            }
+        }
+        JsonNode eth = n.path("ethernet");
+        if (!eth.isMissingNode() && !eth.isBoolean()) {
+            throw new OnDemandRuleException("ethernet", "not true or false");
+        }
+        return new OnDemandRule(mode, ssids, eth.asBoolean(false));
+    }
+
     /** Records {@link Meta#LEGACY} for each of {@code names} without an entry; returns those. */
     public synchronized List<String> migrate(java.util.Collection<String> names) throws IOException {
         List<String> added = new java.util.ArrayList<>();
@@ -244,6 +323,11 @@ public final class StateStore {
             autostart.add(to);
             changed = true;
         }
+        OnDemandRule r = onDemand.remove(from);
+        if (r != null) {
+            onDemand.put(to, r);
+            changed = true;
+        }
         if (changed) {
             write();
         }
@@ -251,7 +335,8 @@ public final class StateStore {
 
     /** Forgets a tunnel. */
     public synchronized void forget(String name) throws IOException {
-        boolean changed = active.remove(name) | autostart.remove(name) | meta.remove(name) != null;
+        boolean changed = active.remove(name) | autostart.remove(name) | meta.remove(name) != null
+                | onDemand.remove(name) != null;
         if (changed) {
             write();
         }
@@ -268,6 +353,13 @@ public final class StateStore {
             putId(o, "owner", m.owner());
             o.put("shared", m.shared());
             putId(o, "writer", m.writer());
+            OnDemandRule r = onDemand.get(n);
+            if (r != null) {
+                ObjectNode od = o.putObject("onDemand");
+                od.put("wifi", r.wifi().name());
+                r.ssids().forEach(od.putArray("ssids")::add);
+                od.put("ethernet", r.ethernet());
+            }
         });
         AtomicFiles.write(file, JsonTrees.write(root, true));
     }

@@ -59,6 +59,7 @@ public final class TunnelManager implements AutoCloseable {
     private final Ownership ownership;
     private final ReentrantLock lock = new ReentrantLock();
     private final Activations activations;
+    private final OnDemand onDemand;
 
     /**
      * A last word before a tunnel is activated, by a request or restored at {@link #startup()}: the
@@ -83,6 +84,12 @@ public final class TunnelManager implements AutoCloseable {
         this.ownership = new Ownership(users);
         this.activations = new Activations(store, state, Objects.requireNonNull(journal), Objects.requireNonNull(backend),
                 Objects.requireNonNull(policy), log, Objects.requireNonNull(events), ownership, lock);
+        this.onDemand = new OnDemand(state, store, activations, ownership, log, System::currentTimeMillis);
+    }
+
+    /** The on-demand controller (tests set its network source and scheduler before {@link #startup()}). */
+    OnDemand onDemand() {
+        return onDemand;
     }
 
     /* ====================== queries ====================== */
@@ -150,7 +157,7 @@ public final class TunnelManager implements AutoCloseable {
     public List<TunnelStatus> statusAll() throws IpcException {
         List<TunnelStatus> out = new ArrayList<>();
         for (String name : storeCall(store::list)) {
-            out.add(activations.statusOf(name));
+            out.add(activations.statusOf(name).withOnDemand(onDemand.status(name)));
         }
         return out;
     }
@@ -158,7 +165,7 @@ public final class TunnelManager implements AutoCloseable {
     /** Status of one tunnel. */
     public TunnelStatus status(String name) throws IpcException {
         requireExists(name);
-        return activations.statusOf(name);
+        return activations.statusOf(name).withOnDemand(onDemand.status(name));
     }
 
     /* ====================== store operations ====================== */
@@ -221,6 +228,7 @@ public final class TunnelManager implements AutoCloseable {
             try {
                 storeRun(() -> store.delete(name));
                 persist(() -> state.forget(name));
+                onDemand.forget(name);
                 e.hooks = -1;
                 e.error = null;
             } finally {
@@ -247,6 +255,7 @@ public final class TunnelManager implements AutoCloseable {
                 storeRun(() -> store.rename(name, newName));
                 persist(() -> state.rename(name, newName));
                 activations.forget(name, newName);
+                onDemand.forget(name);
             } finally {
                 lock.unlock();
             }
@@ -318,14 +327,37 @@ public final class TunnelManager implements AutoCloseable {
     public TunnelStatus activate(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireUse(name, who, "activate");
-        return activations.activate(name, who, "activated by " + describe(who));
+        TunnelStatus s = activations.activate(name, who, "activated by " + describe(who));
+        onDemand.userSwitched(name, true);
+        return s.withOnDemand(onDemand.status(name));
     }
 
     /** Deactivates a tunnel (no-op if it is not up): its owner, root, or anyone when it is shared. */
     public TunnelStatus deactivate(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireUse(name, who, "deactivate");
-        return activations.deactivate(name, "deactivated by " + describe(who));
+        TunnelStatus s = activations.deactivate(name, "deactivated by " + describe(who));
+        onDemand.userSwitched(name, false);
+        return s.withOnDemand(onDemand.status(name));
+    }
+
+    /**
+     * Sets a tunnel's on-demand rule ({@link OnDemandRule#OFF} removes it): its owner or root.
+     * Recorded in the state file with the tunnel's owner; on-demand then decides at once.
+     */
+    public TunnelStatus setOnDemand(String name, dev.wgdesk.app.ipc.OnDemandRule rule, ClientIdentity who)
+            throws IpcException {
+        lock.lock();
+        try {
+            requireExists(name);
+            requireManage(name, who, "change on-demand of");
+            persist(() -> state.setOnDemand(name, rule));
+            log.info(name, "On-demand set to " + rule.describe() + " by " + describe(who));
+        } finally {
+            lock.unlock();
+        }
+        onDemand.rulesChanged();
+        return status(name);
     }
 
     /* ====================== start-up, monitor, shutdown ====================== */
@@ -337,6 +369,7 @@ public final class TunnelManager implements AutoCloseable {
      */
     public void startup() {
         activations.startup();
+        onDemand.start();
     }
 
     /** One monitor pass: reports new handshakes, and tunnels whose interface died. */
@@ -347,6 +380,7 @@ public final class TunnelManager implements AutoCloseable {
     /** Brings every tunnel down, keeping them recorded as active for the next start. */
     @Override
     public void close() {
+        onDemand.close();
         activations.close();
     }
 

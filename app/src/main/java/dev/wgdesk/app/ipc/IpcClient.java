@@ -352,6 +352,21 @@ public final class IpcClient implements AutoCloseable {
         return await(setSharedAsync(name, shared));
     }
 
+    /**
+     * Sets the tunnel's on-demand rule ({@link OnDemandRule#OFF} removes it; its owner and root
+     * only); answers its status, whose {@code onDemand} says what on-demand did.
+     */
+    public CompletableFuture<TunnelStatus> setOnDemandAsync(String name, OnDemandRule rule) {
+        ObjectNode p = nameParams(name);
+        p.set("rule", JsonTrees.of(rule));
+        return call(IpcProtocol.Method.SET_ON_DEMAND, p).thenApply(r -> one(r.get("status"), TunnelStatus.class));
+    }
+
+    /** Blocking {@link #setOnDemandAsync}. */
+    public TunnelStatus setOnDemand(String name, OnDemandRule rule) throws IpcException {
+        return await(setOnDemandAsync(name, rule));
+    }
+
     /** The runtime status of every tunnel. */
     public CompletableFuture<List<TunnelStatus>> statusAsync() {
         return call(IpcProtocol.Method.STATUS, IpcJson.object()).thenApply(r -> list(r.get("tunnels"), TunnelStatus.class));

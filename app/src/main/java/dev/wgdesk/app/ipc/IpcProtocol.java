@@ -53,6 +53,8 @@ public final class IpcProtocol {
         public static final String DEACTIVATE = "deactivate";
         public static final String SET_AUTOSTART = "setAutostart";
         public static final String SET_SHARED = "setShared";
+        /** Sets a tunnel's on-demand rule; answers its status. */
+        public static final String SET_ON_DEMAND = "setOnDemand";
         public static final String STATUS = "status";
         public static final String LOG_TAIL = "logTail";
         public static final String SUBSCRIBE = "subscribe";

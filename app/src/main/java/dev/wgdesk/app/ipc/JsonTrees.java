@@ -189,6 +189,8 @@ public final class JsonTrees {
             case PeerDiagnosis d -> peerDiagnosis(d);
             case LogEntry e -> logEntry(e);
             case SystemTunnel s -> systemTunnel(s);
+            case OnDemandRule r -> onDemandRule(r);
+            case OnDemandStatus s -> onDemandStatus(s);
             case IpcEvent.StateChanged e -> {
                 ObjectNode o = NODES.objectNode();
                 o.put("name", e.name());
@@ -246,6 +248,26 @@ public final class JsonTrees {
         o.set("warnings", strings(s.warnings()));
         o.put("error", s.error());
         o.put("hooksNotice", s.hooksNotice());
+        o.set("onDemand", s.onDemand() == null ? NODES.nullNode() : onDemandStatus(s.onDemand()));
+        return o;
+    }
+
+    private static ObjectNode onDemandRule(OnDemandRule r) {
+        ObjectNode o = NODES.objectNode();
+        o.put("wifi", r.wifi().name());
+        o.set("ssids", strings(r.ssids()));
+        o.put("ethernet", r.ethernet());
+        return o;
+    }
+
+    private static ObjectNode onDemandStatus(OnDemandStatus s) {
+        ObjectNode o = NODES.objectNode();
+        o.set("rule", onDemandRule(s.rule()));
+        o.put("decision", s.decision());
+        o.put("reason", s.reason());
+        o.put("network", s.network());
+        o.put("unavailable", s.unavailable());
+        o.put("decidedAtMillis", s.decidedAtMillis());
         return o;
     }
 

@@ -20,15 +20,31 @@ import java.util.Objects;
  * @param hooksNotice   why the configuration's PreUp/PostUp/PreDown/PostDown commands are stored
  *                      but not run although the administrator allows scripts (someone other than
  *                      root wrote it), else null
+ * @param onDemand      its on-demand rule and what on-demand last did with it, or null when it has
+ *                      no rule
  */
 public record TunnelStatus(String name, TunnelState state, boolean autostart, String publicKey, int listenPort,
                            int mtu, long activeSinceMillis, List<PeerStatus> peers, List<String> warnings,
-                           String error, String hooksNotice) {
+                           String error, String hooksNotice, OnDemandStatus onDemand) {
     public TunnelStatus {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
         peers = peers == null ? List.of() : List.copyOf(peers);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A status without on-demand. */
+    public TunnelStatus(String name, TunnelState state, boolean autostart, String publicKey, int listenPort,
+                        int mtu, long activeSinceMillis, List<PeerStatus> peers, List<String> warnings,
+                        String error, String hooksNotice) {
+        this(name, state, autostart, publicKey, listenPort, mtu, activeSinceMillis, peers, warnings, error, hooksNotice,
+                null);
+    }
+
+    /** The same status with {@code value} as its on-demand part. */
+    public TunnelStatus withOnDemand(OnDemandStatus value) {
+        return new TunnelStatus(name, state, autostart, publicKey, listenPort, mtu, activeSinceMillis, peers, warnings,
+                error, hooksNotice, value);
     }
 
     /** A status without a hooks notice. */

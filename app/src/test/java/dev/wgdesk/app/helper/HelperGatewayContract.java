@@ -270,4 +270,18 @@ abstract class HelperGatewayContract {
         assertEquals(List.of(), gw.list());
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(IpcException.class, () -> gw.activate("ct9")).code());
     }
+
+    @Test
+    void onDemandRulesRoundTripAndOffRemovesThem() throws Exception {
+        gw.importConfig("ct10", config("10.71.0.1/24", "10.71.0.0/24", ""));
+        // A rule that wants the tunnel down on any real network the machine may be on.
+        dev.wgdesk.app.ipc.OnDemandRule rule = new dev.wgdesk.app.ipc.OnDemandRule(
+                dev.wgdesk.app.ipc.OnDemandRule.WifiMode.ONLY, List.of("wgdesk-contract-no-such-ssid"), false);
+        TunnelStatus s = gw.setOnDemand("ct10", rule);
+        assertEquals(rule, s.onDemand().rule());
+        assertEquals(rule, gw.status().stream().filter(t -> t.name().equals("ct10")).findFirst().orElseThrow()
+                .onDemand().rule());
+        assertEquals(null, gw.setOnDemand("ct10", dev.wgdesk.app.ipc.OnDemandRule.OFF).onDemand());
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(IpcException.class, () -> gw.setOnDemand("nope", rule)).code());
+    }
 }

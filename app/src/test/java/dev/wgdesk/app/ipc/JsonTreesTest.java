@@ -47,6 +47,8 @@ class JsonTreesTest {
         PeerStatus peer = new PeerStatus("cGVlcg==", "192.0.2.1:51820", 1_700_000_000_123L, 1L << 40, 17, 25,
                 List.of("10.0.0.0/24", "fd00::/64"), diag);
         PeerStatus bare = new PeerStatus("cGVlcjI=", null, 0, 0, 0, 0, List.of());
+        OnDemandStatus onDemand = new OnDemandStatus(new OnDemandRule(OnDemandRule.WifiMode.EXCEPT,
+                List.of("Home", "Café"), true), "up", "on Wi-Fi \"Cafe\"", "Wi-Fi \"Cafe\" (wlan0)", null, 1_700_000_000_789L);
         LogEntry log = new LogEntry(1_700_000_000_000L, "INFO", null, "Quoted \"text\", a tab\t, é and \u0001");
         return List.of(
                 new TunnelInfo("home", TunnelState.ACTIVE, true, "1000", "alice", true, false, true),
@@ -54,6 +56,10 @@ class JsonTreesTest {
                 new TunnelStatus("home", TunnelState.ACTIVE, true, "cHVi", 51820, 1420, 1_700_000_000_000L,
                         List.of(peer, bare), List.of("a warning"), null, "hooks off"),
                 TunnelStatus.inactive("w", TunnelState.INACTIVE, false, "it failed"),
+                TunnelStatus.inactive("od", TunnelState.ACTIVE, false, null).withOnDemand(onDemand),
+                onDemand, onDemand.rule(), OnDemandRule.OFF,
+                new OnDemandStatus(new OnDemandRule(OnDemandRule.WifiMode.ANY, List.of(), false), null, null, null,
+                        "NetworkManager is not running", 0),
                 peer, bare, diag, log,
                 new SystemTunnel(SystemTunnel.WG_QUICK, "/etc/wireguard/wg0.conf", "wg0", "wg0", true, "cHVi",
                         "[Interface]\n...", List.of("p1", "p2"), false, "in use", null),
@@ -79,7 +85,7 @@ class JsonTreesTest {
     void everyRecordOfTheProtocolPackageIsCovered() {
         // A record added to the protocol must get a JSON form: JsonTrees.of refuses unknown types.
         for (Class<?> c : List.of(TunnelInfo.class, TunnelStatus.class, PeerStatus.class, PeerDiagnosis.class,
-                LogEntry.class, SystemTunnel.class, IpcEvent.StateChanged.class, IpcEvent.HandshakeCompleted.class,
+                LogEntry.class, SystemTunnel.class, OnDemandRule.class, OnDemandStatus.class, IpcEvent.StateChanged.class, IpcEvent.HandshakeCompleted.class,
                 IpcEvent.ErrorOccurred.class, IpcEvent.LogLine.class)) {
             assertTrue(samples().stream().anyMatch(c::isInstance), c.getName());
         }

@@ -51,6 +51,7 @@ public final class FakeHelperGateway implements HelperGateway {
     private final Deque<LogEntry> log = new ArrayDeque<>();
     private final Map<String, String> failNextActivation = new TreeMap<>();
     private final java.util.Set<String> autostart = new java.util.TreeSet<>();
+    private final Map<String, dev.wgdesk.app.ipc.OnDemandRule> onDemand = new java.util.TreeMap<>();
     private final java.util.Set<String> shared = new java.util.TreeSet<>();
     /** Tunnels that belong to another user: name to that user's name (uid 1001 in the infos). */
     private final Map<String, String> foreign = new TreeMap<>();
@@ -401,6 +402,38 @@ public final class FakeHelperGateway implements HelperGateway {
         return info(name, s.state());
     }
 
+    /**
+     * Records the rule; the demo has no network source, so the status says on-demand is
+     * unavailable here (as a real helper without NetworkManager does).
+     */
+    @Override
+    public synchronized TunnelStatus setOnDemand(String name, dev.wgdesk.app.ipc.OnDemandRule rule) throws IpcException {
+        check();
+        Stored s = tunnels.get(name);
+        if (s == null) {
+            throw new IpcException(ErrorCode.NOT_FOUND, "no tunnel named " + name);
+        }
+        requireManage(name, "change on-demand of");
+        if (rule.enabled()) {
+            onDemand.put(name, rule);
+        } else {
+            onDemand.remove(name);
+        }
+        log("INFO", name, "On-demand set to " + rule.describe());
+        return statusOf(name, s);
+    }
+
+    /** The rule set for {@code name}, or OFF (tests). */
+    public synchronized dev.wgdesk.app.ipc.OnDemandRule onDemandRule(String name) {
+        return onDemand.getOrDefault(name, dev.wgdesk.app.ipc.OnDemandRule.OFF);
+    }
+
+    private TunnelStatus withOnDemand(String name, TunnelStatus st) {
+        dev.wgdesk.app.ipc.OnDemandRule r = onDemand.get(name);
+        return r == null ? st : st.withOnDemand(new dev.wgdesk.app.ipc.OnDemandStatus(r, null, null, null,
+                "the demo helper has no network source", 0));
+    }
+
     @Override
     public synchronized TunnelInfo setShared(String name, boolean value) throws IpcException {
         check();
@@ -427,6 +460,7 @@ public final class FakeHelperGateway implements HelperGateway {
             tunnels.remove(name);
             autostart.remove(name);
             shared.remove(name);
+            onDemand.remove(name);
         }
         log("INFO", name, "tunnel deleted");
     }
@@ -451,6 +485,10 @@ public final class FakeHelperGateway implements HelperGateway {
             }
             if (shared.remove(name)) {
                 shared.add(newName);
+            }
+            var rule = onDemand.remove(name);
+            if (rule != null) {
+                onDemand.put(newName, rule);
             }
         }
         log("INFO", newName, "renamed from " + name);
@@ -628,6 +666,10 @@ public final class FakeHelperGateway implements HelperGateway {
     }
 
     private TunnelStatus statusOf(String name, Stored s) {
+        return withOnDemand(name, rawStatusOf(name, s));
+    }
+
+    private TunnelStatus rawStatusOf(String name, Stored s) {
         if (s.state() != TunnelState.ACTIVE) {
             return TunnelStatus.inactive(name, s.state(), autostart.contains(name), s.error());
         }

@@ -74,6 +74,12 @@ public interface HelperGateway extends AutoCloseable {
      */
     TunnelInfo setShared(String name, boolean shared) throws IpcException;
 
+    /**
+     * Sets the tunnel's on-demand rule ({@link dev.wgdesk.app.ipc.OnDemandRule#OFF} removes it;
+     * only its owner and root may); answers its status.
+     */
+    TunnelStatus setOnDemand(String name, dev.wgdesk.app.ipc.OnDemandRule rule) throws IpcException;
+
     /** Activates a tunnel. */
     TunnelStatus activate(String name) throws IpcException;
 

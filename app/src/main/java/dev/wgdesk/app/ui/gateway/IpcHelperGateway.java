@@ -116,6 +116,11 @@ public final class IpcHelperGateway implements HelperGateway {
     }
 
     @Override
+    public TunnelStatus setOnDemand(String name, dev.wgdesk.app.ipc.OnDemandRule rule) throws IpcException {
+        return client().setOnDemand(name, rule);
+    }
+
+    @Override
     public TunnelInfo setShared(String name, boolean shared) throws IpcException {
         return client().setShared(name, shared);
     }

@@ -1,9 +1,11 @@
 package dev.wgdesk.app.ui.view;
 
+import dev.wgdesk.app.ipc.OnDemandRule;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ui.i18n.Messages;
 import dev.wgdesk.app.ui.vm.Formats;
 import dev.wgdesk.app.ui.vm.MainViewModel;
+import dev.wgdesk.app.ui.vm.OnDemandViewModel;
 import dev.wgdesk.app.ui.vm.QrCodeViewModel;
 import dev.wgdesk.app.ui.vm.TunnelDetail;
 import dev.wgdesk.app.ui.vm.TunnelItem;
@@ -11,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.TextField;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
@@ -139,11 +144,72 @@ final class DetailPane extends ScrollPane {
                 followFocus(scene.getWindow());
             }
         });
-        VBox content = new VBox(18, header, owner, autostart, shared, qrBox, cards);
+        VBox content = new VBox(18, header, owner, autostart, shared, onDemandSection(), qrBox, cards);
         content.getStyleClass().add("detail-content");
         setContent(content);
         vm.detailProperty().addListener((o, a, b) -> show(b));
         show(vm.detailProperty().get());
+    }
+
+    /**
+     * "On-demand": the Wi-Fi mode, the SSIDs (only for "only" and "except"), wired, Apply, why a
+     * rule was not applied, and what on-demand last did. Disabled for users who may not change it.
+     */
+    private VBox onDemandSection() {
+        OnDemandViewModel od = new OnDemandViewModel(vm);
+        Label heading = new Label(Messages.get("ondemand.title"));
+        heading.getStyleClass().add("detail-section-title");
+        Label explain = new Label(Messages.get("ondemand.explain"));
+        explain.setWrapText(true);
+        ComboBox<OnDemandRule.WifiMode> mode = new ComboBox<>();
+        mode.setId("ondemand-wifi");
+        mode.getItems().setAll(OnDemandRule.WifiMode.values());
+        mode.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(OnDemandRule.WifiMode m) {
+                return m == null ? "" : Messages.get("ondemand.wifi." + m.name());
+            }
+
+            @Override
+            public OnDemandRule.WifiMode fromString(String text) {
+                return null;
+            }
+        });
+        mode.valueProperty().bindBidirectional(od.wifiProperty());
+        Label modeLabel = new Label(Messages.get("ondemand.wifi"));
+        modeLabel.setLabelFor(mode);
+        TextField ssids = new TextField();
+        ssids.setId("ondemand-ssids");
+        ssids.setPromptText(Messages.get("ondemand.ssids"));
+        ssids.setAccessibleText(Messages.get("ondemand.ssids"));
+        ssids.textProperty().bindBidirectional(od.ssidsProperty());
+        ssids.visibleProperty().bind(od.ssidsUsedProperty());
+        ssids.managedProperty().bind(ssids.visibleProperty());
+        CheckBox ethernet = new CheckBox(Messages.get("ondemand.ethernet"));
+        ethernet.setId("ondemand-ethernet");
+        ethernet.selectedProperty().bindBidirectional(od.ethernetProperty());
+        Button apply = new Button(Messages.get("ondemand.apply"));
+        apply.setId("ondemand-apply");
+        apply.setOnAction(e -> od.apply());
+        Label problem = new Label();
+        problem.setId("ondemand-problem");
+        problem.getStyleClass().add("field-error");
+        problem.setWrapText(true);
+        problem.textProperty().bind(od.problemProperty());
+        problem.visibleProperty().bind(od.problemProperty().isNotNull());
+        problem.managedProperty().bind(problem.visibleProperty());
+        Label status = new Label();
+        status.setId("ondemand-status");
+        status.setWrapText(true);
+        status.textProperty().bind(od.statusProperty());
+        HBox modeRow = new HBox(10, modeLabel, mode);
+        modeRow.setAlignment(Pos.CENTER_LEFT);
+        VBox form = new VBox(8, modeRow, ssids, ethernet, apply);
+        form.disableProperty().bind(od.editableProperty().not());
+        VBox box = new VBox(8, heading, explain, form, problem, status);
+        box.setId("ondemand");
+        box.getStyleClass().add("detail-ondemand");
+        return box;
     }
 
     /** The QR area: the button, then (after a click) the warning and the code. */

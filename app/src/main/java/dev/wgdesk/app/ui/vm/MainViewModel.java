@@ -496,6 +496,19 @@ public final class MainViewModel implements HelperGateway.Listener {
                 e -> error.set(Messages.get("error.sharedFailed", name, e.getMessage())));
     }
 
+    /**
+     * Sets {@code item}'s on-demand rule; the item's status follows the helper's answer, then
+     * {@code done} runs (on the UI thread). A failure is shown and leaves everything as it was.
+     */
+    public void setOnDemand(TunnelItem item, dev.wgdesk.app.ipc.OnDemandRule rule, Runnable done) {
+        String name = item.name();
+        tasks.run(() -> gateway.setOnDemand(name, rule), s -> {
+            item.setStatus(s);
+            updateDetail();
+            done.run();
+        }, e -> error.set(Messages.get("error.onDemandFailed", name, e.getMessage())));
+    }
+
     /** Activates or deactivates the tunnel named {@code name} (from the tray menu). */
     public void toggle(String name) {
         find(name).ifPresent(this::toggle);
