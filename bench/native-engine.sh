@@ -135,7 +135,7 @@ nice -n 15 "$JDK/bin/java" -Xmx"$BUILD_XMX" -XX:+UseParallelGC -XX:+UnlockExperi
   -H:ImageBuildID="$(cat /proc/sys/kernel/random/uuid)" \
   -H:Features=dev.wgdesk.nativeimage.JnaEngineFeature -H:+InstallExitHandlers -H:+ReportExceptionStackTraces \
   -H:CLibraryPath="$CLIB" -H:-UseContainerSupport -H:MicroArchitecture="$MARCH" \
-  2>&1 | grep -v '^WARNING: Unknown module' | tee "$WORK/image.log"
+  2>&1 | grep --line-buffered -v '^WARNING: Unknown module' | tee "$WORK/image.log"
 [ -x "$WORK/image/wgdesk-engine-native" ] || { echo "native image build failed: $WORK/image.log"; exit 1; }
 cp "$WORK/image/wgdesk-engine-native" "$OUT/bin/"
 cp "$HERE/wgdesk-engine" "$OUT/bin/"

@@ -54,16 +54,27 @@ public final class JnaEngineFeature implements Feature {
         }
         Class<?> nativeClass = access.findClassByName("com.sun.jna.Native");
         RuntimeResourceAccess.addResource(nativeClass.getModule(), "com/sun/jna/linux-x86-64/libjnidispatch.so");
-        // wgdesk's classes with native methods, bound by Native.register (direct mapping).
         for (Path entry : access.getApplicationClassPath()) {
             String file = entry.getFileName().toString();
-            if (!file.startsWith("wgdesk-") || !file.endsWith(".jar")) {
-                continue;
-            }
-            for (String name : classNames(entry)) {
-                Class<?> c = access.findClassByName(name);
-                if (c != null && hasNativeMethod(c)) {
-                    registerWhole(c, true);
+            if (file.startsWith("jna-") && file.endsWith(".jar")) {
+                // JNA's own classes (com.sun.jna and com.sun.jna.internal, not the platform
+                // packages): Structure, its FFIType and the integer types are built reflectively.
+                for (String name : classNames(entry)) {
+                    String pkg = name.substring(0, name.lastIndexOf('.'));
+                    if (pkg.equals("com.sun.jna") || pkg.equals("com.sun.jna.internal")) {
+                        Class<?> c = access.findClassByName(name);
+                        if (c != null) {
+                            registerWhole(c, true);
+                        }
+                    }
+                }
+            } else if (file.startsWith("wgdesk-") && file.endsWith(".jar")) {
+                // wgdesk's classes with native methods, bound by Native.register (direct mapping).
+                for (String name : classNames(entry)) {
+                    Class<?> c = access.findClassByName(name);
+                    if (c != null && hasNativeMethod(c)) {
+                        registerWhole(c, true);
+                    }
                 }
             }
         }
@@ -83,10 +94,17 @@ public final class JnaEngineFeature implements Feature {
     }
 
     private static void registerWhole(Class<?> c, boolean reflection) {
+        Field[] fields;
+        Executable[] methods;
+        Executable[] constructors;
+        try {
+            fields = c.getDeclaredFields();
+            methods = c.getDeclaredMethods();
+            constructors = c.getDeclaredConstructors();
+        } catch (LinkageError e) { // a class that needs what is not on the class path
+            return;
+        }
         RuntimeJNIAccess.register(c);
-        Field[] fields = c.getDeclaredFields();
-        Executable[] methods = c.getDeclaredMethods();
-        Executable[] constructors = c.getDeclaredConstructors();
         RuntimeJNIAccess.register(fields);
         RuntimeJNIAccess.register(methods);
         RuntimeJNIAccess.register(constructors);
