@@ -82,7 +82,7 @@ rss_split() { awk '/RssFile/ { f = $2 } /RssAnon/ { a = $2 } END { if (f != "") 
 hwm() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 wait_sock() { local i; for i in $(seq 300); do [ -S /var/run/wireguard/$1.sock ] && wg show "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
-engine_pid() { ip netns pids "$1" | while read -r p; do case $(readlink "/proc/$p/exe") in */java|*/wireguard-go) echo "$p"; break ;; esac; done; }
+engine_pid() { ip netns pids "$1" | while read -r p; do case $(readlink "/proc/$p/exe") in */java|*/wireguard-go|*/wgdesk-engine-native) echo "$p"; break ;; esac; done; }
 # Stops the engines in namespace $1, not the engine's AOT cache creation started there.
 ns_engines() { local p; for p in $(ip netns pids "$1"); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q AOTMode=create || echo "$p"; done; }
 stop_ns_engines() { local p; for p in $(ns_engines "$1"); do kill "$p" 2>/dev/null; done
