@@ -58,13 +58,7 @@ final class ReceivePath {
         int failures = 0;
         try {
             while (device.isRunning(gen)) {
-                for (int i = 0; i < batch; i++) {
-                    if (packets[i] == null) {
-                        packets[i] = device.inboundPool.take();
-                    }
-                    packets[i].buf.clear();
-                    bufs[i] = packets[i].buf;
-                }
+                refill(packets, bufs);
                 int n;
                 try {
                     n = bind.receive(bufs, from, batch);
@@ -92,21 +86,7 @@ final class ReceivePath {
                     SendPath.backOff(failures);
                     continue;
                 }
-                for (int i = 0; i < n; i++) {
-                    Packet p = packets[i];
-                    p.off = p.buf.position();
-                    p.len = p.buf.limit() - p.off;
-                    p.endpoint = from[i];
-                    from[i] = null;
-                    try {
-                        if (classify(p)) {
-                            packets[i] = null; // ownership passed on
-                        }
-                    } catch (RuntimeException e) {
-                        device.errors.unexpected("UDP receiver", e); // not handed on: reused
-                    }
-                }
-                pipeline.flush();
+                classifyBurst(packets, from, n);
             }
         } catch (InterruptedException e) {
             // going down
@@ -118,6 +98,41 @@ final class ReceivePath {
                 }
             }
         }
+    }
+
+    /** Gives every slot of the batch an empty packet, its buffer cleared for a receive. */
+    private void refill(Packet[] packets, ByteBuffer[] bufs) throws InterruptedException {
+        for (int i = 0; i < packets.length; i++) {
+            if (packets[i] == null) {
+                packets[i] = device.inboundPool.take();
+            }
+            packets[i].buf.clear();
+            bufs[i] = packets[i].buf;
+        }
+    }
+
+    /**
+     * Sorts the {@code n} datagrams just received (a slot handed on is emptied) and flushes the
+     * pipeline. A method of its own, compiled on its own (lib/wgdesk-compile-commands.txt):
+     * inside {@link #loop}, whose loops each started another on-stack-replacement compilation
+     * of the whole path, C2 compiled the receive path several times in a tunnel's first seconds.
+     */
+    private void classifyBurst(Packet[] packets, UdpEndpoint[] from, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            Packet p = packets[i];
+            p.off = p.buf.position();
+            p.len = p.buf.limit() - p.off;
+            p.endpoint = from[i];
+            from[i] = null;
+            try {
+                if (classify(p)) {
+                    packets[i] = null; // ownership passed on
+                }
+            } catch (RuntimeException e) {
+                device.errors.unexpected("UDP receiver", e); // not handed on: reused
+            }
+        }
+        pipeline.flush();
     }
 
     /**

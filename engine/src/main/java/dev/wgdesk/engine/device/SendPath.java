@@ -241,17 +241,7 @@ final class SendPath {
         int failures = 0;
         try {
             while (device.isRunning(gen)) {
-                for (int i = 0; i < batch; i++) {
-                    if (packets[i] == null) {
-                        packets[i] = device.outboundPool.take();
-                    }
-                    Packet p = packets[i];
-                    // One byte more than the largest packet, so that a read a TUN had to
-                    // truncate shows up as too long and is dropped below; the header goes in
-                    // front, padding and tag after, all inside the buffer.
-                    p.buf.limit(Packet.HEADROOM + Device.MAX_PACKET_SIZE + 1).position(Packet.HEADROOM);
-                    bufs[i] = p.buf;
-                }
+                refill(packets, bufs);
                 int n;
                 try {
                     n = tun.read(bufs, batch);
@@ -265,44 +255,7 @@ final class SendPath {
                     backOff(failures);
                     continue;
                 }
-                int nTouched = 0;
-                for (int i = 0; i < n; i++) {
-                    Packet p = packets[i];
-                    try {
-                        p.off = Packet.HEADROOM;
-                        p.len = p.buf.limit() - Packet.HEADROOM;
-                        if (p.len > Device.MAX_PACKET_SIZE || p.buf.position() != Packet.HEADROOM) {
-                            device.stats.droppedOversized.incrementAndGet(); // a TUN that overfilled the buffer
-                            continue;
-                        }
-                        Peer peer = route(p);
-                        if (peer == null) {
-                            continue; // the packet stays in the batch for reuse
-                        }
-                        packets[i] = null;
-                        peer.stage(p);
-                        boolean seen = false;
-                        for (int j = 0; j < nTouched; j++) {
-                            if (touched[j] == peer) {
-                                seen = true;
-                                break;
-                            }
-                        }
-                        if (!seen) {
-                            touched[nTouched++] = peer;
-                        }
-                    } catch (RuntimeException e) {
-                        device.errors.unexpected("TUN reader", e); // the packet stays or was staged
-                    }
-                }
-                for (int j = 0; j < nTouched; j++) {
-                    try {
-                        touched[j].sendStaged();
-                    } catch (RuntimeException e) {
-                        device.errors.unexpected("TUN reader (sending)", e);
-                    }
-                    touched[j] = null;
-                }
+                dispatch(packets, touched, n);
             }
         } catch (InterruptedException e) {
             // going down
@@ -319,6 +272,70 @@ final class SendPath {
                     packets[i] = null;
                 }
             }
+        }
+    }
+
+    /**
+     * Gives every slot of the batch an empty packet, its buffer ready for a TUN read: one byte
+     * more than the largest packet, so that a read a TUN had to truncate shows up as too long and
+     * is dropped; the header goes in front, padding and tag after, all inside the buffer.
+     */
+    private void refill(Packet[] packets, ByteBuffer[] bufs) throws InterruptedException {
+        for (int i = 0; i < packets.length; i++) {
+            if (packets[i] == null) {
+                packets[i] = device.outboundPool.take();
+            }
+            Packet p = packets[i];
+            p.buf.limit(Packet.HEADROOM + Device.MAX_PACKET_SIZE + 1).position(Packet.HEADROOM);
+            bufs[i] = p.buf;
+        }
+    }
+
+    /**
+     * Routes the {@code n} packets just read, stages each with its peer (its slot is emptied)
+     * and lets every peer that got one send. A method of its own, compiled on its own
+     * (lib/wgdesk-compile-commands.txt): inside {@link #loop}, whose three loops each started
+     * another on-stack-replacement compilation of the whole path, C2 compiled the send path up
+     * to four times in a tunnel's first seconds.
+     */
+    private void dispatch(Packet[] packets, Peer[] touched, int n) {
+        int nTouched = 0;
+        for (int i = 0; i < n; i++) {
+            Packet p = packets[i];
+            try {
+                p.off = Packet.HEADROOM;
+                p.len = p.buf.limit() - Packet.HEADROOM;
+                if (p.len > Device.MAX_PACKET_SIZE || p.buf.position() != Packet.HEADROOM) {
+                    device.stats.droppedOversized.incrementAndGet(); // a TUN that overfilled the buffer
+                    continue;
+                }
+                Peer peer = route(p);
+                if (peer == null) {
+                    continue; // the packet stays in the batch for reuse
+                }
+                packets[i] = null;
+                peer.stage(p);
+                boolean seen = false;
+                for (int j = 0; j < nTouched; j++) {
+                    if (touched[j] == peer) {
+                        seen = true;
+                        break;
+                    }
+                }
+                if (!seen) {
+                    touched[nTouched++] = peer;
+                }
+            } catch (RuntimeException e) {
+                device.errors.unexpected("TUN reader", e); // the packet stays or was staged
+            }
+        }
+        for (int j = 0; j < nTouched; j++) {
+            try {
+                touched[j].sendStaged();
+            } catch (RuntimeException e) {
+                device.errors.unexpected("TUN reader (sending)", e);
+            }
+            touched[j] = null;
         }
     }
 
