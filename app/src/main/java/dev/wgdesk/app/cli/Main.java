@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import java.util.HashSet;
@@ -474,10 +473,10 @@ public final class Main {
                 ssids = List.of();
             } else if (a.has("--wifi-only")) {
                 mode = OnDemandRule.WifiMode.ONLY;
-                ssids = ssidList(a.get("--wifi-only"));
+                ssids = OnDemandRule.parseSsids(a.get("--wifi-only"));
             } else if (a.has("--wifi-except")) {
                 mode = OnDemandRule.WifiMode.EXCEPT;
-                ssids = ssidList(a.get("--wifi-except"));
+                ssids = OnDemandRule.parseSsids(a.get("--wifi-except"));
             }
             if (a.has("--ethernet")) {
                 ethernet = switch (a.get("--ethernet")) {
@@ -495,26 +494,6 @@ public final class Main {
             out.println(onDemandText(c.setOnDemand(name, rule)));
         }
         return EXIT_OK;
-    }
-
-    /** Splits {@code A,B} on commas not preceded by a backslash; spaces around each name are removed. */
-    static List<String> ssidList(String text) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch == '\\' && i + 1 < text.length() && text.charAt(i + 1) == ',') {
-                cur.append(',');
-                i++;
-            } else if (ch == ',') {
-                out.add(cur.toString().strip());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString().strip());
-        return out;
     }
 
     private static String onDemandText(TunnelStatus s) {

@@ -109,6 +109,38 @@ public record OnDemandRule(WifiMode wifi, List<String> ssids, boolean ethernet) 
         return "Wi-Fi: " + w + "; wired: " + (ethernet ? "on" : "off");
     }
 
+    /**
+     * Network names as people type them, in the CLI and the window: {@code Home, Office} split on
+     * commas, a comma inside a name written {@code \,}; spaces around each name removed; blank
+     * text: no names. The inverse of {@link #formatSsids}.
+     */
+    public static List<String> parseSsids(String text) {
+        List<String> out = new java.util.ArrayList<>();
+        if (text == null || text.isBlank()) {
+            return out;
+        }
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\\' && i + 1 < text.length() && text.charAt(i + 1) == ',') {
+                cur.append(',');
+                i++;
+            } else if (ch == ',') {
+                out.add(cur.toString().strip());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        out.add(cur.toString().strip());
+        return out;
+    }
+
+    /** {@code names} as {@link #parseSsids} reads them: joined with {@code ", "}, commas written {@code \,}. */
+    public static String formatSsids(List<String> names) {
+        return String.join(", ", names.stream().map(n -> n.replace(",", "\\,")).toList());
+    }
+
     static String quoted(List<String> names) {
         return String.join(", ", names.stream().map(n -> "\"" + n + "\"").toList());
     }

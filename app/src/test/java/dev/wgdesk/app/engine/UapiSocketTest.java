@@ -1,6 +1,5 @@
 package dev.wgdesk.app.engine;
 
-import dev.wgdesk.engine.platform.UapiSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wgdesk.engine.conn.MemoryBind;
 import dev.wgdesk.engine.device.Device;
 import dev.wgdesk.engine.device.DeviceUapiTarget;
+import dev.wgdesk.engine.platform.UapiRequests;
+import dev.wgdesk.engine.platform.UapiSocket;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.MemoryTun;
 import dev.wgdesk.engine.uapi.UapiHandler;
@@ -20,7 +21,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -75,19 +75,7 @@ class UapiSocketTest {
 
     /** Sends one UAPI request on {@code c} and reads its answer up to the blank line. */
     static String request(SocketChannel c, String req) throws IOException {
-        OutputStream out = Channels.newOutputStream(c);
-        out.write(req.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = Channels.newInputStream(c);
-        StringBuilder b = new StringBuilder();
-        while (!b.toString().endsWith("\n\n")) {
-            int ch = in.read();
-            if (ch < 0) {
-                break;
-            }
-            b.append((char) ch);
-        }
-        return b.toString();
+        return UapiRequests.exchange(Channels.newInputStream(c), Channels.newOutputStream(c), req);
     }
 
     @Test

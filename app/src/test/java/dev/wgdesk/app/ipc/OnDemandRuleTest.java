@@ -71,4 +71,15 @@ class OnDemandRuleTest {
         assertEquals("Wi-Fi: except \"Home\", \"Office\"; wired: off", except.describe());
         assertEquals("off", OnDemandRule.OFF.describe());
     }
+
+    @Test
+    void typedNamesAreSplitOnUnescapedCommasAndFormattedBack() {
+        assertEquals(List.of("Home", "Cafe, Main St", "Office"), OnDemandRule.parseSsids(" Home ,Cafe\\, Main St,  Office"));
+        assertEquals(List.of(), OnDemandRule.parseSsids("  "));
+        assertEquals(List.of(), OnDemandRule.parseSsids(null));
+        assertEquals(List.of("a", ""), OnDemandRule.parseSsids("a,"));
+        List<String> names = List.of("Home", "Cafe, Main St", "x\\y");
+        assertEquals("Home, Cafe\\, Main St, x\\y", OnDemandRule.formatSsids(names));
+        assertEquals(names, OnDemandRule.parseSsids(OnDemandRule.formatSsids(names)));
+    }
 }

@@ -6,7 +6,6 @@ import dev.wgdesk.app.ipc.OnDemandRuleException;
 import dev.wgdesk.app.ipc.OnDemandStatus;
 import dev.wgdesk.app.ipc.TunnelStatus;
 import dev.wgdesk.app.ui.i18n.Messages;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import javafx.beans.binding.Bindings;
@@ -76,7 +75,7 @@ public final class OnDemandViewModel {
         TunnelStatus s = item == null ? null : item.status();
         OnDemandRule r = s == null || s.onDemand() == null ? OnDemandRule.OFF : s.onDemand().rule();
         wifi.set(r.wifi());
-        ssids.set(String.join(", ", r.ssids().stream().map(n -> n.replace(",", "\\,")).toList()));
+        ssids.set(OnDemandRule.formatSsids(r.ssids()));
         ethernet.set(r.ethernet());
         problem.set(null);
         showStatus(s);
@@ -125,7 +124,7 @@ public final class OnDemandViewModel {
     /** The form's rule; throws naming the field when it is not valid. */
     public OnDemandRule rule() {
         WifiMode m = wifi.get();
-        List<String> names = m == WifiMode.ONLY || m == WifiMode.EXCEPT ? split(ssids.get()) : List.of();
+        List<String> names = m == WifiMode.ONLY || m == WifiMode.EXCEPT ? OnDemandRule.parseSsids(ssids.get()) : List.of();
         return new OnDemandRule(m, names, ethernet.get());
     }
 
@@ -151,28 +150,5 @@ public final class OnDemandViewModel {
             }
         });
         return true;
-    }
-
-    /** {@code A, B} split on commas not preceded by a backslash; names stripped of surrounding spaces; empty text: none. */
-    static List<String> split(String text) {
-        List<String> out = new ArrayList<>();
-        if (text == null || text.isBlank()) {
-            return out;
-        }
-        StringBuilder cur = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch == '\\' && i + 1 < text.length() && text.charAt(i + 1) == ',') {
-                cur.append(',');
-                i++;
-            } else if (ch == ',') {
-                out.add(cur.toString().strip());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString().strip());
-        return out;
     }
 }
