@@ -77,7 +77,7 @@ class RealBackendScenariosTest {
      * addresses are random and, when an interface is re-created, the kernel lists them in another
      * order.
      */
-    private static String withoutLinkLocal(String routingState) {
+    static String withoutLinkLocal(String routingState) {
         return routingState.lines().filter(l -> !l.contains("fe80::")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
