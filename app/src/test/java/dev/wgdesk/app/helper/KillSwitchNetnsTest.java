@@ -146,6 +146,37 @@ class KillSwitchNetnsTest {
         }
     }
 
+    /** A kill switch left by a dead engine is removed at the helper's next start (journal clean-up). */
+    @Test
+    void aKillSwitchLeftWhenTheHelperStopsIsRemovedAtItsNextStart() throws Exception {
+        String n = name + "r";
+        client.importConfig(n, config("0.0.0.0/0"));
+        try {
+            assertEquals(TunnelState.ACTIVE, client.activate(n).state());
+            h.a("link", "del", n);
+            for (int i = 0; i < 100 && client.status(n).state() != TunnelState.FAILED; i++) {
+                Thread.sleep(100);
+            }
+            assertEquals(TunnelState.FAILED, client.status(n).state());
+            assertEquals(List.of(n + ".json"), h.journals(), "the journal is kept for the kill switch");
+            client.close();
+            client = null;
+            h.stop(); // leaves the failed tunnel's kill switch: it blocks until the next start
+            assertTrue(h.nftTables().contains("wgdesk-" + n), h.nftTables());
+            assertNotEquals(0, pingOnce("198.51.100.1"), "blocked while the helper is stopped");
+            h.start();
+            client = h.client();
+            assertEquals("", h.nftTables(), "removed by the journal clean-up");
+            assertEquals(List.of(), h.journals());
+            h.ping("198.51.100.1"); // direct, as before the tunnel
+        } finally {
+            if (client != null) {
+                client.deactivate(n);
+                client.delete(n);
+            }
+        }
+    }
+
     @Test
     void switchOffHasNoFilterAndTheForcedPingLeaves() throws Exception {
         client.importConfig(name + "h", config("0.0.0.0/1, 128.0.0.0/1"));

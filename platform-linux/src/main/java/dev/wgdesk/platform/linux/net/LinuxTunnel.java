@@ -41,8 +41,10 @@ import java.util.function.Consumer;
  *   <li>the TUN interface (with its MTU, up) and the engine {@link Device} on it: key, port,
  *       fwmark, peers;</li>
  *   <li>for a {@code /0}, wg-quick's packet filter rules ({@link Firewall}: drop packets for the
- *       tunnel's addresses arriving on other interfaces, copy the fwmark through conntrack), before
- *       the addresses exist;</li>
+ *       tunnel's addresses arriving on other interfaces, copy the fwmark through conntrack) and,
+ *       with nftables, the kill switch (drop what leaves by other interfaces, but for the engine's
+ *       UDP, DHCP, neighbour discovery and the LAN: the main table's routes without a gateway,
+ *       read during planning), before the addresses and routes exist;</li>
  *   <li>addresses; DNS; routes for AllowedIPs, and for a {@code /0} the fwmark policy routing
  *       (own table, {@code suppress_prefixlength 0}, SO_MARK on the engine's socket);</li>
  *   <li>PostUp hooks.</li>
@@ -54,7 +56,10 @@ import java.util.function.Consumer;
  * <p>The undo commands of the policy rules, the packet filter table and DNS go to the journal
  * before anything changes, so {@link #cleanupStale} removes them after a crash. When neither
  * {@code nft} nor {@code iptables} is installed, a full tunnel comes up without the packet filter
- * rules and says so in {@link #warnings()} (see {@link Firewall} for why that beats refusing).
+ * rules and says so in {@link #warnings()} (see {@link Firewall} for why that beats refusing);
+ * with only {@code iptables}, without the kill switch, and says that too. When the tunnel dies,
+ * {@link #stopKeepingKillSwitch()} undoes all but the kill switch, which {@link #deactivate()}
+ * removes.
  *
  * <p>Not done (unlike wg-quick): {@code SaveConfig} (reported as a warning).
  *
@@ -234,8 +239,8 @@ public final class LinuxTunnel {
             boolean killSwitch = lan != null && firewall.method() == Firewall.Method.NFT;
             for (Firewall.Step s : firewall.steps()) {
                 opts.log().accept(s.stdin() == null ? String.join(" ", s.argv())
-                        : (killSwitch ? "Anti-spoofing rules and kill switch (LAN: " + describe(lan) + ")"
-                        : "Anti-spoofing rules") + ": nft table inet " + Firewall.tableName(name));
+                        : "Anti-spoofing rules: nft table inet " + Firewall.tableName(name)
+                        + (killSwitch ? ", with the kill switch (LAN: " + describe(lan) + ")" : ""));
                 Firewall.apply(s, run);
                 pr.undo.push(new Undo(String.join(" ", s.undo()), () -> run.check(s.undo()), killSwitch));
             }
