@@ -376,6 +376,7 @@ final class Activations {
         if (blockHooks) {
             log.warning(name, e.hooksBlocked);
         }
+        TunnelBackend.Active leftover = e.active; // the kill switch of this tunnel when it died, or null
         try {
             TunnelBackend.Active a = backend.activate(name, config, policy.allowScripts(),
                     undo -> {
@@ -386,7 +387,7 @@ final class Activations {
                         }
                     },
                     line -> log.info(name, line));
-            e.active = a;
+            e.active = a; // the new activation's table replaced the leftover kill switch's, same name
             e.allowedIps = allowed;
             e.activeSince = System.currentTimeMillis();
             synchronized (e.handshakes) {
@@ -402,6 +403,11 @@ final class Activations {
                     : "step \"journal\" failed: " + ex.getMessage();
             e.error = msg;
             e.active = null;
+            if (leftover != null) {
+                for (String problem : leftover.deactivate()) {
+                    log.warning(name, "While removing the kill switch left from before: " + problem);
+                }
+            }
             e.allowedIps = List.of();
             e.hooksBlocked = null;
             deleteJournal(name);
@@ -427,7 +433,7 @@ final class Activations {
         e.op.lock();
         try {
             TunnelManager.requireExists(store, name);
-            if (e.state.isUp()) {
+            if (e.state.isUp() || e.state == TunnelState.FAILED && e.active != null) { // FAILED: a kill switch left
                 deactivateLocked(name, why, true);
             }
             return statusOf(name);
@@ -609,15 +615,19 @@ final class Activations {
                 return; // changed meanwhile
             }
             String reason = a.failureReason();
-            String msg = reason != null ? "the tunnel failed: " + reason + "; tunnel stopped"
-                    : "the interface " + name + " disappeared (deleted from outside?); tunnel stopped";
+            boolean keep = a.hasKillSwitch();
+            String msg = (reason != null ? "the tunnel failed: " + reason + "; tunnel stopped"
+                    : "the interface " + name + " disappeared (deleted from outside?); tunnel stopped")
+                    + (keep ? "; the kill switch keeps blocking traffic outside the tunnel until you deactivate it" : "");
             log.error(name, msg);
-            for (String problem : a.deactivate()) {
+            for (String problem : keep ? a.stopKeepingKillSwitch() : a.deactivate()) {
                 log.warning(name, "While cleaning up: " + problem);
             }
-            e.active = null;
+            e.active = keep ? a : null; // a kill switch left: deactivate() removes it, the journal after a crash
             e.error = msg;
-            deleteJournal(name);
+            if (!keep) {
+                deleteJournal(name);
+            }
             persistQuietly(name, () -> state.setActive(name, false));
             transition(name, e, TunnelState.FAILED, msg);
             events.accept(new IpcEvent.ErrorOccurred(name, msg));

@@ -34,6 +34,8 @@ public final class FakeBackend implements TunnelBackend {
         /** What failureReason() reports once not alive (the engine's reason), or null. */
         volatile String failure;
         volatile long handshakeNanos;
+        /** Whether it reports a kill switch (until stopKeepingKillSwitch or deactivate). */
+        volatile boolean killSwitch;
 
         FakeActive(String name, TunnelConfig c) {
             this.name = name;
@@ -70,6 +72,17 @@ public final class FakeBackend implements TunnelBackend {
         @Override
         public String failureReason() {
             return failure;
+        }
+
+        @Override
+        public boolean hasKillSwitch() {
+            return killSwitch;
+        }
+
+        @Override
+        public List<String> stopKeepingKillSwitch() {
+            calls.add("stop keeping the kill switch " + name);
+            return List.of();
         }
 
         @Override

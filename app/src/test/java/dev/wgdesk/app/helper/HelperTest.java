@@ -310,6 +310,49 @@ class HelperTest {
         assertEquals(TunnelState.FAILED, client.status("home").state());
     }
 
+    /**
+     * A tunnel with a kill switch that dies keeps the kill switch (and its journal) until the user
+     * deactivates it; a failed re-activation removes it, a successful one takes it over.
+     */
+    @Test
+    void aDeadTunnelKeepsItsKillSwitchUntilDeactivated() throws Exception {
+        client.importConfig("home", config("10.0.0.0/8"));
+        client.activate("home");
+        FakeBackend.FakeActive a = backend.active.get("home");
+        a.killSwitch = true;
+        a.alive = false;
+        for (int i = 0; i < 100 && client.status("home").state() != TunnelState.FAILED; i++) {
+            Thread.sleep(50);
+        }
+        TunnelStatus s = client.status("home");
+        assertEquals(TunnelState.FAILED, s.state());
+        assertTrue(s.error().contains("the kill switch keeps blocking traffic outside the tunnel until you deactivate it"),
+                s.error());
+        assertTrue(backend.calls.contains("stop keeping the kill switch home"), backend.calls.toString());
+        assertFalse(backend.calls.contains("down home"), "the kill switch is not removed: " + backend.calls);
+        assertTrue(Files.exists(options().stateDir().resolve(RuntimeJournal.DIR).resolve("home.json")),
+                "the journal stays, for a crash");
+        client.deactivate("home");
+        assertTrue(backend.calls.contains("down home"), "deactivating removes it: " + backend.calls);
+        assertEquals(TunnelState.INACTIVE, client.status("home").state());
+        assertFalse(Files.exists(options().stateDir().resolve(RuntimeJournal.DIR).resolve("home.json")));
+
+        // Died again; this time a re-activation fails: the kill switch left from before is removed.
+        client.activate("home");
+        FakeBackend.FakeActive b = backend.active.get("home");
+        b.killSwitch = true;
+        b.alive = false;
+        for (int i = 0; i < 100 && client.status("home").state() != TunnelState.FAILED; i++) {
+            Thread.sleep(50);
+        }
+        backend.calls.clear();
+        backend.failAt.put("home", "routes");
+        assertThrows(IpcException.class, () -> client.activate("home"));
+        assertEquals(List.of("up home", "down home"), backend.calls);
+        client.deactivate("home");
+        assertEquals(List.of("up home", "down home"), backend.calls, "nothing left to remove");
+    }
+
     @Test
     void scriptsFollowThePolicyFile() throws Exception {
         client.importConfig("home", config("10.0.0.0/8"));

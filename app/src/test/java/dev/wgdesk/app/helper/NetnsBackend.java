@@ -134,6 +134,16 @@ final class NetnsBackend implements TunnelBackend, AutoCloseable {
             }
 
             @Override
+            public boolean hasKillSwitch() {
+                return a.hasKillSwitch();
+            }
+
+            @Override
+            public List<String> stopKeepingKillSwitch() {
+                return unchecked(a::stopKeepingKillSwitch);
+            }
+
+            @Override
             public List<String> deactivate() {
                 return unchecked(a::deactivate);
             }

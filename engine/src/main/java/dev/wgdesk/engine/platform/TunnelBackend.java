@@ -48,6 +48,23 @@ public interface TunnelBackend {
          * device and interface, PostDown hooks. Never throws; returns what could not be undone.
          */
         List<String> deactivate();
+
+        /**
+         * True if this tunnel has a kill switch in place ("Block untunneled traffic") that must
+         * keep blocking when the tunnel dies, until {@link #deactivate()}.
+         */
+        default boolean hasKillSwitch() {
+            return false;
+        }
+
+        /**
+         * For a tunnel that died: undoes everything but the kill switch, which {@link #deactivate()}
+         * removes later. Never throws; returns what could not be undone. Without a kill switch
+         * (the default), {@link #deactivate()}.
+         */
+        default List<String> stopKeepingKillSwitch() {
+            return deactivate();
+        }
     }
 
     /** Activation failed at one step; what had been done was undone. */

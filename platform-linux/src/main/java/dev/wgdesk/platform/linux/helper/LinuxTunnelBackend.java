@@ -151,6 +151,17 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
             }
 
             @Override
+            public boolean hasKillSwitch() {
+                return t.hasKillSwitch();
+            }
+
+            @Override
+            public List<String> stopKeepingKillSwitch() {
+                reg.close();
+                return t.stopKeepingKillSwitch();
+            }
+
+            @Override
             public String failureReason() {
                 return t.failureReason();
             }

@@ -36,6 +36,33 @@ import java.util.Objects;
  * the family of the {@code /0}, every address of the interface is protected once there is any
  * full-tunnel route: a packet for a tunnel address has no business arriving on the LAN.
  *
+ * <p><b>Kill switch</b> ({@link #plan(Method, String, List, List, long, Lan)} with a {@link Lan}):
+ * for a full tunnel, the table also gets two filter chains, {@code killout} (output hook) and
+ * {@code killfwd} (forward hook), priority 0, that drop every packet (IPv4 and IPv6, whichever
+ * family the {@code /0} is for, as wireguard-windows blocks both families once either default
+ * route goes through the tunnel) leaving through an interface other than the tunnel and
+ * {@code lo}, except:
+ * <ul>
+ *   <li>the engine's own UDP: packets carrying the tunnel's fwmark (SO_MARK, root only);</li>
+ *   <li>DHCPv4 (UDP 68 to 67), DHCPv6 (UDP 546 to 547), IPv6 router and neighbour
+ *       solicitations and neighbour advertisements (ICMPv6 133, 135, 136 with hop limit 255) and
+ *       MLDv2 reports (143), so the physical interface keeps its addresses and neighbours;</li>
+ *   <li>the local network: destinations in the sets {@code lan4}/{@code lan6}, which hold the
+ *       prefixes of the main routing table's routes that go straight out of another interface
+ *       without a gateway (no {@code via}: the directly connected subnets, {@code fe80::/64}
+ *       included), as read at activation ({@link Lan#fromRoutes}); plus {@code ff02::/16}
+ *       (link-local multicast). wg-quick's {@code suppress_prefixlength 0} keeps these direct, so
+ *       printers and file servers on the LAN stay reachable. Routes of the main table through a
+ *       gateway (e.g. {@code 10.8.0.0/16 via 192.168.1.254}) are not LAN: wg-quick routes them
+ *       outside the tunnel, the kill switch drops them.</li>
+ * </ul>
+ * The chains match interface names ({@code oifname}), not indexes, so when the tunnel's interface
+ * disappears (the engine died) and its routes with it, packets falling back to the main table's
+ * default route are dropped, until the table is deleted. Each drop has a counter. The forward
+ * chain gives routed traffic (containers, VMs, a router) the same rule: it too follows the
+ * tunnel's policy routing, and without the chain it would leak when the tunnel dies.
+ * The iptables fallback has no kill switch: {@link Plan#warning()} says so loudly.
+ *
  * <p><b>Neither tool installed</b>: the tunnel still comes up and {@link Plan#warning()} says
  * plainly that the anti-spoofing rules are missing; the helper logs it as a warning and shows it
  * to the user. Refusing the full tunnel would leave all traffic unencrypted on the local network,
@@ -130,6 +157,73 @@ public final class Firewall {
     }
 
     /**
+     * The local network the kill switch lets through: prefixes (host bits cleared) of directly
+     * connected routes on other interfaces. Empty lists are fine (nothing is LAN).
+     *
+     * @param v4 IPv4 prefixes
+     * @param v6 IPv6 prefixes
+     */
+    public record Lan(List<IpPrefix> v4, List<IpPrefix> v6) {
+        /** No local network (e.g. in {@code wgdesk plan}, where the machine is not asked). */
+        public static final Lan NONE = new Lan(List.of(), List.of());
+
+        public Lan {
+            v4 = List.copyOf(v4);
+            v6 = List.copyOf(v6);
+        }
+
+        /**
+         * The LAN in {@code ip -4 route show table main} and {@code ip -6 route show table main}
+         * output: each route line naming a destination and a {@code dev} other than {@code tunnel}
+         * and {@code lo}, without {@code via} (no gateway) and without a route type such as
+         * {@code unreachable}, {@code blackhole}, {@code prohibit} or {@code throw}; {@code default}
+         * routes never count. Lines that cannot be read are skipped.
+         */
+        public static Lan fromRoutes(String tunnel, String routesV4, String routesV6) {
+            return new Lan(parse(tunnel, routesV4, true), parse(tunnel, routesV6, false));
+        }
+
+        private static List<IpPrefix> parse(String tunnel, String routes, boolean v4) {
+            java.util.LinkedHashSet<IpPrefix> out = new java.util.LinkedHashSet<>();
+            for (String line : routes.split("\n")) {
+                if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+                    continue; // empty, or a nexthop line of a multipath route
+                }
+                String[] f = line.strip().split("\\s+");
+                String dest = f[0];
+                if (dest.equals("default") || !dest.isEmpty() && !Character.isDigit(dest.charAt(0))
+                        && !(dest.indexOf(':') > 0)) {
+                    continue; // default, or a route type (unreachable, blackhole, ...)
+                }
+                String dev = null;
+                boolean gateway = false;
+                for (int i = 1; i < f.length; i++) {
+                    if (f[i].equals("via") || f[i].equals("nexthop")) {
+                        gateway = true;
+                    } else if (f[i].equals("dev") && i + 1 < f.length) {
+                        dev = f[i + 1];
+                    }
+                }
+                if (gateway || dev == null || dev.equals(tunnel) || dev.equals("lo")) {
+                    continue;
+                }
+                String prefix = dest.contains("/") ? dest : dest + (v4 ? "/32" : "/128");
+                java.util.Optional<IpPrefix> p = IpPrefix.tryParse(prefix);
+                if (p.isPresent() && p.get().isIpv4() == v4 && p.get().cidr() > 0) {
+                    out.add(p.get().masked());
+                }
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    /** The rules for interface {@code dev}, without a kill switch (see the six-argument form). */
+    public static Plan plan(Method method, String dev, List<IpPrefix> addresses, List<IpPrefix> fullTunnels,
+                            long fwmark) {
+        return plan(method, dev, addresses, fullTunnels, fwmark, null);
+    }
+
+    /**
      * The rules for interface {@code dev}.
      *
      * @param method      the tool ({@link #detect()})
@@ -138,9 +232,11 @@ public final class Firewall {
      * @param fullTunnels the full-tunnel default routes ({@code 0.0.0.0/0}, {@code ::/0}); none
      *                    means a split tunnel, for which there is nothing to do
      * @param fwmark      the mark of the engine's packets (the full-tunnel table)
+     * @param killSwitch  the local network to let through when the kill switch is wanted, or null
+     *                    for no kill switch
      */
     public static Plan plan(Method method, String dev, List<IpPrefix> addresses, List<IpPrefix> fullTunnels,
-                            long fwmark) {
+                            long fwmark, Lan killSwitch) {
         if (fullTunnels.isEmpty()) {
             return new Plan(method, List.of(), null);
         }
@@ -150,22 +246,34 @@ public final class Firewall {
             case NFT -> {
                 String table = tableName(dev);
                 yield new Plan(method, List.of(new Step(List.of("nft", "-f", "-"),
-                        nftRuleset(table, dev, addresses, v4, v6, fwmark),
+                        nftRuleset(table, dev, addresses, v4, v6, fwmark, killSwitch),
                         List.of("nft", "delete", "table", "inet", table))), null);
             }
-            case IPTABLES -> iptables(dev, addresses, v4, v6, fwmark);
+            case IPTABLES -> {
+                Plan p = iptables(dev, addresses, v4, v6, fwmark);
+                yield killSwitch == null ? p : new Plan(p.method(), p.steps(), KILL_SWITCH_IPTABLES);
+            }
             case NONE -> new Plan(method, List.of(),
                     "Full tunnel WITHOUT anti-spoofing protection: neither nft (nftables) nor iptables is installed,"
                             + " so packets sent to this tunnel's address(es) from the local network are not dropped"
-                            + " (CVE-2019-14899); install nftables and reconnect");
+                            + " (CVE-2019-14899); install nftables and reconnect"
+                            + (killSwitch == null ? "" : KILL_SWITCH_NONE));
         };
     }
+
+    /** The warning of a kill switch that iptables cannot give. */
+    static final String KILL_SWITCH_IPTABLES = "Kill switch UNAVAILABLE: \"Block untunneled traffic\" needs nftables"
+            + " (nft), and only iptables is installed, so traffic that does not go through the tunnel is NOT blocked"
+            + " (e.g. if the tunnel fails); install nftables and reconnect";
+    static final String KILL_SWITCH_NONE = "; the kill switch (\"Block untunneled traffic\") is UNAVAILABLE too:"
+            + " traffic that does not go through the tunnel is NOT blocked";
 
     /**
      * The {@code nft -f} input: replaces any table of the same name (the {@code table}/{@code
      * delete} pair makes that a no-op when there is none) and creates it, all in one transaction.
      */
-    static String nftRuleset(String table, String dev, List<IpPrefix> addresses, boolean v4, boolean v6, long fwmark) {
+    static String nftRuleset(String table, String dev, List<IpPrefix> addresses, boolean v4, boolean v6, long fwmark,
+                             Lan killSwitch) {
         StringBuilder sb = new StringBuilder();
         sb.append("table inet ").append(table).append(" {}\n");
         sb.append("delete table inet ").append(table).append('\n');
@@ -189,8 +297,51 @@ public final class Firewall {
             sb.append("\t\tmeta nfproto ").append(family).append(" meta l4proto udp meta mark ").append(fwmark)
                     .append(" ct mark set meta mark\n");
         }
-        sb.append("\t}\n}\n");
+        sb.append("\t}\n");
+        if (killSwitch != null) {
+            killSwitch(sb, dev, killSwitch, fwmark);
+        }
+        sb.append("}\n");
         return sb.toString();
+    }
+
+    /** The kill switch's sets and chains (see the class comment), inside the table's braces. */
+    private static void killSwitch(StringBuilder sb, String dev, Lan lan, long fwmark) {
+        sb.append("\tset lan4 {\n\t\ttype ipv4_addr; flags interval; auto-merge;\n");
+        elements(sb, lan.v4());
+        sb.append("\t}\n\tset lan6 {\n\t\ttype ipv6_addr; flags interval; auto-merge;\n");
+        List<IpPrefix> v6 = new ArrayList<>(lan.v6());
+        IpPrefix multicast = IpPrefix.parse("ff02::/16");
+        if (!v6.contains(multicast)) {
+            v6.add(multicast);
+        }
+        elements(sb, v6);
+        sb.append("\t}\n");
+        String quoted = "\"" + dev + "\"";
+        sb.append("\tchain killout {\n\t\ttype filter hook output priority 0; policy accept;\n");
+        sb.append("\t\toifname { \"lo\", ").append(quoted).append(" } accept\n");
+        sb.append("\t\tmeta mark ").append(fwmark).append(" accept\n");
+        sb.append("\t\tmeta nfproto ipv4 udp sport 68 udp dport 67 accept\n");
+        sb.append("\t\tmeta nfproto ipv6 udp sport 546 udp dport 547 accept\n");
+        sb.append("\t\ticmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255 accept\n");
+        sb.append("\t\ticmpv6 type mld2-listener-report accept\n");
+        sb.append("\t\tip daddr @lan4 accept\n\t\tip6 daddr @lan6 accept\n");
+        sb.append("\t\tcounter drop\n\t}\n");
+        sb.append("\tchain killfwd {\n\t\ttype filter hook forward priority 0; policy accept;\n");
+        sb.append("\t\toifname ").append(quoted).append(" accept\n");
+        sb.append("\t\tip daddr @lan4 accept\n\t\tip6 daddr @lan6 accept\n");
+        sb.append("\t\tcounter drop\n\t}\n");
+    }
+
+    private static void elements(StringBuilder sb, List<IpPrefix> prefixes) {
+        if (prefixes.isEmpty()) {
+            return;
+        }
+        sb.append("\t\telements = { ");
+        for (int i = 0; i < prefixes.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(prefixes.get(i).masked());
+        }
+        sb.append(" }\n");
     }
 
     private static List<String> families(boolean v4, boolean v6) {

@@ -42,9 +42,13 @@ public final class LinuxPlanner implements ActivationPlanner {
                 + (ic.listenPort().isPresent() ? ic.listenPort().getAsInt() : "(random)")
                 + (defaults.isEmpty() ? "" : ", fwmark " + fwTable) + ", " + config.peers().size()
                 + (config.peers().size() == 1 ? " peer" : " peers"));
-        for (Firewall.Step s : Firewall.plan(Firewall.Method.NFT, name, ic.addresses(), defaults, fwTable).steps()) {
+        for (Firewall.Step s : Firewall.plan(Firewall.Method.NFT, name, ic.addresses(), defaults, fwTable,
+                Firewall.Lan.NONE).steps()) {
             out.add(String.join(" ", s.argv()) + " (table inet " + Firewall.tableName(name)
-                    + ": drop packets for this tunnel's addresses arriving on other interfaces)");
+                    + ": drop packets for this tunnel's addresses arriving on other interfaces; kill switch:"
+                    + " drop packets leaving through other interfaces than " + name + " and lo, but for the engine's"
+                    + " UDP, DHCP, neighbour discovery and the LAN):");
+            s.stdin().lines().forEach(l -> out.add("    " + l.replace("\t", "    ")));
         }
         for (NetPlan.Cmd c : NetPlan.addresses(name, ic.addresses())) {
             out.add(String.join(" ", c.apply()));
@@ -86,7 +90,12 @@ public final class LinuxPlanner implements ActivationPlanner {
             out.add("# DNS shown for systemd-resolved; without it, resolvconf -a " + name + " -m 0 -x, else a warning");
         }
         if (!defaults.isEmpty()) {
-            out.add("# packet filter shown for nft; without it iptables/ip6tables raw rules, else a warning");
+            out.add("# packet filter shown for nft; without it iptables/ip6tables raw rules and NO kill switch (a warning),"
+                    + " without both a warning");
+            out.add("# kill switch LAN: sets lan4/lan6 get, at activation, the prefixes of the main table's routes"
+                    + " without a gateway on other interfaces (the directly connected subnets)");
+        } else if (prefixes.stream().anyMatch(NetPlan::isDefault)) {
+            out.add("# a default route with Table = " + table + ": no policy routing and no kill switch (Table = auto has them)");
         }
         return out;
     }

@@ -41,8 +41,10 @@ import java.util.function.Consumer;
  *   <li>the TUN interface (with its MTU, up) and the engine {@link Device} on it: key, port,
  *       fwmark, peers;</li>
  *   <li>for a {@code /0}, wg-quick's packet filter rules ({@link Firewall}: drop packets for the
- *       tunnel's addresses arriving on other interfaces, copy the fwmark through conntrack), before
- *       the addresses exist;</li>
+ *       tunnel's addresses arriving on other interfaces, copy the fwmark through conntrack) and,
+ *       with nftables, the kill switch (drop what leaves by other interfaces, but for the engine's
+ *       UDP, DHCP, neighbour discovery and the LAN: the main table's routes without a gateway,
+ *       read during planning), before the addresses and routes exist;</li>
  *   <li>addresses; DNS; routes for AllowedIPs, and for a {@code /0} the fwmark policy routing
  *       (own table, {@code suppress_prefixlength 0}, SO_MARK on the engine's socket);</li>
  *   <li>PostUp hooks.</li>
@@ -54,7 +56,10 @@ import java.util.function.Consumer;
  * <p>The undo commands of the policy rules, the packet filter table and DNS go to the journal
  * before anything changes, so {@link #cleanupStale} removes them after a crash. When neither
  * {@code nft} nor {@code iptables} is installed, a full tunnel comes up without the packet filter
- * rules and says so in {@link #warnings()} (see {@link Firewall} for why that beats refusing).
+ * rules and says so in {@link #warnings()} (see {@link Firewall} for why that beats refusing);
+ * with only {@code iptables}, without the kill switch, and says that too. When the tunnel dies,
+ * {@link #stopKeepingKillSwitch()} undoes all but the kill switch, which {@link #deactivate()}
+ * removes.
  *
  * <p>Not done (unlike wg-quick): {@code SaveConfig} (reported as a warning).
  *
@@ -99,8 +104,12 @@ public final class LinuxTunnel {
         }
     }
 
-    /** An undo action with a description for error messages. */
-    private record Undo(String what, IoAction action) {}
+    /** An undo action with a description for error messages; {@code killSwitch}: it removes the kill switch. */
+    private record Undo(String what, IoAction action, boolean killSwitch) {
+        Undo(String what, IoAction action) {
+            this(what, action, false);
+        }
+    }
 
     @FunctionalInterface
     private interface IoAction {
@@ -118,6 +127,7 @@ public final class LinuxTunnel {
     private final Consumer<String> log;
     private final Command.Runner runner;
     private boolean down;
+    private boolean stopped; // stopKeepingKillSwitch ran: only the kill switch is left to undo
 
     private LinuxTunnel(String name, Device device, int mtu, List<String> warnings, Deque<Undo> undo,
                         InterfaceConfig iface, Options opts) {
@@ -170,8 +180,14 @@ public final class LinuxTunnel {
             Dns.Plan dns = Dns.plan(ic.dnsServers().isEmpty() && ic.dnsSearchDomains().isEmpty() ? Dns.Method.NONE
                     : Dns.detect((argv, stdin) -> run.run(argv, stdin, Map.of(), 5), Dns.RESOLVED_SOCKET.getParent(),
                             run::onPath), name, ic.dnsServers(), ic.dnsSearchDomains(), !defaults.isEmpty());
-            Firewall.Plan firewall = Firewall.plan(defaults.isEmpty() ? Firewall.Method.NONE : Firewall.detect(run::onPath), name,
-                    ic.addresses(), defaults, fwTable);
+            Firewall.Method fwMethod = defaults.isEmpty() ? Firewall.Method.NONE : Firewall.detect(run::onPath);
+            Firewall.Lan lan = defaults.isEmpty() ? null
+                    : fwMethod == Firewall.Method.NFT ? localNetwork(name, run) : Firewall.Lan.NONE;
+            Firewall.Plan firewall = Firewall.plan(fwMethod, name, ic.addresses(), defaults, fwTable, lan);
+            if (defaults.isEmpty() && prefixes.stream().anyMatch(NetPlan::isDefault)) {
+                opts.log().accept("AllowedIPs has a default route but Table = " + table
+                        + ": no policy routing and no kill switch (they need Table = auto)");
+            }
             List<List<String>> journal = new ArrayList<>();
             for (IpPrefix d : defaults) {
                 NetPlan.fullTunnel(name, d, fwTable).forEach(c -> journal.add(c.undo()));
@@ -218,12 +234,15 @@ public final class LinuxTunnel {
             pr.step = "firewall";
             if (firewall.warning() != null) {
                 pr.warnings.add(firewall.warning());
+                opts.log().accept("WARNING: " + firewall.warning());
             }
+            boolean killSwitch = lan != null && firewall.method() == Firewall.Method.NFT;
             for (Firewall.Step s : firewall.steps()) {
                 opts.log().accept(s.stdin() == null ? String.join(" ", s.argv())
-                        : "Anti-spoofing rules: nft table inet " + Firewall.tableName(name));
+                        : "Anti-spoofing rules: nft table inet " + Firewall.tableName(name)
+                        + (killSwitch ? ", with the kill switch (LAN: " + describe(lan) + ")" : ""));
                 Firewall.apply(s, run);
-                pr.undo.push(new Undo(String.join(" ", s.undo()), () -> run.check(s.undo())));
+                pr.undo.push(new Undo(String.join(" ", s.undo()), () -> run.check(s.undo()), killSwitch));
             }
             pr.step = "addresses";
             for (NetPlan.Cmd c : NetPlan.addresses(name, ic.addresses())) {
@@ -315,6 +334,25 @@ public final class LinuxTunnel {
     }
 
     /* ====================== planning helpers ====================== */
+
+    /**
+     * The local network the kill switch lets through ({@link Firewall.Lan#fromRoutes}): the main
+     * table's routes without a gateway on other interfaces, read before the tunnel changes anything.
+     */
+    private static Firewall.Lan localNetwork(String name, Command.Runner run) throws CommandException {
+        String v4 = run.run(List.of("ip", "-4", "route", "show", "table", "main"), null, Map.of(),
+                Command.DEFAULT_TIMEOUT_SECONDS).stdout();
+        String v6 = run.run(List.of("ip", "-6", "route", "show", "table", "main"), null, Map.of(),
+                Command.DEFAULT_TIMEOUT_SECONDS).stdout();
+        return Firewall.Lan.fromRoutes(name, v4, v6);
+    }
+
+    private static String describe(Firewall.Lan lan) {
+        List<String> all = new ArrayList<>();
+        lan.v4().forEach(p -> all.add(p.toString()));
+        lan.v6().forEach(p -> all.add(p.toString()));
+        return all.isEmpty() ? "none" : String.join(", ", all);
+    }
 
     /**
      * wg-quick's automatic MTU: the largest MTU of the routes towards the endpoints, minus 80
@@ -420,7 +458,8 @@ public final class LinuxTunnel {
     }
 
     /**
-     * PreDown hooks, everything undone in reverse order, PostDown hooks. Idempotent.
+     * PreDown hooks, everything undone in reverse order, PostDown hooks. Idempotent. After
+     * {@link #stopKeepingKillSwitch()}, only removes the kill switch.
      *
      * @return what could not be undone (hook failures included); empty when all went well
      */
@@ -430,10 +469,51 @@ public final class LinuxTunnel {
         }
         down = true;
         List<String> problems = new ArrayList<>();
+        if (stopped) {
+            problems.addAll(undoAll(undo));
+            log.accept("Kill switch removed");
+            return problems;
+        }
         runDownHooks("PreDown", preDown, problems);
         problems.addAll(undoAll(undo));
         runDownHooks("PostDown", postDown, problems);
         log.accept("Deactivated");
+        return problems;
+    }
+
+    /** True if this tunnel has a kill switch (nftables, a full tunnel) in place. */
+    public synchronized boolean hasKillSwitch() {
+        return !down && undo.stream().anyMatch(Undo::killSwitch);
+    }
+
+    /**
+     * For a tunnel that died: does what {@link #deactivate()} does except removing the kill
+     * switch, which keeps blocking traffic outside the tunnel until {@link #deactivate()}. Without
+     * a kill switch, the same as {@link #deactivate()}. Idempotent.
+     *
+     * @return what could not be undone
+     */
+    public synchronized List<String> stopKeepingKillSwitch() {
+        if (down || stopped) {
+            return List.of();
+        }
+        if (undo.stream().noneMatch(Undo::killSwitch)) {
+            return deactivate();
+        }
+        stopped = true;
+        List<String> problems = new ArrayList<>();
+        runDownHooks("PreDown", preDown, problems);
+        Deque<Undo> kept = new ArrayDeque<>();
+        Deque<Undo> rest = new ArrayDeque<>();
+        for (Undo u : undo) { // newest first
+            (u.killSwitch() ? kept : rest).addLast(u);
+        }
+        undo.clear();
+        undo.addAll(kept);
+        problems.addAll(undoAll(rest));
+        runDownHooks("PostDown", postDown, problems);
+        log.accept("Stopped; the kill switch (nft table inet " + Firewall.tableName(name)
+                + ") keeps blocking traffic outside the tunnel until the tunnel is deactivated");
         return problems;
     }
 

@@ -78,6 +78,110 @@ class FirewallTest {
         assertTrue(both.contains("meta nfproto ipv6 meta l4proto udp meta mark set ct mark\n"), both);
     }
 
+    private static final Firewall.Lan LAN = new Firewall.Lan(List.of(IpPrefix.parse("192.168.1.0/24")),
+            List.of(IpPrefix.parse("fe80::/64"), IpPrefix.parse("fd98::/64")));
+
+    @Test
+    void killSwitchAddsOutputAndForwardFiltersToTheSameTable() {
+        Firewall.Plan p = Firewall.plan(Firewall.Method.NFT, "wg0", List.of(IpPrefix.parse("10.200.0.1/32")), V4_DEFAULT,
+                51820, LAN);
+        assertNull(p.warning());
+        assertEquals(List.of(List.of("nft", "delete", "table", "inet", "wgdesk-wg0")), p.undo(), "one table, one undo");
+        assertEquals("""
+                table inet wgdesk-wg0 {}
+                delete table inet wgdesk-wg0
+                table inet wgdesk-wg0 {
+                \tchain preraw {
+                \t\ttype filter hook prerouting priority -300; policy accept;
+                \t\tiifname != "wg0" ip daddr 10.200.0.1 fib saddr type != local counter drop
+                \t}
+                \tchain premangle {
+                \t\ttype filter hook prerouting priority -150; policy accept;
+                \t\tmeta nfproto ipv4 meta l4proto udp meta mark set ct mark
+                \t}
+                \tchain postmangle {
+                \t\ttype filter hook postrouting priority -150; policy accept;
+                \t\tmeta nfproto ipv4 meta l4proto udp meta mark 51820 ct mark set meta mark
+                \t}
+                \tset lan4 {
+                \t\ttype ipv4_addr; flags interval; auto-merge;
+                \t\telements = { 192.168.1.0/24 }
+                \t}
+                \tset lan6 {
+                \t\ttype ipv6_addr; flags interval; auto-merge;
+                \t\telements = { fe80::/64, fd98::/64, ff02::/16 }
+                \t}
+                \tchain killout {
+                \t\ttype filter hook output priority 0; policy accept;
+                \t\toifname { "lo", "wg0" } accept
+                \t\tmeta mark 51820 accept
+                \t\tmeta nfproto ipv4 udp sport 68 udp dport 67 accept
+                \t\tmeta nfproto ipv6 udp sport 546 udp dport 547 accept
+                \t\ticmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255 accept
+                \t\ticmpv6 type mld2-listener-report accept
+                \t\tip daddr @lan4 accept
+                \t\tip6 daddr @lan6 accept
+                \t\tcounter drop
+                \t}
+                \tchain killfwd {
+                \t\ttype filter hook forward priority 0; policy accept;
+                \t\toifname "wg0" accept
+                \t\tip daddr @lan4 accept
+                \t\tip6 daddr @lan6 accept
+                \t\tcounter drop
+                \t}
+                }
+                """, p.steps().getFirst().stdin());
+        String none = Firewall.plan(Firewall.Method.NFT, "wg0", ADDRESSES, V4_DEFAULT, 7, Firewall.Lan.NONE)
+                .steps().getFirst().stdin();
+        assertTrue(none.contains("\t\ttype ipv4_addr; flags interval; auto-merge;\n\t}\n"), "an empty LAN set: " + none);
+        assertTrue(none.contains("meta mark 7 accept\n"), none);
+        assertTrue(!Firewall.plan(Firewall.Method.NFT, "wg0", ADDRESSES, V4_DEFAULT, 7).steps().getFirst().stdin()
+                .contains("killout"), "no kill switch unless asked for");
+        assertTrue(Firewall.plan(Firewall.Method.NFT, "wg0", ADDRESSES, List.of(), 7, LAN).steps().isEmpty(),
+                "nothing for a split tunnel (the switch off: /1 halves are no full tunnel)");
+    }
+
+    @Test
+    void killSwitchWithoutNftIsALoudWarning() {
+        Firewall.Plan ipt = Firewall.plan(Firewall.Method.IPTABLES, "wg0", ADDRESSES, V4_DEFAULT, 51820, LAN);
+        assertTrue(ipt.warning().startsWith("Kill switch UNAVAILABLE"), ipt.warning());
+        assertTrue(ipt.steps().size() > 0, "the anti-spoofing rules are still there");
+        assertNull(Firewall.plan(Firewall.Method.IPTABLES, "wg0", ADDRESSES, V4_DEFAULT, 51820).warning());
+        Firewall.Plan none = Firewall.plan(Firewall.Method.NONE, "wg0", ADDRESSES, V4_DEFAULT, 51820, Firewall.Lan.NONE);
+        assertTrue(none.warning().contains("kill switch (\"Block untunneled traffic\") is UNAVAILABLE"), none.warning());
+    }
+
+    @Test
+    void lanIsTheMainTablesRoutesWithoutAGatewayOnOtherInterfaces() {
+        Firewall.Lan lan = Firewall.Lan.fromRoutes("wg0", """
+                default via 192.168.1.1 dev eth0 proto dhcp src 192.168.1.20 metric 100
+                10.8.0.0/16 via 192.168.1.254 dev eth0
+                10.9.0.0/16 nhid 7 dev eth1 scope link
+                172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1 linkdown
+                192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.20 metric 100
+                192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.21 metric 200
+                192.168.7.7 dev eth0 scope link
+                10.200.0.0/24 dev wg0 proto kernel scope link src 10.200.0.1
+                127.0.0.0/8 dev lo scope host
+                blackhole 10.66.0.0/16
+                unreachable 10.67.0.0/16
+                10.70.0.0/16 proto static
+                	nexthop via 192.168.1.2 dev eth0 weight 1
+                """, """
+                fd98::/64 dev eth0 proto kernel metric 256 pref medium
+                fe80::/64 dev eth0 proto kernel metric 256 pref medium
+                fe80::/64 dev wg0 proto kernel metric 256 pref medium
+                2001:db8:5::/48 via fe80::1 dev eth0 metric 1024 pref medium
+                default via fe80::1 dev eth0 proto ra metric 100 pref medium
+                unreachable fd00::/8 dev lo metric 1024 pref medium
+                """);
+        assertEquals(List.of(IpPrefix.parse("10.9.0.0/16"), IpPrefix.parse("172.17.0.0/16"), IpPrefix.parse("192.168.1.0/24"),
+                IpPrefix.parse("192.168.7.7/32")), lan.v4());
+        assertEquals(List.of(IpPrefix.parse("fd98::/64"), IpPrefix.parse("fe80::/64")), lan.v6());
+        assertEquals(Firewall.Lan.NONE, Firewall.Lan.fromRoutes("wg0", "", "garbage line\n"));
+    }
+
     @Test
     void iptablesFallbackIsOneInsertPerRuleUndoneByDeleteInReverse() {
         Firewall.Plan p = Firewall.plan(Firewall.Method.IPTABLES, "wg0", ADDRESSES, List.of(IpPrefix.parse("::/0")), 51820);
@@ -113,7 +217,9 @@ class FirewallTest {
         try {
             String dev = "a=b+c_d";
             Firewall.Step s = Firewall.plan(Firewall.Method.NFT, dev, ADDRESSES,
-                    List.of(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0")), 51820).steps().getFirst();
+                    List.of(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0")), 51820,
+                    new Firewall.Lan(List.of(IpPrefix.parse("10.0.0.0/8"), IpPrefix.parse("10.1.0.0/16")),
+                            List.of(IpPrefix.parse("fe80::/64")))).steps().getFirst();
             for (int i = 0; i < 2; i++) { // the second run replaces the table instead of adding rules twice
                 Command.Result r = inNs(ns, s.argv(), s.stdin());
                 assertEquals(0, r.exitCode(), r.stderr());
@@ -123,6 +229,9 @@ class FirewallTest {
             assertTrue(table.contains("iifname != \"a=b+c_d\" ip6 daddr fd20::1 fib saddr"), table);
             assertTrue(table.contains("meta nfproto ipv4 meta l4proto udp meta mark 0x0000ca6c ct mark set meta mark"), table);
             assertEquals(1, table.split("meta nfproto ipv6 meta l4proto udp meta mark set ct mark", -1).length - 1, table);
+            assertTrue(table.contains("oifname { \"lo\", \"a=b+c_d\" } accept"), table);
+            assertTrue(table.contains("elements = { 10.0.0.0/8 }"), "overlapping LAN prefixes merge: " + table);
+            assertTrue(table.contains("chain killout {") && table.contains("chain killfwd {"), table);
             assertEquals(0, inNs(ns, s.undo(), null).exitCode());
             assertEquals("", inNs(ns, List.of("nft", "list", "tables"), null).stdout());
             assertNotEquals(0, inNs(ns, s.undo(), null).exitCode(), "a second delete fails: nothing is left");

@@ -39,4 +39,30 @@ class LinuxPlannerTest {
         assertTrue(plan.stream().anyMatch(l -> l.startsWith("nft -f -")), plan.toString());
         assertTrue(plan.stream().noneMatch(l -> l.startsWith("# table ")), "FwMark names the table");
     }
+
+    /** "Block untunneled traffic" on (a /0): the plan shows the kill switch's chains in the nft input. */
+    @Test
+    void killSwitchRulesAreShown() throws Exception {
+        List<String> plan = new LinuxPlanner().plan("wg0", conf("Address = 10.0.0.2/32", "0.0.0.0/0"));
+        int nft = plan.indexOf(plan.stream().filter(l -> l.startsWith("nft -f -")).findFirst().orElseThrow());
+        assertTrue(plan.get(nft).contains("kill switch"), plan.get(nft));
+        List<String> after = plan.subList(nft + 1, plan.size());
+        assertEquals("            type filter hook output priority 0; policy accept;",
+                after.get(after.indexOf("        chain killout {") + 1), plan.toString());
+        assertTrue(after.contains("            oifname { \"lo\", \"wg0\" } accept"), plan.toString());
+        assertTrue(after.contains("            meta mark 51820 accept"), plan.toString());
+        assertTrue(after.contains("        chain killfwd {"), plan.toString());
+        assertTrue(plan.stream().anyMatch(l -> l.startsWith("# kill switch LAN: ")), plan.toString());
+        assertTrue(nft < plan.indexOf("ip -4 route add 0.0.0.0/0 dev wg0 table 51820"), "the kill switch comes before the routes");
+    }
+
+    /** The switch off (two /1 halves): no packet filter at all, as with wg-quick. */
+    @Test
+    void halvesHaveNoKillSwitch() throws Exception {
+        List<String> plan = new LinuxPlanner().plan("wg0", conf("Address = 10.0.0.2/32", "0.0.0.0/1, 128.0.0.0/1"));
+        assertTrue(plan.stream().noneMatch(l -> l.contains("nft") || l.contains("kill")), plan.toString());
+        List<String> off = new LinuxPlanner().plan("wg0", conf("Address = 10.0.0.2/32\nTable = off", "0.0.0.0/0"));
+        assertTrue(off.contains("# a default route with Table = off: no policy routing and no kill switch (Table = auto has them)"),
+                off.toString());
+    }
 }

@@ -1,0 +1,195 @@
+package dev.wgdesk.app.helper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wgdesk.app.ipc.IpcClient;
+import dev.wgdesk.app.ipc.TunnelState;
+import dev.wgdesk.app.ipc.TunnelStatus;
+import dev.wgdesk.engine.crypto.PrivateKey;
+import dev.wgdesk.platform.linux.net.CommandException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Linux kill switch ("Block untunneled traffic") judged by what the namespace does, with the
+ * real helper and backend in namespace A and a wireguard-go peer in B ({@link HelperInNetns}):
+ * <pre>
+ *   [A: tunnel]  vA 10.99.0.1/24 fd99::1/64 ---- vB 10.99.0.2/24 fd99::2/64  [B: wireguard-go; lo 198.51.100.1, 2001:db8:ffff::1]
+ * </pre>
+ * A's default routes (v4 and v6) go through B, so 198.51.100.1 and 2001:db8:ffff::1 are "the
+ * internet" (reached through a gateway) and B's 10.99.0.2 / fd99::2 are the LAN. With the switch
+ * on ({@code 0.0.0.0/0}): pings through the tunnel work, a ping forced out of vA
+ * ({@code ping -I}, SO_BINDTODEVICE) is dropped and counted, IPv6 to the internet is dropped too
+ * (an IPv4-only full tunnel), the LAN answers; after the tunnel's interface is deleted (the engine
+ * dies) the internet stays unreachable until the user deactivates; then everything is as before.
+ * With the switch off (two /1 halves) there is no filter and the forced ping gets through, which
+ * shows the drop above is the kill switch's doing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(180)
+class KillSwitchNetnsTest {
+    private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+) bytes \\d+ drop");
+
+    private HelperInNetns h;
+    private IpcClient client;
+    private String privateKey;
+    private final String name = "wgk" + ProcessHandle.current().pid() % 100_000;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        String missing = HelperInNetns.missingPrerequisite();
+        Assumptions.assumeTrue(missing == null, "kill switch namespace tests need root and the namespace tools: " + missing);
+        h = HelperInNetns.create("k", false);
+        PrivateKey k = PrivateKey.generate();
+        privateKey = k.toBase64();
+        h.addPeerToWireguardGo(k.publicKey().toBase64(), "10.200.0.1/32");
+        h.a("-6", "address", "add", "fd99::1/64", "dev", h.vethA, "nodad");
+        h.b("-6", "address", "add", "fd99::2/64", "dev", h.vethB, "nodad");
+        h.a("-6", "route", "add", "default", "via", "fd99::2");
+        client = h.client();
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (client != null) {
+            client.close();
+        }
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private String config(String allowedIps) {
+        return "[Interface]\nPrivateKey = " + privateKey + "\nAddress = 10.200.0.1/24\n[Peer]\nPublicKey = "
+                + h.peerPublicKey + "\nEndpoint = 10.99.0.2:51820\nAllowedIPs = " + allowedIps + "\n";
+    }
+
+    /** Exit code of one short ping from A (no retries). */
+    private int pingOnce(String... args) throws CommandException {
+        String[] cmd = new String[args.length + 5];
+        cmd[0] = "ping";
+        cmd[1] = "-c";
+        cmd[2] = "2";
+        cmd[3] = "-W";
+        cmd[4] = "1";
+        System.arraycopy(args, 0, cmd, 5, args.length);
+        return h.inA(cmd).exitCode();
+    }
+
+    /** The kill switch's output drop counter. */
+    private long dropped() throws CommandException {
+        String chain = h.inA("nft", "list", "chain", "inet", "wgdesk-" + name, "killout").stdout();
+        Matcher m = COUNTER.matcher(chain);
+        assertTrue(m.find(), chain);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void switchOnBlocksEverythingButTheTunnelAndTheLanEvenAfterTheEngineDies() throws Exception {
+        String before = RealBackendScenariosTest.withoutLinkLocal(h.routingState());
+        client.importConfig(name, config("0.0.0.0/0"));
+        try {
+            TunnelStatus s = client.activate(name);
+            assertEquals(TunnelState.ACTIVE, s.state());
+            assertEquals(List.of(), s.warnings());
+            assertTrue(h.nftTables().contains("table inet wgdesk-" + name), h.nftTables());
+
+            long rx = h.peerRxBytes();
+            h.ping("198.51.100.1");
+            assertTrue(h.peerRxBytes() - rx >= 2 * (84 + 32), "the pings went through the tunnel");
+            h.ping("10.99.0.2"); // the LAN stays direct
+            h.ping("fd99::2");
+
+            long d0 = dropped();
+            assertNotEquals(0, pingOnce("-I", h.vethA, "198.51.100.1"), "forced out of the physical interface");
+            long d1 = dropped();
+            assertTrue(d1 - d0 >= 2, "the kill switch dropped the forced pings: " + d0 + " -> " + d1);
+            assertNotEquals(0, pingOnce("-6", "2001:db8:ffff::1"), "no IPv6 outside an IPv4 full tunnel");
+            assertTrue(dropped() - d1 >= 2, "the IPv6 pings were dropped by the kill switch");
+
+            h.a("link", "del", name); // the engine dies with its interface
+            TunnelStatus failed = null;
+            for (int i = 0; i < 100; i++) {
+                failed = client.status(name);
+                if (failed.state() == TunnelState.FAILED) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(TunnelState.FAILED, failed.state());
+            assertTrue(failed.error().contains("kill switch keeps blocking"), failed.error());
+            assertTrue(h.a("-4", "route", "get", "198.51.100.1").contains("dev " + h.vethA),
+                    "the tunnel's routes are gone: the main table's default route would be used");
+            long d2 = dropped();
+            assertNotEquals(0, pingOnce("198.51.100.1"), "still blocked after the engine died");
+            assertTrue(dropped() - d2 >= 2, "dropped by the kill switch");
+            h.ping("10.99.0.2");
+
+            client.deactivate(name);
+            assertEquals(TunnelState.INACTIVE, client.status(name).state());
+            assertEquals("", h.nftTables());
+            assertEquals(before, RealBackendScenariosTest.withoutLinkLocal(h.routingState()));
+            assertEquals(0, pingOnce("-I", h.vethA, "198.51.100.1"), "direct again once deactivated");
+            assertEquals(List.of(), h.journals());
+        } finally {
+            client.deactivate(name);
+            client.delete(name);
+        }
+    }
+
+    /** A kill switch left by a dead engine is removed at the helper's next start (journal clean-up). */
+    @Test
+    void aKillSwitchLeftWhenTheHelperStopsIsRemovedAtItsNextStart() throws Exception {
+        String n = name + "r";
+        client.importConfig(n, config("0.0.0.0/0"));
+        try {
+            assertEquals(TunnelState.ACTIVE, client.activate(n).state());
+            h.a("link", "del", n);
+            for (int i = 0; i < 100 && client.status(n).state() != TunnelState.FAILED; i++) {
+                Thread.sleep(100);
+            }
+            assertEquals(TunnelState.FAILED, client.status(n).state());
+            assertEquals(List.of(n + ".json"), h.journals(), "the journal is kept for the kill switch");
+            client.close();
+            client = null;
+            h.stop(); // leaves the failed tunnel's kill switch: it blocks until the next start
+            assertTrue(h.nftTables().contains("wgdesk-" + n), h.nftTables());
+            assertNotEquals(0, pingOnce("198.51.100.1"), "blocked while the helper is stopped");
+            h.start();
+            client = h.client();
+            assertEquals("", h.nftTables(), "removed by the journal clean-up");
+            assertEquals(List.of(), h.journals());
+            h.ping("198.51.100.1"); // direct, as before the tunnel
+        } finally {
+            if (client != null) {
+                client.deactivate(n);
+                client.delete(n);
+            }
+        }
+    }
+
+    @Test
+    void switchOffHasNoFilterAndTheForcedPingLeaves() throws Exception {
+        client.importConfig(name + "h", config("0.0.0.0/1, 128.0.0.0/1"));
+        try {
+            assertEquals(TunnelState.ACTIVE, client.activate(name + "h").state());
+            assertEquals("", h.nftTables(), "no packet filter for the /1 halves");
+            long rx = h.peerRxBytes();
+            h.ping("198.51.100.1");
+            assertTrue(h.peerRxBytes() - rx >= 2 * (84 + 32), "the pings went through the tunnel");
+            assertEquals(0, pingOnce("-I", h.vethA, "198.51.100.1"), "without the kill switch a forced ping gets out");
+        } finally {
+            client.deactivate(name + "h");
+            client.delete(name + "h");
+        }
+    }
+}
