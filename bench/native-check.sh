@@ -14,6 +14,7 @@
 # `flock /tmp/wgdesk-root-tests.lock`. Environment: NATIVE (app/target/native/bin/wgdesk-engine),
 # HOTSPOT (app/target/dist/bin/wgdesk-engine), SCENARIOS (1), PEERS (10000), ROUNDS (3).
 set -uo pipefail
+umask 077
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NATIVE=${NATIVE:-$ROOT/app/target/native/bin/wgdesk-engine}
 HOTSPOT=${HOTSPOT:-$ROOT/app/target/dist/bin/wgdesk-engine}
