@@ -3,9 +3,9 @@ package dev.wgdesk.platform.linux.net;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -23,36 +23,48 @@ import java.util.function.Consumer;
  * transaction ({@link Firewall#nftLanUpdate}). A failure is logged as a warning and the sets stay
  * as they were; the next change tries again.
  *
- * <p>Thread-safe. After {@link #close()} returns no refresh runs or starts.
+ * <p>Thread-safe. After {@link #close()} returns no refresh runs or starts. The refresh runs on
+ * the scheduler's thread, which must be in the tunnel's network namespace ({@link #ownThread}).
  */
 final class LanRefresh implements AutoCloseable {
     /** How long after a change the routes are re-read. */
     static final long DELAY_MILLIS = 700;
 
     /** Runs a task later; returns what cancels it. */
-    @FunctionalInterface
     interface Scheduler {
         Runnable schedule(Runnable task, long delayMillis);
+
+        /** Releases the scheduler (its thread); tasks not yet started never run. */
+        default void shutdown() {}
     }
 
-    /** A shared daemon thread: refreshes are rare and short. */
-    static final Scheduler SYSTEM = new Scheduler() {
-        private ScheduledExecutorService executor; // guarded by this
-
-        @Override
-        public Runnable schedule(Runnable task, long delayMillis) {
-            ScheduledExecutorService ex;
-            synchronized (this) {
-                if (executor == null) {
-                    executor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                            .name("wgdesk-lan-refresh").unstarted(r));
+    /**
+     * A scheduler with a daemon thread of its own, started now by the calling thread so that it
+     * is in the same network namespace (a thread starts in its parent's): the {@code ip} and
+     * {@code nft} it runs then see the tunnel's namespace, whatever thread reports the change.
+     */
+    static Scheduler ownThread(String dev) {
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
+                .name("wgdesk-lan-refresh-" + dev).unstarted(r));
+        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        ex.prestartCoreThread();
+        return new Scheduler() {
+            @Override
+            public Runnable schedule(Runnable task, long delayMillis) {
+                try {
+                    ScheduledFuture<?> f = ex.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+                    return () -> f.cancel(false);
+                } catch (RejectedExecutionException e) {
+                    return () -> {}; // shut down: closing
                 }
-                ex = executor;
             }
-            ScheduledFuture<?> f = ex.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-            return () -> f.cancel(false);
-        }
-    };
+
+            @Override
+            public void shutdown() {
+                ex.shutdown();
+            }
+        };
+    }
 
     private final String dev;
     private final String table;
@@ -120,7 +132,7 @@ final class LanRefresh implements AutoCloseable {
         return current;
     }
 
-    /** Stops refreshing; waits for a refresh in progress. Idempotent. */
+    /** Stops refreshing and the scheduler; waits for a refresh in progress. Idempotent. */
     @Override
     public void close() {
         closed = true;
@@ -130,5 +142,6 @@ final class LanRefresh implements AutoCloseable {
                 cancel = null;
             }
         }
+        scheduler.shutdown();
     }
 }

@@ -304,11 +304,12 @@ public final class LinuxTunnel {
      * activation, which is logged as a warning and is no reason to fail.
      */
     private static void followLan(String name, Firewall.Lan lan, Progress pr, Options opts) {
-        LanRefresh refresh = new LanRefresh(name, lan, opts.runner(), opts.log(), LanRefresh.SYSTEM);
+        LanRefresh refresh = new LanRefresh(name, lan, opts.runner(), opts.log(), LanRefresh.ownThread(name));
         MainRouteMonitor monitor;
         try {
             monitor = MainRouteMonitor.start(refresh::changed);
         } catch (IOException | RuntimeException e) {
+            refresh.close();
             opts.log().accept("WARNING: not watching the routing table: the kill switch lets through the local network"
                     + " as it was at activation until the tunnel is reconnected: " + e.getMessage());
             return;

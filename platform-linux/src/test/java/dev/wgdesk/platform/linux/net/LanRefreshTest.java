@@ -20,10 +20,20 @@ class LanRefreshTest {
     private int nftExit;
     private int cancelled;
 
-    private final LanRefresh.Scheduler scheduler = (task, delay) -> {
-        scheduled.add(task);
-        delays.add(delay);
-        return () -> cancelled++;
+    private int shutdowns;
+
+    private final LanRefresh.Scheduler scheduler = new LanRefresh.Scheduler() {
+        @Override
+        public Runnable schedule(Runnable task, long delay) {
+            scheduled.add(task);
+            delays.add(delay);
+            return () -> cancelled++;
+        }
+
+        @Override
+        public void shutdown() {
+            shutdowns++;
+        }
     };
 
     private final Command.Runner runner = (argv, stdin, env, timeout) -> {
@@ -102,10 +112,30 @@ class LanRefreshTest {
         r.changed();
         r.close();
         assertEquals(1, cancelled);
+        assertEquals(1, shutdowns);
         runScheduled(); // had it already started
         r.changed();
         assertTrue(scheduled.isEmpty(), "no refresh scheduled once closed");
         assertTrue(nftInputs.isEmpty());
         r.close();
+    }
+
+    @Test
+    void theOwnThreadSchedulerRunsTasksLaterAndNothingOnceShutDown() throws Exception {
+        LanRefresh.Scheduler own = LanRefresh.ownThread("wg0");
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        String[] thread = new String[1];
+        own.schedule(() -> {
+            thread[0] = Thread.currentThread().getName();
+            ran.countDown();
+        }, 10);
+        assertTrue(ran.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("wgdesk-lan-refresh-wg0", thread[0]);
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        own.schedule(() -> late.set(true), 50);
+        own.shutdown();
+        own.schedule(() -> late.set(true), 0).run(); // rejected: a no-op cancel
+        Thread.sleep(200);
+        assertTrue(!late.get(), "a delayed task does not run after shutdown");
     }
 }
