@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * (an IPv4-only full tunnel), the LAN answers; after the tunnel's interface is deleted (the engine
  * dies) the internet stays unreachable until the user deactivates; then everything is as before.
  * With the switch off (two /1 halves) there is no filter and the forced ping gets through, which
- * shows the drop above is the kill switch's doing.
+ * shows the drop above is the kill switch's doing. While the tunnel is up, a subnet added to or
+ * removed from the physical interface joins or leaves the LAN let through.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -87,7 +88,11 @@ class KillSwitchNetnsTest {
 
     /** The kill switch's output drop counter. */
     private long dropped() throws CommandException {
-        String chain = h.inA("nft", "list", "chain", "inet", "wgdesk-" + name, "killout").stdout();
+        return droppedIn(name);
+    }
+
+    private long droppedIn(String tunnel) throws CommandException {
+        String chain = h.inA("nft", "list", "chain", "inet", "wgdesk-" + tunnel, "killout").stdout();
         Matcher m = COUNTER.matcher(chain);
         assertTrue(m.find(), chain);
         return Long.parseLong(m.group(1));
@@ -143,6 +148,64 @@ class KillSwitchNetnsTest {
         } finally {
             client.deactivate(name);
             client.delete(name);
+        }
+    }
+
+    /** Pings until {@code wanted} (reachable or not) holds; false if it still does not after about 10 s. */
+    private boolean pingsUntil(boolean wanted, String... args) throws Exception {
+        for (int i = 0; i < 10; i++) {
+            if ((pingOnce(args) == 0) == wanted) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private String lanSets() throws CommandException {
+        return h.inA("nft", "list", "set", "inet", "wgdesk-" + name + "l", "lan4").stdout()
+                + h.inA("nft", "list", "set", "inet", "wgdesk-" + name + "l", "lan6").stdout();
+    }
+
+    /**
+     * The machine joins another network while the tunnel is up: a new subnet on the physical
+     * interface (10.98.0.0/24 and fd98::/64, addresses on both ends) becomes LAN without
+     * reconnecting, and once A's address in it is gone, packets to it leaving by the physical
+     * interface are dropped again.
+     */
+    @Test
+    void theLanFollowsTheRoutingTableWhileTheTunnelIsUp() throws Exception {
+        String n = name + "l";
+        client.importConfig(n, config("0.0.0.0/0"));
+        try {
+            assertEquals(TunnelState.ACTIVE, client.activate(n).state());
+            h.b("address", "add", "10.98.0.2/24", "dev", h.vethB);
+            h.b("-6", "address", "add", "fd98::2/64", "dev", h.vethB, "nodad");
+            h.a("address", "add", "10.98.0.1/24", "dev", h.vethA);
+            h.a("-6", "address", "add", "fd98::1/64", "dev", h.vethA, "nodad");
+
+            assertTrue(pingsUntil(true, "10.98.0.2"), "the new IPv4 LAN becomes reachable: " + lanSets());
+            assertTrue(pingsUntil(true, "-6", "fd98::2"), "the new IPv6 LAN becomes reachable: " + lanSets());
+            h.ping("10.99.0.2"); // the old LAN, still connected, stays
+            long rx = h.peerRxBytes();
+            h.ping("198.51.100.1");
+            assertTrue(h.peerRxBytes() - rx >= 2 * (84 + 32), "the tunnel is untouched");
+
+            h.a("address", "del", "10.98.0.1/24", "dev", h.vethA);
+            h.a("-6", "address", "del", "fd98::1/64", "dev", h.vethA);
+            assertTrue(pingsUntil(false, "-I", h.vethA, "10.98.0.2"), "no longer LAN: " + lanSets());
+            assertTrue(pingsUntil(false, "-6", "-I", h.vethA, "fd98::2"), "no longer LAN: " + lanSets());
+            long d0 = droppedIn(n);
+            assertNotEquals(0, pingOnce("-I", h.vethA, "10.98.0.2"));
+            assertTrue(droppedIn(n) - d0 >= 2, "dropped by the kill switch, not lost elsewhere");
+            h.ping("10.99.0.2");
+        } finally {
+            client.deactivate(n);
+            client.delete(n);
+            h.inA("ip", "address", "del", "10.98.0.1/24", "dev", h.vethA);
+            h.inA("ip", "-6", "address", "del", "fd98::1/64", "dev", h.vethA);
+            h.b("address", "flush", "dev", h.vethB, "to", "10.98.0.0/24");
+            h.b("-6", "address", "flush", "dev", h.vethB, "to", "fd98::/64");
         }
     }
 

@@ -63,6 +63,15 @@ public final class DefaultRouteMonitor implements AutoCloseable {
      * (prefix length 0) of the main table. Malformed messages end the scan.
      */
     static boolean changesDefaultRoute(ByteBuffer b, int length) {
+        return changesMainTable(b, length, true);
+    }
+
+    /**
+     * True if the netlink messages in {@code b[0, length)} add or remove a route of the main
+     * table: with {@code defaultOnly}, only a unicast route with prefix length 0. Malformed
+     * messages end the scan.
+     */
+    static boolean changesMainTable(ByteBuffer b, int length, boolean defaultOnly) {
         int off = 0;
         while (off + NLMSG_HDRLEN <= length) {
             int mlen = b.getInt(off);
@@ -87,7 +96,7 @@ public final class DefaultRouteMonitor implements AutoCloseable {
                     }
                     a += (alen + 3) & ~3;
                 }
-                if (dstLen == 0 && table == RT_TABLE_MAIN && routeType == RTN_UNICAST) {
+                if (table == RT_TABLE_MAIN && (!defaultOnly || dstLen == 0 && routeType == RTN_UNICAST)) {
                     return true;
                 }
             }

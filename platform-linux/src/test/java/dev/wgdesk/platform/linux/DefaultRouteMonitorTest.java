@@ -61,6 +61,19 @@ class DefaultRouteMonitorTest {
     }
 
     @Test
+    void theMainTableMonitorSeesEveryRouteOfTheMainTableButNoOther() {
+        ByteBuffer subnet = route(24, 24, 254, 1, null);
+        ByteBuffer gone = route(25, 64, 254, 1, 254);
+        ByteBuffer tunnel = route(24, 0, 252, 1, 51820);
+        ByteBuffer local = route(24, 32, 255, 2, null);
+        assertTrue(DefaultRouteMonitor.changesMainTable(subnet, subnet.capacity(), false), "a new connected subnet");
+        assertTrue(DefaultRouteMonitor.changesMainTable(gone, gone.capacity(), false), "a removed one");
+        assertFalse(DefaultRouteMonitor.changesMainTable(tunnel, tunnel.capacity(), false), "table 51820");
+        assertFalse(DefaultRouteMonitor.changesMainTable(local, local.capacity(), false), "the local table");
+        assertFalse(DefaultRouteMonitor.changesMainTable(subnet, subnet.capacity(), true), "not a default route");
+    }
+
+    @Test
     void malformedMessagesEndTheScan() {
         ByteBuffer b = route(24, 0, 254, 1, null);
         b.putInt(0, 200); // longer than what was received

@@ -50,7 +50,9 @@ import java.util.Objects;
  *   <li>the local network: destinations in the sets {@code lan4}/{@code lan6}, which hold the
  *       prefixes of the main routing table's routes that go straight out of another interface
  *       without a gateway (no {@code via}: the directly connected subnets, {@code fe80::/64}
- *       included), as read at activation ({@link Lan#fromRoutes}); plus {@code ff02::/16}
+ *       included), as read at activation ({@link Lan#fromRoutes}) and re-read whenever the main
+ *       table's routes change while the tunnel is up (the laptop joined another network: see
+ *       {@link LanRefresh}, {@link #nftLanUpdate}); plus {@code ff02::/16}
  *       (link-local multicast). wg-quick's {@code suppress_prefixlength 0} keeps these direct, so
  *       printers and file servers on the LAN stay reachable. Routes of the main table through a
  *       gateway (e.g. {@code 10.8.0.0/16 via 192.168.1.254}) are not LAN: wg-quick routes them
@@ -310,12 +312,7 @@ public final class Firewall {
         sb.append("\tset lan4 {\n\t\ttype ipv4_addr; flags interval; auto-merge;\n");
         elements(sb, lan.v4());
         sb.append("\t}\n\tset lan6 {\n\t\ttype ipv6_addr; flags interval; auto-merge;\n");
-        List<IpPrefix> v6 = new ArrayList<>(lan.v6());
-        IpPrefix multicast = IpPrefix.parse("ff02::/16");
-        if (!v6.contains(multicast)) {
-            v6.add(multicast);
-        }
-        elements(sb, v6);
+        elements(sb, lan6(lan));
         sb.append("\t}\n");
         String quoted = "\"" + dev + "\"";
         sb.append("\tchain killout {\n\t\ttype filter hook output priority 0; policy accept;\n");
@@ -331,6 +328,42 @@ public final class Firewall {
         sb.append("\t\toifname ").append(quoted).append(" accept\n");
         sb.append("\t\tip daddr @lan4 accept\n\t\tip6 daddr @lan6 accept\n");
         sb.append("\t\tcounter drop\n\t}\n");
+    }
+
+    /** The {@code lan6} set's prefixes: the LAN's IPv6 prefixes and link-local multicast. */
+    private static List<IpPrefix> lan6(Lan lan) {
+        List<IpPrefix> v6 = new ArrayList<>(lan.v6());
+        IpPrefix multicast = IpPrefix.parse("ff02::/16");
+        if (!v6.contains(multicast)) {
+            v6.add(multicast);
+        }
+        return v6;
+    }
+
+    /**
+     * The {@code nft -f} input that replaces the contents of the kill switch's sets {@code lan4}
+     * and {@code lan6} in {@code table} with {@code lan} (when the machine moved to another
+     * network): {@code flush set} and {@code add element} for both sets in one transaction, so
+     * there is no moment where the old LAN is already gone and the new one not yet there, and
+     * nothing else in the table changes. Fails (and changes nothing) if the table or sets are gone.
+     */
+    static String nftLanUpdate(String table, Lan lan) {
+        StringBuilder sb = new StringBuilder();
+        setContents(sb, table, "lan4", lan.v4());
+        setContents(sb, table, "lan6", lan6(lan));
+        return sb.toString();
+    }
+
+    private static void setContents(StringBuilder sb, String table, String set, List<IpPrefix> prefixes) {
+        sb.append("flush set inet ").append(table).append(' ').append(set).append('\n');
+        if (prefixes.isEmpty()) {
+            return;
+        }
+        sb.append("add element inet ").append(table).append(' ').append(set).append(" { ");
+        for (int i = 0; i < prefixes.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(prefixes.get(i).masked());
+        }
+        sb.append(" }\n");
     }
 
     private static void elements(StringBuilder sb, List<IpPrefix> prefixes) {

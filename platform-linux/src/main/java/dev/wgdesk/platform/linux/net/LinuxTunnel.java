@@ -15,6 +15,7 @@ import dev.wgdesk.engine.platform.UapiServer;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
 import dev.wgdesk.platform.linux.LinuxTunProvider;
+import dev.wgdesk.platform.linux.MainRouteMonitor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -44,7 +45,8 @@ import java.util.function.Consumer;
  *       tunnel's addresses arriving on other interfaces, copy the fwmark through conntrack) and,
  *       with nftables, the kill switch (drop what leaves by other interfaces, but for the engine's
  *       UDP, DHCP, neighbour discovery and the LAN: the main table's routes without a gateway,
- *       read during planning), before the addresses and routes exist;</li>
+ *       read during planning and re-read when the main table changes, {@link LanRefresh}), before
+ *       the addresses and routes exist;</li>
  *   <li>addresses; DNS; routes for AllowedIPs, and for a {@code /0} the fwmark policy routing
  *       (own table, {@code suppress_prefixlength 0}, SO_MARK on the engine's socket);</li>
  *   <li>PostUp hooks.</li>
@@ -244,6 +246,9 @@ public final class LinuxTunnel {
                 Firewall.apply(s, run);
                 pr.undo.push(new Undo(String.join(" ", s.undo()), () -> run.check(s.undo()), killSwitch));
             }
+            if (killSwitch) {
+                followLan(name, lan, pr, opts);
+            }
             pr.step = "addresses";
             for (NetPlan.Cmd c : NetPlan.addresses(name, ic.addresses())) {
                 apply(c, pr, opts);
@@ -290,6 +295,29 @@ public final class LinuxTunnel {
             String msg = describe(e) + (leftovers.isEmpty() ? "" : "; could not undo: " + String.join("; ", leftovers));
             throw new ActivationException(pr.step, msg, e);
         }
+    }
+
+    /**
+     * Keeps the kill switch's LAN sets up to date ({@link LanRefresh}) while the kill switch is
+     * in place: a {@link MainRouteMonitor} on this thread's network namespace, stopped (before the
+     * table is deleted) with the kill switch. Without the monitor the LAN stays as read at
+     * activation, which is logged as a warning and is no reason to fail.
+     */
+    private static void followLan(String name, Firewall.Lan lan, Progress pr, Options opts) {
+        LanRefresh refresh = new LanRefresh(name, lan, opts.runner(), opts.log(), LanRefresh.ownThread(name));
+        MainRouteMonitor monitor;
+        try {
+            monitor = MainRouteMonitor.start(refresh::changed);
+        } catch (IOException | RuntimeException e) {
+            refresh.close();
+            opts.log().accept("WARNING: not watching the routing table: the kill switch lets through the local network"
+                    + " as it was at activation until the tunnel is reconnected: " + e.getMessage());
+            return;
+        }
+        pr.undo.push(new Undo("stop following the local network", () -> {
+            monitor.close();
+            refresh.close();
+        }, true));
     }
 
     private static String describe(Exception e) {
@@ -339,7 +367,7 @@ public final class LinuxTunnel {
      * The local network the kill switch lets through ({@link Firewall.Lan#fromRoutes}): the main
      * table's routes without a gateway on other interfaces, read before the tunnel changes anything.
      */
-    private static Firewall.Lan localNetwork(String name, Command.Runner run) throws CommandException {
+    static Firewall.Lan localNetwork(String name, Command.Runner run) throws CommandException {
         String v4 = run.run(List.of("ip", "-4", "route", "show", "table", "main"), null, Map.of(),
                 Command.DEFAULT_TIMEOUT_SECONDS).stdout();
         String v6 = run.run(List.of("ip", "-6", "route", "show", "table", "main"), null, Map.of(),
@@ -347,7 +375,7 @@ public final class LinuxTunnel {
         return Firewall.Lan.fromRoutes(name, v4, v6);
     }
 
-    private static String describe(Firewall.Lan lan) {
+    static String describe(Firewall.Lan lan) {
         List<String> all = new ArrayList<>();
         lan.v4().forEach(p -> all.add(p.toString()));
         lan.v6().forEach(p -> all.add(p.toString()));

@@ -82,6 +82,26 @@ class FirewallTest {
             List.of(IpPrefix.parse("fe80::/64"), IpPrefix.parse("fd98::/64")));
 
     @Test
+    void lanUpdateReplacesBothSetsInOneTransactionAndTouchesNothingElse() {
+        assertEquals("""
+                flush set inet wgdesk-wg0 lan4
+                add element inet wgdesk-wg0 lan4 { 192.168.1.0/24 }
+                flush set inet wgdesk-wg0 lan6
+                add element inet wgdesk-wg0 lan6 { fe80::/64, fd98::/64, ff02::/16 }
+                """, Firewall.nftLanUpdate("wgdesk-wg0", LAN));
+        assertEquals("""
+                flush set inet wgdesk-wg_e lan4
+                flush set inet wgdesk-wg_e lan6
+                add element inet wgdesk-wg_e lan6 { ff02::/16 }
+                """, Firewall.nftLanUpdate(Firewall.tableName("wg="), Firewall.Lan.NONE),
+                "no IPv4 LAN: the set is emptied; link-local multicast always stays");
+        String merged = Firewall.nftLanUpdate("t", new Firewall.Lan(List.of(IpPrefix.parse("10.1.2.3/16")),
+                List.of(IpPrefix.parse("ff02::/16"))));
+        assertTrue(merged.contains("lan4 { 10.1.0.0/16 }\n"), "host bits cleared: " + merged);
+        assertTrue(merged.contains("lan6 { ff02::/16 }\n"), "multicast not twice: " + merged);
+    }
+
+    @Test
     void killSwitchAddsOutputAndForwardFiltersToTheSameTable() {
         Firewall.Plan p = Firewall.plan(Firewall.Method.NFT, "wg0", List.of(IpPrefix.parse("10.200.0.1/32")), V4_DEFAULT,
                 51820, LAN);
