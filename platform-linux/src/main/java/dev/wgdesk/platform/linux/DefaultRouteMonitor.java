@@ -32,17 +32,31 @@ public final class DefaultRouteMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DefaultRouteMonitor.class.getName());
 
     private final Runnable listener;
+    private final boolean defaultOnly;
     private NetlinkHub.Subscription subscription; // set once by start, before deliveries begin
 
-    private DefaultRouteMonitor(Runnable listener) {
+    private DefaultRouteMonitor(Runnable listener, boolean defaultOnly) {
         this.listener = listener;
+        this.defaultOnly = defaultOnly;
     }
 
-    /** Subscribes to route changes of the calling thread's network namespace and starts watching. */
+    /** Subscribes to default route changes of the calling thread's network namespace and starts watching. */
     public static DefaultRouteMonitor start(Runnable listener) throws IOException {
+        return start(listener, true);
+    }
+
+    /**
+     * Like {@link #start}, but the listener is called for a change of any route of the main table,
+     * not only of the default route (the kill switch's local network follows them).
+     */
+    public static DefaultRouteMonitor startForAnyMainRoute(Runnable listener) throws IOException {
+        return start(listener, false);
+    }
+
+    private static DefaultRouteMonitor start(Runnable listener, boolean defaultOnly) throws IOException {
         Objects.requireNonNull(listener, "listener");
         LibC.ensureAvailable();
-        DefaultRouteMonitor m = new DefaultRouteMonitor(listener);
+        DefaultRouteMonitor m = new DefaultRouteMonitor(listener, defaultOnly);
         m.subscription = NetlinkHub.subscribe(RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE, new NetlinkHub.Listener() {
             @Override
             public void messages(ByteBuffer b, int length) {
@@ -51,7 +65,8 @@ public final class DefaultRouteMonitor implements AutoCloseable {
 
             @Override
             public void stopped(IOException cause) {
-                LOG.log(Level.WARNING, "default route monitor stopped: " + cause.getMessage());
+                LOG.log(Level.WARNING, (m.defaultOnly ? "default route" : "main routing table")
+                        + " monitor stopped: " + cause.getMessage());
             }
         });
         m.subscription.start();
@@ -107,11 +122,11 @@ public final class DefaultRouteMonitor implements AutoCloseable {
 
     private void messages(ByteBuffer b, int length) {
         // lost messages (NetlinkSocket.LOST): one of them may have been ours
-        if (length == NetlinkSocket.LOST || changesDefaultRoute(b, length)) {
+        if (length == NetlinkSocket.LOST || changesMainTable(b, length, defaultOnly)) {
             try {
                 listener.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "default route listener failed: " + e);
+                LOG.log(Level.WARNING, (defaultOnly ? "default route" : "main routing table") + " listener failed: " + e);
             }
         }
     }

@@ -14,8 +14,8 @@ import dev.wgdesk.engine.device.DeviceUapiTarget;
 import dev.wgdesk.engine.platform.UapiServer;
 import dev.wgdesk.engine.time.Clock;
 import dev.wgdesk.engine.tun.Tun;
+import dev.wgdesk.platform.linux.DefaultRouteMonitor;
 import dev.wgdesk.platform.linux.LinuxTunProvider;
-import dev.wgdesk.platform.linux.MainRouteMonitor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -299,15 +299,15 @@ public final class LinuxTunnel {
 
     /**
      * Keeps the kill switch's LAN sets up to date ({@link LanRefresh}) while the kill switch is
-     * in place: a {@link MainRouteMonitor} on this thread's network namespace, stopped (before the
+     * in place: a {@link DefaultRouteMonitor#startForAnyMainRoute} on this thread's network namespace, stopped (before the
      * table is deleted) with the kill switch. Without the monitor the LAN stays as read at
      * activation, which is logged as a warning and is no reason to fail.
      */
     private static void followLan(String name, Firewall.Lan lan, Progress pr, Options opts) {
         LanRefresh refresh = new LanRefresh(name, lan, opts.runner(), opts.log(), LanRefresh.ownThread(name));
-        MainRouteMonitor monitor;
+        DefaultRouteMonitor monitor;
         try {
-            monitor = MainRouteMonitor.start(refresh::changed);
+            monitor = DefaultRouteMonitor.startForAnyMainRoute(refresh::changed);
         } catch (IOException | RuntimeException e) {
             refresh.close();
             opts.log().accept("WARNING: not watching the routing table: the kill switch lets through the local network"
