@@ -196,7 +196,8 @@ abstract class HelperGatewayContract {
         assertEquals(TunnelState.ACTIVE, s.state());
         assertEquals(List.of("Full tunnel WITHOUT anti-spoofing protection: neither nft (nftables) nor iptables is"
                         + " installed, so packets sent to this tunnel's address(es) from the local network are not dropped"
-                        + " (CVE-2019-14899); install nftables and reconnect",
+                        + " (CVE-2019-14899); install nftables and reconnect; the kill switch (\"Block untunneled traffic\")"
+                        + " is UNAVAILABLE too: traffic that does not go through the tunnel is NOT blocked",
                 "DNS not applied: neither systemd-resolved nor resolvconf is available; set DNS server(s) 10.65.0.53"
                         + " and search domain(s) corp.example by hand"), s.warnings());
         assertEquals(s.warnings(), gw.status().getFirst().warnings(), "status repeats them");

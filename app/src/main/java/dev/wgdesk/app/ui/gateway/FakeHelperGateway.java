@@ -635,7 +635,8 @@ public final class FakeHelperGateway implements HelperGateway {
             if (full) {
                 out.add("Full tunnel WITHOUT anti-spoofing protection: neither nft (nftables) nor iptables is installed,"
                         + " so packets sent to this tunnel's address(es) from the local network are not dropped"
-                        + " (CVE-2019-14899); install nftables and reconnect");
+                        + " (CVE-2019-14899); install nftables and reconnect; the kill switch (\"Block untunneled"
+                        + " traffic\") is UNAVAILABLE too: traffic that does not go through the tunnel is NOT blocked");
             }
             List<String> servers = c.interfaceConfig().dnsServers().stream().map(d -> d.address().toString()).toList();
             List<String> domains = c.interfaceConfig().dnsSearchDomains().stream()
