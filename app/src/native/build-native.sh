@@ -36,7 +36,9 @@
 # Environment: JAVA_HOME, SVM_VERSION (25.0.2), JVMCI_DEB (the openjdk-25-jvmci-jdk version whose
 # static libraries match SVM_VERSION: 25.0.2+10-1~deb13u2) and JVMCI_SHA256 (its .deb's SHA-256;
 # change the three together), MARCH (compatibility: any x86-64; x86-64-v3 or native for newer
-# CPUs), BUILD_XMX (3g), OUT (app/target/native), CACHE (the downloads: $OUT/build), DIST (the
+# CPUs), NATIVE_OPTS (extra image options for one build, split on white space, e.g.
+# -H:-DeleteLocalSymbols to keep method symbols for perf; lasting ones go in image-options),
+# BUILD_XMX (3g), OUT (app/target/native), CACHE (the downloads: $OUT/build), DIST (the
 # jars: app/target/dist/lib), NATIVE_FORCE=1 (build even when up to date).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -122,7 +124,7 @@ done
 # --- up to date? the jars' entries (name and CRC), this directory, the versions ------------------
 stamp=$( { for jar in "${cpjars[@]}"; do echo "$(basename "$jar")"; unzip -v "$jar" | awk 'NR > 3 && $7 ~ /^[0-9a-f]{8}$/ { print $7, $8 }'; done
            (cd "$HERE" && find . -type f | LC_ALL=C sort | xargs sha256sum)
-           echo "$SVM_VERSION $JVMCI_SHA256 $MARCH $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 2 | tr '\n' ' ')"; } | sha256sum | cut -d' ' -f1)
+           echo "$SVM_VERSION $JVMCI_SHA256 $MARCH ${NATIVE_OPTS:-} $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 2 | tr '\n' ' ')"; } | sha256sum | cut -d' ' -f1)
 if [ "${NATIVE_FORCE:-}" != 1 ] && [ -x "$OUT/bin/wgdesk-engine-native" ] && [ "$(cat "$OUT/bin/.stamp" 2>/dev/null)" = "$stamp" ]; then
   install -m 755 "$HERE/wgdesk-engine" "$OUT/bin/wgdesk-engine"
   step "up to date (same jars, sources and versions as the last build): $OUT/bin/wgdesk-engine-native"
@@ -195,6 +197,8 @@ while IFS= read -r line; do
   line=${line//'${WORK}'/$WORK}
   image_opts+=("$line")
 done <"$HERE/image-options"
+# shellcheck disable=SC2206 # NATIVE_OPTS is split on white space on purpose
+image_opts+=(${NATIVE_OPTS:-})
 
 # The builder JVM's own options (heap, collector, JVMCI); the image's options are in image-options.
 builder_jvm_opts=(-Xmx"$BUILD_XMX" -XX:+UseParallelGC -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI -XX:-UseJVMCICompiler)
