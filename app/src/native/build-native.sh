@@ -122,7 +122,7 @@ for jar in "$DIST"/wgdesk-*.jar "$DIST"/jna-*.jar "$DIST"/bcprov-*.jar; do
 done
 
 # --- up to date? the jars' entries (name and CRC), this directory, the versions ------------------
-stamp=$( { for jar in "${cpjars[@]}"; do echo "$(basename "$jar")"; unzip -v "$jar" | awk 'NR > 3 && $7 ~ /^[0-9a-f]{8}$/ { print $7, $8 }'; done
+stamp=$( { for jar in "${cpjars[@]}"; do echo "$(basename "$jar")"; unzip -v "$jar" | awk 'NR > 3 && length($7) == 8 && $7 ~ /^[0-9a-f]+$/ { print $7, $8 }'; done
            (cd "$HERE" && find . -type f | LC_ALL=C sort | xargs sha256sum)
            echo "$SVM_VERSION $JVMCI_SHA256 $MARCH ${NATIVE_OPTS:-} $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 2 | tr '\n' ' ')"; } | sha256sum | cut -d' ' -f1)
 if [ "${NATIVE_FORCE:-}" != 1 ] && [ -x "$OUT/bin/wgdesk-engine-native" ] && [ "$(cat "$OUT/bin/.stamp" 2>/dev/null)" = "$stamp" ]; then
