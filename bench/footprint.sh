@@ -340,9 +340,9 @@ echo
 row() {
   local r1=- r2=-
   if [ "${6:-1}" = 1 ]; then r1=$(ratio "$2" "$4"); [ -n "$NATIVE" ] && r2=$(ratio "$3" "$4"); fi
-  printf '%-50s %9s %9s %9s %7s %7s   %s\n' "$1" "${2:-n/a}" "$([ -n "$NATIVE" ] && echo "${3:-n/a}" || echo -)" "${4:-n/a}" "$r1" "$r2" "$5"
+  printf '%-50s %11s %11s %11s %7s %7s   %s\n' "$1" "${2:-n/a}" "$([ -n "$NATIVE" ] && echo "${3:-n/a}" || echo -)" "${4:-n/a}" "$r1" "$r2" "$5"
 }
-echo "figure (issue 13)                                    HotSpot    native  wg-go   HS/go  nat/go   target"
+printf '%-50s %11s %11s %11s %7s %7s   %s\n' "figure (issue 13)" HotSpot native wireguard-go HS/go nat/go target
 row "cold start, daemon mode, median of $STARTS (ms)" "$MED_ST_java" "$MED_ST_nat" "$MED_ST_go" "<= 300 ms"
 row "RSS idle, one peer (MiB)" "$IDLE_java" "$IDLE_nat" "$IDLE_go" "<= 40 MiB"
 row "  of which file-backed / anonymous (MiB)" "$SPLIT_java" "$SPLIT_nat" "$SPLIT_go" "-" 0
