@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # bench/footprint.sh: the figures of issue 13 (footprint), wgdesk-engine beside wireguard-go, in
-# one run on one machine (a busy machine shifts both: compare the ratios).
+# one run on one machine (a busy machine shifts both: compare the ratios). When the native engine
+# is built (./mvnw -Pnative package, or bench/native-engine.sh: app/target/native/bin), it is
+# measured in the same run as a third column, alternated with the HotSpot engine and
+# wireguard-go in each step (NATIVE=none leaves it out).
 #
 #   start     cold start in daemon mode, from exec until `ENGINE IFACE` returns with its TUN and
 #             UAPI socket ready (median of $STARTS, alternated). The Java engine's AOT cache is
@@ -35,13 +38,16 @@
 # python3; run after ./mvnw -B -DskipTests package. Wrap it in
 # `flock /tmp/wgdesk-root-tests.lock` when other root tests may run.
 #
-# Environment: ENGINE (default app/target/dist/bin/wgdesk-engine), WGDESK_ENGINE_OPTS, STARTS (5),
+# Environment: ENGINE (default app/target/dist/bin/wgdesk-engine), NATIVE (the native engine's
+# launcher, default app/target/native/bin/wgdesk-engine when built; none: left out), WGDESK_ENGINE_OPTS, STARTS (5),
 # RATE (300M), LOAD (8), IDLE (5), DURATION (5), ROUNDS (3), WARMUP (8), NMT (0), PEERS (10000),
 # JMH (1), JAVA_HOME.
 set -uo pipefail
 umask 077
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ENGINE=${ENGINE:-$ROOT/app/target/dist/bin/wgdesk-engine}
+NATIVE=${NATIVE:-$ROOT/app/target/native/bin/wgdesk-engine}
+[ "$NATIVE" != none ] && [ -x "$NATIVE" ] || NATIVE=
 WG_GO=$(command -v wireguard-go || true)
 STARTS=${STARTS:-5} RATE=${RATE:-300M} LOAD=${LOAD:-8} IDLE=${IDLE:-5}
 DURATION=${DURATION:-5} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-8} NMT=${NMT:-0} PEERS=${PEERS:-10000} JMH=${JMH:-1}
@@ -90,6 +96,12 @@ stop_ns_engines() { local p; for p in $(ns_engines "$1"); do kill "$p" 2>/dev/nu
 
 echo "wgdesk footprint benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "engine: $ENGINE; JVM options added: ${WGDESK_ENGINE_OPTS:-(none)}"
+echo "native engine: ${NATIVE:-(not built: app/target/native/bin/wgdesk-engine; ./mvnw -B -Pnative -DskipTests package)}"
+[ -n "$NATIVE" ] && echo "  $("$NATIVE" --version 2>&1 | sed -n 3p)"
+# IMPLS: the engines measured, in the order of each alternated step (nat: the native engine).
+IMPLS="java go"
+[ -n "$NATIVE" ] && IMPLS="java nat go"
+engine_of() { if [ "$1" = nat ]; then echo "$NATIVE"; else echo "$ENGINE"; fi; }
 
 # ---- cold start, daemon mode
 S=${T}s
@@ -98,7 +110,7 @@ start_once() { # IMPL N -> ms until return (or "fail")
   local impl=$1 ifc=${T}$2 t0 rc
   t0=$EPOCHREALTIME
   if [ "$impl" = go ]; then ip netns exec "$S" env -u LOG_LEVEL "$WG_GO" "$ifc" >/dev/null 2>&1; rc=$?
-  else ip netns exec "$S" env -u LOG_LEVEL "$ENGINE" "$ifc" >/dev/null 2>&1; rc=$?; fi
+  else ip netns exec "$S" env -u LOG_LEVEL "$(engine_of "$impl")" "$ifc" >/dev/null 2>&1; rc=$?; fi
   local ms; ms=$(ms_since "$t0")
   if [ $rc = 0 ] && [ -S "/var/run/wireguard/$ifc.sock" ] && ip -n "$S" link show "$ifc" >/dev/null 2>&1; then echo "$ms"; else echo fail; fi
   stop_ns_engines "$S"
@@ -110,19 +122,20 @@ for i in $(seq 120); do
   ls /var/cache/wgdesk/engine-*.aot >/dev/null 2>&1 && ! pgrep -f 'AOTMode=create' >/dev/null && break
   sleep 1
 done
-ST_java= ST_go=
+ST_java= ST_nat= ST_go=
 for i in $(seq "$STARTS"); do
-  ST_java="$ST_java $(start_once java j$i)"
-  ST_go="$ST_go $(start_once go g$i)"
+  for impl in $IMPLS; do eval "ST_$impl=\"\$ST_$impl \$(start_once $impl ${impl:0:1}$i)\""; done
 done
-echo "start runs (ms): wgdesk-engine:$ST_java; wireguard-go:$ST_go"
-MED_ST_java=$(echo "$ST_java" | median); MED_ST_go=$(echo "$ST_go" | median)
+echo "start runs (ms): wgdesk-engine:$ST_java; native:${ST_nat:- -}; wireguard-go:$ST_go"
+MED_ST_java=$(echo "$ST_java" | median); MED_ST_go=$(echo "$ST_go" | median); MED_ST_nat=$(echo "$ST_nat" | median)
 
 # ---- topologies (as bench/throughput.sh)
 start() { # IMPL NS IFACE [JVM options]
   local impl=$1 ns=$2 ifc=$3 opts=${4:-}
   if [ "$impl" = go ]; then
     ip netns exec "$ns" env LOG_LEVEL=error WG_PROCESS_FOREGROUND=1 "$WG_GO" -f "$ifc" >"$WORK/$ifc.log" 2>&1 &
+  elif [ "$impl" = nat ]; then
+    ip netns exec "$ns" env LOG_LEVEL=error "$NATIVE" -f "$ifc" >"$WORK/$ifc.log" 2>&1 &
   else
     ip netns exec "$ns" env LOG_LEVEL=error WGDESK_ENGINE_OPTS="${WGDESK_ENGINE_OPTS:-} $opts" "$ENGINE" -f "$ifc" >"$WORK/$ifc.log" 2>&1 &
   fi
@@ -169,9 +182,12 @@ nmt_opts=
 topo java 1 java java "$nmt_opts"
 topo go 2 go go
 topo mixed 3 java go
+if [ -n "$NATIVE" ]; then topo nat 4 nat nat; topo nmixed 5 nat go; fi
 sleep "$IDLE"
-eval "IDLE_java=\$(rss $PA_java) IDLE_go=\$(rss $PA_go)"
-eval "SPLIT_java=\$(rss_split $PA_java) SPLIT_go=\$(rss_split $PA_go)"
+IDLE_nat= SPLIT_nat= PEAK_nat= PEAKB_nat= CPU_nat= WCPU_nat= LOAD_MB_nat=- WLOAD_MB_nat=- MED_TP_nat= MED_TP_natgo= MED_TP_gonat= SCALE_T_nat= SCALE_RSS_nat=
+for impl in $IMPLS; do
+  eval "IDLE_$impl=\$(rss \$PA_$impl) SPLIT_$impl=\$(rss_split \$PA_$impl)"
+done
 
 # ---- the floor: an empty JVM with the engine's JVM options (from the idle engine's command line,
 # up to its class path; its AOT cache, made for the engine's classes, is left out)
@@ -215,25 +231,28 @@ load() { # NAME -> "MBITS CPU_S_PER_GB" with A sending at $RATE for $LOAD s
 }
 # First $LOAD s after start (the Java end still compiles its data path: C2 takes 1.3-2.4 s of CPU
 # here), then the same again, warm (what a tunnel that stays up costs).
-read -r LOAD_MB_java CPU_java <<<"$(load java)"
-read -r LOAD_MB_go CPU_go <<<"$(load go)"
-read -r WLOAD_MB_java WCPU_java <<<"$(load java)"
-read -r WLOAD_MB_go WCPU_go <<<"$(load go)"
-eval "PEAK_java=\$(hwm $PA_java) PEAKB_java=\$(hwm $PB_java) PEAK_go=\$(hwm $PA_go) PEAKB_go=\$(hwm $PB_go)"
+for impl in $IMPLS; do read -r "LOAD_MB_$impl" "CPU_$impl" <<<"$(load $impl)"; done
+for impl in $IMPLS; do read -r "WLOAD_MB_$impl" "WCPU_$impl" <<<"$(load $impl)"; done
+for impl in $IMPLS; do eval "PEAK_$impl=\$(hwm \$PA_$impl) PEAKB_$impl=\$(hwm \$PB_$impl)"; done
 nmt "after $LOAD s at $RATE"
 [ "$NMT" = 1 ] && "$JAVA_HOME/bin/jcmd" "$PA_java" GC.class_histogram 2>/dev/null | sed -n '1,8p' | sed 's/^/    /'
 [ "$NMT" = 1 ] && echo "    threads: $(ls /proc/$PA_java/task | wc -l)"
 
 # ---- throughput, unlimited
-for name in java go mixed; do DURATION=$WARMUP iperf "$name" -t "$WARMUP" >/dev/null; done
+TOPOS="java go mixed" PAIRS="java:java go:go mixed:javago mixed-R:gojava" KEYS="java go javago gojava"
+if [ -n "$NATIVE" ]; then
+  TOPOS="java nat go mixed nmixed" PAIRS="java:java nat:nat go:go mixed:javago nmixed:natgo mixed-R:gojava nmixed-R:gonat"
+  KEYS="java nat go javago natgo gojava gonat"
+fi
+for name in $TOPOS; do DURATION=$WARMUP iperf "$name" -t "$WARMUP" >/dev/null; done
 for r in $(seq "$ROUNDS"); do
-  for p in java:java go:go mixed:javago mixed-R:gojava; do
+  for p in $PAIRS; do
     name=${p%%:*} key=${p#*:}
-    if [ "$name" = mixed-R ]; then mb=$(iperf mixed -t "$DURATION" -R); else mb=$(iperf "$name" -t "$DURATION"); fi
+    case $name in *-R) mb=$(iperf "${name%-R}" -t "$DURATION" -R) ;; *) mb=$(iperf "$name" -t "$DURATION") ;; esac
     eval "TP_$key=\"\${TP_$key:-} $mb\""
   done
 done
-for k in java go javago gojava; do eval "MED_TP_$k=\$(echo \"\$TP_$k\" | median)"; done
+for k in $KEYS; do eval "MED_TP_$k=\$(echo \"\$TP_$k\" | median)"; done
 
 # ---- scale: 10,000 peers set through the UAPI in one operation (bench/uapi-peers.py)
 scale() { # IMPL: sets SCALE_T_IMPL (s) and SCALE_RSS_IMPL (MiB)
@@ -248,8 +267,7 @@ scale() { # IMPL: sets SCALE_T_IMPL (s) and SCALE_RSS_IMPL (MiB)
   stop_ns_engines "$ns"
   eval "PID_$ifc=" # stopped on purpose
 }
-scale java
-scale go
+for impl in $IMPLS; do scale "$impl"; done
 
 # ---- the helper: RSS with one active tunnel, and activation time (the helper logs how long
 # after it received "up" the first handshake completed; the peer is a waiting wireguard-go,
@@ -317,25 +335,33 @@ for f in "$WORK"/*.log; do # an engine that died: show why
   [ -n "$p" ] && ! kill -0 "$p" 2>/dev/null && { echo "engine $ifc (pid $p) died:"; tail -n 20 "$f"; }
 done
 echo
-echo "figure (issue 13)                                  wgdesk-engine   wireguard-go   ratio   target"
-printf '%-50s %13s %14s %7s   %s\n' "cold start, daemon mode, median of $STARTS (ms)" "$MED_ST_java" "$MED_ST_go" "$(ratio "$MED_ST_java" "$MED_ST_go")" "<= 300 ms"
-printf '%-50s %13s %14s %7s   %s\n' "RSS idle, one peer (MiB)" "$IDLE_java" "$IDLE_go" "$(ratio "$IDLE_java" "$IDLE_go")" "<= 40 MiB"
-printf '%-50s %13s %14s %7s   %s\n' "  of which file-backed / anonymous (MiB)" "$SPLIT_java" "$SPLIT_go" "-" "-"
-printf '%-50s %13s %14s %7s   %s\n' "  floor: empty JVM, the engine's options (MiB)" "${FLOOR:-n/a}" "-" "-" "(JVM alone)"
-printf '%-50s %13s %14s %7s   %s\n' "    of which file-backed / anonymous (MiB)" "${FLOOR_SPLIT:-n/a}" "-" "-" "-"
-printf '%-50s %13s %14s %7s   %s\n' "peak RSS at $RATE TCP ${LOAD}s, sender (MiB)" "$PEAK_java" "$PEAK_go" "$(ratio "$PEAK_java" "$PEAK_go")" "<= 64 MiB"
-printf '%-50s %13s %14s %7s   %s\n' "peak RSS at $RATE TCP ${LOAD}s, receiver (MiB)" "$PEAKB_java" "$PEAKB_go" "$(ratio "$PEAKB_java" "$PEAKB_go")" "<= 64 MiB"
-printf '%-50s %13s %14s %7s   %s\n' "CPU s per GB at $RATE, both ends, first ${LOAD}s" "$CPU_java" "$CPU_go" "$(ratio "$CPU_java" "$CPU_go")" "<= 0.7x"
-printf '%-50s %13s %14s %7s   %s\n' "CPU s per GB at $RATE, both ends, next ${LOAD}s" "$WCPU_java" "$WCPU_go" "$(ratio "$WCPU_java" "$WCPU_go")" "<= 0.7x"
-printf '%-50s %13s %14s %7s   %s\n' "throughput Java<->Java vs Go<->Go (Mbit/s)" "$MED_TP_java" "$MED_TP_go" "$(ratio "$MED_TP_java" "$MED_TP_go")" ">= 2.0x"
-printf '%-50s %13s %14s %7s   %s\n' "throughput Java->Go vs Go<->Go (Mbit/s)" "$MED_TP_javago" "$MED_TP_go" "$(ratio "$MED_TP_javago" "$MED_TP_go")" ">= 1.0x"
-printf '%-50s %13s %14s %7s   %s\n' "throughput Go->Java vs Go<->Go (Mbit/s)" "$MED_TP_gojava" "$MED_TP_go" "$(ratio "$MED_TP_gojava" "$MED_TP_go")" ">= 1.0x"
-echo "(the $RATE runs carried $LOAD_MB_java and $LOAD_MB_go Mbit/s, then $WLOAD_MB_java and $WLOAD_MB_go)"
+# One row: LABEL HOTSPOT NATIVE GO TARGET [RATIOS=1]: the two engines' figures beside
+# wireguard-go's, and each engine's ratio to wireguard-go.
+row() {
+  local r1=- r2=-
+  if [ "${6:-1}" = 1 ]; then r1=$(ratio "$2" "$4"); [ -n "$NATIVE" ] && r2=$(ratio "$3" "$4"); fi
+  printf '%-50s %11s %11s %11s %7s %7s   %s\n' "$1" "${2:-n/a}" "$([ -n "$NATIVE" ] && echo "${3:-n/a}" || echo -)" "${4:-n/a}" "$r1" "$r2" "$5"
+}
+printf '%-50s %11s %11s %11s %7s %7s   %s\n' "figure (issue 13)" HotSpot native wireguard-go HS/go nat/go target
+row "cold start, daemon mode, median of $STARTS (ms)" "$MED_ST_java" "$MED_ST_nat" "$MED_ST_go" "<= 300 ms"
+row "RSS idle, one peer (MiB)" "$IDLE_java" "$IDLE_nat" "$IDLE_go" "<= 40 MiB"
+row "  of which file-backed / anonymous (MiB)" "$SPLIT_java" "$SPLIT_nat" "$SPLIT_go" "-" 0
+row "  floor: empty JVM, the engine's options (MiB)" "${FLOOR:-n/a}" "-" "-" "(JVM alone)" 0
+row "    of which file-backed / anonymous (MiB)" "${FLOOR_SPLIT:-n/a}" "-" "-" "-" 0
+row "peak RSS at $RATE TCP ${LOAD}s, sender (MiB)" "$PEAK_java" "$PEAK_nat" "$PEAK_go" "<= 64 MiB"
+row "peak RSS at $RATE TCP ${LOAD}s, receiver (MiB)" "$PEAKB_java" "$PEAKB_nat" "$PEAKB_go" "<= 64 MiB"
+row "CPU s per GB at $RATE, both ends, first ${LOAD}s" "$CPU_java" "$CPU_nat" "$CPU_go" "<= 0.7x"
+row "CPU s per GB at $RATE, both ends, next ${LOAD}s" "$WCPU_java" "$WCPU_nat" "$WCPU_go" "<= 0.7x"
+row "throughput Java<->Java vs Go<->Go (Mbit/s)" "$MED_TP_java" "$MED_TP_nat" "$MED_TP_go" ">= 2.0x"
+row "throughput Java->Go vs Go<->Go (Mbit/s)" "$MED_TP_javago" "$MED_TP_natgo" "$MED_TP_go" ">= 1.0x"
+row "throughput Go->Java vs Go<->Go (Mbit/s)" "$MED_TP_gojava" "$MED_TP_gonat" "$MED_TP_go" ">= 1.0x"
+echo "(the $RATE runs carried $LOAD_MB_java, $LOAD_MB_nat and $LOAD_MB_go Mbit/s (HotSpot, native, wireguard-go), then $WLOAD_MB_java, $WLOAD_MB_nat and $WLOAD_MB_go)"
 echo "ping RTT ratio:                                     see bench/throughput.sh"
-printf '%-50s %13s %14s %7s   %s\n' "$PEERS peers set through the UAPI (s)" "$SCALE_T_java" "$SCALE_T_go" "$(ratio "$SCALE_T_java" "$SCALE_T_go")" "<= 2 s"
-printf '%-50s %13s %14s %7s   %s\n' "RSS with $PEERS peers (MiB)" "$SCALE_RSS_java" "$SCALE_RSS_go" "$(ratio "$SCALE_RSS_java" "$SCALE_RSS_go")" "<= 200 MiB"
-printf '%-50s %13s %14s %7s   %s\n' "helper RSS, one active tunnel (MiB)" "${HELPER_RSS:-n/a}" "-" "-" "<= 80 MiB"
-printf '%-50s %13s %14s %7s   %s\n' "activation: helper 'up' to first handshake (ms)" "${ACT_MS:-n/a}" "-" "-" "<= 50 ms"
+row "$PEERS peers set through the UAPI (s)" "$SCALE_T_java" "$SCALE_T_nat" "$SCALE_T_go" "<= 2 s"
+row "RSS with $PEERS peers (MiB)" "$SCALE_RSS_java" "$SCALE_RSS_nat" "$SCALE_RSS_go" "<= 200 MiB"
+echo "(the helper runs on the JVM in either package: its figures below are the HotSpot helper's)"
+row "helper RSS, one active tunnel (MiB)" "${HELPER_RSS:-n/a}" "-" "-" "<= 80 MiB" 0
+row "activation: helper 'up' to first handshake (ms)" "${ACT_MS:-n/a}" "-" "-" "<= 50 ms" 0
 if [ -n "$JMH_OUT" ]; then
   echo "per packet, ns (JMH), at 10 / 1000 / 10000 peers:     (flat is the target)"
   printf '    %-46s %s\n' "route, IPv4 destination (send)" "$(jmh sendRoute)"

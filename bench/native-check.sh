@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # bench/native-check.sh: correctness evidence for the experimental native engine
-# (bench/native-engine.sh, docs/native-image.md). Not part of the build or CI.
+# (app/src/native/build-native.sh, docs/native-image.md). CI runs the same scenarios through
+# NetnsScenariosIT with -Pnative; this script is the by-hand version, plus the 10,000-peer step.
 #   1. the engine-level network-namespace scenarios of app/src/test/netns (the ones
 #      NetnsScenariosIT runs that start only wgdesk-engine, wireguard-go and wg-quick; the helper
 #      scenarios diagnosis/moved-server/dns-failed run bin/wgdesk, which stays on the JVM), with
 #      WGDESK_ENGINE= the native launcher, as NetnsScenariosIT passes it (the IT itself takes
-#      -Dwgdesk.dist=target/native for the same). Prints each script's exit code and check count.
+#      -Dwgdesk.engine=target/native/bin/wgdesk-engine for the same). Prints each script's exit code and check count.
 #   2. bench/footprint.sh's "scale" step alone: $PEERS peers set through the UAPI in one
 #      operation (bench/uapi-peers.py), native and HotSpot alternated, $ROUNDS rounds: seconds
 #      until the reply, RSS afterwards, and how many peers `wg show` then lists.
 # Needs root, iproute2, wg, wg-quick, wireguard-go, iperf3, python3; both engines built
-# (./mvnw -B -DskipTests package; bench/native-engine.sh). Wrap it in
+# (./mvnw -B -DskipTests -Pnative package). Wrap it in
 # `flock /tmp/wgdesk-root-tests.lock`. Environment: NATIVE (app/target/native/bin/wgdesk-engine),
 # HOTSPOT (app/target/dist/bin/wgdesk-engine), SCENARIOS (1), PEERS (10000), ROUNDS (3).
 set -uo pipefail
@@ -20,7 +21,7 @@ NATIVE=${NATIVE:-$ROOT/app/target/native/bin/wgdesk-engine}
 HOTSPOT=${HOTSPOT:-$ROOT/app/target/dist/bin/wgdesk-engine}
 SCENARIOS=${SCENARIOS:-1} PEERS=${PEERS:-10000} ROUNDS=${ROUNDS:-3}
 [ "$(id -u)" = 0 ] || { echo "needs root"; exit 1; }
-[ -x "$NATIVE" ] || { echo "$NATIVE is missing: run bench/native-engine.sh"; exit 1; }
+[ -x "$NATIVE" ] || { echo "$NATIVE is missing: run ./mvnw -B -DskipTests -Pnative package"; exit 1; }
 [ -x "$HOTSPOT" ] || { echo "$HOTSPOT is missing: run ./mvnw -B -DskipTests package"; exit 1; }
 LOGS=$(mktemp -d /tmp/wgdesk-native-check.XXXXXX)
 echo "logs: $LOGS"

@@ -67,8 +67,28 @@ glibc=$(find "$root/usr/lib/wgdesk" -type f -exec sh -c 'head -c 4 "$1" | grep -
   | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1)
 [ -n "$glibc" ] || die "found no GLIBC symbol versions (objdump from binutils needed)"
 depends="libc6 (>= $glibc), libgtk-3-0t64 | libgtk-3-0, libasound2t64 | libasound2, libfontconfig1, libfreetype6, libgl1, libx11-6, libxext6, libxi6, libxrender1, libxtst6, libxxf86vm1"
+# The native engine (built with -Pnative) links glibc (above) and zlib dynamically.
+native_exe=$root/usr/lib/wgdesk/bin/wgdesk-engine-native
+if [ -f "$native_exe" ]; then
+  needed=$(objdump -p "$native_exe" | awk '/NEEDED/ { print $2 }' | paste -sd' ')
+  for lib in $needed; do
+    case $lib in
+      libc.so.6|libm.so.6|libdl.so.2|libpthread.so.0|librt.so.1|ld-linux-x86-64.so.2) ;; # libc6
+      libz.so.1) depends="$depends, zlib1g" ;;
+      *) die "the native engine needs $lib: add its package to the Depends in $0" ;;
+    esac
+  done
+  echo "build-deb: the native engine needs $needed"
+fi
 # Run time: ip for tunnels, the group tools for postinst, systemd's helpers for the unit.
 depends="$depends, iproute2, passwd, init-system-helpers (>= 1.54~)"
+
+engine_note=
+if [ -f "$native_exe" ]; then
+  engine_note="
+ wgdesk-engine is compiled ahead of time (a GraalVM native image, no JVM);
+ wgdesk-engine-hotspot runs the same engine on the bundled Java runtime."
+fi
 
 installed_size=$(du -sk --apparent-size "$root" | cut -f1)
 mkdir -p "$root/DEBIAN"
@@ -94,7 +114,7 @@ Description: desktop WireGuard VPN client with its own Java WireGuard engine
  .
  Tunnels run on wgdesk's own WireGuard implementation in Java, on the
  kernel's TUN driver; the package also installs it as wgdesk-engine, a
- drop-in replacement for wireguard-go for use with wg-quick.
+ drop-in replacement for wireguard-go for use with wg-quick.$engine_note
  .
  The package includes its own Java runtime with JavaFX.
 EOF

@@ -5,6 +5,10 @@
 #   OUT/wgdesk/bin/wgdesk-engine   shell launcher (app/src/dist/bin/wgdesk-engine): daemon mode, one JVM
 #   OUT/wgdesk/bin/wgdesk-engine-jvm  jpackage launcher, main class dev.wgdesk.app.engine.EngineMain
 #   OUT/wgdesk/bin/wgdesk-helper   jpackage launcher of the helper (dev.wgdesk.app.cli.Main helper)
+#   With WGDESK_NATIVE_ENGINE=DIR (installers/pom.xml, profile native: app/target/native):
+#   OUT/wgdesk/bin/wgdesk-engine   the native image's launcher (app/src/native/wgdesk-engine)
+#   OUT/wgdesk/bin/wgdesk-engine-native  the native image (GraalVM SubstrateVM executable)
+#   OUT/wgdesk/bin/wgdesk-engine-hotspot the shell launcher above, in front of wgdesk-engine-jvm
 #   OUT/wgdesk/lib/app/            the application jars, launcher configurations, native/
 #   OUT/wgdesk/lib/runtime/        a jlink'd Java runtime that includes JavaFX
 #
@@ -285,5 +289,23 @@ elif [ -f "$hcfg" ] && grep -q '^\[JavaOptions\]' "$hcfg"; then
     echo "build-image: WARNING: the helper's AOT training run failed (above): no helper cache" >&2
   fi
   rm -rf "$htrain"
+fi
+
+# The native engine (profile native), installed last: the AOT training runs above used the
+# HotSpot engine's launcher, which stays as bin/wgdesk-engine-hotspot (it finds
+# bin/wgdesk-engine-jvm beside itself); bin/wgdesk-engine, the name wg-quick users give in
+# WG_QUICK_USERSPACE_IMPLEMENTATION, becomes the native image's launcher.
+if [ -n "${WGDESK_NATIVE_ENGINE:-}" ]; then
+  nbin=$WGDESK_NATIVE_ENGINE/bin
+  [ -x "$nbin/wgdesk-engine-native" ] && [ -f "$nbin/wgdesk-engine" ] \
+    || die "profile native: $nbin/wgdesk-engine-native is missing (the app module's profile native builds it: ./mvnw -B -Pdeb,native package, not -pl installers alone)"
+  mv "$app/bin/wgdesk-engine" "$app/bin/wgdesk-engine-hotspot"
+  install -m 0755 "$nbin/wgdesk-engine-native" "$app/bin/wgdesk-engine-native"
+  install -m 0755 "$nbin/wgdesk-engine" "$app/bin/wgdesk-engine"
+  # Debian ships stripped executables (the image has no debug information; its symbol table goes).
+  if command -v strip >/dev/null; then strip --strip-unneeded "$app/bin/wgdesk-engine-native"; fi
+  nver=$("$app/bin/wgdesk-engine-native" --version 2>&1) && grep -q 'native image' <<<"$nver" \
+    || die "the native engine in the image does not run or does not say 'native image': $nver"
+  echo "build-image: bin/wgdesk-engine is the native image ($(du -h "$app/bin/wgdesk-engine-native" | cut -f1)); the HotSpot engine is bin/wgdesk-engine-hotspot"
 fi
 echo "build-image: $out/wgdesk ($(du -sh "$out/wgdesk" | cut -f1))"

@@ -136,6 +136,7 @@ exit 0
 %license /usr/share/licenses/wgdesk/copyright
 /usr/bin/wgdesk
 /usr/bin/wgdesk-engine
+$([ -e "$root/usr/bin/wgdesk-engine-hotspot" ] && echo /usr/bin/wgdesk-engine-hotspot)
 /usr/lib/wgdesk
 /usr/share/applications/wgdesk.desktop
 /usr/share/applications/wgdesk-import.desktop

@@ -2,7 +2,8 @@
 # Lays out wgdesk's installed files under ROOT, the same for the .deb and the .rpm:
 #
 #   /usr/lib/wgdesk/                        the jpackage application image (launchers, jars, runtime)
-#   /usr/bin/wgdesk, /usr/bin/wgdesk-engine links to the launchers
+#   /usr/bin/wgdesk, /usr/bin/wgdesk-engine links to the launchers (and /usr/bin/wgdesk-engine-hotspot
+#                                           when wgdesk-engine is the native image, -Pnative)
 #   /usr/share/applications/                wgdesk.desktop (menu), wgdesk-import.desktop (opens *.conf)
 #   /etc/xdg/autostart/wgdesk-tray.desktop  the tray icon at login
 #   /usr/share/icons/hicolor/*/apps/        wgdesk.svg and PNG sizes
@@ -35,6 +36,10 @@ mkdir -p "$root/usr/lib" "$root/usr/bin"
 cp -R "$image" "$root/usr/lib/wgdesk"
 ln -s ../lib/wgdesk/bin/wgdesk "$root/usr/bin/wgdesk"
 ln -s ../lib/wgdesk/bin/wgdesk-engine "$root/usr/bin/wgdesk-engine"
+# Built with -Pnative: wgdesk-engine is the native image; the HotSpot engine stays callable.
+if [ -e "$image/bin/wgdesk-engine-hotspot" ]; then
+  ln -s ../lib/wgdesk/bin/wgdesk-engine-hotspot "$root/usr/bin/wgdesk-engine-hotspot"
+fi
 
 put 644 "$src/desktop/wgdesk.desktop" /usr/share/applications/wgdesk.desktop
 put 644 "$src/desktop/wgdesk-import.desktop" /usr/share/applications/wgdesk-import.desktop

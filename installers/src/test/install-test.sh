@@ -12,6 +12,9 @@
 #
 # Environment:
 #   WGDESK_DEB=FILE   test this .deb instead of building one (./mvnw -B -DskipTests -Pdeb package)
+#   WGDESK_NATIVE=1   build with -Pdeb,native (the native wgdesk-engine, app/src/native) and require
+#                     that the package ships it; without it, a .deb with the native engine is still
+#                     recognised (bin/wgdesk-engine-native in it) and checked as one
 #   JAVA_HOME         the JDK 25 used to build (default /usr/lib/jvm/temurin-25-jdk-amd64)
 #
 #   WGDESK_TEST_STRICT=1  strict mode (.ci/run sets it): a check that cannot run FAILS, saying why
@@ -32,6 +35,8 @@ MAX_DEB_BYTES=$((80 * 1000 * 1000))
 TEST_USER=wgdesk-install-test
 NS_CLIENT=wgdtest-client
 NS_PEER=wgdtest-peer
+NS_QUICK=wgdtest-quick
+NS_QSRV=wgdtest-qsrv
 
 passed=0 failed=0 skipped=0
 pass() { passed=$((passed + 1)); echo "PASS: $*"; }
@@ -72,6 +77,8 @@ fi
 # Left over from an earlier run that was killed.
 ip netns del "$NS_CLIENT" 2>/dev/null
 ip netns del "$NS_PEER" 2>/dev/null
+ip netns del "$NS_QUICK" 2>/dev/null
+ip netns del "$NS_QSRV" 2>/dev/null
 if getent passwd "$TEST_USER" >/dev/null; then userdel "$TEST_USER" || die "cannot delete the old user $TEST_USER"; fi
 
 work=$(mktemp -d /tmp/wgdesk-install-test.XXXXXX)
@@ -83,6 +90,8 @@ cleanup() {
   done
   ip netns del "$NS_CLIENT" 2>/dev/null
   ip netns del "$NS_PEER" 2>/dev/null
+  ip netns del "$NS_QUICK" 2>/dev/null
+  ip netns del "$NS_QSRV" 2>/dev/null
   if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'installed\|config-files'; then
     echo "install-test: purging $PKG after an aborted run"
     dpkg -P "$PKG" >/dev/null 2>&1
@@ -117,8 +126,14 @@ if [ -n "${WGDESK_DEB:-}" ]; then
   deb=$WGDESK_DEB
 else
   export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-  (cd "$repo" && ./mvnw -B -q -DskipTests -Pdeb package) >"$work/build.log" 2>&1 \
-    || { tail -n 40 "$work/build.log"; die "the build failed"; }
+  profiles=deb
+  [ "${WGDESK_NATIVE:-}" = 1 ] && profiles=deb,native
+  build_t0=$SECONDS
+  (cd "$repo" && ./mvnw -B -q -DskipTests -P"$profiles" package) >"$work/build.log" 2>&1 \
+    || { tail -n 40 "$work/build.log"; die "the build (-P$profiles) failed"; }
+  echo "built with -P$profiles in $((SECONDS - build_t0)) s"
+  grep '^== native .* done in\|^== native .* up to date' "$work/build.log" | sed 's/^/  /'
+
   deb=$(ls "$repo"/installers/target/wgdesk_*.deb 2>/dev/null | head -n 1)
 fi
 [ -f "$deb" ] || die "no .deb (looked for $repo/installers/target/wgdesk_*.deb)"
@@ -143,6 +158,16 @@ for field in Maintainer Description Homepage Depends Recommends Section Priority
 done
 dpkg-deb -c "$deb" >"$work/contents.txt"
 check "the copyright file is in the package" grep -q ' ./usr/share/doc/wgdesk/copyright$' "$work/contents.txt"
+# The native engine (-Pnative): bin/wgdesk-engine-native in the package.
+native=
+grep -q ' ./usr/lib/wgdesk/bin/wgdesk-engine-native$' "$work/contents.txt" && native=yes
+echo "engine: $([ -n "$native" ] && echo "native image (bin/wgdesk-engine-native), HotSpot as wgdesk-engine-hotspot" || echo "HotSpot (no native image in the package)")"
+if [ "${WGDESK_NATIVE:-}" = 1 ]; then
+  check "the package ships the native engine (WGDESK_NATIVE=1)" test -n "$native"
+fi
+if [ -n "$native" ]; then
+  check "Depends names zlib1g (the native engine links libz.so.1)" grep -q 'zlib1g' <<<"$(dpkg-deb -f "$deb" Depends)"
+fi
 
 # ---------------------------------------------------------------------------------------------
 echo "== before: dependencies, test user, file listing"
@@ -335,8 +360,21 @@ check "the unit starts the helper's launcher" grep -qx 'ExecStart=/usr/lib/wgdes
 check "the unit lets the helper serve /run/wireguard/NAME.sock (wg show)" grep -q '^ReadWritePaths=.* -/run/wireguard' "$unit"
 check "the helper's launcher has its AOT cache (trained at build time)" \
   grep -qx 'java-options=-XX:AOTCache=$APPDIR/wgdesk-helper.aot' /usr/lib/wgdesk/lib/app/wgdesk-helper.cfg
-check "wgdesk-engine is the one-JVM shell launcher in front of wgdesk-engine-jvm" \
-  sh -c 'head -n 1 /usr/lib/wgdesk/bin/wgdesk-engine | grep -qx "#!/bin/sh" && test -x /usr/lib/wgdesk/bin/wgdesk-engine-jvm'
+if [ -n "$native" ]; then
+  check "wgdesk-engine-hotspot is the one-JVM shell launcher in front of wgdesk-engine-jvm" \
+    sh -c 'head -n 1 /usr/lib/wgdesk/bin/wgdesk-engine-hotspot | grep -qx "#!/bin/sh" && test -x /usr/lib/wgdesk/bin/wgdesk-engine-jvm && test -L /usr/bin/wgdesk-engine-hotspot'
+  check "wgdesk-engine is the native image's launcher in front of the ELF executable wgdesk-engine-native" \
+    sh -c 'grep -q wgdesk-engine-native /usr/lib/wgdesk/bin/wgdesk-engine && head -c 4 /usr/lib/wgdesk/bin/wgdesk-engine-native | grep -q ELF'
+  out=$(nojdk /usr/bin/wgdesk-engine --version 2>&1)
+  echo "  wgdesk-engine --version (no JDK, no /usr/lib/jvm): $(sed -n 3p <<<"$out")"
+  check "/usr/bin/wgdesk-engine --version says it is the native image" grep -q ', native image\.$' <<<"$out"
+  out=$(nojdk /usr/bin/wgdesk-engine-hotspot --version 2>&1)
+  echo "  wgdesk-engine-hotspot --version: $(sed -n 3p <<<"$out")"
+  check "/usr/bin/wgdesk-engine-hotspot --version says it runs on the JVM (the bundled runtime)" grep -q ', JVM: .*VM\.$' <<<"$out"
+else
+  check "wgdesk-engine is the one-JVM shell launcher in front of wgdesk-engine-jvm" \
+    sh -c 'head -n 1 /usr/lib/wgdesk/bin/wgdesk-engine | grep -qx "#!/bin/sh" && test -x /usr/lib/wgdesk/bin/wgdesk-engine-jvm'
+fi
 
 if command -v systemd-analyze >/dev/null; then
   if systemd-analyze verify "$unit" >"$work/verify.txt" 2>&1; then
@@ -412,6 +450,73 @@ else
     sh -c "ip netns exec '$NS_PEER' wg show wgdt0 latest-handshakes | awk '{print \$2}' | grep -qv '^0$'"
   check "wg show on the helper's tunnel (its /var/run/wireguard/wgdtest.sock) shows the handshake" \
     sh -c "wg show wgdtest latest-handshakes | grep -q '^$peer_pub\s[1-9]'"
+fi
+
+# ---------------------------------------------------------------------------------------------
+echo "== wg-quick with the installed wgdesk-engine against wireguard-go"
+# What a wg-quick user does: WG_QUICK_USERSPACE_IMPLEMENTATION=wgdesk-engine (found on PATH, in
+# /usr/bin), no JDK on the machine (nojdk). A client namespace and a wireguard-go server namespace
+# of their own; the engine process carrying the tunnel must be the package's (the native
+# executable when the package has one).
+if ! command -v wg-quick >/dev/null || ! command -v wireguard-go >/dev/null; then
+  skip "wg-quick check: needs wg-quick (wireguard-tools) and wireguard-go"
+else
+  ip netns add "$NS_QUICK" && ip netns add "$NS_QSRV"
+  ip link add wgdq-c type veth peer name wgdq-s
+  ip link set wgdq-c netns "$NS_QUICK"
+  ip link set wgdq-s netns "$NS_QSRV"
+  ip -n "$NS_QUICK" addr add 10.213.1.1/24 dev wgdq-c
+  ip -n "$NS_QSRV" addr add 10.213.1.2/24 dev wgdq-s
+  for ns in "$NS_QUICK" "$NS_QSRV"; do ip -n "$ns" link set lo up; done
+  ip -n "$NS_QUICK" link set wgdq-c up
+  ip -n "$NS_QSRV" link set wgdq-s up
+  qs_key=$(wg genkey) qc_key=$(wg genkey)
+  qs_pub=$(wg pubkey <<<"$qs_key") qc_pub=$(wg pubkey <<<"$qc_key")
+  WG_PROCESS_FOREGROUND=1 ip netns exec "$NS_QSRV" wireguard-go wgdq0 >"$work/wireguard-go-quick.log" 2>&1 &
+  qs_pid=$!
+  pids+=("$qs_pid")
+  for _ in $(seq 50); do ip -n "$NS_QSRV" link show wgdq0 >/dev/null 2>&1 && break; sleep 0.2; done
+  printf '%s\n' "$qs_key" >"$work/qs.key"
+  ip netns exec "$NS_QSRV" wg set wgdq0 private-key "$work/qs.key" listen-port 51821 peer "$qc_pub" allowed-ips 10.215.0.1/32
+  ip -n "$NS_QSRV" addr add 10.215.0.2/24 dev wgdq0
+  ip -n "$NS_QSRV" link set wgdq0 up
+  mkdir -p "$work/quick" && chmod 700 "$work/quick"
+  printf '[Interface]\nPrivateKey = %s\nAddress = 10.215.0.1/24\n\n[Peer]\nPublicKey = %s\nEndpoint = 10.213.1.2:51821\nAllowedIPs = 10.215.0.2/32\n' \
+    "$qc_key" "$qs_pub" >"$work/quick/wgdq1.conf"
+  chmod 600 "$work/quick/wgdq1.conf"
+  quick() { nojdk ip netns exec "$NS_QUICK" env WG_QUICK_USERSPACE_IMPLEMENTATION=wgdesk-engine timeout 60 wg-quick "$@" 2>&1; }
+  out=$(quick up "$work/quick/wgdq1.conf")
+  rc=$?
+  sed 's/^/  | /' <<<"$out"
+  check "wg-quick up with WG_QUICK_USERSPACE_IMPLEMENTATION=wgdesk-engine (no JDK on the machine)" test "$rc" = 0
+  # The namespace's processes (the engine; its launcher's watcher may still be ending).
+  exes= engine_exe=
+  for p in $(ip netns pids "$NS_QUICK"); do
+    e=$(readlink "/proc/$p/exe") || continue
+    exes="$exes $e"
+    case $e in /usr/lib/wgdesk/*) engine_exe=$e ;; esac
+  done
+  echo "  processes in the namespace run:${exes:- (none)}"
+  if [ -n "$native" ]; then
+    check "the tunnel is carried by the native executable (/proc/PID/exe: ${engine_exe:-none})" \
+      test "$engine_exe" = /usr/lib/wgdesk/bin/wgdesk-engine-native
+  else
+    check "the tunnel is carried by the package's HotSpot engine (/proc/PID/exe: ${engine_exe:-none})" \
+      sh -c "case '$engine_exe' in /usr/lib/wgdesk/*) exit 0 ;; *) exit 1 ;; esac"
+  fi
+  check "ping the wireguard-go server through the wg-quick tunnel" ip netns exec "$NS_QUICK" ping -c 3 -W 2 -q 10.215.0.2
+  check "wg show on the wg-quick tunnel shows the handshake with wireguard-go" \
+    sh -c "ip netns exec '$NS_QUICK' wg show wgdq1 latest-handshakes | grep -q '^$qs_pub\s[1-9]'"
+  out=$(quick down "$work/quick/wgdq1.conf")
+  rc=$?
+  sed 's/^/  | /' <<<"$out"
+  check "wg-quick down" test "$rc" = 0
+  check "the engine exits and the interface is gone after wg-quick down" \
+    eventually 10 sh -c "[ -z \"\$(ip netns pids '$NS_QUICK')\" ] && ! ip -n '$NS_QUICK' link show wgdq1 >/dev/null 2>&1"
+  rm -f /var/run/wireguard/wgdq1.sock
+  kill "$qs_pid" 2>/dev/null
+  ip netns del "$NS_QUICK" 2>/dev/null
+  ip netns del "$NS_QSRV" 2>/dev/null
 fi
 
 # ---------------------------------------------------------------------------------------------

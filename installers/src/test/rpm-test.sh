@@ -9,6 +9,7 @@
 #
 # Environment:
 #   WGDESK_RPM=FILE      test this .rpm instead of building one (./mvnw -B -DskipTests -Prpm package)
+#   WGDESK_NATIVE=1      build with -Prpm,native and require the native wgdesk-engine in it
 #   JAVA_HOME            the JDK 25 used to build (default /usr/lib/jvm/temurin-25-jdk-amd64)
 #   WGDESK_TEST_STRICT=1 strict mode (.ci/run sets it): a check that cannot run FAILS, saying why
 #
@@ -63,7 +64,9 @@ if [ -n "${WGDESK_RPM:-}" ]; then
   rpmfile=$WGDESK_RPM
 else
   export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-  (cd "$repo" && ./mvnw -B -q -DskipTests -Prpm package) >"$work/build.log" 2>&1 \
+  profiles=rpm
+  [ "${WGDESK_NATIVE:-}" = 1 ] && profiles=rpm,native
+  (cd "$repo" && ./mvnw -B -q -DskipTests -P"$profiles" package) >"$work/build.log" 2>&1 \
     || { tail -n 40 "$work/build.log"; fail "the .rpm build failed"; finish; }
   rpmfile=$(ls "$repo"/installers/target/wgdesk-*.rpm 2>/dev/null | head -n 1)
 fi
@@ -144,6 +147,12 @@ out=$("$root/usr/bin/wgdesk" --version 2>&1)
 check "the installed wgdesk runs: --version says $(echo "$out" | head -n 1)" sh -c "echo '$out' | grep -q '^wgdesk '"
 out=$("$root/usr/bin/wgdesk-engine" --version 2>&1)
 check "the installed wgdesk-engine runs: --version says $(echo "$out" | head -n 1)" sh -c "echo '$out' | grep -qi 'wgdesk-engine'"
+if [ "${WGDESK_NATIVE:-}" = 1 ] || [ -e "$root/usr/lib/wgdesk/bin/wgdesk-engine-native" ]; then
+  check "wgdesk-engine is the native image: --version says $(echo "$out" | sed -n 3p)" grep -q ', native image\.$' <<<"$out"
+  out=$("$root/usr/bin/wgdesk-engine-hotspot" --version 2>&1)
+  check "wgdesk-engine-hotspot runs on the JVM: --version says $(echo "$out" | sed -n 3p)" grep -q ', JVM: .*VM\.$' <<<"$out"
+  check "Requires names libz.so.1 (the native engine links zlib)" sh -c "rpm -qp --requires '$rpmfile' 2>/dev/null | grep -q '^libz\.so\.1'"
+fi
 
 echo "== remove"
 check "rpm -e removes it" sh -c "rpm --root '$root' --nodeps --noscripts -e wgdesk >'$work/remove.log' 2>&1"

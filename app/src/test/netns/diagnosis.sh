@@ -17,7 +17,7 @@
 # (wg-quick does too), so only the engine tests (DeviceDiagnosisTest) record a failed resolution.
 . "$(dirname "$0")/lib.sh"
 require_root_tools timeout
-WGDESK=$(dirname "$ENGINE")/wgdesk
+WGDESK=${WGDESK:-$(dirname "$ENGINE")/wgdesk}
 [ -x "$WGDESK" ] || { echo "SKIP: $WGDESK not built (run ./mvnw package)"; exit 77; }
 
 NA=${T}na NB=${T}nb IB=${T}b

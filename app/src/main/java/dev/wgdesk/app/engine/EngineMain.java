@@ -191,10 +191,22 @@ public final class EngineMain {
         return v == null ? "development" : v;
     }
 
+    /**
+     * Which runtime this engine runs on: "native image" in a GraalVM native image (the builder
+     * sets {@code org.graalvm.nativeimage.imagecode} to "runtime" in the image), else the JVM's
+     * name ("OpenJDK 64-Bit Server VM" for HotSpot).
+     */
+    static String runtimeKind() {
+        if ("runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"))) {
+            return "native image";
+        }
+        return "JVM: " + System.getProperty("java.vm.name", "unknown");
+    }
+
     static String versionText() {
         return "wgdesk-engine v" + version() + "\n\n"
                 + "Userspace WireGuard daemon (pure Java) for " + System.getProperty("os.name").toLowerCase()
-                + "-" + System.getProperty("os.arch") + ", Java " + Runtime.version() + ".\n"
+                + "-" + System.getProperty("os.arch") + ", Java " + Runtime.version() + ", " + runtimeKind() + ".\n"
                 + "A drop-in replacement for wireguard-go, configured with wg(8) and wg-quick(8).";
     }
 

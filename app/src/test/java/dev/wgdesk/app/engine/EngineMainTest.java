@@ -46,6 +46,15 @@ class EngineMainTest {
         assertEquals("", err.toString(StandardCharsets.UTF_8));
     }
 
+    /** The packages ship a native image and the HotSpot engine: --version names which one runs. */
+    @Test
+    void versionNamesTheRuntimeItRunsOn() throws Exception {
+        assertEquals(0, run("--version"));
+        String s = out.toString(StandardCharsets.UTF_8);
+        assertTrue(s.contains(", JVM: " + System.getProperty("java.vm.name") + ".\n"), s);
+        assertTrue(!s.contains("native image"), s);
+    }
+
     @Test
     void helpExitsZeroWithUsage() throws Exception {
         assertEquals(0, run("--help"));

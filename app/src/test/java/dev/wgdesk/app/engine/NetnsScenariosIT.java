@@ -18,7 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the network-namespace scenarios in {@code src/test/netns} against the packaged
- * {@code target/dist/bin/wgdesk-engine} (failsafe runs this after {@code package}). Each script
+ * {@code target/dist/bin/wgdesk-engine} (failsafe runs this after {@code package}), or against the
+ * engine {@code -Dwgdesk.engine=PATH} names (the profile {@code native} gives the native image's
+ * launcher, {@code target/native/bin/wgdesk-engine}). With {@code -Dwgdesk.engine.expect=TEXT},
+ * that engine's {@code --version} must contain TEXT ("native image"), so that a run meant for one
+ * engine cannot test another. The helper scenarios (diagnosis, moved-server, dns-failed) run the
+ * dist's {@code bin/wgdesk} whichever engine is named: the helper carries its engine in-process. Each script
  * builds and removes its own namespaces, links and processes and exits 0 when every check passed,
  * 77 when a tool it needs is missing. Needs root, {@code /dev/net/tun}, {@code wg} and
  * {@code wireguard-go}; skipped otherwise. The scripts' output is printed and kept in
@@ -29,14 +34,33 @@ class NetnsScenariosIT {
 
     private static Path scripts;
     private static Path engine;
+    private static Path wgdesk;
     private static Path logs;
 
     @BeforeAll
     static void locate() throws IOException {
         scripts = Path.of(System.getProperty("wgdesk.netns", "src/test/netns")).toAbsolutePath();
-        engine = Path.of(System.getProperty("wgdesk.dist", "target/dist"), "bin", "wgdesk-engine").toAbsolutePath();
+        Path dist = Path.of(System.getProperty("wgdesk.dist", "target/dist")).toAbsolutePath();
+        String named = System.getProperty("wgdesk.engine", "");
+        engine = named.isBlank() ? dist.resolve("bin/wgdesk-engine") : Path.of(named).toAbsolutePath();
+        wgdesk = dist.resolve("bin/wgdesk");
         logs = Path.of(System.getProperty("wgdesk.logs", "target/netns-logs")).toAbsolutePath();
         Files.createDirectories(logs);
+    }
+
+    /** The engine's --version output when it is executable (printed, and checked against wgdesk.engine.expect). */
+    private static void checkEngineKind() throws Exception {
+        String expect = System.getProperty("wgdesk.engine.expect", "");
+        if (expect.isBlank()) {
+            return;
+        }
+        Process p = new ProcessBuilder(engine.toString(), "--version").redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), engine + " --version did not end");
+        System.out.println("===== " + engine + " --version =====\n" + out);
+        assertEquals(0, p.exitValue(), engine + " --version failed: " + out);
+        assertTrue(out.contains(expect), engine + " is not the engine this run is for (--version lacks '" + expect + "'): " + out);
     }
 
     private static boolean isRoot() {
@@ -69,7 +93,8 @@ class NetnsScenariosIT {
         for (String tool : List.of("bash", "ip", "wg", "wireguard-go", "python3", "ping")) {
             Requirements.require(onPath(tool), tool + " is not installed: skipped (install wireguard-go, wireguard-tools, iproute2, iputils-ping, python3)");
         }
-        assertTrue(Files.isExecutable(engine), engine + " is missing: the distribution must be packaged first");
+        assertTrue(Files.isExecutable(engine), engine + " is missing: the distribution (or, with -Pnative, the native engine) must be built first");
+        checkEngineKind();
 
         List<String> cmd = new ArrayList<>(List.of("bash", scripts.resolve(script).toString()));
         cmd.addAll(List.of(args));
@@ -81,6 +106,7 @@ class NetnsScenariosIT {
                 .redirectOutput(log.toFile()) // a file, not a pipe: a daemon keeping it open cannot block us
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("WGDESK_ENGINE", engine.toString());
+        pb.environment().put("WGDESK", wgdesk.toString());
         Process p = pb.start();
         boolean done = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (!done) {

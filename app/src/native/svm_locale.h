@@ -1,4 +1,4 @@
-/* Written for wgdesk's native-image experiment (bench/native-engine.sh) from LocaleCHelper's declarations in svm 25.0.2. */
+/* Written for wgdesk's native image (app/src/native/build-native.sh) from LocaleCHelper's declarations in svm 25.0.2. */
 #define SVM_LOCALE_INITIALIZATION_SUCCEEDED 0
 #define SVM_LOCALE_INITIALIZATION_OUT_OF_MEMORY 1
 typedef struct {

@@ -17,7 +17,7 @@ import org.graalvm.nativeimage.hosted.RuntimeReflection;
 import org.graalvm.nativeimage.hosted.RuntimeResourceAccess;
 
 /**
- * Build-time registrations for a native image of wgdesk-engine (experimental, bench/native-engine.sh):
+ * Build-time registrations for a native image of wgdesk-engine (app/src/native/build-native.sh):
  * JNA's dispatch library reaches into JNA's own classes, the boxed primitives, strings, buffers and
  * reflection objects through JNI, and {@code Native.register} binds the {@code native} methods of
  * wgdesk's classes (LibC, ...) through reflection and JNI RegisterNatives. Everything those paths

@@ -1,4 +1,4 @@
-/* wgdesk native-image experiment (bench/native-engine.sh): the builder's progress reporter loads this
+/* wgdesk native image (app/src/native/build-native.sh): the builder's progress reporter loads this
    JNI helper from $JAVA_HOME/lib/svm/builder/lib (peak RSS and terminal width for its output). */
 #include <jni.h>
 #include <sys/resource.h>
