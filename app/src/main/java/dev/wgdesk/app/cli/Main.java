@@ -26,6 +26,7 @@ import dev.wgdesk.engine.plan.PlanException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -91,9 +92,17 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
 
+    private final String os;
+
     Main(PrintStream out, PrintStream err) {
+        this(out, err, ActivationPlanner.currentOs());
+    }
+
+    /** @param os the OS whose rules apply ({@code linux}, {@code macos}, {@code windows}): tests pretend */
+    Main(PrintStream out, PrintStream err, String os) {
         this.out = out;
         this.err = err;
+        this.os = os;
     }
 
     public static void main(String[] args) {
@@ -241,7 +250,6 @@ public final class Main {
      * CMD's children inherit the group. Not implemented on macOS and Windows, which it says.
      */
     private int exclude(Path sock, List<String> rest) throws UsageException, IpcException {
-        String os = ActivationPlanner.currentOs();
         if (!os.equals("linux")) {
             err.println("wgdesk exclude: running an app outside the tunnel is not implemented yet on "
                     + (os.equals("macos") ? "macOS" : os.equals("windows") ? "Windows" : os));
@@ -296,16 +304,38 @@ public final class Main {
         if (!first.equals("--") && first.startsWith("-")) {
             throw new UsageException("unknown option " + first + " (to run a command starting with -, put -- before it)");
         }
-        if (dev.wgdesk.platform.linux.Exec.which(command.getFirst(), System.getenv("PATH")) == null) {
+        if (which(command.getFirst(), System.getenv("PATH")) == null) {
             err.println("wgdesk exclude: " + command.getFirst() + ": command not found");
             return 127;
         }
         try (IpcClient c = IpcClient.connect(sock)) {
             c.exclude(ProcessHandle.current().pid());
         }
-        IOException failed = dev.wgdesk.platform.linux.Exec.execvp(command);
+        IOException failed = HelperPlatform.current().map(p -> p.execReplacing(command))
+                .orElseGet(() -> new IOException("no platform support for this OS on the class path"));
         err.println("wgdesk exclude: cannot run " + command.getFirst() + ": " + failed.getMessage());
         return 126;
+    }
+
+    /**
+     * Finds {@code command} the way {@code execvp} will: as given when it contains a slash, else
+     * in each directory of {@code path}. Null when there is no such executable file.
+     */
+    static Path which(String command, String path) {
+        if (command.isEmpty()) {
+            return null;
+        }
+        if (command.indexOf('/') >= 0) {
+            Path p = Path.of(command);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
+        }
+        for (String dir : (path == null || path.isEmpty() ? "/usr/local/bin:/usr/bin:/bin" : path).split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir).resolve(command);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static long parsePid(String option, String value) throws UsageException {

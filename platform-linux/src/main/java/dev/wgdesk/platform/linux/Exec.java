@@ -39,27 +39,6 @@ public final class Exec {
     private Exec() {}
 
     /**
-     * Finds {@code command} the way {@code execvp} will: as given when it contains a slash, else
-     * in each directory of {@code path}. Null when there is no such executable file.
-     */
-    public static Path which(String command, String path) {
-        if (command.isEmpty()) {
-            return null;
-        }
-        if (command.indexOf('/') >= 0) {
-            Path p = Path.of(command);
-            return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
-        }
-        for (String dir : (path == null || path.isEmpty() ? "/usr/local/bin:/usr/bin:/bin" : path).split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir).resolve(command);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    /**
      * Becomes {@code argv} ({@code argv[0]} looked up in {@code PATH}). Returns only when the
      * exec failed, with the error.
      */

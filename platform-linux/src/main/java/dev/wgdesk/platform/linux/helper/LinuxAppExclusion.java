@@ -153,7 +153,7 @@ public final class LinuxAppExclusion implements AppExclusion {
     @Override
     public List<Long> members() throws IOException {
         Path dir = groupDir();
-        if (dir == null || !Files.isDirectory(dir)) {
+        if (dir == null || !Files.isDirectory(dir) || !Files.exists(dir.resolve("cgroup.procs"))) {
             return List.of();
         }
         List<Long> out = new ArrayList<>();
