@@ -32,7 +32,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * someone else's new process. So the process is identified by pid and start time (field 22 of
  * {@code /proc/PID/stat}), read before the check and again after the move; if it changed (or the
  * owner did), the process just moved is put back where it was and the request is refused. A
- * process that exits in between is answered {@code NOT_FOUND}.
+ * process that exits in between is answered {@code NOT_FOUND}. ({@code cgroup.procs} takes pids,
+ * not pidfds, so the check cannot be made atomic with the move; what this guarantees is that no
+ * process but the one checked stays outside the tunnels. "Where it was" is read just before the
+ * move: a pid taken over in the microseconds between that read and the move would be put into
+ * the checked process's former group, still inside the tunnels.)
  *
  * <p><b>Back in.</b> {@code unexclude} moves a process back into the group it came from (recorded
  * in memory at {@code exclude}, with its start time); after a helper restart, into its parent's
