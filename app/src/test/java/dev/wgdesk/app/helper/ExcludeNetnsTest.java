@@ -54,6 +54,8 @@ import org.junit.jupiter.api.Timeout;
 class ExcludeNetnsTest {
     private static final String TUNNEL_SOURCE = "10.200.0.1";
     private static final String PHYSICAL_SOURCE = "10.99.0.1";
+    private static final String TUNNEL_SOURCE6 = "fd20::1";
+    private static final String PHYSICAL_SOURCE6 = "fd99::1";
     private static final Pattern KILL_COUNTER = Pattern.compile("counter packets (\\d+) bytes \\d+ drop");
 
     private final long id = ProcessHandle.current().pid() % 100_000;
@@ -76,16 +78,20 @@ class ExcludeNetnsTest {
         h = HelperInNetns.create("x", false, null, group);
         PrivateKey k = PrivateKey.generate();
         privateKey = k.toBase64();
-        h.addPeerToWireguardGo(k.publicKey().toBase64(), "10.200.0.1/32");
+        h.addPeerToWireguardGo(k.publicKey().toBase64(), "10.200.0.1/32,fd20::1/128");
+        h.a("-6", "address", "add", "fd99::1/64", "dev", h.vethA, "nodad");
+        h.b("-6", "address", "add", "fd99::2/64", "dev", h.vethB, "nodad");
+        h.a("-6", "route", "add", "default", "via", "fd99::2");
         // the "internet" server in B: answers each connection with its peer's address
         Path server = h.dir.resolve("server.py");
         Files.writeString(server, """
                 import socket, sys
-                s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(16)
+                s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+                s.bind(("::", int(sys.argv[1]))); s.listen(16)
                 print("listening", flush=True)
                 while True:
-                    c, a = s.accept(); c.sendall((a[0] + "\\n").encode()); c.close()
+                    c, a = s.accept(); c.sendall((a[0].removeprefix("::ffff:") + "\\n").encode()); c.close()
                 """);
         Process p = new ProcessBuilder("ip", "netns", "exec", h.nsB, "python3", server.toString(), Integer.toString(port))
                 .redirectErrorStream(true).start();
@@ -94,11 +100,12 @@ class ExcludeNetnsTest {
         assertEquals("listening\n", first, "the server did not start");
         Files.writeString(h.dir.resolve("client.py"), """
                 import socket, sys
-                try:
-                    s = socket.create_connection(("198.51.100.1", int(sys.argv[1])), timeout=3)
-                    print(s.recv(100).decode().strip())
-                except OSError as e:
-                    print("failed:", e)
+                for host in sys.argv[2:]:
+                    try:
+                        s = socket.create_connection((host, int(sys.argv[1])), timeout=3)
+                        print(s.recv(100).decode().strip())
+                    except OSError as e:
+                        print("failed:", e)
                 """);
         client = h.client();
     }
@@ -131,13 +138,20 @@ class ExcludeNetnsTest {
     }
 
     private String config() {
-        return "[Interface]\nPrivateKey = " + privateKey + "\nAddress = 10.200.0.1/24\n[Peer]\nPublicKey = "
-                + h.peerPublicKey + "\nEndpoint = 10.99.0.2:51820\nAllowedIPs = 0.0.0.0/0\n";
+        return "[Interface]\nPrivateKey = " + privateKey + "\nAddress = 10.200.0.1/24, fd20::1/64\n[Peer]\nPublicKey = "
+                + h.peerPublicKey + "\nEndpoint = 10.99.0.2:51820\nAllowedIPs = 0.0.0.0/0, ::/0\n";
     }
 
     /** What the server saw of one connection from a plain process in A ("failed: ..." if none). */
     private String connectFromA() throws CommandException {
-        return h.inA("python3", h.dir.resolve("client.py").toString(), Integer.toString(port)).stdout().strip();
+        return h.inA("python3", h.dir.resolve("client.py").toString(), Integer.toString(port), "198.51.100.1")
+                .stdout().strip();
+    }
+
+    /** The same over IPv4 and IPv6, one line each. */
+    private String connectFromABoth() throws CommandException {
+        return h.inA("python3", h.dir.resolve("client.py").toString(), Integer.toString(port), "198.51.100.1",
+                "2001:db8:ffff::1").stdout().strip();
     }
 
     /** The same, through {@code wgdesk exclude -- python3 client.py}: the CLI's JVM in A becomes the client. */
@@ -146,7 +160,14 @@ class ExcludeNetnsTest {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return h.inA(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp, Main.class.getName(),
                 "--socket", h.options().socket().toString(), "exclude", "--", "python3",
-                h.dir.resolve("client.py").toString(), Integer.toString(port));
+                h.dir.resolve("client.py").toString(), Integer.toString(port), "198.51.100.1", "2001:db8:ffff::1");
+    }
+
+    /** Waits until no IPv6 address of A is tentative (duplicate address detection), at most 5 s. */
+    private void waitForAddresses() throws Exception {
+        for (int i = 0; i < 100 && !h.a("-6", "addr", "show", "tentative").isBlank(); i++) {
+            Thread.sleep(50);
+        }
     }
 
     /** Starts a client in A that connects once a line arrives on its standard input. */
@@ -202,18 +223,21 @@ class ExcludeNetnsTest {
         client.importConfig(name, config());
         try {
             assertEquals(TunnelState.ACTIVE, client.activate(name).state());
-            assertEquals(TUNNEL_SOURCE, connectFromA(), "a plain process goes through the tunnel");
+            waitForAddresses();
+            assertEquals(TUNNEL_SOURCE + "\n" + TUNNEL_SOURCE6, connectFromABoth(), "a plain process goes through the tunnel");
             long rx = h.peerRxBytes();
 
-            // 1. the launcher: the CLI's own JVM is moved, then becomes python
+            // 1. the launcher: the CLI's own JVM is moved, then becomes python (IPv4 and IPv6)
             Command.Result r = connectExcludedWithCli();
-            assertEquals(PHYSICAL_SOURCE, r.stdout().strip(), "excluded by wgdesk exclude --: " + r.stderr());
+            assertEquals(PHYSICAL_SOURCE + "\n" + PHYSICAL_SOURCE6, r.stdout().strip(),
+                    "excluded by wgdesk exclude --: " + r.stderr());
+            assertEquals(0, r.exitCode(), "python's exit code, the CLI having become python");
             assertTrue(h.inA("nft", "list", "tables").stdout().contains("table inet " + ExclusionPlan.TABLE));
             String v4 = h.a("-4", "rule");
             assertTrue(pref(v4, "fwmark " + ExclusionPlan.MARK_HEX + " lookup main") < pref(v4, "lookup 51820"),
                     "the split rule comes before the tunnel's: " + v4);
             assertTrue(h.a("-6", "rule").contains("fwmark " + ExclusionPlan.MARK_HEX + " lookup main"));
-            assertEquals(TUNNEL_SOURCE, connectFromA(), "the others still go through the tunnel");
+            assertEquals(TUNNEL_SOURCE + "\n" + TUNNEL_SOURCE6, connectFromABoth(), "the others still go through the tunnel");
             assertTrue(h.peerRxBytes() > rx, "through wireguard-go");
 
             // 2. a running process, moved by pid and back
@@ -230,6 +254,7 @@ class ExcludeNetnsTest {
             // 3. a tunnel activated after the exclusion was set up: the split rule moves ahead again
             client.deactivate(name);
             assertEquals(TunnelState.ACTIVE, client.activate(name).state());
+            waitForAddresses();
             v4 = h.a("-4", "rule");
             assertTrue(pref(v4, "fwmark " + ExclusionPlan.MARK_HEX + " lookup main") < pref(v4, "lookup 51820"), v4);
             assertEquals(1, v4.split("fwmark " + ExclusionPlan.MARK_HEX, -1).length - 1, "one split rule: " + v4);
@@ -248,9 +273,14 @@ class ExcludeNetnsTest {
             }
             assertEquals(TunnelState.FAILED, client.status(name).state());
             long d1 = killSwitchDrops();
-            assertTrue(connectFromA().startsWith("failed"), "a plain process cannot leak");
+            String leak = connectFromABoth();
+            assertTrue(leak.startsWith("failed") && leak.lines().skip(1).findFirst().orElse("").startsWith("failed"),
+                    "a plain process cannot leak, by IPv4 or IPv6: " + leak);
             assertTrue(killSwitchDrops() > d1, "dropped by the kill switch");
             assertEquals(PHYSICAL_SOURCE, ask(waiting), "the excluded one still gets out");
+            r = connectExcludedWithCli();
+            assertEquals(PHYSICAL_SOURCE + "\n" + PHYSICAL_SOURCE6, r.stdout().strip(),
+                    "a new excluded process too, by IPv4 and IPv6: " + r.stderr());
 
             // 6. back into the tunnels
             client.deactivate(name);
