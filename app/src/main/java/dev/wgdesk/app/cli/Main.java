@@ -26,6 +26,7 @@ import dev.wgdesk.engine.plan.PlanException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -69,6 +70,12 @@ public final class Main {
                                       without options, show its rule and what on-demand last did
               share NAME on|off       let other users of this computer (group wgdesk) activate and
                                       deactivate your tunnel (they never see its keys)
+              exclude [--] CMD [ARGS...]
+                                      run CMD outside every tunnel (Linux): its traffic and its children's
+                                      leave by the normal network, also past the kill switch
+              exclude --pid N         move your running process N outside the tunnels (its new connections)
+              exclude --remove N      put process N back into the tunnels
+              exclude --list          the processes running outside the tunnels
               log [--follow] [-n N]   the helper's log
               plan FILE [--os linux|macos|windows]
                                       print what activating FILE would do on that OS (default:
@@ -85,9 +92,17 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
 
+    private final String os;
+
     Main(PrintStream out, PrintStream err) {
+        this(out, err, ActivationPlanner.currentOs());
+    }
+
+    /** @param os the OS whose rules apply ({@code linux}, {@code macos}, {@code windows}): tests pretend */
+    Main(PrintStream out, PrintStream err, String os) {
         this.out = out;
         this.err = err;
+        this.os = os;
     }
 
     public static void main(String[] args) {
@@ -222,9 +237,117 @@ public final class Main {
             case "share" -> share(sock, Args.parse(rest, Set.of(), Set.of()));
             case "ondemand" -> onDemand(sock, Args.parse(rest, Set.of("--wifi", "--wifi-only", "--wifi-except",
                     "--ethernet"), Set.of("--off")));
+            case "exclude" -> exclude(sock, rest);
             case "log" -> log(sock, Args.parse(rest, Set.of("-n"), Set.of("--follow", "-f")));
             default -> throw new UsageException("unknown verb " + verb);
         };
+    }
+
+    /**
+     * {@code exclude [--] CMD [ARGS...]}, {@code --pid N}, {@code --remove N}, {@code --list}. The
+     * launcher form asks the helper to move this very process (whose uid is the caller's) and then
+     * becomes CMD with {@code execvp}: same pid, terminal and environment, no JVM left running, and
+     * CMD's children inherit the group. Not implemented on macOS and Windows, which it says.
+     */
+    private int exclude(Path sock, List<String> rest) throws UsageException, IpcException {
+        if (!os.equals("linux")) {
+            err.println("wgdesk exclude: running an app outside the tunnel is not implemented yet on "
+                    + (os.equals("macos") ? "macOS" : os.equals("windows") ? "Windows" : os));
+            return EXIT_FAILED;
+        }
+        if (rest.isEmpty()) {
+            throw new UsageException("exclude needs a command (wgdesk exclude -- CMD ARGS...), --pid N, --remove N or --list");
+        }
+        String first = rest.getFirst();
+        if (first.equals("--list")) {
+            if (rest.size() > 1) {
+                throw new UsageException("exclude --list takes no arguments");
+            }
+            try (IpcClient c = IpcClient.connect(sock)) {
+                var r = c.exclusions();
+                if (!r.path("available").asBoolean()) {
+                    err.println("wgdesk exclude: " + r.path("reason").asText());
+                    return EXIT_FAILED;
+                }
+                if (r.path("processes").isEmpty()) {
+                    out.println("no process runs outside the tunnels");
+                }
+                for (var p : r.path("processes")) {
+                    out.println(p.path("pid").asLong() + "\t" + p.path("name").asText() + "\tuid " + p.path("uid").asInt());
+                }
+                return EXIT_OK;
+            }
+        }
+        if (first.equals("--pid") || first.equals("--remove")) {
+            if (rest.size() != 2) {
+                throw new UsageException(first + " needs one process id: wgdesk exclude " + first + " N");
+            }
+            long pid = parsePid(first, rest.get(1));
+            try (IpcClient c = IpcClient.connect(sock)) {
+                var r = first.equals("--pid") ? c.exclude(pid) : c.unexclude(pid);
+                String name = r.path("name").asText();
+                if (first.equals("--remove")) {
+                    out.println("process " + pid + " (" + name + ") goes through the tunnels again (new connections)");
+                } else if (r.path("already").asBoolean()) {
+                    out.println("process " + pid + " (" + name + ") already runs outside the tunnels");
+                } else {
+                    out.println("process " + pid + " (" + name + ") runs outside the tunnels from now on"
+                            + " (connections it opens from now on; its running children stay as they are)");
+                }
+                return EXIT_OK;
+            }
+        }
+        List<String> command = first.equals("--") ? rest.subList(1, rest.size()) : rest;
+        if (command.isEmpty()) {
+            throw new UsageException("exclude needs a command after --");
+        }
+        if (!first.equals("--") && first.startsWith("-")) {
+            throw new UsageException("unknown option " + first + " (to run a command starting with -, put -- before it)");
+        }
+        if (which(command.getFirst(), System.getenv("PATH")) == null) {
+            err.println("wgdesk exclude: " + command.getFirst() + ": command not found");
+            return 127;
+        }
+        try (IpcClient c = IpcClient.connect(sock)) {
+            c.exclude(ProcessHandle.current().pid());
+        }
+        IOException failed = HelperPlatform.current().map(p -> p.execReplacing(command))
+                .orElseGet(() -> new IOException("no platform support for this OS on the class path"));
+        err.println("wgdesk exclude: cannot run " + command.getFirst() + ": " + failed.getMessage());
+        return 126;
+    }
+
+    /**
+     * Finds {@code command} the way {@code execvp} will: as given when it contains a slash, else
+     * in each directory of {@code path}. Null when there is no such executable file.
+     */
+    static Path which(String command, String path) {
+        if (command.isEmpty()) {
+            return null;
+        }
+        if (command.indexOf('/') >= 0) {
+            Path p = Path.of(command);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
+        }
+        for (String dir : (path == null || path.isEmpty() ? "/usr/local/bin:/usr/bin:/bin" : path).split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir).resolve(command);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static long parsePid(String option, String value) throws UsageException {
+        try {
+            long pid = Long.parseLong(value);
+            if (pid >= 2) {
+                return pid;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException(option + ": \"" + value + "\" is not a process id (a number from 2 up)");
     }
 
     private static String one(List<String> rest, String what) throws UsageException {

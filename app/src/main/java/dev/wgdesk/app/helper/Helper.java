@@ -67,11 +67,13 @@ public final class Helper implements AutoCloseable {
 
     private final IpcServer server;
     private final TunnelManager tunnels;
+    private final Exclusions exclusions;
     private final HelperLog log;
 
-    private Helper(IpcServer server, TunnelManager tunnels, HelperLog log) {
+    private Helper(IpcServer server, TunnelManager tunnels, Exclusions exclusions, HelperLog log) {
         this.server = server;
         this.tunnels = tunnels;
+        this.exclusions = exclusions;
         this.log = log;
     }
 
@@ -128,7 +130,9 @@ public final class Helper implements AutoCloseable {
                     }
                 }, users);
         tunnels.setActivationGuard(system::refuseActivation); // before startup(): restores are guarded too
-        HelperService service = new HelperService(store, tunnels, log, system);
+        Exclusions exclusions = new Exclusions(backend.appExclusion(), Path.of("/proc"), log);
+        exclusions.start(); // before restoring tunnels: their activations keep its rules ahead
+        HelperService service = new HelperService(store, tunnels, log, system, exclusions);
         IpcServer server = new IpcServer(transport, options.socket().toString(), new IpcTransport.Access(policy.group()),
                 authorizer, service, SERVER_NAME, options.maxClients());
         serverRef[0] = server;
@@ -140,11 +144,12 @@ public final class Helper implements AutoCloseable {
             log.info(null, server.start());
         } catch (IOException | RuntimeException e) {
             tunnels.close();
+            exclusions.close();
             throw e;
         }
         log.info(null, SERVER_NAME + " started; state in " + options.stateDir() + "; scripts "
                 + (policy.allowScripts() ? "allowed (only from configurations root wrote)" : "disabled by policy"));
-        return new Helper(server, tunnels, log);
+        return new Helper(server, tunnels, exclusions, log);
     }
 
     /** The IPC server (for tests). */
@@ -162,5 +167,6 @@ public final class Helper implements AutoCloseable {
         log.info(null, "Stopping");
         server.close();
         tunnels.close();
+        exclusions.close();
     }
 }

@@ -30,16 +30,23 @@ final class HelperService implements IpcServer.RequestHandler {
     private final TunnelManager tunnels;
     private final HelperLog log;
     private final SystemTunnels system;
+    private final Exclusions exclusions;
 
     HelperService(ConfigStore store, TunnelManager tunnels, HelperLog log) {
         this(store, tunnels, log, SystemTunnels.onThisComputer());
     }
 
     HelperService(ConfigStore store, TunnelManager tunnels, HelperLog log, SystemTunnels system) {
+        this(store, tunnels, log, system, new Exclusions(dev.wgdesk.engine.platform.AppExclusion.unsupported(
+                "running an app outside the tunnel is not implemented yet on this OS"), java.nio.file.Path.of("/proc"), log));
+    }
+
+    HelperService(ConfigStore store, TunnelManager tunnels, HelperLog log, SystemTunnels system, Exclusions exclusions) {
         this.store = store;
         this.tunnels = tunnels;
         this.log = log;
         this.system = system;
+        this.exclusions = exclusions;
     }
 
     @Override
@@ -112,6 +119,9 @@ final class HelperService implements IpcServer.RequestHandler {
             case Method.SYSTEM_TUNNELS -> systemTunnels(who);
             case Method.IMPORT_SYSTEM -> importSystem(IpcJson.requireString(params, "path"),
                     IpcJson.optionalString(params, "name"), who);
+            case Method.EXCLUDE -> exclusions.exclude(Exclusions.pidParam(params), who);
+            case Method.UNEXCLUDE -> exclusions.unexclude(Exclusions.pidParam(params), who);
+            case Method.EXCLUSIONS -> exclusions.list();
             default -> throw new IpcException(ErrorCode.UNKNOWN_METHOD, "unknown method \"" + method + "\"");
         };
     }

@@ -41,6 +41,10 @@ public enum ErrorCode {
     STORAGE_FAILED,
     /** An unexpected failure in the server; the server keeps running. */
     INTERNAL,
+    /** Not possible on this computer: not implemented on this OS, or a prerequisite is missing (the message says which). */
+    NOT_SUPPORTED,
+    /** Running an app outside the tunnel failed: moving the process or installing the rules (the message says why). */
+    EXCLUSION_FAILED,
 
     /* ---- client-side conditions, never sent by a server ---- */
 

@@ -406,6 +406,28 @@ public final class IpcClient implements AutoCloseable {
         return await(logTailAsync(lines));
     }
 
+    /**
+     * Runs process {@code pid} (one of the caller's) outside the tunnels; answers
+     * {@code {"pid","name","already"}}. See docs/ipc.md, "Apps outside the tunnel".
+     */
+    public JsonNode exclude(long pid) throws IpcException {
+        ObjectNode p = IpcJson.object();
+        p.put("pid", pid);
+        return await(call(IpcProtocol.Method.EXCLUDE, p));
+    }
+
+    /** Puts an excluded process back into the tunnels; answers {@code {"pid","name","already"}}. */
+    public JsonNode unexclude(long pid) throws IpcException {
+        ObjectNode p = IpcJson.object();
+        p.put("pid", pid);
+        return await(call(IpcProtocol.Method.UNEXCLUDE, p));
+    }
+
+    /** {@code {"available","reason","processes":[{"pid","name","uid"}]}}. */
+    public JsonNode exclusions() throws IpcException {
+        return await(call(IpcProtocol.Method.EXCLUSIONS, IpcJson.object()));
+    }
+
     /* ====================== events ====================== */
 
     /** A registered event listener; {@link #close()} removes it. */

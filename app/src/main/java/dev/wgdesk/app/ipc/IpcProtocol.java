@@ -63,6 +63,12 @@ public final class IpcProtocol {
         public static final String SYSTEM_TUNNELS = "systemTunnels";
         /** Copies one of them into the store. */
         public static final String IMPORT_SYSTEM = "importSystem";
+        /** Runs a process outside the tunnels (its own and root's processes only). */
+        public static final String EXCLUDE = "exclude";
+        /** Puts an excluded process back. */
+        public static final String UNEXCLUDE = "unexclude";
+        /** The excluded processes, and whether exclusion works here. */
+        public static final String EXCLUSIONS = "exclusions";
 
         private Method() {}
     }

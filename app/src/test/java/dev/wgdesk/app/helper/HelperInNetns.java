@@ -44,6 +44,8 @@ final class HelperInNetns implements AutoCloseable {
     final HelperLog log = new HelperLog(null);
     /** The suspend detector the next {@link #start()} gives the backend (null: the system's clocks). */
     SleepDetector sleep;
+    /** The cgroup of apps run outside the tunnel that the next {@link #start()} uses (null: the default one). */
+    String exclusionGroup;
 
     private HelperInNetns(Path dir, String tag) throws CommandException {
         long id = ProcessHandle.current().pid() % 100_000;
@@ -87,9 +89,16 @@ final class HelperInNetns implements AutoCloseable {
 
     /** As {@link #create(String, boolean)}, the backend detecting suspend with {@code sleep} (null: the system's clocks). */
     static HelperInNetns create(String tag, boolean allowScripts, SleepDetector sleep) throws Exception {
+        return create(tag, allowScripts, sleep, null);
+    }
+
+    /** As {@link #create(String, boolean, SleepDetector)}, apps outside the tunnel going into the cgroup {@code exclusionGroup}. */
+    static HelperInNetns create(String tag, boolean allowScripts, SleepDetector sleep, String exclusionGroup)
+            throws Exception {
         Path dir = Files.createTempDirectory("wgdesk-helper-netns-");
         HelperInNetns h = new HelperInNetns(dir, tag);
         h.sleep = sleep;
+        h.exclusionGroup = exclusionGroup;
         try {
             h.setUp();
             Files.writeString(dir.resolve("helper.conf"), "allow-scripts = " + allowScripts + "\n");
@@ -141,7 +150,9 @@ final class HelperInNetns implements AutoCloseable {
     /** Starts the helper (again) on the same socket and state directory. */
     void start() throws IOException {
         backend = new NetnsBackend(nsA, new LinuxTunnelBackend(runner, HostResolver.system(),
-                sleep != null ? sleep : LinuxTunnelBackend.systemSleepDetector()));
+                sleep != null ? sleep : LinuxTunnelBackend.systemSleepDetector(), LinuxTunnelBackend.systemUapi(),
+                exclusionGroup == null ? null : new dev.wgdesk.platform.linux.helper.LinuxAppExclusion(runner,
+                        Path.of("/proc/self/mountinfo"), Path.of("/proc"), exclusionGroup, line -> { })));
         helper = Helper.start(options(), backend, peer -> Optional.empty(), log);
     }
 

@@ -160,6 +160,59 @@ final class NetnsBackend implements TunnelBackend, AutoCloseable {
         }
     }
 
+    /** The inner backend's, its calls made in the namespace (nft and ip rules are per namespace). */
+    @Override
+    public dev.wgdesk.engine.platform.AppExclusion appExclusion() {
+        dev.wgdesk.engine.platform.AppExclusion in = inner.appExclusion();
+        return new dev.wgdesk.engine.platform.AppExclusion() {
+            @Override
+            public String unavailable() {
+                return unchecked(in::unavailable);
+            }
+
+            @Override
+            public String exclude(long pid) throws IOException {
+                return call(() -> in.exclude(pid));
+            }
+
+            @Override
+            public void restore(long pid, String group) throws IOException {
+                call(() -> {
+                    in.restore(pid, group);
+                    return null;
+                });
+            }
+
+            @Override
+            public String groupOf(long pid) throws IOException {
+                return in.groupOf(pid);
+            }
+
+            @Override
+            public boolean isExclusionGroup(String group) {
+                return in.isExclusionGroup(group);
+            }
+
+            @Override
+            public List<Long> members() throws IOException {
+                return in.members();
+            }
+
+            @Override
+            public List<String> start() {
+                return unchecked(in::start);
+            }
+
+            @Override
+            public void close() {
+                unchecked(() -> {
+                    in.close();
+                    return null;
+                });
+            }
+        };
+    }
+
     @Override
     public java.util.Set<String> journalPrograms() {
         return inner.journalPrograms();

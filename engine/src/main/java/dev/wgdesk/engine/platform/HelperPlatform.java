@@ -47,6 +47,16 @@ public interface HelperPlatform {
         return SecretStore.PLAIN;
     }
 
+    /**
+     * Replaces this process with the program {@code argv} (looked up in {@code PATH}), keeping
+     * its pid, terminal, environment and OS groups: what {@code wgdesk exclude -- CMD} becomes
+     * once its own pid runs outside the tunnels. Returns only when that failed, with the reason;
+     * by default (macOS, Windows) it is not implemented.
+     */
+    default java.io.IOException execReplacing(List<String> argv) {
+        return new java.io.IOException("replacing the process is not implemented on " + os());
+    }
+
     /** Every platform on the class path. */
     static List<HelperPlatform> all() {
         return ServiceLoader.load(HelperPlatform.class).stream().map(ServiceLoader.Provider::get).toList();

@@ -113,4 +113,12 @@ public interface TunnelBackend {
      * @return one line per thing that was actually cleaned up
      */
     List<String> cleanupStale(String name, List<List<String>> undo);
+
+    /**
+     * Running apps outside the tunnels ({@link AppExclusion}); by default not implemented, saying
+     * so (macOS, Windows, fakes).
+     */
+    default AppExclusion appExclusion() {
+        return AppExclusion.unsupported("running an app outside the tunnel is not implemented yet on this OS");
+    }
 }

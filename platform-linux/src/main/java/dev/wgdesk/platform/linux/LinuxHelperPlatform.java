@@ -65,4 +65,10 @@ public final class LinuxHelperPlatform implements HelperPlatform {
     public ServiceRegistration serviceRegistration() {
         return new SystemdServiceRegistration();
     }
+
+    /** {@code execvp(3)} through {@link Exec}. */
+    @Override
+    public java.io.IOException execReplacing(java.util.List<String> argv) {
+        return Exec.execvp(argv);
+    }
 }

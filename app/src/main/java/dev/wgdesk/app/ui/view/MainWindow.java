@@ -98,6 +98,12 @@ public final class MainWindow {
         fromSystem.setId("import-system");
         fromSystem.setOnAction(e -> importFromSystem());
         more.getItems().addFirst(fromSystem);
+        if (dev.wgdesk.app.ui.io.DesktopOs.current() == dev.wgdesk.app.ui.io.DesktopOs.FREEDESKTOP) {
+            MenuItem exclude = new MenuItem(Messages.get("main.exclude"));
+            exclude.setId("launch-excluded");
+            exclude.setOnAction(e -> launchExcluded());
+            more.getItems().add(1, exclude);
+        }
         HBox header = new HBox(10, logo, appName, grow, conn, more);
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("app-header");
@@ -228,6 +234,38 @@ public final class MainWindow {
         stage.setMinWidth(720);
         stage.setMinHeight(480);
         updateContent();
+    }
+
+    /**
+     * "Launch an app outside the tunnel…" (Linux): asks for a command line and starts it through
+     * {@code wgdesk exclude} ({@link dev.wgdesk.app.ui.io.ExcludedLaunch}); a launch that fails
+     * shows in the error bar.
+     */
+    private void launchExcluded() {
+        javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog();
+        d.initOwner(stage);
+        d.setTitle(Messages.get("main.exclude.title"));
+        d.setHeaderText(Messages.get("main.exclude.header"));
+        d.getEditor().setId("launch-excluded-command");
+        d.getEditor().setPromptText("firefox --new-instance");
+        d.showAndWait().map(String::strip).filter(l -> !l.isEmpty()).ifPresent(line -> {
+            List<String> argv = dev.wgdesk.app.ui.io.ExcludedLaunch.command(vm.gateway().address(), line);
+            Thread.ofVirtual().name("launch-excluded").start(() -> {
+                String failure;
+                try {
+                    failure = dev.wgdesk.app.ui.io.ExcludedLaunch.launch(argv, dev.wgdesk.app.ui.io.ExcludedLaunch.FAILURE_WINDOW);
+                } catch (java.io.IOException e) {
+                    failure = e.getMessage();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (failure != null) {
+                    String f = failure;
+                    FxUiThread.INSTANCE.run(() -> vm.showError(Messages.get("main.exclude.failed", f)));
+                }
+            });
+        });
     }
 
     /** The "⋮" menu in the header: settings that belong to the user, not to the helper. */

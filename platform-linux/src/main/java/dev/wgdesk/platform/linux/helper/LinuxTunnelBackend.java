@@ -48,6 +48,7 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
     private final HostResolver resolver;
     private final Resilience resilience;
     private final UapiServer uapi;
+    private final LinuxAppExclusion exclusion;
     private DefaultRouteMonitor routes; // guarded by this; made on the first activation's thread
     private boolean routesTried; // guarded by this
 
@@ -74,7 +75,18 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
 
     /** As {@link #LinuxTunnelBackend(Command.Runner, HostResolver, SleepDetector)}, serving the UAPI through {@code uapi}. */
     public LinuxTunnelBackend(Command.Runner runner, HostResolver resolver, SleepDetector sleep, UapiServer uapi) {
+        this(runner, resolver, sleep, uapi, null);
+    }
+
+    /**
+     * As {@link #LinuxTunnelBackend(Command.Runner, HostResolver, SleepDetector, UapiServer)}, with apps
+     * run outside the tunnel through {@code exclusion} (null: the cgroup {@code wgdesk-exclude}), for
+     * tests that need a group of their own.
+     */
+    public LinuxTunnelBackend(Command.Runner runner, HostResolver resolver, SleepDetector sleep, UapiServer uapi,
+                              LinuxAppExclusion exclusion) {
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.exclusion = exclusion != null ? exclusion : new LinuxAppExclusion(runner, line -> { });
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.uapi = Objects.requireNonNull(uapi, "uapi");
         this.resilience = new Resilience(Clock.system(), sleep);
@@ -125,6 +137,7 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
             throw new TunnelBackend.ActivationException(e.step(), e.getMessage(), e);
         }
         watchRoutes(log);
+        exclusion.keepAhead(log); // the tunnel's policy rules went in just before the split rules
         Device device = t.device();
         EndpointWatcher watcher = new EndpointWatcher(name, config.peers(), new DeviceTarget(device), resolver,
                 Clock.system(), log);
@@ -177,6 +190,11 @@ public final class LinuxTunnelBackend implements TunnelBackend, AutoCloseable {
                 return t.deactivate();
             }
         };
+    }
+
+    @Override
+    public dev.wgdesk.engine.platform.AppExclusion appExclusion() {
+        return exclusion;
     }
 
     @Override

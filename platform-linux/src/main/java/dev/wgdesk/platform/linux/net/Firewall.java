@@ -44,6 +44,9 @@ import java.util.Objects;
  * {@code lo}, except:
  * <ul>
  *   <li>the engine's own UDP: packets carrying the tunnel's fwmark (SO_MARK, root only);</li>
+ *   <li>apps the user runs outside the tunnel: packets carrying the split mark
+ *       ({@link ExclusionPlan#MARK}), which only the helper's {@code inet wgdesk-split} table sets,
+ *       for sockets of processes in the exclusion group;</li>
  *   <li>DHCPv4 (UDP 68 to 67), DHCPv6 (UDP 546 to 547), IPv6 router and neighbour
  *       solicitations and neighbour advertisements (ICMPv6 133, 135, 136 with hop limit 255) and
  *       MLDv2 reports (143), so the physical interface keeps its addresses and neighbours;</li>
@@ -318,6 +321,7 @@ public final class Firewall {
         sb.append("\tchain killout {\n\t\ttype filter hook output priority 0; policy accept;\n");
         sb.append("\t\toifname { \"lo\", ").append(quoted).append(" } accept\n");
         sb.append("\t\tmeta mark ").append(fwmark).append(" accept\n");
+        sb.append("\t\tmeta mark ").append(ExclusionPlan.MARK).append(" accept\n");
         sb.append("\t\tmeta nfproto ipv4 udp sport 68 udp dport 67 accept\n");
         sb.append("\t\tmeta nfproto ipv6 udp sport 546 udp dport 547 accept\n");
         sb.append("\t\ticmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255 accept\n");

@@ -135,6 +135,7 @@ class FirewallTest {
                 \t\ttype filter hook output priority 0; policy accept;
                 \t\toifname { "lo", "wg0" } accept
                 \t\tmeta mark 51820 accept
+                \t\tmeta mark 2003268464 accept
                 \t\tmeta nfproto ipv4 udp sport 68 udp dport 67 accept
                 \t\tmeta nfproto ipv6 udp sport 546 udp dport 547 accept
                 \t\ticmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255 accept
