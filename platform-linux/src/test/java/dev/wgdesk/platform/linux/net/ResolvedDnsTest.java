@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.config.DnsServer;
+import dev.wgdesk.engine.config.RoutingDomain;
 import dev.wgdesk.engine.config.SearchDomain;
 import dev.wgdesk.engine.testing.Requirements;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Dns}'s systemd-resolved commands against a real systemd-resolved: the plan is applied
@@ -125,7 +127,9 @@ class ResolvedDnsTest {
     private void assertOnlyLan(String base) throws Exception {
         String name = fresh(base);
         sandbox.probe(name, wg, lan);
-        assertEquals(Set.of("192.168.77.53"), serversAsked(lan, name), name + " did not reach the LAN's server");
+        assertEquals(Set.of("192.168.77.53"), serversAsked(lan, name), () -> name + " did not reach the LAN's server;"
+                + " the tunnel saw " + wg.queries(name) + "; resolved said:\n"
+                + sandbox.resolvedLog().lines().filter(l -> l.contains(name)).collect(Collectors.joining("\n")));
         assertEquals(List.of(), wg.queries(name), name + " went into the tunnel");
     }
 
@@ -199,6 +203,84 @@ class ResolvedDnsTest {
 
         Dns.revert(plan, sandbox.runner());
         assertReverted("wg0");
+    }
+
+    private static final List<RoutingDomain> CORP = List.of(RoutingDomain.tryParse("~corp.example").orElseThrow(),
+            RoutingDomain.tryParse("~corp.internal").orElseThrow());
+
+    @Test
+    void splitDnsSendsOnlyTheRoutingDomainsToTheTunnel() throws Exception {
+        tunnel();
+        Dns.Plan plan = Dns.plan(Dns.Method.RESOLVED, "wg0", SERVERS, List.of(), CORP, false);
+        Dns.apply(plan, sandbox.runner());
+
+        assertEquals(List.of("10.0.0.53", "fd00::53"), show("dns", "wg0"));
+        assertEquals(List.of("~corp.example", "~corp.internal"), show("domain", "wg0"));
+        assertEquals(List.of("no"), show("default-route", "wg0"));
+
+        assertOnlyTunnel("git.corp.example");
+        assertOnlyTunnel("wiki.corp.internal");
+        assertOnlyLan("www.example.com");
+        assertOnlyLan("corp.example.org"); // a suffix match, not a string match
+        assertOnlyLan("nas.lan.example");
+
+        Dns.revert(plan, sandbox.runner());
+        assertReverted("wg0");
+    }
+
+    @Test
+    void splitDnsKeepsSearchDomainsCompletingAndRouting() throws Exception {
+        tunnel();
+        // corp.example both as search and as routing domain: only the search domain is passed (it routes too)
+        Dns.Plan plan = Dns.plan(Dns.Method.RESOLVED, "wg0", SERVERS, DOMAINS,
+                List.of(RoutingDomain.tryParse("~corp.example").orElseThrow(), CORP.get(1)), true);
+        Dns.apply(plan, sandbox.runner());
+
+        assertEquals(List.of("corp.example", "lab.corp.example", "~corp.internal"), show("domain", "wg0"));
+        assertEquals(List.of("no"), show("default-route", "wg0"));
+        assertOnlyTunnel("ci.lab.corp.example");
+        assertOnlyTunnel("wiki.corp.internal");
+        assertOnlyLan("www.example.org");
+
+        Dns.revert(plan, sandbox.runner());
+        assertReverted("wg0");
+    }
+
+    @Test
+    void tildeDotAmongRoutingDomainsTakesEveryQuery() throws Exception {
+        tunnel();
+        Dns.Plan plan = Dns.plan(Dns.Method.RESOLVED, "wg0", SERVERS, List.of(),
+                List.of(CORP.getFirst(), RoutingDomain.ALL), false);
+        Dns.apply(plan, sandbox.runner());
+
+        assertEquals(List.of("~corp.example", "~."), show("domain", "wg0"));
+        assertOnlyTunnel("git.corp.example");
+        assertOnlyTunnel("www.example.com");
+
+        Dns.revert(plan, sandbox.runner());
+        assertReverted("wg0");
+    }
+
+    /**
+     * What stock wg-quick does with {@code DNS = 10.0.0.53, ~corp.example} on a resolved system:
+     * its {@code set_dns} pipes {@code nameserver 10.0.0.53} and {@code search ~corp.example}
+     * into {@code resolvconf -a wg0 -m 0 -x}, which is resolvectl's resolvconf shim there. The
+     * shim accepts the {@code ~} entry as a routing domain, but {@code -x} adds {@code ~.}: the
+     * config keeps working, without split DNS (every name goes to the tunnel).
+     */
+    @Test
+    void stockWgQuickThroughResolvedsResolvconfShimKeepsTheDomainButSendsEveryName(@TempDir Path bin) throws Exception {
+        tunnel();
+        Path shim = Files.createSymbolicLink(bin.resolve("resolvconf"), sandbox.resolvectl());
+        Command.Result r = sandbox.run(List.of(shim.toString(), "-a", "wg0", "-m", "0", "-x"),
+                "nameserver 10.0.0.53\nsearch ~corp.example\n");
+        assertEquals(0, r.exitCode(), r.toString());
+
+        assertEquals(List.of("10.0.0.53"), show("dns", "wg0"));
+        assertEquals(List.of("~corp.example", "~."), show("domain", "wg0"));
+        assertOnlyTunnel("www.example.com");
+
+        sandbox.check("resolvectl", "revert", "wg0");
     }
 
     @Test
