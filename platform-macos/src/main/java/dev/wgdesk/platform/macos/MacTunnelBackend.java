@@ -241,8 +241,8 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     /** Said at activation of a full tunnel with split DNS. */
     static final String SPLIT_DNS_FULL_TUNNEL = "split DNS in a full tunnel: only the tunnel's domains go to its DNS"
             + " servers (/etc/resolver); every other name goes to the network services' own DNS servers, outside the"
-            + " tunnel when such a server is on the local network (macOS has no kill switch), else through the tunnel;"
-            + " add ~. to DNS = to send every name to the tunnel";
+            + " tunnel when such a server is on the local network (macOS has no kill switch; where the others go was"
+            + " never checked on a Mac); add ~. to DNS = to send every name through the tunnel";
 
     /** What activation did not apply: hooks the policy disabled, settings macOS has no use for. */
     static List<String> warnings(InterfaceConfig ic, boolean allowScripts) {

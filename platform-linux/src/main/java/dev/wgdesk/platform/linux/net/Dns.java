@@ -37,9 +37,11 @@ import java.util.Map;
  *       the tunnel were not there (NetworkManager's per-domain VPN DNS). A routing domain that
  *       repeats a search domain is left out: a search domain routes too, and resolved would
  *       otherwise keep only the later spelling and drop the search suffix (seen with 252). In a
- *       full tunnel those other servers are reached through the tunnel's routes, or directly
- *       when they are on the LAN, which the kill switch lets through: {@link Plan#notices()}
- *       says so.</li>
+ *       full tunnel resolved still sends the other names by the other link ({@code IP_UNICAST_IF}),
+ *       not through the tunnel: to a server on the directly connected LAN, which the kill switch
+ *       lets through (a DNS leak the user asked for), while one behind the LAN's gateway is
+ *       dropped by the kill switch, so those names fail; {@link Plan#notices()} says so
+ *       (both checked in {@code ResolvedDnsTest}).</li>
  *   <li>{@code ~.} among the routing domains: as without any, every name (the other routing
  *       domains are passed on, with {@code ~.} last).</li>
  *   <li>search domains without servers: only {@code resolvectl domain IFACE DOMAINS}; routing
@@ -200,9 +202,10 @@ public final class Dns {
                 if (split && fullTunnel) {
                     notices.add("split DNS in a full tunnel: only names under " + String.join(", ", concat(names, routed))
                             + " go to the tunnel's DNS server(s) " + String.join(", ", ips) + "; every other name goes"
-                            + " to this computer's other DNS servers, outside the tunnel when such a server is on the"
-                            + " local network (the kill switch lets the LAN through), else through the tunnel;"
-                            + " add ~. to DNS = to send every name to the tunnel");
+                            + " to this computer's other DNS servers outside the tunnel (systemd-resolved sends them by"
+                            + " their own link): one on the local network is reached (the kill switch lets the LAN"
+                            + " through), one behind the LAN's gateway is blocked by the kill switch, so those names do"
+                            + " not resolve; add ~. to DNS = to send every name through the tunnel");
                 }
                 if (!doms.isEmpty()) {
                     List<String> argv = new ArrayList<>(List.of("resolvectl", "domain", dev));

@@ -70,8 +70,10 @@ class SplitDnsPlanTest {
         assertEquals(List.of("resolvectl", "default-route", "wg0", "false"), argv(p).get(2));
         assertEquals(List.of("split DNS in a full tunnel: only names under ~corp.example, ~corp.internal go to the"
                 + " tunnel's DNS server(s) 10.0.0.53, fd00::53; every other name goes to this computer's other DNS"
-                + " servers, outside the tunnel when such a server is on the local network (the kill switch lets the"
-                + " LAN through), else through the tunnel; add ~. to DNS = to send every name to the tunnel"), p.notices());
+                + " servers outside the tunnel (systemd-resolved sends them by their own link): one on the local"
+                + " network is reached (the kill switch lets the LAN through), one behind the LAN's gateway is blocked"
+                + " by the kill switch, so those names do not resolve; add ~. to DNS = to send every name through the"
+                + " tunnel"), p.notices());
     }
 
     @Test
