@@ -204,8 +204,9 @@ public final class Dns {
                             + " go to the tunnel's DNS server(s) " + String.join(", ", ips) + "; every other name goes"
                             + " to this computer's other DNS servers outside the tunnel (systemd-resolved sends them by"
                             + " their own link): one on the local network is reached (the kill switch lets the LAN"
-                            + " through), one behind the LAN's gateway is blocked by the kill switch, so those names do"
-                            + " not resolve; add ~. to DNS = to send every name through the tunnel");
+                            + " through); one behind the LAN's gateway is dropped by the nft kill switch, so those names"
+                            + " do not resolve (without nft there is no kill switch and they leave by the LAN too);"
+                            + " add ~. to DNS = to send every name through the tunnel");
                 }
                 if (!doms.isEmpty()) {
                     List<String> argv = new ArrayList<>(List.of("resolvectl", "domain", dev));

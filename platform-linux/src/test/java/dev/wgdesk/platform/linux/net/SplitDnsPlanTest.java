@@ -71,9 +71,9 @@ class SplitDnsPlanTest {
         assertEquals(List.of("split DNS in a full tunnel: only names under ~corp.example, ~corp.internal go to the"
                 + " tunnel's DNS server(s) 10.0.0.53, fd00::53; every other name goes to this computer's other DNS"
                 + " servers outside the tunnel (systemd-resolved sends them by their own link): one on the local"
-                + " network is reached (the kill switch lets the LAN through), one behind the LAN's gateway is blocked"
-                + " by the kill switch, so those names do not resolve; add ~. to DNS = to send every name through the"
-                + " tunnel"), p.notices());
+                + " network is reached (the kill switch lets the LAN through); one behind the LAN's gateway is dropped"
+                + " by the nft kill switch, so those names do not resolve (without nft there is no kill switch and they"
+                + " leave by the LAN too); add ~. to DNS = to send every name through the tunnel"), p.notices());
     }
 
     @Test
