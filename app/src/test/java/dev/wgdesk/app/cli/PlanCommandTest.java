@@ -53,6 +53,22 @@ class PlanCommandTest {
     }
 
     @Test
+    void splitDnsShowsOnEveryOs() throws Exception {
+        Path f = write("work.conf", conf("DNS = 10.9.0.53, ~corp.example", "10.9.0.0/16"));
+        assertEquals(0, run("plan", f.toString(), "--os", "linux"), err);
+        assertTrue(out.contains("resolvectl domain work ~corp.example\n"), out);
+        assertTrue(out.contains("resolvectl default-route work false"), out);
+        assertEquals(0, run("plan", f.toString(), "--os", "macos"), err);
+        assertTrue(out.contains("write /etc/resolver/corp.example "), out);
+        assertEquals(0, run("plan", f.toString(), "--os", "windows"), err);
+        assertTrue(out.contains("# WARNING: split DNS (~corp.example) is not implemented on Windows yet"), out);
+
+        Path bad = write("bad.conf", conf("DNS = 10.9.0.53, ~", "10.9.0.0/16"));
+        assertEquals(1, run("plan", bad.toString(), "--os", "linux"));
+        assertTrue(err.contains("bad.conf:4:18: DNS: \"~\" is not a valid routing domain"), err);
+    }
+
+    @Test
     void macosAndLinuxPlansComeFromThePlatformPlanners() throws Exception {
         Path f = write("wg0.conf", conf("DNS = 10.9.0.1", "0.0.0.0/0"));
         assertEquals(0, run("plan", f.toString(), "--os", "macos"), err);

@@ -52,6 +52,8 @@ public record ConfigError(String fileName, ConfigSection section, Optional<Confi
         INVALID_ENDPOINT,
         /** A DNS entry is neither an IP address nor a valid search domain. */
         INVALID_DNS,
+        /** A DNS entry starting with {@code ~} is not {@code ~} followed by a valid domain or {@code .}. */
+        INVALID_ROUTING_DOMAIN,
         /** A required key (PrivateKey, PublicKey) is missing from its section. */
         MISSING_ATTRIBUTE,
         /** The file has no [Interface] section. */
@@ -132,6 +134,9 @@ public record ConfigError(String fileName, ConfigSection section, Optional<Confi
             case INVALID_PREFIX -> "is not a valid prefix";
             case INVALID_ENDPOINT -> "is not a valid endpoint (use host:port or [ipv6]:port)";
             case INVALID_DNS -> "is neither an IP address nor a valid search domain";
+            case INVALID_ROUTING_DOMAIN -> text.equals("~")
+                    ? "is not a valid routing domain (write ~. for all names, or ~ and a domain such as ~corp.example)"
+                    : "is not a valid routing domain (use ~ and a domain such as ~corp.example, or ~. for all names)";
             case MISSING_ATTRIBUTE -> "is missing from the " + here + " section";
             case MISSING_SECTION -> "the [Interface] section is missing";
             case DUPLICATE_ATTRIBUTE -> "repeats a key that may appear only once per section";

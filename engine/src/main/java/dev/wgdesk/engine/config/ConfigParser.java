@@ -263,7 +263,10 @@ final class ConfigParser {
 
     private void dnsEntry(Span item) {
         String t = item.text();
-        if (DnsServer.looksLikeServer(t)) {
+        if (RoutingDomain.looksLikeRoutingDomain(t)) {
+            RoutingDomain.tryParse(t).ifPresentOrElse(iface::addDnsRoutingDomain,
+                    () -> error(ConfigSection.INTERFACE, ConfigKey.DNS, Reason.INVALID_ROUTING_DOMAIN, item));
+        } else if (DnsServer.looksLikeServer(t)) {
             DnsServer.tryParse(t).ifPresentOrElse(iface::addDnsServer,
                     () -> error(ConfigSection.INTERFACE, ConfigKey.DNS, Reason.INVALID_DNS, item));
         } else {

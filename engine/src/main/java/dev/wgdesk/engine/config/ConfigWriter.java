@@ -21,8 +21,9 @@ final class ConfigWriter {
         if (!i.addresses().isEmpty()) {
             line(sb, ConfigKey.ADDRESS, join(i.addresses()));
         }
-        if (!i.dnsServers().isEmpty() || !i.dnsSearchDomains().isEmpty()) {
-            line(sb, ConfigKey.DNS, join(Stream.concat(i.dnsServers().stream(), i.dnsSearchDomains().stream()).toList()));
+        if (!i.dnsServers().isEmpty() || !i.dnsSearchDomains().isEmpty() || !i.dnsRoutingDomains().isEmpty()) {
+            line(sb, ConfigKey.DNS, join(Stream.of(i.dnsServers(), i.dnsSearchDomains(), i.dnsRoutingDomains())
+                    .flatMap(List::stream).toList()));
         }
         i.mtu().ifPresent(m -> line(sb, ConfigKey.MTU, Integer.toString(m)));
         if (i.table().kind() != RouteTable.Kind.AUTO) {

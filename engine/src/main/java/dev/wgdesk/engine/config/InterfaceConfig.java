@@ -22,8 +22,8 @@ import javax.security.auth.Destroyable;
  * {@link IllegalStateException}. Build them with {@link #builder()}. Thread-safe.
  *
  * <p>Normalisation, so that parse → serialise → parse gives an equal object: a listen port,
- * fwmark, or MTU of 0 means "not set"; repeated addresses, DNS servers and search domains are
- * dropped (keeping the first); hook commands are trimmed. {@link #toString()} never shows the
+ * fwmark, or MTU of 0 means "not set"; repeated addresses, DNS servers, search domains and
+ * routing domains are dropped (keeping the first); hook commands are trimmed. {@link #toString()} never shows the
  * private key.
  */
 public final class InterfaceConfig implements Destroyable {
@@ -43,6 +43,7 @@ public final class InterfaceConfig implements Destroyable {
     private final List<IpPrefix> addresses;
     private final List<DnsServer> dnsServers;
     private final List<SearchDomain> dnsSearchDomains;
+    private final List<RoutingDomain> dnsRoutingDomains;
     private final OptionalInt mtu;
     private final RouteTable table;
     private final List<String> preUp;
@@ -60,6 +61,7 @@ public final class InterfaceConfig implements Destroyable {
         this.addresses = List.copyOf(b.addresses);
         this.dnsServers = List.copyOf(b.dnsServers);
         this.dnsSearchDomains = List.copyOf(b.dnsSearchDomains);
+        this.dnsRoutingDomains = List.copyOf(b.dnsRoutingDomains);
         this.mtu = b.mtu;
         this.table = b.table;
         this.preUp = List.copyOf(b.preUp);
@@ -83,6 +85,7 @@ public final class InterfaceConfig implements Destroyable {
         return b.setAddresses(addresses)
                 .setDnsServers(dnsServers)
                 .setDnsSearchDomains(dnsSearchDomains)
+                .setDnsRoutingDomains(dnsRoutingDomains)
                 .setTable(table)
                 .setPreUp(preUp)
                 .setPostUp(postUp)
@@ -127,6 +130,22 @@ public final class InterfaceConfig implements Destroyable {
     /** The search-domain entries of {@code DNS}, in file order. */
     public List<SearchDomain> dnsSearchDomains() {
         return dnsSearchDomains;
+    }
+
+    /** The routing-only entries of {@code DNS} ({@code ~corp.example}, {@code ~.}), in file order. */
+    public List<RoutingDomain> dnsRoutingDomains() {
+        return dnsRoutingDomains;
+    }
+
+    /**
+     * Whether DNS is split: the tunnel's servers answer only names under its routing and search
+     * domains, everything else goes to the computer's other resolvers. True when there is at least
+     * one DNS server and one routing domain, and no {@code ~.}. Otherwise (wg-quick's meaning) the
+     * tunnel's servers answer every name.
+     */
+    public boolean splitDns() {
+        return !dnsServers.isEmpty() && !dnsRoutingDomains.isEmpty()
+                && dnsRoutingDomains.stream().noneMatch(RoutingDomain::isAll);
     }
 
     /** {@code MTU}, {@value #MIN_MTU}..{@value #MAX_MTU}; empty means chosen automatically. */
@@ -185,6 +204,7 @@ public final class InterfaceConfig implements Destroyable {
                 && addresses.equals(other.addresses)
                 && dnsServers.equals(other.dnsServers)
                 && dnsSearchDomains.equals(other.dnsSearchDomains)
+                && dnsRoutingDomains.equals(other.dnsRoutingDomains)
                 && mtu.equals(other.mtu)
                 && table.equals(other.table)
                 && preUp.equals(other.preUp)
@@ -200,7 +220,7 @@ public final class InterfaceConfig implements Destroyable {
      */
     @Override
     public int hashCode() {
-        return Objects.hash(publicKey, listenPort, fwMark, addresses, dnsServers, dnsSearchDomains, mtu,
+        return Objects.hash(publicKey, listenPort, fwMark, addresses, dnsServers, dnsSearchDomains, dnsRoutingDomains, mtu,
                 table, preUp, postUp, preDown, postDown, saveConfig);
     }
 
@@ -234,6 +254,8 @@ public final class InterfaceConfig implements Destroyable {
         private final Set<DnsServer> dnsServers = new LinkedHashSet<>();
         // Defaults to an empty set; insertion order kept.
         private final Set<SearchDomain> dnsSearchDomains = new LinkedHashSet<>();
+        // Defaults to an empty set; insertion order kept.
+        private final Set<RoutingDomain> dnsRoutingDomains = new LinkedHashSet<>();
         // Defaults to empty: the MTU is chosen automatically.
         private OptionalInt mtu = OptionalInt.empty();
         // Defaults to AUTO.
@@ -308,6 +330,19 @@ public final class InterfaceConfig implements Destroyable {
         public Builder setDnsSearchDomains(Collection<SearchDomain> list) {
             dnsSearchDomains.clear();
             list.forEach(this::addDnsSearchDomain);
+            return this;
+        }
+
+        /** Adds a routing-only DNS domain (ignored if already present). */
+        public Builder addDnsRoutingDomain(RoutingDomain domain) {
+            dnsRoutingDomains.add(Objects.requireNonNull(domain, "domain"));
+            return this;
+        }
+
+        /** Replaces all routing-only DNS domains. */
+        public Builder setDnsRoutingDomains(Collection<RoutingDomain> list) {
+            dnsRoutingDomains.clear();
+            list.forEach(this::addDnsRoutingDomain);
             return this;
         }
 

@@ -17,13 +17,14 @@ import java.util.UUID;
  * <p>Round trip: for a config NetworkManager can express (no hooks, no SaveConfig, no named
  * routing table, IPv4 addresses and DNS servers before IPv6 ones),
  * {@code parse(write(name, c, uuid).text())} gives {@code c} back and the name. What
- * NetworkManager has and wg-quick has not (autoconnect, DNS priority, gateways, routing-only
- * domains, secrets kept in an agent, ...) is reported as a warning or, when the tunnel cannot work
+ * NetworkManager has and wg-quick has not (autoconnect, DNS priority, gateways, secrets kept in
+ * an agent, ...) is reported as a warning or, when the tunnel cannot work
  * without it, an error: never silently dropped. See {@link NmKeyfileParser} for the details.
  *
  * <p>Where NetworkManager keeps things for WireGuard: MTU, listen port, fwmark, the private key
- * and {@code peer-routes} in {@code [wireguard]}; addresses, DNS, search domains and the routing
- * table in {@code [ipv4]} and {@code [ipv6]}; one {@code [wireguard-peer.PUBLIC_KEY]} group per
+ * and {@code peer-routes} in {@code [wireguard]}; addresses, DNS, search domains, routing-only
+ * domains ({@code dns-search=~corp.example;}, NetworkManager's {@code ~} for every name read as
+ * {@code ~.}) and the routing table in {@code [ipv4]} and {@code [ipv6]}; one {@code [wireguard-peer.PUBLIC_KEY]} group per
  * peer.
  */
 public final class NmKeyfile {
@@ -159,9 +160,12 @@ public final class NmKeyfile {
         // disabled (no addresses): servers go with their family, domains with either.
         boolean searchOn4 = !v4.isEmpty();
         String tableText = table.kind() == RouteTable.Kind.NUMBER ? table.toString() : null;
-        ip(sb, "ipv4", v4, v4.isEmpty() ? List.of() : dns4, searchOn4 ? i.dnsSearchDomains() : List.of(), tableText, false);
+        // Routing-only domains go into dns-search with their "~", NetworkManager's own syntax.
+        List<Object> search = new ArrayList<>(i.dnsSearchDomains());
+        search.addAll(i.dnsRoutingDomains());
+        ip(sb, "ipv4", v4, v4.isEmpty() ? List.of() : dns4, searchOn4 ? search : List.of(), tableText, false);
         ip(sb, "ipv6", v6, v6.isEmpty() ? List.of() : dns6,
-                searchOn4 || v6.isEmpty() ? List.of() : i.dnsSearchDomains(), tableText, true);
+                searchOn4 || v6.isEmpty() ? List.of() : search, tableText, true);
         sb.append("\n[proxy]\n");
 
         if (!i.addresses().equals(concat(v4, v6))) {
@@ -174,8 +178,8 @@ public final class NmKeyfile {
             warnings.add("DNS servers of an address family the tunnel has no address in: NetworkManager cannot"
                     + " hold them; left out");
         }
-        if (!i.dnsSearchDomains().isEmpty() && i.addresses().isEmpty()) {
-            warnings.add("DNS search domains without any address: NetworkManager cannot hold them; left out");
+        if (!search.isEmpty() && i.addresses().isEmpty()) {
+            warnings.add("DNS search and routing domains without any address: NetworkManager cannot hold them; left out");
         }
         if (table.kind() == RouteTable.Kind.NUMBER && table.number().orElse(0L) == 0) {
             warnings.add("Table = 0: NetworkManager reads route-table=0 as its default (the main table)");
@@ -207,7 +211,7 @@ public final class NmKeyfile {
     }
 
     private static void ip(StringBuilder sb, String group, List<IpPrefix> addresses, List<DnsServer> dns,
-                           List<SearchDomain> search, String table, boolean v6) {
+                           List<?> search, String table, boolean v6) {
         sb.append('\n').append('[').append(group).append("]\n");
         if (v6) {
             kv(sb, "addr-gen-mode", "default");

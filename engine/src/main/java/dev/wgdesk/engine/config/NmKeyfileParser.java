@@ -509,8 +509,13 @@ final class NmKeyfileParser {
         g.take("dns-search").ifPresent(e -> {
             for (Item item : list(g, e)) {
                 if (item.text.startsWith("~")) {
-                    warn(e.line, item.column, g.name, e.key, Reason.NOT_IMPORTED, item.text,
-                            "a routing-only domain; wg-quick has no such thing");
+                    // NetworkManager writes "~." (every name) as "~"; wgdesk spells it "~.".
+                    Optional<RoutingDomain> r = RoutingDomain.tryParse(item.text.equals("~") ? "~." : item.text);
+                    if (r.isEmpty()) {
+                        error(e.line, item.column, g.name, e.key, Reason.INVALID_SEARCH_DOMAIN, item.text, "");
+                    } else {
+                        iface.addDnsRoutingDomain(r.get());
+                    }
                     continue;
                 }
                 Optional<SearchDomain> s = SearchDomain.tryParse(item.text);

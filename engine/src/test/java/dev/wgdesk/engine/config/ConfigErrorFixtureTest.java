@@ -31,6 +31,7 @@ class ConfigErrorFixtureTest {
             INVALID_PREFIX      | ALLOWED_IPS          | PEER      | 7 | 14 | 10.0.0.0/33
             INVALID_ENDPOINT    | ENDPOINT             | PEER      | 6 | 12 | vpn.example.com
             INVALID_DNS         | DNS                  | INTERFACE | 3 | 16 | 10.0.0.256
+            INVALID_ROUTING_DOMAIN | DNS               | INTERFACE | 3 | 18 | ~corp..example
             MISSING_ATTRIBUTE   | PUBLIC_KEY           | PEER      | 4 | 1  | [Peer]
             MISSING_SECTION     | -                    | TOP_LEVEL | 1 | 1  | ''
             DUPLICATE_ATTRIBUTE | LISTEN_PORT          | INTERFACE | 4 | 14 | 51821

@@ -82,6 +82,8 @@ class NmKeyfileTest {
         assertEquals(List.of(IpPrefix.parse("10.0.0.2/24"), IpPrefix.parse("10.9.0.2/16")), c.interfaceConfig().addresses());
         assertEquals(List.of(DnsServer.parse("10.0.0.53")), c.interfaceConfig().dnsServers());
         assertEquals(List.of(new SearchDomain("corp.example")), c.interfaceConfig().dnsSearchDomains());
+        // NetworkManager's "~" (every name) is wgdesk's "~.": imported, no longer a warning
+        assertEquals(List.of(RoutingDomain.ALL), c.interfaceConfig().dnsRoutingDomains());
         assertEquals(RouteTable.ofNumber(100), c.interfaceConfig().table());
         assertEquals(List.of(
                 "[connection] autoconnect",
@@ -90,14 +92,10 @@ class NmKeyfileTest {
                 "[wireguard] ip4-auto-default-route",
                 "[ipv4] address1",
                 "[ipv4] dns-priority",
-                "[ipv4] dns-search",
                 "[ipv4] may-fail"), keysOf(r.warnings()));
         NmKeyfileProblem gateway = r.warnings().get(4);
         assertEquals(new NmKeyfileProblem("office.nmconnection", 17, 22, "ipv4", "address1", Reason.NOT_IMPORTED,
                 "10.0.0.1", "a gateway; a WireGuard interface routes by allowed-ips, so it is ignored"), gateway);
-        NmKeyfileProblem routingDomain = r.warnings().get(6);
-        assertEquals("~", routingDomain.text());
-        assertEquals(12, routingDomain.column());
     }
 
     @Test
@@ -115,7 +113,7 @@ class NmKeyfileTest {
         assertEquals("preshared-key", r.errors().get(1).key());
         // peer-routes=false is Table = off, so the route table NetworkManager would use is what is lost.
         assertEquals(List.of("[connection] autoconnect", "[connection] interface-name", "[wireguard] ip4-auto-default-route", "[ipv4] address1", "[ipv4] dns-priority",
-                "[ipv4] dns-search", "[ipv4] may-fail", "[ipv4] route-table"), keysOf(r.warnings()));
+                "[ipv4] may-fail", "[ipv4] route-table"), keysOf(r.warnings()));
     }
 
     @Test
@@ -326,8 +324,9 @@ class NmKeyfileTest {
         // without any address): the export leaves them out and says so.
         dns.removeIf(d -> d.address().isIpv4() ? v4.isEmpty() : v6.isEmpty());
         List<SearchDomain> search = addresses.isEmpty() ? List.of() : i.dnsSearchDomains();
+        List<RoutingDomain> routing = addresses.isEmpty() ? List.of() : i.dnsRoutingDomains();
         InterfaceConfig clean = i.toBuilder().setAddresses(addresses).setDnsServers(dns).setTable(table)
-                .setDnsSearchDomains(search)
+                .setDnsSearchDomains(search).setDnsRoutingDomains(routing)
                 .setPreUp(List.of()).setPostUp(List.of()).setPreDown(List.of()).setPostDown(List.of())
                 .setSaveConfig(false).build();
         return c.toBuilder().setInterface(clean).build();

@@ -43,6 +43,9 @@ final class RandomConfigs {
         for (int i = rnd.nextInt(3); i > 0; i--) {
             b.addDnsSearchDomain(new SearchDomain(hostName()));
         }
+        for (int i = rnd.nextInt(3); i > 0; i--) {
+            b.addDnsRoutingDomain(rnd.nextInt(5) == 0 ? RoutingDomain.ALL : new RoutingDomain(hostName()));
+        }
         if (rnd.nextBoolean()) {
             b.setMtu(InterfaceConfig.MIN_MTU + rnd.nextInt(InterfaceConfig.MAX_MTU - InterfaceConfig.MIN_MTU + 1));
         }

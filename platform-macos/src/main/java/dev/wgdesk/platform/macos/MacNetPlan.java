@@ -187,7 +187,17 @@ public final class MacNetPlan {
      */
     public static List<Cmd> dns(String service, List<DnsServer> servers, List<SearchDomain> domains,
                                 List<String> savedServers, List<String> savedDomains) {
-        if (servers.isEmpty()) {
+        return dns(service, servers, domains, savedServers, savedDomains, false);
+    }
+
+    /**
+     * {@link #dns(String, List, List, List, List)}; with {@code split} (split DNS, done with
+     * {@link ResolverFiles}) the service keeps its own DNS servers and only the search domains are
+     * set, when there are any.
+     */
+    public static List<Cmd> dns(String service, List<DnsServer> servers, List<SearchDomain> domains,
+                                List<String> savedServers, List<String> savedDomains, boolean split) {
+        if (servers.isEmpty() || split && domains.isEmpty()) {
             return List.of();
         }
         List<String> setServers = new ArrayList<>(List.of("networksetup", "-setdnsservers", service));
@@ -202,6 +212,7 @@ public final class MacNetPlan {
         restoreServers.addAll(savedServers.isEmpty() ? List.of("Empty") : savedServers);
         List<String> restoreDomains = new ArrayList<>(List.of("networksetup", "-setsearchdomains", service));
         restoreDomains.addAll(savedDomains.isEmpty() ? List.of("Empty") : savedDomains);
-        return List.of(new Cmd(setServers, restoreServers), new Cmd(setDomains, restoreDomains));
+        return split ? List.of(new Cmd(setDomains, restoreDomains))
+                : List.of(new Cmd(setServers, restoreServers), new Cmd(setDomains, restoreDomains));
     }
 }

@@ -53,8 +53,21 @@ public final class MacPlanner implements ActivationPlanner {
         if (dns) {
             out.add("save DNS of every network service: networksetup -getdnsservers " + SERVICE
                     + ", networksetup -getsearchdomains " + SERVICE + " (restored on deactivation)");
-            for (MacNetPlan.Cmd c : MacNetPlan.dns(SERVICE, ic.dnsServers(), ic.dnsSearchDomains(), List.of(), List.of())) {
+            for (MacNetPlan.Cmd c : MacNetPlan.dns(SERVICE, ic.dnsServers(), ic.dnsSearchDomains(), List.of(), List.of(),
+                    ic.splitDns())) {
                 out.add(line(c));
+            }
+            for (String d : ResolverFiles.domains(ic)) {
+                out.add("write " + ResolverFiles.SYSTEM_DIR.resolve(d) + " (atomically, mode 0644; removed on deactivation): "
+                        + ResolverFiles.content(tunnelName, ic.dnsServers()).strip().replace("\n", " | "));
+            }
+            if (ic.splitDns()) {
+                out.add("# split DNS: only names under " + String.join(", ", ResolverFiles.domains(ic)) + " go to "
+                        + ic.dnsServers().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                        + "; the network services keep their own DNS servers for every other name");
+                if (MacNetPlan.autoRoute(config, true) || MacNetPlan.autoRoute(config, false)) {
+                    out.add("# WARNING: " + MacTunnelBackend.SPLIT_DNS_FULL_TUNNEL);
+                }
             }
         } else if (!ic.dnsSearchDomains().isEmpty()) {
             out.add("# search domains without a DNS server are not applied (as wg-quick on macOS)");

@@ -89,10 +89,18 @@ public final class MacTunnel {
      * @param uapi         publishes the device's userspace API ({@code wg show utunN}) from right
      *                     after the device is up (so PostUp and PreDown hooks can use {@code wg}, as
      *                     with wg-quick) until just before it is closed; null: none
+     * @param resolverFiles where split DNS's {@code /etc/resolver} files go
      */
     public record Options(Runner runner, TunProvider tuns, Supplier<Bind> binds, EndpointResolver resolver,
                           boolean allowScripts, Consumer<List<List<String>>> journal, Consumer<String> log,
-                          Monitors monitors, Publisher uapi) {
+                          Monitors monitors, Publisher uapi, ResolverFiles resolverFiles) {
+        /** Options writing split DNS's files to {@code /etc/resolver}. */
+        public Options(Runner runner, TunProvider tuns, Supplier<Bind> binds, EndpointResolver resolver,
+                       boolean allowScripts, Consumer<List<List<String>>> journal, Consumer<String> log,
+                       Monitors monitors, Publisher uapi) {
+            this(runner, tuns, binds, resolver, allowScripts, journal, log, monitors, uapi, ResolverFiles.system());
+        }
+
         /** Options publishing no UAPI. */
         public Options(Runner runner, TunProvider tuns, Supplier<Bind> binds, EndpointResolver resolver,
                        boolean allowScripts, Consumer<List<List<String>>> journal, Consumer<String> log,
@@ -108,6 +116,7 @@ public final class MacTunnel {
             Objects.requireNonNull(resolver, "resolver");
             Objects.requireNonNull(journal, "journal");
             Objects.requireNonNull(log, "log");
+            Objects.requireNonNull(resolverFiles, "resolverFiles");
         }
     }
 
@@ -214,9 +223,11 @@ public final class MacTunnel {
             }
             List<MacNetPlan.Cmd> eps = MacNetPlan.endpointRoutes(resolved, st.gateway4(), st.gateway6());
             List<MacNetPlan.Cmd> dns = dnsCommands(ic, saved);
+            List<String> resolverDomains = ResolverFiles.domains(ic);
             List<List<String>> journal = new ArrayList<>();
             eps.forEach(c -> journal.add(c.undo()));
             dns.forEach(c -> journal.add(c.undo()));
+            resolverDomains.forEach(d -> journal.add(List.of(ResolverFiles.JOURNAL_VERB, name, d)));
             opts.journal().accept(List.copyOf(journal));
 
             step = "PreUp";
@@ -256,6 +267,13 @@ public final class MacTunnel {
             step = "DNS";
             for (MacNetPlan.Cmd c : dns) {
                 apply(c, undo, opts);
+            }
+            for (String d : resolverDomains) {
+                ResolverFiles files = opts.resolverFiles();
+                files.write(name, d, ic.dnsServers());
+                undo.push(new Undo("remove " + files.file(d), null, null, null, () -> files.remove(name, d)));
+                opts.log().accept("split DNS: " + files.file(d) + " sends " + d + " to " + ic.dnsServers().stream()
+                        .map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
             }
             step = "route monitor";
             MacTunnel t = new MacTunnel(name, resolved, opts, device, dev, undo, saved, eps, st, mtu);
@@ -299,7 +317,7 @@ public final class MacTunnel {
         List<MacNetPlan.Cmd> out = new ArrayList<>();
         saved.forEach((service, s) -> out.addAll(MacNetPlan.dns(service, ic.dnsServers(), ic.dnsSearchDomains(),
                 s.get(0).equals(List.of("Empty")) ? List.of() : s.get(0),
-                s.get(1).equals(List.of("Empty")) ? List.of() : s.get(1))));
+                s.get(1).equals(List.of("Empty")) ? List.of() : s.get(1), ic.splitDns())));
         return out;
     }
 
@@ -411,6 +429,10 @@ public final class MacTunnel {
         for (MacNetPlan.Cmd c : dnsCommands(ic, savedDns)) {
             now.push(new Undo(String.join(" ", c.undo()), c.undo(), null, null));
         }
+        ResolverFiles files = opts.resolverFiles();
+        for (String d : ResolverFiles.domains(ic)) {
+            now.push(new Undo("remove " + files.file(d), null, null, null, () -> files.remove(name, d)));
+        }
         problems.addAll(undoAll(now, opts.runner()));
         undo.clear();
         try {
@@ -430,8 +452,17 @@ public final class MacTunnel {
      * @return one line per command that succeeded
      */
     public static List<String> cleanupStale(List<List<String>> journal, Runner runner) {
+        return cleanupStale(journal, runner, ResolverFiles.system());
+    }
+
+    /** {@link #cleanupStale(List, Runner)}, split DNS's files removed from {@code files}. */
+    public static List<String> cleanupStale(List<List<String>> journal, Runner runner, ResolverFiles files) {
         List<String> done = new ArrayList<>();
         for (List<String> c : journal) {
+            if (!c.isEmpty() && c.getFirst().equals(ResolverFiles.JOURNAL_VERB)) {
+                done.addAll(files.replay(c)); // never run as a program
+                continue;
+            }
             try {
                 check(runner, c);
                 done.add(String.join(" ", c));

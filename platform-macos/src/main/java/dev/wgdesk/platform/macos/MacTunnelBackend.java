@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  */
 public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     /** The programs a crash journal may name: what {@link MacTunnel} journals. */
-    static final Set<String> JOURNAL_PROGRAMS = Set.of("route", "networksetup");
+    static final Set<String> JOURNAL_PROGRAMS = Set.of("route", "networksetup", ResolverFiles.JOURNAL_VERB);
 
     private static final System.Logger LOG = System.getLogger(MacTunnelBackend.class.getName());
 
@@ -184,6 +184,9 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
             throw new ActivationException(e.step(), e.detail(), e);
         }
         List<String> warnings = new ArrayList<>(warnings(config.interfaceConfig(), allowScripts));
+        if (config.interfaceConfig().splitDns() && (MacNetPlan.autoRoute(config, true) || MacNetPlan.autoRoute(config, false))) {
+            warnings.add(SPLIT_DNS_FULL_TUNNEL);
+        }
         warnings.forEach(log);
         warnings.addAll(uapiWarnings);
         List<String> allWarnings = List.copyOf(warnings);
@@ -235,6 +238,12 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
         };
     }
 
+    /** Said at activation of a full tunnel with split DNS. */
+    static final String SPLIT_DNS_FULL_TUNNEL = "split DNS in a full tunnel: only the tunnel's domains go to its DNS"
+            + " servers (/etc/resolver); every other name goes to the network services' own DNS servers, outside the"
+            + " tunnel when such a server is on the local network (macOS has no kill switch; where the others go was"
+            + " never checked on a Mac); add ~. to DNS = to send every name through the tunnel";
+
     /** What activation did not apply: hooks the policy disabled, settings macOS has no use for. */
     static List<String> warnings(InterfaceConfig ic, boolean allowScripts) {
         List<String> out = new ArrayList<>();
@@ -261,9 +270,11 @@ public final class MacTunnelBackend implements TunnelBackend, AutoCloseable {
     }
 
     /**
-     * Replays a dead helper's journal: endpoint routes deleted, DNS settings restored. Only
-     * {@code route} and {@code networksetup} commands are run (what activation journals); any
-     * other is logged as a warning and not run. Failures are expected (the route may be gone)
+     * Replays a dead helper's journal: endpoint routes deleted, DNS settings restored, split
+     * DNS's {@code /etc/resolver} files removed (if still the tunnel's). Only {@code route} and
+     * {@code networksetup} commands are run (what activation journals), and the
+     * {@link ResolverFiles#JOURNAL_VERB} entries are done in Java; any other is logged as a
+     * warning and not run. Failures are expected (the route may be gone)
      * and skipped.
      *
      * @return the commands that succeeded

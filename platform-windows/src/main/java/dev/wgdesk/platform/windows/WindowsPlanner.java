@@ -76,6 +76,7 @@ public final class WindowsPlanner implements ActivationPlanner {
         if (ic.saveConfig()) {
             out.add("# SaveConfig is not supported by wgdesk; ignored");
         }
+        WindowsTunnelBackend.splitDnsWarning(ic).ifPresent(w -> out.add("# WARNING: " + w));
         return out;
     }
 }

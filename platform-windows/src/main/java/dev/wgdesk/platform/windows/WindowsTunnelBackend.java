@@ -166,6 +166,10 @@ public final class WindowsTunnelBackend implements TunnelBackend, AutoCloseable 
             int mtu = ic.mtu().orElse(WindowsNetPlan.DEFAULT_MTU);
             journal.accept(WindowsNetConfig.journal(plan));
             hookWarnings(ic, pr.warnings);
+            splitDnsWarning(ic).ifPresent(w -> {
+                pr.warnings.add(w);
+                log.accept("WARNING: " + w);
+            });
             if (ic.saveConfig()) {
                 pr.warnings.add("SaveConfig is not supported by wgdesk; ignored");
             }
@@ -297,6 +301,20 @@ public final class WindowsTunnelBackend implements TunnelBackend, AutoCloseable 
                 log.accept("Cannot re-pin the UDP socket after a route change: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Split DNS ({@code ~corp.example} without {@code ~.}) is not implemented on Windows yet (the
+     * Name Resolution Policy Table would do it): said at every activation.
+     */
+    public static java.util.Optional<String> splitDnsWarning(InterfaceConfig ic) {
+        if (!ic.splitDns()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("split DNS (" + String.join(", ", ic.dnsRoutingDomains().stream()
+                .map(Object::toString).toList()) + ") is not implemented on Windows yet (it would need the Name"
+                + " Resolution Policy Table): the tunnel's DNS server(s) are set on its interface as without routing"
+                + " domains, and Windows may ask them for any name");
     }
 
     private static void hookWarnings(InterfaceConfig ic, List<String> warnings) {

@@ -19,6 +19,17 @@ class WindowsPlannerTest {
     }
 
     @Test
+    void splitDnsIsAWarningNotImplementedYet() throws Exception {
+        List<String> lines = new WindowsPlanner().plan("t", config("Address = 10.64.0.2/32\nDNS = 10.64.0.1, ~corp.example\n",
+                "AllowedIPs = 10.64.0.0/16\n"));
+        assertTrue(lines.contains("# WARNING: split DNS (~corp.example) is not implemented on Windows yet (it would need"
+                + " the Name Resolution Policy Table): the tunnel's DNS server(s) are set on its interface as without"
+                + " routing domains, and Windows may ask them for any name"), lines.toString());
+        assertTrue(new WindowsPlanner().plan("t", config("Address = 10.64.0.2/32\nDNS = 10.64.0.1, ~corp.example, ~.\n",
+                "AllowedIPs = 10.64.0.0/16\n")).stream().noneMatch(l -> l.contains("split DNS")), "~. is no split");
+    }
+
+    @Test
     void aSplitTunnel() throws Exception {
         List<String> lines = new WindowsPlanner().plan("office", config("Address = 10.7.0.2/24\nListenPort = 51820\n",
                 "AllowedIPs = 10.7.0.0/24\nEndpoint = 198.51.100.7:51820\n"));

@@ -192,6 +192,27 @@ class WindowsTunnelBackendTest {
     }
 
     @Test
+    void splitDnsIsNotImplementedAndSaysSoAtActivation() throws Exception {
+        TunnelConfig c = TunnelConfig.parse("t.conf", "[Interface]\nPrivateKey = " + KEY + "\nAddress = 10.64.0.2/32\n"
+                + "DNS = 10.64.0.1, ~corp.example\n\n[Peer]\nPublicKey = " + PEER + "\nAllowedIPs = 10.64.0.0/16\n"
+                + "Endpoint = 127.0.0.1:51820\n");
+        List<String> log = new ArrayList<>();
+        TunnelBackend.Active a = backend().activate("wg1", c, false, j -> { }, log::add);
+        try {
+            String w = "split DNS (~corp.example) is not implemented on Windows yet (it would need the Name Resolution"
+                    + " Policy Table): the tunnel's DNS server(s) are set on its interface as without routing domains,"
+                    + " and Windows may ask them for any name";
+            assertEquals(List.of(w), a.warnings());
+            assertTrue(log.contains("WARNING: " + w), log.toString());
+        } finally {
+            a.deactivate();
+        }
+        TunnelBackend.Active plain = backend().activate("wg2", config("10.64.0.0/16"), true, j -> { }, l -> { });
+        assertTrue(plain.warnings().stream().noneMatch(x -> x.contains("split DNS")), plain.warnings().toString());
+        plain.deactivate();
+    }
+
+    @Test
     void aFailedRouteRollsEverythingBack() throws Exception {
         v4Routes.add(new DefaultRoute.Candidate(WIFI, 12, 0, 35));
         ip.failOn = "CreateUnicastIpAddressEntry";

@@ -54,6 +54,7 @@ public record ConfigSummary(String publicKey, OptionalInt listenPort, OptionalIn
         List<String> dns = new java.util.ArrayList<>();
         i.dnsServers().stream().map(DnsServer::toString).forEach(dns::add);
         i.dnsSearchDomains().stream().map(SearchDomain::toString).forEach(dns::add);
+        i.dnsRoutingDomains().stream().map(Object::toString).forEach(dns::add);
         List<Peer> peers = config.peers().stream().map(ConfigSummary::peer).toList();
         return new ConfigSummary(i.publicKey().toBase64(), i.listenPort(), i.mtu(),
                 i.addresses().stream().map(IpPrefix::toString).toList(), dns, peers);

@@ -26,6 +26,10 @@ public record LintWarning(Rule rule, int peerIndex, ConfigKey key, List<String> 
         ENDPOINT_ROUTING_LOOP,
         /** A DNS server lies outside every peer's AllowedIPs: queries bypass the tunnel. */
         DNS_NOT_ROUTED,
+        /** Split DNS ({@code ~domain} without {@code ~.}) in a full tunnel: other names go to the local resolvers. */
+        SPLIT_DNS_FULL_TUNNEL,
+        /** Routing domains ({@code ~domain}) without any DNS server: they do nothing. */
+        ROUTING_DOMAIN_WITHOUT_SERVER,
         /** Another tunnel has the same interface key pair. */
         DUPLICATE_PUBLIC_KEY,
         /** The MTU leaves no room for WireGuard's overhead on the path. */

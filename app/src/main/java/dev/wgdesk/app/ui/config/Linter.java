@@ -61,6 +61,7 @@ public final class Linter {
         out.addAll(ipv6Leak(config));
         out.addAll(endpointRoutingLoop(config));
         out.addAll(dnsNotRouted(config));
+        out.addAll(splitDns(config));
         out.addAll(duplicatePublicKey(config, context));
         out.addAll(mtuTooLarge(config, context.pathMtu()));
         return out;
@@ -166,6 +167,28 @@ public final class Linter {
             }
         }
         return out;
+    }
+
+    /**
+     * Routing-only DNS domains ({@code ~corp.example}): without a DNS server they do nothing; with
+     * split DNS in a full tunnel (a default route in AllowedIPs), every other name goes to the
+     * computer's other resolvers, outside the tunnel when those are on the local network.
+     */
+    public static List<LintWarning> splitDns(TunnelConfig config) {
+        InterfaceConfig iface = config.interfaceConfig();
+        if (iface.dnsRoutingDomains().isEmpty()) {
+            return List.of();
+        }
+        String domains = String.join(", ", iface.dnsRoutingDomains().stream().map(Object::toString).toList());
+        if (iface.dnsServers().isEmpty()) {
+            return List.of(new LintWarning(Rule.ROUTING_DOMAIN_WITHOUT_SERVER, -1, ConfigKey.DNS, List.of(domains)));
+        }
+        boolean full = config.peers().stream().flatMap(p -> p.allowedIps().stream())
+                .anyMatch(p -> p.cidr() == 0 || p.equals(V4_LOW) || p.equals(V4_HIGH) || p.equals(V6_LOW) || p.equals(V6_HIGH));
+        if (iface.splitDns() && full) {
+            return List.of(new LintWarning(Rule.SPLIT_DNS_FULL_TUNNEL, -1, ConfigKey.DNS, List.of(domains)));
+        }
+        return List.of();
     }
 
     /** Another stored tunnel with the same interface key: the two cannot both be used. */

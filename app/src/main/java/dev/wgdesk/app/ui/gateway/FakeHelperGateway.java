@@ -641,10 +641,13 @@ public final class FakeHelperGateway implements HelperGateway {
             List<String> servers = c.interfaceConfig().dnsServers().stream().map(d -> d.address().toString()).toList();
             List<String> domains = c.interfaceConfig().dnsSearchDomains().stream()
                     .map(dev.wgdesk.engine.config.SearchDomain::name).toList();
+            List<String> routing = servers.isEmpty() ? List.of() : c.interfaceConfig().dnsRoutingDomains().stream()
+                    .map(Object::toString).toList();
             if (!servers.isEmpty() || !domains.isEmpty()) {
                 out.add("DNS not applied: neither systemd-resolved nor resolvconf is available; set DNS server(s) "
                         + String.join(", ", servers) + (domains.isEmpty() ? "" : " and search domain(s) "
-                        + String.join(", ", domains)) + " by hand");
+                        + String.join(", ", domains)) + (routing.isEmpty() ? "" : " (for " + String.join(", ", routing)
+                        + " only)") + " by hand");
             }
             return out;
         } finally {

@@ -98,6 +98,25 @@ class LinterTest {
     }
 
     @Test
+    void splitDnsInAFullTunnelAndRoutingDomainsWithoutServers() throws Exception {
+        TunnelConfig full = parse(config("DNS = 10.0.0.53, ~corp.example, ~corp.internal\n", "AllowedIPs = 0.0.0.0/0, ::/0\n"));
+        List<LintWarning> w = Linter.lint(full);
+        assertEquals(List.of(Rule.SPLIT_DNS_FULL_TUNNEL), rules(w));
+        assertEquals(List.of("~corp.example, ~corp.internal"), w.getFirst().args());
+        assertEquals(ConfigKey.DNS, w.getFirst().key());
+        assertTrue(w.getFirst().message().startsWith("Split DNS in a full tunnel: only names under ~corp.example, ~corp.internal"),
+                w.getFirst().message());
+        assertEquals(List.of(Rule.SPLIT_DNS_FULL_TUNNEL), rules(Linter.splitDns(parse(config(
+                "DNS = 10.0.0.53, ~corp.example\n", "AllowedIPs = 0.0.0.0/1, 128.0.0.0/1\n")))), "the /1 halves too");
+        assertEquals(List.of(), Linter.splitDns(parse(config("DNS = 10.0.0.53, ~corp.example, ~.\n",
+                "AllowedIPs = 0.0.0.0/0\n"))), "~. sends every name through the tunnel");
+        assertEquals(List.of(), Linter.splitDns(parse(config("DNS = 10.0.0.53, ~corp.example\n",
+                "AllowedIPs = 10.0.0.0/8\n"))), "split DNS in a split tunnel is the point");
+        assertEquals(List.of(Rule.ROUTING_DOMAIN_WITHOUT_SERVER), rules(Linter.splitDns(parse(config(
+                "DNS = corp.example, ~corp.internal\n", "AllowedIPs = 10.0.0.0/8\n")))));
+    }
+
+    @Test
     void sameInterfaceKeyAsAnotherTunnel() throws Exception {
         TunnelConfig c = parse(config(""));
         String pub = c.interfaceConfig().publicKey().toBase64();

@@ -70,6 +70,31 @@ class EditorViewModelTest {
     }
 
     @Test
+    void routingDomainsAreCheckedAndSplitDnsInAFullTunnelIsAWarning() throws Exception {
+        String good = Fixtures.fullTunnel();
+        helper.with("home", good, false);
+        EditorViewModel vm = editor("home", good);
+
+        String bad = good.replace("DNS = 10.64.0.1", "DNS = 10.64.0.1, ~corp..example");
+        vm.textProperty().set(bad);
+        assertEquals(1, vm.errorCountProperty().get());
+        Problem e = vm.problems().getFirst();
+        assertEquals(4, e.line());
+        assertEquals("~corp..example", bad.substring(e.start(), e.end()));
+        assertTrue(e.message().contains("is not a valid routing domain"), e.message());
+
+        String split = good.replace("DNS = 10.64.0.1", "DNS = 10.64.0.1, ~corp.example");
+        vm.textProperty().set(split);
+        assertEquals(0, vm.errorCountProperty().get());
+        assertEquals(1, vm.warningCountProperty().get());
+        Problem w = vm.problems().getFirst();
+        assertFalse(w.error());
+        assertEquals(4, w.line(), "on the DNS line");
+        assertTrue(w.message().startsWith("Split DNS in a full tunnel"), w.message());
+        assertTrue(vm.canSaveProperty().get());
+    }
+
+    @Test
     void lintWarningsDoNotBlockSaving() throws Exception {
         String original = Fixtures.fullTunnel();
         String text = original.replace(", ::/0", "");

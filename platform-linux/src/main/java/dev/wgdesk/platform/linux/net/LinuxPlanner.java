@@ -53,9 +53,14 @@ public final class LinuxPlanner implements ActivationPlanner {
         for (NetPlan.Cmd c : NetPlan.addresses(name, ic.addresses())) {
             out.add(String.join(" ", c.apply()));
         }
-        Dns.Plan dns = Dns.plan(Dns.Method.RESOLVED, name, ic.dnsServers(), ic.dnsSearchDomains(), !defaults.isEmpty());
+        Dns.Plan dns = Dns.plan(Dns.Method.RESOLVED, name, ic.dnsServers(), ic.dnsSearchDomains(), ic.dnsRoutingDomains(),
+                !defaults.isEmpty());
         for (Dns.Apply a : dns.apply()) {
-            out.add(String.join(" ", a.argv()));
+            out.add(String.join(" ", a.argv()) + (dns.split() && a.argv().get(1).equals("default-route")
+                    ? " (split DNS: other names keep going to the other links' DNS servers)" : ""));
+        }
+        for (String n : dns.notices()) {
+            out.add("# WARNING: " + n);
         }
         if (table.kind() != RouteTable.Kind.OFF) {
             for (IpPrefix p : prefixes) {
@@ -88,6 +93,10 @@ public final class LinuxPlanner implements ActivationPlanner {
         }
         if (!dns.apply().isEmpty()) {
             out.add("# DNS shown for systemd-resolved; without it, resolvconf -a " + name + " -m 0 -x, else a warning");
+            if (!ic.dnsRoutingDomains().isEmpty() && ic.splitDns()) {
+                out.add("# split DNS needs systemd-resolved: with resolvconf the tunnel's DNS servers answer every name"
+                        + " (a warning at activation)");
+            }
         }
         if (!defaults.isEmpty()) {
             out.add("# packet filter shown for nft; without it iptables/ip6tables raw rules and NO kill switch (a warning),"

@@ -181,7 +181,8 @@ public final class LinuxTunnel {
             }
             Dns.Plan dns = Dns.plan(ic.dnsServers().isEmpty() && ic.dnsSearchDomains().isEmpty() ? Dns.Method.NONE
                     : Dns.detect((argv, stdin) -> run.run(argv, stdin, Map.of(), 5), Dns.RESOLVED_SOCKET.getParent(),
-                            run::onPath), name, ic.dnsServers(), ic.dnsSearchDomains(), !defaults.isEmpty());
+                            run::onPath), name, ic.dnsServers(), ic.dnsSearchDomains(), ic.dnsRoutingDomains(),
+                    !defaults.isEmpty());
             Firewall.Method fwMethod = defaults.isEmpty() ? Firewall.Method.NONE : Firewall.detect(run::onPath);
             Firewall.Lan lan = defaults.isEmpty() ? null
                     : fwMethod == Firewall.Method.NFT ? localNetwork(name, run) : Firewall.Lan.NONE;
@@ -254,12 +255,20 @@ public final class LinuxTunnel {
                 apply(c, pr, opts);
             }
             pr.step = "DNS";
+            for (String n : dns.notices()) {
+                pr.warnings.add(n);
+                opts.log().accept("WARNING: " + n);
+            }
             if (dns.warning() != null) {
                 pr.warnings.add(dns.warning());
             } else if (!dns.apply().isEmpty()) {
                 pr.undo.push(new Undo("revert DNS", () -> Dns.revert(dns, dnsRun)));
                 Dns.apply(dns, dnsRun);
-                opts.log().accept("DNS set through " + (dns.method() == Dns.Method.RESOLVED ? "systemd-resolved" : "resolvconf"));
+                opts.log().accept("DNS set through " + (dns.method() == Dns.Method.RESOLVED ? "systemd-resolved" : "resolvconf")
+                        + (dns.split() ? " (split DNS: " + String.join(" ", dns.apply().stream()
+                                .filter(a -> a.argv().size() > 3 && a.argv().get(1).equals("domain"))
+                                .findFirst().map(a -> a.argv().subList(3, a.argv().size())).orElse(List.of()))
+                                + " to the tunnel's servers, other names to the other links' servers)" : ""));
             }
             pr.step = "routes";
             if (table.kind() != RouteTable.Kind.OFF) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.config.DnsServer;
+import dev.wgdesk.engine.config.RoutingDomain;
 import dev.wgdesk.engine.config.SearchDomain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +99,34 @@ class OpenresolvTest {
         assertFalse(Files.exists(dir.resolve("run/interfaces/wg-or")));
         Dns.revert(plan, runner()); // the crash journal may run it again: -f makes that no error
         assertEquals(List.of("nameserver 192.0.2.1"), resolvConfLines());
+    }
+
+    /**
+     * resolv.conf cannot route by domain: with {@code ~corp.example} the tunnel's servers take
+     * every name, and no {@code ~} entry reaches the search line. Stock wg-quick instead pipes
+     * {@code search ~corp.example} into resolvconf, and openresolv copies it into resolv.conf.
+     */
+    @Test
+    void routingDomainsCannotSplitHereSoTheTunnelTakesEveryNameWithoutTildeJunk() throws Exception {
+        Command.Result lan = Command.run(List.of(script.toString(), "-a", "eth0"), "nameserver 192.0.2.1\n", Map.of(), 20);
+        assertEquals(0, lan.exitCode(), lan.stderr());
+
+        Dns.Plan plan = Dns.plan(Dns.Method.RESOLVCONF, "wg-or3", List.of(DnsServer.parse("10.200.0.53")),
+                List.of(SearchDomain.tryParse("lab.example").orElseThrow()),
+                List.of(RoutingDomain.tryParse("~corp.example").orElseThrow()), false);
+        assertEquals(1, plan.notices().size());
+        assertTrue(plan.notices().getFirst().startsWith("split DNS (~corp.example) is not possible with resolvconf"),
+                plan.notices().toString());
+        Dns.apply(plan, runner());
+        assertEquals(List.of("search lab.example", "nameserver 10.200.0.53"), resolvConfLines());
+        Dns.revert(plan, runner());
+        assertEquals(List.of("nameserver 192.0.2.1"), resolvConfLines());
+
+        // what stock wg-quick's set_dns feeds it for DNS = 10.200.0.53, lab.example, ~corp.example
+        Command.Result stock = Command.run(List.of(script.toString(), "-a", "wg-or3", "-m", "0", "-x"),
+                "nameserver 10.200.0.53\nsearch lab.example ~corp.example\n", Map.of(), 20);
+        assertEquals(0, stock.exitCode(), stock.stderr());
+        assertEquals(List.of("search lab.example ~corp.example", "nameserver 10.200.0.53"), resolvConfLines());
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgdesk.engine.config.DnsServer;
+import dev.wgdesk.engine.config.IpPrefix;
+import dev.wgdesk.engine.config.RoutingDomain;
 import dev.wgdesk.engine.config.SearchDomain;
 import dev.wgdesk.engine.testing.Requirements;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Dns}'s systemd-resolved commands against a real systemd-resolved: the plan is applied
@@ -125,7 +128,9 @@ class ResolvedDnsTest {
     private void assertOnlyLan(String base) throws Exception {
         String name = fresh(base);
         sandbox.probe(name, wg, lan);
-        assertEquals(Set.of("192.168.77.53"), serversAsked(lan, name), name + " did not reach the LAN's server");
+        assertEquals(Set.of("192.168.77.53"), serversAsked(lan, name), () -> name + " did not reach the LAN's server;"
+                + " the tunnel saw " + wg.queries(name) + "; resolved said:\n"
+                + sandbox.resolvedLog().lines().filter(l -> l.contains(name)).collect(Collectors.joining("\n")));
         assertEquals(List.of(), wg.queries(name), name + " went into the tunnel");
     }
 
@@ -199,6 +204,162 @@ class ResolvedDnsTest {
 
         Dns.revert(plan, sandbox.runner());
         assertReverted("wg0");
+    }
+
+    private static final List<RoutingDomain> CORP = List.of(RoutingDomain.tryParse("~corp.example").orElseThrow(),
+            RoutingDomain.tryParse("~corp.internal").orElseThrow());
+
+    @Test
+    void splitDnsSendsOnlyTheRoutingDomainsToTheTunnel() throws Exception {
+        tunnel();
+        Dns.Plan plan = Dns.plan(Dns.Method.RESOLVED, "wg0", SERVERS, List.of(), CORP, false);
+        Dns.apply(plan, sandbox.runner());
+
+        assertEquals(List.of("10.0.0.53", "fd00::53"), show("dns", "wg0"));
+        assertEquals(List.of("~corp.example", "~corp.internal"), show("domain", "wg0"));
+        assertEquals(List.of("no"), show("default-route", "wg0"));
+
+        assertOnlyTunnel("git.corp.example");
+        assertOnlyTunnel("wiki.corp.internal");
+        assertOnlyLan("www.example.com");
+        assertOnlyLan("corp.example.org"); // a suffix match, not a string match
+        assertOnlyLan("nas.lan.example");
+
+        Dns.revert(plan, sandbox.runner());
+        assertReverted("wg0");
+    }
+
+    @Test
+    void splitDnsKeepsSearchDomainsCompletingAndRouting() throws Exception {
+        tunnel();
+        // corp.example both as search and as routing domain: only the search domain is passed (it routes too)
+        Dns.Plan plan = Dns.plan(Dns.Method.RESOLVED, "wg0", SERVERS, DOMAINS,
+                List.of(RoutingDomain.tryParse("~corp.example").orElseThrow(), CORP.get(1)), true);
+        Dns.apply(plan, sandbox.runner());
+
+        assertEquals(List.of("corp.example", "lab.corp.example", "~corp.internal"), show("domain", "wg0"));
+        assertEquals(List.of("no"), show("default-route", "wg0"));
+        assertOnlyTunnel("ci.lab.corp.example");
+        assertOnlyTunnel("wiki.corp.internal");
+        assertOnlyLan("www.example.org");
+
+        Dns.revert(plan, sandbox.runner());
+        assertReverted("wg0");
+    }
+
+    @Test
+    void tildeDotAmongRoutingDomainsTakesEveryQuery() throws Exception {
+        tunnel();
+        Dns.Plan plan = Dns.plan(Dns.Method.RESOLVED, "wg0", SERVERS, List.of(),
+                List.of(CORP.getFirst(), RoutingDomain.ALL), false);
+        Dns.apply(plan, sandbox.runner());
+
+        assertEquals(List.of("~corp.example", "~."), show("domain", "wg0"));
+        assertOnlyTunnel("git.corp.example");
+        assertOnlyTunnel("www.example.com");
+
+        Dns.revert(plan, sandbox.runner());
+        assertReverted("wg0");
+    }
+
+    /**
+     * Split DNS in a full tunnel, with wgdesk's policy routing and nft kill switch set up in the
+     * sandbox exactly as activation does: a name outside the routing domains goes to the LAN
+     * link's server; one on the directly connected network is reached outside the tunnel (the
+     * kill switch lets the LAN through), one behind the LAN's gateway is not routed through the
+     * tunnel (resolved pins a link's queries to that link) but dropped by the kill switch.
+     */
+    @Test
+    void splitDnsInAFullTunnelWithTheKillSwitch() throws Exception {
+        tunnel();
+        List<IpPrefix> defaults = List.of(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0"));
+        List<List<String>> undo = new java.util.ArrayList<>();
+        Dns.Plan plan = Dns.plan(Dns.Method.RESOLVED, "wg0", SERVERS, List.of(), CORP, true);
+        try {
+            sandbox.check("ip", "route", "add", "default", "via", "192.168.77.1", "dev", "lan0");
+            undo.add(List.of("ip", "route", "del", "default", "via", "192.168.77.1", "dev", "lan0"));
+            for (IpPrefix d : defaults) {
+                for (NetPlan.Cmd c : NetPlan.fullTunnel("wg0", d, NetPlan.FIRST_TABLE)) {
+                    sandbox.check(c.apply().toArray(String[]::new));
+                    undo.addFirst(c.undo());
+                }
+            }
+            Firewall.Lan local = Firewall.Lan.fromRoutes("wg0", sandbox.check("ip", "-4", "route", "show", "table", "main"),
+                    sandbox.check("ip", "-6", "route", "show", "table", "main"));
+            assertEquals(List.of(IpPrefix.parse("192.168.77.0/24")), local.v4());
+            Firewall.Plan fw = Firewall.plan(Firewall.Method.NFT, "wg0",
+                    List.of(IpPrefix.parse("10.0.0.2/24"), IpPrefix.parse("fd00::2/64")), defaults, NetPlan.FIRST_TABLE, local);
+            for (Firewall.Step st : fw.steps()) {
+                Command.Result r = sandbox.run(st.argv(), st.stdin());
+                assertEquals(0, r.exitCode(), r.toString());
+                undo.addFirst(st.undo());
+            }
+            Dns.apply(plan, sandbox.runner());
+            assertEquals(List.of("no"), show("default-route", "wg0"));
+
+            assertOnlyTunnel("git.corp.example");
+            assertOnlyLan("www.example.com"); // 192.168.77.53 is on the LAN: outside the tunnel, let through
+
+            sandbox.check("resolvectl", "dns", "lan0", "198.51.100.53"); // a LAN resolver behind the gateway
+            // counts, before the kill switch, queries leaving by lan0 for that server
+            Command.Result t = sandbox.run(List.of("nft", "-f", "-"), "table inet wgdesk-test-probe {\n"
+                    + "\tchain out {\n\t\ttype filter hook output priority -10; policy accept;\n"
+                    + "\t\toifname \"lan0\" ip daddr 198.51.100.53 udp dport 53 counter\n\t}\n}\n");
+            assertEquals(0, t.exitCode(), t.toString());
+            undo.addFirst(List.of("nft", "delete", "table", "inet", "wgdesk-test-probe"));
+            String name = fresh("www.example.net");
+            long before = killSwitchDrops();
+            sandbox.probe(name, wg, lan);
+            assertEquals(List.of(), wg.queries(name), "not through the tunnel: resolved pins the LAN link's queries to lan0");
+            assertTrue(counted("wgdesk-test-probe", "out") > 0, "the query left by lan0, outside the tunnel");
+            assertEquals(List.of(), lan.queries(name), "and the kill switch dropped it before lan0");
+            assertTrue(killSwitchDrops() > before, "counted by the kill switch");
+        } finally {
+            sandbox.check("resolvectl", "dns", "lan0", "192.168.77.53");
+            Dns.revert(plan, sandbox.runner());
+            for (List<String> u : undo) {
+                sandbox.run(u, null);
+            }
+        }
+        assertReverted("wg0");
+    }
+
+    /** The first counter's packets in a chain. */
+    private static long counted(String table, String chain) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+) bytes")
+                .matcher(sandbox.check("nft", "list", "chain", "inet", table, chain));
+        assertTrue(m.find(), "no counter in " + table + " " + chain);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Packets the kill switch's output chain dropped so far. */
+    private static long killSwitchDrops() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+) bytes \\d+ drop")
+                .matcher(sandbox.check("nft", "list", "chain", "inet", Firewall.tableName("wg0"), "killout"));
+        assertTrue(m.find(), "no drop counter");
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * What stock wg-quick does with {@code DNS = 10.0.0.53, ~corp.example} on a resolved system:
+     * its {@code set_dns} pipes {@code nameserver 10.0.0.53} and {@code search ~corp.example}
+     * into {@code resolvconf -a wg0 -m 0 -x}, which is resolvectl's resolvconf shim there. The
+     * shim accepts the {@code ~} entry as a routing domain, but {@code -x} adds {@code ~.}: the
+     * config keeps working, without split DNS (every name goes to the tunnel).
+     */
+    @Test
+    void stockWgQuickThroughResolvedsResolvconfShimKeepsTheDomainButSendsEveryName(@TempDir Path bin) throws Exception {
+        tunnel();
+        Path shim = Files.createSymbolicLink(bin.resolve("resolvconf"), sandbox.resolvectl());
+        Command.Result r = sandbox.run(List.of(shim.toString(), "-a", "wg0", "-m", "0", "-x"),
+                "nameserver 10.0.0.53\nsearch ~corp.example\n");
+        assertEquals(0, r.exitCode(), r.toString());
+
+        assertEquals(List.of("10.0.0.53"), show("dns", "wg0"));
+        assertEquals(List.of("~corp.example", "~."), show("domain", "wg0"));
+        assertOnlyTunnel("www.example.com");
+
+        sandbox.check("resolvectl", "revert", "wg0");
     }
 
     @Test

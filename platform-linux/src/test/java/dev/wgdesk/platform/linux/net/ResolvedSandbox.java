@@ -219,6 +219,11 @@ final class ResolvedSandbox implements AutoCloseable {
         }
     }
 
+    /** The unpacked {@code resolvectl} the sandbox runs (a host path, visible inside too). */
+    Path resolvectl() {
+        return resolvectl;
+    }
+
     /** The file {@code path} (absolute) as the sandbox sees it. */
     Path file(String path) {
         return Path.of("/proc/" + initPid + "/root" + path);
@@ -267,11 +272,15 @@ final class ResolvedSandbox implements AutoCloseable {
     }
 
     /**
-     * Asks resolved for {@code name} ({@code resolvectl query}, nothing answers) and waits
+     * Asks resolved for {@code name} ({@code resolvectl query}, nothing answers; first
+     * {@code resolvectl reset-server-features}) and waits
      * (bounded) until the query reached one of {@code links}, then a little longer so that a
      * query sent to several links in parallel is seen on all of them.
      */
     void probe(String name, Link... watched) throws IOException, InterruptedException {
+        // Nothing answers, so after a few timeouts resolved would fall back to TCP for a server
+        // (whose SYNs carry no name to recognise); forget what it learned, every probe is UDP.
+        check("resolvectl", "reset-server-features");
         List<String> argv = new ArrayList<>(List.of("nsenter", "--target", Long.toString(initPid), "--mount", "--net", "--pid", "--",
                 "timeout", "-s", "KILL", "10", resolvectl.toString(), "query", "--cache=no", "--legend=no", name));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
