@@ -21,7 +21,8 @@
 #
 # Environment: JAVA_HOME, SVM_VERSION (25.0.2), JVMCI_DEB (the openjdk-25-jvmci-jdk version whose
 # static libraries match SVM_VERSION: 25.0.2+10-1~deb13u2), MARCH (compatibility: any x86-64;
-# x86-64-v3 or native for faster code on newer CPUs), BUILD_XMX (3g), OUT (app/target/native),
+# x86-64-v3 or native for faster code on newer CPUs), NATIVE_OPTS (extra builder options, e.g.
+# -H:-DeleteLocalSymbols to keep method symbols for perf), BUILD_XMX (3g), OUT (app/target/native),
 # DIST (the jars: app/target/dist/lib).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -102,6 +103,10 @@ rm -rf "$WORK/feature" && mkdir -p "$WORK/feature"
 # would pass: the builder modules on the module path (the Graal compiler upgrading the JDK's),
 # JVMCI enabled, the JDK's internal packages exported to them, its class loader, and the
 # build-time marker property.
+# Heap defaults baked into the image (-R:, overridable with -Xmx/-Xmn at run time): the JVM
+# launcher's -Xmx256m, and a 4 MiB young generation; SubstrateVM's own defaults (80% of RAM, a
+# tenth of it young) let 10,000 peers set through the UAPI leave 160 MiB resident, 91 with these
+# (docs/native-image.md, "Native engine speed").
 step "native image (nice -n 15; a few minutes)"
 mods=org.graalvm.nativeimage.builder,org.graalvm.nativeimage.pointsto,org.graalvm.nativeimage.base,org.graalvm.nativeimage.objectfile,org.graalvm.nativeimage.configure,jdk.graal.compiler,org.graalvm.nativeimage.libgraal,org.graalvm.truffle.compiler,org.graalvm.espresso.shared.svm
 cat >"$WORK/Exports.java" <<'JAVA'
@@ -135,6 +140,7 @@ nice -n 15 "$JDK/bin/java" -Xmx"$BUILD_XMX" -XX:+UseParallelGC -XX:+UnlockExperi
   -H:ImageBuildID="$(cat /proc/sys/kernel/random/uuid)" \
   -H:Features=dev.wgdesk.nativeimage.JnaEngineFeature -H:+InstallExitHandlers -H:+ReportExceptionStackTraces \
   -H:CLibraryPath="$CLIB" -H:-UseContainerSupport -H:MicroArchitecture="$MARCH" \
+  -R:MaxHeapSize=256m -R:MaxNewSize=4m ${NATIVE_OPTS:-} \
   2>&1 | grep --line-buffered -v '^WARNING: Unknown module' | tee "$WORK/image.log"
 [ -x "$WORK/image/wgdesk-engine-native" ] || { echo "native image build failed: $WORK/image.log"; exit 1; }
 cp "$WORK/image/wgdesk-engine-native" "$OUT/bin/"
