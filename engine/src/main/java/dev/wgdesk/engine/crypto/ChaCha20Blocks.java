@@ -17,8 +17,9 @@ import java.util.Arrays;
  * count: the column round, whose four quarter rounds form one loop over {@code 4 * MAX_BLOCKS}
  * positions ({@link #fullColumnRound}), gets 8 lanes; the diagonal round, four loops of up to
  * {@code MAX_BLOCKS} lanes ({@link #wideDiagonalRound}), gets 4. Batches of fewer than
- * {@link #WIDE_MIN} blocks run whole rounds block by block instead, cheaper at that size. Without
- * vectorization (interpreter, C1, another JIT) the code is just as correct, only slower.
+ * {@link #WIDE_MIN} blocks run all 20 rounds of one block at a time in local variables instead
+ * ({@link #permuteLane}), cheaper at that size; so do all batches where the lane loops are not
+ * vectorized ({@link #VECTOR_LANES}: a native image). Either way the result is the same.
  *
  * <p>The feed-forward addition of the input block is fused into the XOR: after
  * {@link #generate} the lanes hold the permuted state, and {@link #keystreamWord} and
@@ -45,11 +46,36 @@ final class ChaCha20Blocks {
 
     private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * Whether this runtime's compiler turns the lane loops into vector code: HotSpot's C2 does;
+     * a GraalVM native image (Graal Community Edition ahead of time) does not, and there the lane
+     * loops ran 3-4x slower than {@link #permuteLane} (docs/native-image.md, "Native engine
+     * speed"). The image builder sets {@code org.graalvm.nativeimage.imagecode} to
+     * {@code runtime} in an image. {@code -Dwgdesk.chachaLanes=vector|scalar} overrides the
+     * choice (for measuring).
+     */
+    static final boolean VECTOR_LANES = switch (System.getProperty("wgdesk.chachaLanes", "")) {
+        case "vector" -> true;
+        case "scalar" -> false;
+        default -> !"runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"));
+    };
+
     private final int[] x = new int[16 * S];
+    private final boolean vectorLanes;
     private int k0, k1, k2, k3, k4, k5, k6, k7;
     private int n0, n1, n2;
     private int counter0;
     private int count;
+
+    /** Lane loops when {@link #VECTOR_LANES}, one lane at a time otherwise. */
+    ChaCha20Blocks() {
+        this(VECTOR_LANES);
+    }
+
+    /** @param vectorLanes true for the lane loops on wide batches, false for one lane at a time */
+    ChaCha20Blocks(boolean vectorLanes) {
+        this.vectorLanes = vectorLanes;
+    }
 
     /**
      * Sets the key and the 96-bit nonce (as three little-endian words) for the next
@@ -84,40 +110,38 @@ final class ChaCha20Blocks {
             throw new IllegalArgumentException("blocks must be 1.." + S + ", not " + blocks);
         }
         final int[] x = this.x;
-        // Wide batches: the column round runs over all lanes, the diagonal round over a multiple
-        // of four (the extra lanes are computed and ignored) so that its vector loops never end
-        // in scalar leftovers. Narrow batches run exactly their lanes.
-        final boolean wide = blocks >= WIDE_MIN;
-        final int n = wide ? (blocks + 3) & ~3 : blocks;
-        final int a4 = k0, a5 = k1, a6 = k2, a7 = k3, a8 = k4, a9 = k5, a10 = k6, a11 = k7;
-        final int a13 = n0, a14 = n1, a15 = n2;
-        for (int i = 0; i < n; i++) {
-            x[i] = C0;
-            x[S + i] = C1;
-            x[2 * S + i] = C2;
-            x[3 * S + i] = C3;
-            x[4 * S + i] = a4;
-            x[5 * S + i] = a5;
-            x[6 * S + i] = a6;
-            x[7 * S + i] = a7;
-            x[8 * S + i] = a8;
-            x[9 * S + i] = a9;
-            x[10 * S + i] = a10;
-            x[11 * S + i] = a11;
-            x[12 * S + i] = counter + i;
-            x[13 * S + i] = a13;
-            x[14 * S + i] = a14;
-            x[15 * S + i] = a15;
-        }
-        if (wide) {
+        if (!vectorLanes || blocks < WIDE_MIN) {
+            for (int i = 0; i < blocks; i++) {
+                permuteLane(x, i, counter + i);
+            }
+        } else {
+            // The column round runs over all lanes, the diagonal round over a multiple of four
+            // (the extra lanes are computed and ignored) so that its vector loops never end in
+            // scalar leftovers.
+            final int n = (blocks + 3) & ~3;
+            final int a4 = k0, a5 = k1, a6 = k2, a7 = k3, a8 = k4, a9 = k5, a10 = k6, a11 = k7;
+            final int a13 = n0, a14 = n1, a15 = n2;
+            for (int i = 0; i < n; i++) {
+                x[i] = C0;
+                x[S + i] = C1;
+                x[2 * S + i] = C2;
+                x[3 * S + i] = C3;
+                x[4 * S + i] = a4;
+                x[5 * S + i] = a5;
+                x[6 * S + i] = a6;
+                x[7 * S + i] = a7;
+                x[8 * S + i] = a8;
+                x[9 * S + i] = a9;
+                x[10 * S + i] = a10;
+                x[11 * S + i] = a11;
+                x[12 * S + i] = counter + i;
+                x[13 * S + i] = a13;
+                x[14 * S + i] = a14;
+                x[15 * S + i] = a15;
+            }
             for (int round = 0; round < 10; round++) {
                 fullColumnRound(x);
                 wideDiagonalRound(x, n);
-            }
-        } else {
-            for (int round = 0; round < 10; round++) {
-                columnRound(x, n);
-                diagonalRound(x, n);
             }
         }
         counter0 = counter;
@@ -220,65 +244,56 @@ final class ChaCha20Blocks {
         return acc == 0;
     }
 
-    /** Quarter rounds on the columns (0,4,8,12) ... (3,7,11,15) of every lane. */
-    private static void columnRound(int[] x, int n) {
-        for (int i = 0; i < n; i++) {
-            int x0 = x[0 * S + i]; int x1 = x[1 * S + i]; int x2 = x[2 * S + i]; int x3 = x[3 * S + i];
-            int x4 = x[4 * S + i]; int x5 = x[5 * S + i]; int x6 = x[6 * S + i]; int x7 = x[7 * S + i];
-            int x8 = x[8 * S + i]; int x9 = x[9 * S + i]; int x10 = x[10 * S + i]; int x11 = x[11 * S + i];
-            int x12 = x[12 * S + i]; int x13 = x[13 * S + i]; int x14 = x[14 * S + i]; int x15 = x[15 * S + i];
-            x0 += x4; x12 = Integer.rotateLeft(x12 ^ x0, 16);
-            x1 += x5; x13 = Integer.rotateLeft(x13 ^ x1, 16);
-            x2 += x6; x14 = Integer.rotateLeft(x14 ^ x2, 16);
-            x3 += x7; x15 = Integer.rotateLeft(x15 ^ x3, 16);
-            x8 += x12; x4 = Integer.rotateLeft(x4 ^ x8, 12);
-            x9 += x13; x5 = Integer.rotateLeft(x5 ^ x9, 12);
-            x10 += x14; x6 = Integer.rotateLeft(x6 ^ x10, 12);
-            x11 += x15; x7 = Integer.rotateLeft(x7 ^ x11, 12);
-            x0 += x4; x12 = Integer.rotateLeft(x12 ^ x0, 8);
-            x1 += x5; x13 = Integer.rotateLeft(x13 ^ x1, 8);
-            x2 += x6; x14 = Integer.rotateLeft(x14 ^ x2, 8);
-            x3 += x7; x15 = Integer.rotateLeft(x15 ^ x3, 8);
-            x8 += x12; x4 = Integer.rotateLeft(x4 ^ x8, 7);
-            x9 += x13; x5 = Integer.rotateLeft(x5 ^ x9, 7);
-            x10 += x14; x6 = Integer.rotateLeft(x6 ^ x10, 7);
-            x11 += x15; x7 = Integer.rotateLeft(x7 ^ x11, 7);
-            x0 += x5; x15 = Integer.rotateLeft(x15 ^ x0, 16);
-            x1 += x6; x12 = Integer.rotateLeft(x12 ^ x1, 16);
-            x2 += x7; x13 = Integer.rotateLeft(x13 ^ x2, 16);
-            x3 += x4; x14 = Integer.rotateLeft(x14 ^ x3, 16);
-            x10 += x15; x5 = Integer.rotateLeft(x5 ^ x10, 12);
-            x11 += x12; x6 = Integer.rotateLeft(x6 ^ x11, 12);
-            x8 += x13; x7 = Integer.rotateLeft(x7 ^ x8, 12);
-            x9 += x14; x4 = Integer.rotateLeft(x4 ^ x9, 12);
-            x0 += x5; x15 = Integer.rotateLeft(x15 ^ x0, 8);
-            x1 += x6; x12 = Integer.rotateLeft(x12 ^ x1, 8);
-            x2 += x7; x13 = Integer.rotateLeft(x13 ^ x2, 8);
-            x3 += x4; x14 = Integer.rotateLeft(x14 ^ x3, 8);
-            x10 += x15; x5 = Integer.rotateLeft(x5 ^ x10, 7);
-            x11 += x12; x6 = Integer.rotateLeft(x6 ^ x11, 7);
-            x8 += x13; x7 = Integer.rotateLeft(x7 ^ x8, 7);
-            x9 += x14; x4 = Integer.rotateLeft(x4 ^ x9, 7);
-            x[0 * S + i] = x0; x[1 * S + i] = x1; x[2 * S + i] = x2; x[3 * S + i] = x3;
-            x[4 * S + i] = x4; x[5 * S + i] = x5; x[6 * S + i] = x6; x[7 * S + i] = x7;
-            x[8 * S + i] = x8; x[9 * S + i] = x9; x[10 * S + i] = x10; x[11 * S + i] = x11;
-            x[12 * S + i] = x12; x[13 * S + i] = x13; x[14 * S + i] = x14; x[15 * S + i] = x15;
+    /**
+     * The 20 rounds of lane {@code lane} (block counter {@code counter}) with the whole state in
+     * local variables, written to the lanes once at the end: the path for code that does not
+     * vectorize the lane loops (see {@link #VECTOR_LANES}) and for narrow batches. Loading
+     * and storing every word around every quarter round, as the lane loops do, costs more than
+     * the rounds themselves when each lane is computed on its own.
+     */
+    private void permuteLane(int[] x, int lane, int counter) {
+        int x0 = C0, x1 = C1, x2 = C2, x3 = C3;
+        int x4 = k0, x5 = k1, x6 = k2, x7 = k3;
+        int x8 = k4, x9 = k5, x10 = k6, x11 = k7;
+        int x12 = counter, x13 = n0, x14 = n1, x15 = n2;
+        for (int round = 0; round < 10; round++) {
+                x0 += x4; x12 = Integer.rotateLeft(x12 ^ x0, 16);
+                x8 += x12; x4 = Integer.rotateLeft(x4 ^ x8, 12);
+                x0 += x4; x12 = Integer.rotateLeft(x12 ^ x0, 8);
+                x8 += x12; x4 = Integer.rotateLeft(x4 ^ x8, 7);
+                x1 += x5; x13 = Integer.rotateLeft(x13 ^ x1, 16);
+                x9 += x13; x5 = Integer.rotateLeft(x5 ^ x9, 12);
+                x1 += x5; x13 = Integer.rotateLeft(x13 ^ x1, 8);
+                x9 += x13; x5 = Integer.rotateLeft(x5 ^ x9, 7);
+                x2 += x6; x14 = Integer.rotateLeft(x14 ^ x2, 16);
+                x10 += x14; x6 = Integer.rotateLeft(x6 ^ x10, 12);
+                x2 += x6; x14 = Integer.rotateLeft(x14 ^ x2, 8);
+                x10 += x14; x6 = Integer.rotateLeft(x6 ^ x10, 7);
+                x3 += x7; x15 = Integer.rotateLeft(x15 ^ x3, 16);
+                x11 += x15; x7 = Integer.rotateLeft(x7 ^ x11, 12);
+                x3 += x7; x15 = Integer.rotateLeft(x15 ^ x3, 8);
+                x11 += x15; x7 = Integer.rotateLeft(x7 ^ x11, 7);
+                x0 += x5; x15 = Integer.rotateLeft(x15 ^ x0, 16);
+                x10 += x15; x5 = Integer.rotateLeft(x5 ^ x10, 12);
+                x0 += x5; x15 = Integer.rotateLeft(x15 ^ x0, 8);
+                x10 += x15; x5 = Integer.rotateLeft(x5 ^ x10, 7);
+                x1 += x6; x12 = Integer.rotateLeft(x12 ^ x1, 16);
+                x11 += x12; x6 = Integer.rotateLeft(x6 ^ x11, 12);
+                x1 += x6; x12 = Integer.rotateLeft(x12 ^ x1, 8);
+                x11 += x12; x6 = Integer.rotateLeft(x6 ^ x11, 7);
+                x2 += x7; x13 = Integer.rotateLeft(x13 ^ x2, 16);
+                x8 += x13; x7 = Integer.rotateLeft(x7 ^ x8, 12);
+                x2 += x7; x13 = Integer.rotateLeft(x13 ^ x2, 8);
+                x8 += x13; x7 = Integer.rotateLeft(x7 ^ x8, 7);
+                x3 += x4; x14 = Integer.rotateLeft(x14 ^ x3, 16);
+                x9 += x14; x4 = Integer.rotateLeft(x4 ^ x9, 12);
+                x3 += x4; x14 = Integer.rotateLeft(x14 ^ x3, 8);
+                x9 += x14; x4 = Integer.rotateLeft(x4 ^ x9, 7);
         }
-    }
-
-    /** Quarter rounds on the diagonals (0,5,10,15) ... (3,4,9,14) of every lane. */
-    private static void diagonalRound(int[] x, int n) {
-        for (int i = 0; i < n; i++) {
-            int x0 = x[0 * S + i]; int x1 = x[1 * S + i]; int x2 = x[2 * S + i]; int x3 = x[3 * S + i];
-            int x4 = x[4 * S + i]; int x5 = x[5 * S + i]; int x6 = x[6 * S + i]; int x7 = x[7 * S + i];
-            int x8 = x[8 * S + i]; int x9 = x[9 * S + i]; int x10 = x[10 * S + i]; int x11 = x[11 * S + i];
-            int x12 = x[12 * S + i]; int x13 = x[13 * S + i]; int x14 = x[14 * S + i]; int x15 = x[15 * S + i];
-
-            x[0 * S + i] = x0; x[1 * S + i] = x1; x[2 * S + i] = x2; x[3 * S + i] = x3;
-            x[4 * S + i] = x4; x[5 * S + i] = x5; x[6 * S + i] = x6; x[7 * S + i] = x7;
-            x[8 * S + i] = x8; x[9 * S + i] = x9; x[10 * S + i] = x10; x[11 * S + i] = x11;
-            x[12 * S + i] = x12; x[13 * S + i] = x13; x[14 * S + i] = x14; x[15 * S + i] = x15;
-        }
+        x[lane] = x0; x[S + lane] = x1; x[2 * S + lane] = x2; x[3 * S + lane] = x3;
+        x[4 * S + lane] = x4; x[5 * S + lane] = x5; x[6 * S + lane] = x6; x[7 * S + lane] = x7;
+        x[8 * S + lane] = x8; x[9 * S + lane] = x9; x[10 * S + lane] = x10; x[11 * S + lane] = x11;
+        x[12 * S + lane] = x12; x[13 * S + lane] = x13; x[14 * S + lane] = x14; x[15 * S + lane] = x15;
     }
 
     /** The diagonal round as four loops, one per quarter round, over the first {@code n} lanes. */

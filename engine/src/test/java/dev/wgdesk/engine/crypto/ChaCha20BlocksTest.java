@@ -62,8 +62,17 @@ class ChaCha20BlocksTest {
 
     @Test
     void everyBatchSizeOffsetAndTailMatchesTheJce() throws Exception {
+        everyBatchSizeOffsetAndTailMatchesTheJce(new ChaCha20Blocks(true));
+    }
+
+    /** The one-lane-at-a-time path a native image takes for every batch size. */
+    @Test
+    void oneLaneAtATimeMatchesTheJceForEveryBatchSize() throws Exception {
+        everyBatchSizeOffsetAndTailMatchesTheJce(new ChaCha20Blocks(false));
+    }
+
+    private static void everyBatchSizeOffsetAndTailMatchesTheJce(ChaCha20Blocks c) throws Exception {
         Random rnd = new Random(8439);
-        ChaCha20Blocks c = new ChaCha20Blocks();
         Cipher jce = Cipher.getInstance("ChaCha20");
         for (int t = 0; t < 600; t++) {
             byte[] key = new byte[32];
