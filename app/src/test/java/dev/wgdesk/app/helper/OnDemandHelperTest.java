@@ -48,6 +48,8 @@ class OnDemandHelperTest {
     private final FakeSource net = new FakeSource();
     private final List<Task> scheduled = new ArrayList<>();
     private int sourcesMade;
+    /** Sees each event the helper sends, in the thread that caused it (a test's hook into a switch). */
+    private volatile java.util.function.Consumer<dev.wgdesk.app.ipc.IpcEvent> onEvent = e -> { };
 
     /** A decision scheduled after {@code delay} ms; cancelled when replaced. */
     private static final class Task {
@@ -103,7 +105,7 @@ class OnDemandHelperTest {
         Files.createDirectories(state);
         log = new HelperLog(null);
         tunnels = new TunnelManager(ConfigStore.open(state), StateStore.open(state), RuntimeJournal.open(state),
-                new FakeBackend(), HelperPolicy.defaults(), log, e -> { }, OwnershipRulesTest.NAMES);
+                new FakeBackend(), HelperPolicy.defaults(), log, e -> onEvent.accept(e), OwnershipRulesTest.NAMES);
         tunnels.onDemand().setSources(() -> {
             sourcesMade++;
             return net;
@@ -204,6 +206,65 @@ class OnDemandHelperTest {
         net.set(wifi("Home"));
         runScheduled();
         assertEquals(TunnelState.ACTIVE, state("vpn"));
+    }
+
+    /**
+     * The race: on-demand decides while a switch by hand is half done (the tunnel already down,
+     * the switch not yet recorded). The test pauses the user's deactivation right after the
+     * tunnel went INACTIVE, runs the pending decision in another thread, and lets the user's
+     * request go on only once that decision waits for a lock the user's request holds. Before the
+     * fix the decision saw the tunnel down and "not switched by hand", and brought it up again
+     * after the user's request: the user's "off" was undone until the next network change.
+     */
+    @Test
+    void aDecisionRacingASwitchByHandNeverUndoesIt() throws Exception {
+        tunnels.save("vpn", config("10.1.0.0/16"), true, ALICE);
+        net.state = wifi("Cafe");
+        tunnels.setOnDemand("vpn", EXCEPT_HOME, ALICE);
+        runScheduled();
+        assertEquals(TunnelState.ACTIVE, state("vpn"));
+        net.set(wifi("Cafe")); // a decision is pending (the same network reported again)
+
+        Thread user = Thread.currentThread();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread[] decider = new Thread[1];
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        onEvent = e -> {
+            if (Thread.currentThread() == user && e instanceof dev.wgdesk.app.ipc.IpcEvent.StateChanged c
+                    && c.name().equals("vpn") && c.state() == TunnelState.INACTIVE && decider[0] == null) {
+                decider[0] = Thread.ofPlatform().name("ondemand-decider").start(() -> {
+                    try {
+                        runScheduled();
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                });
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                while (true) { // until the decision waits for a lock this (the user's) thread holds
+                    java.lang.management.ThreadInfo info = mx.getThreadInfo(decider[0].threadId());
+                    if (info != null && info.getLockOwnerId() == user.threadId()) {
+                        break;
+                    }
+                    if (!decider[0].isAlive() || System.nanoTime() > deadline) {
+                        failures.add(new AssertionError("the decision did not wait for the switch by hand"));
+                        break;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        };
+        tunnels.deactivate("vpn", ALICE);
+        onEvent = e -> { };
+        assertTrue(decider[0] != null, "the deactivation went through INACTIVE");
+        decider[0].join(20_000);
+        assertFalse(decider[0].isAlive());
+        assertTrue(failures.isEmpty(), failures.toString());
+        assertEquals(TunnelState.INACTIVE, state("vpn"), "switched off by hand: on-demand leaves it off on this network");
+        assertEquals("kept", onDemand("vpn").decision());
+
+        net.set(wifi("Airport"));
+        runScheduled();
+        assertEquals(TunnelState.ACTIVE, state("vpn"), "a new network: the rule applies again");
     }
 
     @Test
