@@ -22,10 +22,10 @@ import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ondemand.NetworkSource;
 import dev.wgdesk.app.ondemand.NetworkState;
 import dev.wgdesk.app.ondemand.NetworkState.Connection;
+import dev.wgdesk.app.testsupport.ManualTasks;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -46,22 +46,10 @@ class OnDemandHelperTest {
     private TunnelManager tunnels;
     private HelperLog log;
     private final FakeSource net = new FakeSource();
-    private final List<Task> scheduled = new ArrayList<>();
+    private final ManualTasks scheduled = new ManualTasks();
     private int sourcesMade;
     /** Sees each event the helper sends, in the thread that caused it (a test's hook into a switch). */
     private volatile java.util.function.Consumer<dev.wgdesk.app.ipc.IpcEvent> onEvent = e -> { };
-
-    /** A decision scheduled after {@code delay} ms; cancelled when replaced. */
-    private static final class Task {
-        final Runnable run;
-        final long delay;
-        boolean cancelled;
-
-        Task(Runnable run, long delay) {
-            this.run = run;
-            this.delay = delay;
-        }
-    }
 
     /** The networks as the test sets them. */
     private static final class FakeSource implements NetworkSource {
@@ -110,11 +98,7 @@ class OnDemandHelperTest {
             sourcesMade++;
             return net;
         });
-        tunnels.onDemand().setScheduler((task, delay) -> {
-            Task t = new Task(task, delay);
-            scheduled.add(t);
-            return () -> t.cancelled = true;
-        });
+        tunnels.onDemand().setScheduler((task, delay) -> scheduled.add(task, java.time.Duration.ofMillis(delay)));
         tunnels.startup();
     }
 
@@ -123,18 +107,9 @@ class OnDemandHelperTest {
         tunnels.close();
     }
 
-    /** Runs the decisions scheduled and not cancelled; returns their delays. */
+    /** Runs the decisions scheduled and not cancelled; returns their delays in ms. */
     private List<Long> runScheduled() {
-        List<Long> delays = new ArrayList<>();
-        List<Task> now = List.copyOf(scheduled);
-        scheduled.clear();
-        for (Task t : now) {
-            if (!t.cancelled) {
-                delays.add(t.delay);
-                t.run.run();
-            }
-        }
-        return delays;
+        return scheduled.runPending().stream().map(java.time.Duration::toMillis).toList();
     }
 
     private static String config(String allowed) {
