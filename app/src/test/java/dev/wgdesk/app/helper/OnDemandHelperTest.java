@@ -153,13 +153,18 @@ class OnDemandHelperTest {
         assertTrue(onDemand("vpn").reason().contains("trusted"), onDemand("vpn").reason());
     }
 
-    @Test
-    void switchedByHandIsLeftUntilTheNetworkChanges() throws Exception {
+    /** Tunnel "vpn" with an "except Home" rule, brought up by on-demand on Wi-Fi "Cafe". */
+    private void upByOnDemandOnCafe() throws Exception {
         tunnels.save("vpn", config("10.1.0.0/16"), true, ALICE);
         net.state = wifi("Cafe");
         tunnels.setOnDemand("vpn", EXCEPT_HOME, ALICE);
         runScheduled();
         assertEquals(TunnelState.ACTIVE, state("vpn"));
+    }
+
+    @Test
+    void switchedByHandIsLeftUntilTheNetworkChanges() throws Exception {
+        upByOnDemandOnCafe();
 
         tunnels.deactivate("vpn", ALICE);
         assertEquals("kept", onDemand("vpn").decision());
@@ -193,11 +198,7 @@ class OnDemandHelperTest {
      */
     @Test
     void aDecisionRacingASwitchByHandNeverUndoesIt() throws Exception {
-        tunnels.save("vpn", config("10.1.0.0/16"), true, ALICE);
-        net.state = wifi("Cafe");
-        tunnels.setOnDemand("vpn", EXCEPT_HOME, ALICE);
-        runScheduled();
-        assertEquals(TunnelState.ACTIVE, state("vpn"));
+        upByOnDemandOnCafe();
         net.set(wifi("Cafe")); // a decision is pending (the same network reported again)
 
         Thread user = Thread.currentThread();
