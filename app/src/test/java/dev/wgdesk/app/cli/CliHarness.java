@@ -44,6 +44,11 @@ final class CliHarness implements AutoCloseable {
 
     /** Runs {@code wgdesk --socket SOCKET ARGS}. */
     Result run(String... args) {
+        return run(socket, args);
+    }
+
+    /** Runs {@code wgdesk --socket SOCKET ARGS} against any helper's socket (one in a namespace too). */
+    static Result run(Path socket, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         List<String> argv = new ArrayList<>(List.of("--socket", socket.toString()));
