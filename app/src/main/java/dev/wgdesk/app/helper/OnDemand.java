@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -59,12 +60,13 @@ final class OnDemand implements AutoCloseable {
     private final LongSupplier clock;
     private final ReentrantLock evaluating = new ReentrantLock();
     /**
-     * Held by a switch by hand from its activation until it is recorded ({@link #switchByHand}),
-     * and by on-demand from reading which tunnels are up until it has acted on them: without it, a
-     * decision taken just before a switch by hand could undo it until the next network change.
-     * Taken before any tunnel's lock.
+     * Switches by hand hold its read lock from their activation until they are recorded
+     * ({@link #switchByHand}), so they never wait for each other (a slow activation holds up no
+     * other tunnel); a decision of on-demand holds its write lock from noting the network until it
+     * has acted. Without it, a decision taken just before a switch by hand could undo it until the
+     * next network change. Taken before any tunnel's lock.
      */
-    private final ReentrantLock switching = new ReentrantLock();
+    private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
     private final Set<String> overridden = ConcurrentHashMap.newKeySet();
     private final Map<String, OnDemandStatus> decided = new ConcurrentHashMap<>();
     private volatile Supplier<NetworkSource> sources = OnDemand::sourceForThisOs;
@@ -148,16 +150,17 @@ final class OnDemand implements AutoCloseable {
     /**
      * Switches {@code name} on or off by hand ({@code action}) and, when that worked, records it
      * ({@link #userSwitched}), as one step that a decision of on-demand never interleaves with: a
-     * decision in progress is finished first, and the next one sees the switch.
+     * decision in progress is finished first, and the next one sees the switch. Switches of
+     * several tunnels still run side by side.
      */
     <T> T switchByHand(String name, boolean up, Switch<T> action) throws IpcException {
-        switching.lock();
+        switching.readLock().lock();
         try {
             T result = action.run();
             userSwitched(name, up);
             return result;
         } finally {
-            switching.unlock();
+            switching.readLock().unlock();
         }
     }
 
@@ -273,11 +276,11 @@ final class OnDemand implements AutoCloseable {
             }
             unavailable = null;
             loggedUnavailable = null;
-            switching.lock();
+            switching.writeLock().lock();
             try {
                 decideAndAct(rules, net);
             } finally {
-                switching.unlock();
+                switching.writeLock().unlock();
             }
         } finally {
             evaluating.unlock();

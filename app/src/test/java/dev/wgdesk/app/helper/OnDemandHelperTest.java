@@ -202,7 +202,6 @@ class OnDemandHelperTest {
         net.set(wifi("Cafe")); // a decision is pending (the same network reported again)
 
         Thread user = Thread.currentThread();
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Thread[] decider = new Thread[1];
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         onEvent = e -> {
@@ -216,9 +215,8 @@ class OnDemandHelperTest {
                     }
                 });
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-                while (true) { // until the decision waits for a lock this (the user's) thread holds
-                    java.lang.management.ThreadInfo info = mx.getThreadInfo(decider[0].threadId());
-                    if (info != null && info.getLockOwnerId() == user.threadId()) {
+                while (true) { // until the decision waits for a lock: one this (the user's) thread holds
+                    if (java.util.concurrent.locks.LockSupport.getBlocker(decider[0]) != null) {
                         break;
                     }
                     if (!decider[0].isAlive() || System.nanoTime() > deadline) {
