@@ -52,6 +52,9 @@ final class OnDemand implements AutoCloseable {
     /** How long the networks must stay unchanged before on-demand acts (a roam, a DHCP renewal...). */
     static final long DEBOUNCE_MILLIS = 2000;
 
+    /** How soon a decision that met a switch by hand in progress is tried again. */
+    static final long BUSY_RETRY_MILLIS = 200;
+
     private final StateStore state;
     private final ConfigStore store;
     private final Activations activations;
@@ -63,7 +66,8 @@ final class OnDemand implements AutoCloseable {
      * Switches by hand hold its read lock from their activation until they are recorded
      * ({@link #switchByHand}), so they never wait for each other (a slow activation holds up no
      * other tunnel); a decision of on-demand holds its write lock from noting the network until it
-     * has acted. Without it, a decision taken just before a switch by hand could undo it until the
+     * has acted, and when a switch by hand is under way it does not wait but tries again
+     * {@value #BUSY_RETRY_MILLIS} ms later. Without it, a decision taken just before a switch by hand could undo it until the
      * next network change. Taken before any tunnel's lock.
      */
     private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
@@ -276,7 +280,12 @@ final class OnDemand implements AutoCloseable {
             }
             unavailable = null;
             loggedUnavailable = null;
-            switching.writeLock().lock();
+            if (!switching.writeLock().tryLock()) {
+                // A switch by hand is under way: decide again once it is recorded. Waiting here would
+                // also queue every later switch by hand (of any tunnel) behind this decision.
+                schedule(BUSY_RETRY_MILLIS);
+                return;
+            }
             try {
                 decideAndAct(rules, net);
             } finally {

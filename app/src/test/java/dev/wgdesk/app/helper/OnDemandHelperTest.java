@@ -191,10 +191,11 @@ class OnDemandHelperTest {
     /**
      * The race: on-demand decides while a switch by hand is half done (the tunnel already down,
      * the switch not yet recorded). The test pauses the user's deactivation right after the
-     * tunnel went INACTIVE, runs the pending decision in another thread, and lets the user's
-     * request go on only once that decision waits for a lock the user's request holds. Before the
-     * fix the decision saw the tunnel down and "not switched by hand", and brought it up again
-     * after the user's request: the user's "off" was undone until the next network change.
+     * tunnel went INACTIVE and runs the pending decision in another thread until it has either
+     * finished (it saw the switch under way and put itself off) or is parked on a lock the user's
+     * request holds; then lets the request go on, and runs what is scheduled after. Before the fix
+     * the decision saw the tunnel down and "not switched by hand", and brought it up again after
+     * the user's request: the user's "off" was undone until the next network change.
      */
     @Test
     void aDecisionRacingASwitchByHandNeverUndoesIt() throws Exception {
@@ -204,23 +205,22 @@ class OnDemandHelperTest {
         Thread user = Thread.currentThread();
         Thread[] decider = new Thread[1];
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<List<Long>> ranByDecider = new java.util.concurrent.CopyOnWriteArrayList<>();
         onEvent = e -> {
             if (Thread.currentThread() == user && e instanceof dev.wgdesk.app.ipc.IpcEvent.StateChanged c
                     && c.name().equals("vpn") && c.state() == TunnelState.INACTIVE && decider[0] == null) {
                 decider[0] = Thread.ofPlatform().name("ondemand-decider").start(() -> {
                     try {
-                        runScheduled();
+                        ranByDecider.add(runScheduled());
                     } catch (Throwable t) {
                         failures.add(t);
                     }
                 });
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-                while (true) { // until the decision waits for a lock: one this (the user's) thread holds
-                    if (java.util.concurrent.locks.LockSupport.getBlocker(decider[0]) != null) {
-                        break;
-                    }
-                    if (!decider[0].isAlive() || System.nanoTime() > deadline) {
-                        failures.add(new AssertionError("the decision did not wait for the switch by hand"));
+                // Until the decision is done, or waits for a lock (one this, the user's, thread holds).
+                while (decider[0].isAlive() && java.util.concurrent.locks.LockSupport.getBlocker(decider[0]) == null) {
+                    if (System.nanoTime() > deadline) {
+                        failures.add(new AssertionError("the decision neither finished nor waited"));
                         break;
                     }
                     Thread.onSpinWait();
@@ -234,6 +234,9 @@ class OnDemandHelperTest {
         assertFalse(decider[0].isAlive());
         assertTrue(failures.isEmpty(), failures.toString());
         assertEquals(TunnelState.INACTIVE, state("vpn"), "switched off by hand: on-demand leaves it off on this network");
+        assertEquals(List.of(List.of(OnDemand.DEBOUNCE_MILLIS)), ranByDecider);
+        assertEquals(List.of(OnDemand.BUSY_RETRY_MILLIS), runScheduled(), "decided again once the switch was recorded");
+        assertEquals(TunnelState.INACTIVE, state("vpn"), "still off after that decision");
         assertEquals("kept", onDemand("vpn").decision());
 
         net.set(wifi("Airport"));
