@@ -59,16 +59,20 @@ class OnDemandCliTest {
         return r.code();
     }
 
-    private TunnelStatus awaitState(String name, TunnelState want) throws Exception {
+    /**
+     * The status once the tunnel is {@code want} and on-demand has recorded its decision: the
+     * state changes while on-demand acts, its decision is recorded just after.
+     */
+    private TunnelStatus awaitState(String name, TunnelState want, String decision) throws Exception {
         long deadline = System.nanoTime() + 20_000_000_000L;
         try (IpcClient c = IpcClient.connect(socket)) {
             while (true) {
                 TunnelStatus s = c.status(name);
-                if (s.state() == want) {
+                if (s.state() == want && s.onDemand() != null && decision.equals(s.onDemand().decision())) {
                     return s;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(name + " did not become " + want + ": " + s);
+                    throw new AssertionError(name + " did not become " + want + " with decision " + decision + ": " + s);
                 }
                 Thread.sleep(50);
             }
@@ -93,7 +97,7 @@ class OnDemandCliTest {
 
             assertEquals(Main.EXIT_OK, run("ondemand", "vpn", "--wifi-except", "Home, Office", "--ethernet", "off"), err);
             assertTrue(out.contains("Wi-Fi: except \"Home\", \"Office\"; wired: off"), out);
-            TunnelStatus up = awaitState("vpn", TunnelState.ACTIVE);
+            TunnelStatus up = awaitState("vpn", TunnelState.ACTIVE, "up");
             assertEquals("up", up.onDemand().decision());
 
             assertEquals(Main.EXIT_OK, run("show", "vpn"), err);
@@ -102,7 +106,7 @@ class OnDemandCliTest {
 
             nm.remove(cafe);
             nm.add("802-11-wireless", "Home", "wlan0", "Home", NetworkManagerSource.ACTIVATED);
-            TunnelStatus down = awaitState("vpn", TunnelState.INACTIVE);
+            TunnelStatus down = awaitState("vpn", TunnelState.INACTIVE, "down");
             assertEquals("down", down.onDemand().decision(), String.valueOf(down.onDemand()));
             assertEquals(Main.EXIT_OK, run("ondemand", "vpn"), err);
             assertTrue(out.contains("brought down by on-demand: on Wi-Fi \"Home\" (wlan0), trusted"), out);
