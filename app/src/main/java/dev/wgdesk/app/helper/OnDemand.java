@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -51,6 +52,9 @@ final class OnDemand implements AutoCloseable {
     /** How long the networks must stay unchanged before on-demand acts (a roam, a DHCP renewal...). */
     static final long DEBOUNCE_MILLIS = 2000;
 
+    /** How soon a decision that met a switch by hand in progress is tried again. */
+    static final long BUSY_RETRY_MILLIS = 200;
+
     private final StateStore state;
     private final ConfigStore store;
     private final Activations activations;
@@ -58,6 +62,15 @@ final class OnDemand implements AutoCloseable {
     private final HelperLog log;
     private final LongSupplier clock;
     private final ReentrantLock evaluating = new ReentrantLock();
+    /**
+     * Switches by hand hold its read lock from their activation until they are recorded
+     * ({@link #switchByHand}), so they never wait for each other (a slow activation holds up no
+     * other tunnel); a decision of on-demand holds its write lock from noting the network until it
+     * has acted, and when a switch by hand is under way it does not wait but tries again
+     * {@value #BUSY_RETRY_MILLIS} ms later. Without it, a decision taken just before a switch by hand could undo it until the
+     * next network change. Taken before any tunnel's lock.
+     */
+    private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
     private final Set<String> overridden = ConcurrentHashMap.newKeySet();
     private final Map<String, OnDemandStatus> decided = new ConcurrentHashMap<>();
     private volatile Supplier<NetworkSource> sources = OnDemand::sourceForThisOs;
@@ -132,8 +145,31 @@ final class OnDemand implements AutoCloseable {
         schedule(0);
     }
 
+    /** A switch by hand: an activation or deactivation through {@link Activations}. */
+    @FunctionalInterface
+    interface Switch<T> {
+        T run() throws IpcException;
+    }
+
+    /**
+     * Switches {@code name} on or off by hand ({@code action}) and, when that worked, records it
+     * ({@link #userSwitched}), as one step that a decision of on-demand never interleaves with: a
+     * decision in progress is finished first, and the next one sees the switch. Switches of
+     * several tunnels still run side by side.
+     */
+    <T> T switchByHand(String name, boolean up, Switch<T> action) throws IpcException {
+        switching.readLock().lock();
+        try {
+            T result = action.run();
+            userSwitched(name, up);
+            return result;
+        } finally {
+            switching.readLock().unlock();
+        }
+    }
+
     /** The user switched {@code name} on or off by hand: on-demand leaves it so on this network. */
-    void userSwitched(String name, boolean up) {
+    private void userSwitched(String name, boolean up) {
         if (state.onDemand(name).enabled() && overridden.add(name)) {
             log.info(name, "Switched " + (up ? "on" : "off") + " by hand: on-demand leaves it "
                     + (up ? "up" : "down") + " until the network changes");
@@ -244,31 +280,49 @@ final class OnDemand implements AutoCloseable {
             }
             unavailable = null;
             loggedUnavailable = null;
-            if (!net.equals(lastNetwork)) {
-                log.info(null, "On-demand: the network is now " + net.describe());
-                if (lastNetwork != null && !overridden.isEmpty()) {
-                    log.info(null, "On-demand applies again to " + String.join(", ", new java.util.TreeSet<>(overridden))
-                            + " (switched by hand on the previous network)");
-                    overridden.clear();
-                }
-                lastNetwork = net;
+            if (!switching.writeLock().tryLock()) {
+                // A switch by hand is under way: decide again once it is recorded. Waiting here would
+                // also queue every later switch by hand (of any tunnel) behind this decision.
+                schedule(BUSY_RETRY_MILLIS);
+                return;
             }
-            rules.keySet().removeIf(n -> !exists(n));
-            Set<String> upByHand = new HashSet<>();
-            for (String n : storedNames()) {
-                if (activations.entry(n).state.isUp() && (!rules.containsKey(n) || overridden.contains(n))) {
-                    upByHand.add(n);
-                }
-            }
-            Map<String, List<IpPrefix>> ips = new HashMap<>();
-            List<OnDemandEvaluator.Decision> decisions = OnDemandEvaluator.evaluate(new OnDemandEvaluator.Input(rules, net,
-                    Set.copyOf(overridden), upByHand, (a, b) -> Activations.firstOverlap(allowed(ips, a), allowed(ips, b))
-                            .isPresent()));
-            for (OnDemandEvaluator.Decision d : decisions) {
-                act(d, rules.get(d.tunnel()), net);
+            try {
+                decideAndAct(rules, net);
+            } finally {
+                switching.writeLock().unlock();
             }
         } finally {
             evaluating.unlock();
+        }
+    }
+
+    /**
+     * With {@link #switching} held: notes a new network (switches by hand on the previous one no
+     * longer count), decides which tunnels should be up on {@code net}, and switches them.
+     */
+    private void decideAndAct(Map<String, OnDemandRule> rules, NetworkState net) {
+        if (!net.equals(lastNetwork)) {
+            log.info(null, "On-demand: the network is now " + net.describe());
+            if (lastNetwork != null && !overridden.isEmpty()) {
+                log.info(null, "On-demand applies again to " + String.join(", ", new java.util.TreeSet<>(overridden))
+                        + " (switched by hand on the previous network)");
+                overridden.clear();
+            }
+            lastNetwork = net;
+        }
+        rules.keySet().removeIf(n -> !exists(n));
+        Set<String> upByHand = new HashSet<>();
+        for (String n : storedNames()) {
+            if (activations.entry(n).state.isUp() && (!rules.containsKey(n) || overridden.contains(n))) {
+                upByHand.add(n);
+            }
+        }
+        Map<String, List<IpPrefix>> ips = new HashMap<>();
+        List<OnDemandEvaluator.Decision> decisions = OnDemandEvaluator.evaluate(new OnDemandEvaluator.Input(rules, net,
+                Set.copyOf(overridden), upByHand, (a, b) -> Activations.firstOverlap(allowed(ips, a), allowed(ips, b))
+                        .isPresent()));
+        for (OnDemandEvaluator.Decision d : decisions) {
+            act(d, rules.get(d.tunnel()), net);
         }
     }
 
@@ -280,9 +334,6 @@ final class OnDemand implements AutoCloseable {
             case DOWN -> "down";
             case KEEP -> "kept";
         };
-        if (overridden.contains(name) && d.action() != OnDemandEvaluator.Action.KEEP) {
-            return; // switched by hand while deciding
-        }
         boolean up = activations.entry(name).state.isUp();
         try {
             if (d.action() == OnDemandEvaluator.Action.UP && !up) {

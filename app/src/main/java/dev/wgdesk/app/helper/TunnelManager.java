@@ -327,8 +327,7 @@ public final class TunnelManager implements AutoCloseable {
     public TunnelStatus activate(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireUse(name, who, "activate");
-        TunnelStatus s = activations.activate(name, who, "activated by " + describe(who));
-        onDemand.userSwitched(name, true);
+        TunnelStatus s = onDemand.switchByHand(name, true, () -> activations.activate(name, who, "activated by " + describe(who)));
         return s.withOnDemand(onDemand.status(name));
     }
 
@@ -336,8 +335,7 @@ public final class TunnelManager implements AutoCloseable {
     public TunnelStatus deactivate(String name, ClientIdentity who) throws IpcException {
         requireExists(name);
         requireUse(name, who, "deactivate");
-        TunnelStatus s = activations.deactivate(name, "deactivated by " + describe(who));
-        onDemand.userSwitched(name, false);
+        TunnelStatus s = onDemand.switchByHand(name, false, () -> activations.deactivate(name, "deactivated by " + describe(who)));
         return s.withOnDemand(onDemand.status(name));
     }
 

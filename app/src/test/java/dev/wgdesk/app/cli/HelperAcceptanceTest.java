@@ -15,9 +15,7 @@ import dev.wgdesk.engine.config.TunnelConfig;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.testing.Requirements;
 import dev.wgdesk.platform.linux.net.Command;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -110,15 +108,10 @@ class HelperAcceptanceTest {
     }
 
     private int cli(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        List<String> argv = new ArrayList<>(List.of("--socket", socket.toString()));
-        argv.addAll(Arrays.asList(args));
-        int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8))
-                .run(argv);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        CliHarness.Result r = CliHarness.run(socket, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     private void cliOk(String... args) {

@@ -4,20 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wgdesk.app.helper.FakeBackend;
-import dev.wgdesk.app.helper.Helper;
-import dev.wgdesk.app.helper.HelperLog;
 import dev.wgdesk.app.ipc.IpcJson;
 import dev.wgdesk.engine.crypto.PrivateKey;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MainTest {
     @TempDir
     Path dir;
-    Helper helper;
+    CliHarness cli;
     Path socket;
     String out;
     String err;
@@ -43,26 +37,20 @@ class MainTest {
 
     @BeforeEach
     void start() throws IOException {
-        socket = dir.resolve("h.sock");
-        helper = Helper.start(new Helper.Options(socket, dir.resolve("state"), dir.resolve("none.conf"), 8),
-                new FakeBackend(), p -> Optional.empty(), new HelperLog(null));
+        cli = CliHarness.start(dir);
+        socket = cli.socket();
     }
 
     @AfterEach
     void stop() {
-        helper.close();
+        cli.close();
     }
 
     int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        List<String> argv = new ArrayList<>(List.of("--socket", socket.toString()));
-        argv.addAll(List.of(args));
-        int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8))
-                .run(argv);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        CliHarness.Result r = cli.run(args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     @Test
@@ -198,7 +186,7 @@ class MainTest {
         assertTrue(err.startsWith("wgdesk: unknown verb frobnicate\nusage:"), err);
         assertEquals(Main.EXIT_USAGE, run("up"));
         assertEquals(Main.EXIT_USAGE, run("show", "--bogus"));
-        helper.close();
+        cli.close();
         assertEquals(Main.EXIT_UNREACHABLE, run("list"));
         assertEquals("wgdesk: cannot reach the helper at " + socket
                 + ": is the wgdesk-helper service running? (systemctl start wgdesk-helper)\n", err);

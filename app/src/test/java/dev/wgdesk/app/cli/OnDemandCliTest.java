@@ -3,9 +3,6 @@ package dev.wgdesk.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wgdesk.app.helper.FakeBackend;
-import dev.wgdesk.app.helper.Helper;
-import dev.wgdesk.app.helper.HelperLog;
 import dev.wgdesk.app.ipc.IpcClient;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ipc.TunnelStatus;
@@ -14,14 +11,8 @@ import dev.wgdesk.app.ondemand.NetworkManagerSource;
 import dev.wgdesk.app.ui.tray.sni.SessionBus;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.engine.testing.Requirements;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +27,7 @@ class OnDemandCliTest {
     @TempDir
     Path dir;
     private SessionBus bus;
-    private Helper helper;
+    private CliHarness cli;
     private Path socket;
     private String out;
     private String err;
@@ -46,16 +37,15 @@ class OnDemandCliTest {
         Requirements.require(SessionBus.available(), "dbus-daemon is not installed (Debian: dbus-daemon); .ci/run installs it");
         bus = SessionBus.start(Files.createDirectories(dir.resolve("bus")));
         System.setProperty("wgdesk.onDemand.bus", bus.address());
-        socket = dir.resolve("h.sock");
-        helper = Helper.start(new Helper.Options(socket, dir.resolve("state"), dir.resolve("none.conf"), 8),
-                new FakeBackend(), p -> Optional.empty(), new HelperLog(null));
+        cli = CliHarness.start(dir);
+        socket = cli.socket();
     }
 
     @AfterEach
     void stop() throws Exception {
         System.clearProperty("wgdesk.onDemand.bus");
-        if (helper != null) {
-            helper.close();
+        if (cli != null) {
+            cli.close();
         }
         if (bus != null) {
             bus.close();
@@ -63,27 +53,26 @@ class OnDemandCliTest {
     }
 
     private int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        List<String> argv = new ArrayList<>(List.of("--socket", socket.toString()));
-        argv.addAll(List.of(args));
-        int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8))
-                .run(argv);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        CliHarness.Result r = cli.run(args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
-    private TunnelStatus awaitState(String name, TunnelState want) throws Exception {
+    /**
+     * The status once the tunnel is {@code want} and on-demand has recorded its decision: the
+     * state changes while on-demand acts, its decision is recorded just after.
+     */
+    private TunnelStatus awaitState(String name, TunnelState want, String decision) throws Exception {
         long deadline = System.nanoTime() + 20_000_000_000L;
         try (IpcClient c = IpcClient.connect(socket)) {
             while (true) {
                 TunnelStatus s = c.status(name);
-                if (s.state() == want) {
+                if (s.state() == want && s.onDemand() != null && decision.equals(s.onDemand().decision())) {
                     return s;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(name + " did not become " + want + ": " + s);
+                    throw new AssertionError(name + " did not become " + want + " with decision " + decision + ": " + s);
                 }
                 Thread.sleep(50);
             }
@@ -108,7 +97,7 @@ class OnDemandCliTest {
 
             assertEquals(Main.EXIT_OK, run("ondemand", "vpn", "--wifi-except", "Home, Office", "--ethernet", "off"), err);
             assertTrue(out.contains("Wi-Fi: except \"Home\", \"Office\"; wired: off"), out);
-            TunnelStatus up = awaitState("vpn", TunnelState.ACTIVE);
+            TunnelStatus up = awaitState("vpn", TunnelState.ACTIVE, "up");
             assertEquals("up", up.onDemand().decision());
 
             assertEquals(Main.EXIT_OK, run("show", "vpn"), err);
@@ -117,7 +106,7 @@ class OnDemandCliTest {
 
             nm.remove(cafe);
             nm.add("802-11-wireless", "Home", "wlan0", "Home", NetworkManagerSource.ACTIVATED);
-            TunnelStatus down = awaitState("vpn", TunnelState.INACTIVE);
+            TunnelStatus down = awaitState("vpn", TunnelState.INACTIVE, "down");
             assertEquals("down", down.onDemand().decision(), String.valueOf(down.onDemand()));
             assertEquals(Main.EXIT_OK, run("ondemand", "vpn"), err);
             assertTrue(out.contains("brought down by on-demand: on Wi-Fi \"Home\" (wlan0), trusted"), out);

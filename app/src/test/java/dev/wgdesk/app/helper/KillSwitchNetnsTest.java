@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wgdesk.app.ipc.IpcClient;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ipc.TunnelStatus;
-import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.platform.linux.net.CommandException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -40,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 class KillSwitchNetnsTest {
     private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+) bytes \\d+ drop");
 
+    private ConnectedNetns net;
     private HelperInNetns h;
     private IpcClient client;
     private String privateKey;
@@ -47,25 +46,19 @@ class KillSwitchNetnsTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        String missing = HelperInNetns.missingPrerequisite();
-        Assumptions.assumeTrue(missing == null, "kill switch namespace tests need root and the namespace tools: " + missing);
-        h = HelperInNetns.create("k", false);
-        PrivateKey k = PrivateKey.generate();
-        privateKey = k.toBase64();
-        h.addPeerToWireguardGo(k.publicKey().toBase64(), "10.200.0.1/32");
+        net = ConnectedNetns.connect("kill switch namespace tests", "k", false, "10.200.0.1/32");
+        h = net.helper();
+        privateKey = net.key().toBase64();
         h.a("-6", "address", "add", "fd99::1/64", "dev", h.vethA, "nodad");
         h.b("-6", "address", "add", "fd99::2/64", "dev", h.vethB, "nodad");
         h.a("-6", "route", "add", "default", "via", "fd99::2");
-        client = h.client();
+        client = net.client();
     }
 
     @AfterAll
     void tearDown() {
-        if (client != null) {
-            client.close();
-        }
-        if (h != null) {
-            h.close();
+        if (net != null) {
+            net.close();
         }
     }
 

@@ -22,10 +22,10 @@ import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ondemand.NetworkSource;
 import dev.wgdesk.app.ondemand.NetworkState;
 import dev.wgdesk.app.ondemand.NetworkState.Connection;
+import dev.wgdesk.app.testsupport.ManualTasks;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -46,20 +46,10 @@ class OnDemandHelperTest {
     private TunnelManager tunnels;
     private HelperLog log;
     private final FakeSource net = new FakeSource();
-    private final List<Task> scheduled = new ArrayList<>();
+    private final ManualTasks scheduled = new ManualTasks();
     private int sourcesMade;
-
-    /** A decision scheduled after {@code delay} ms; cancelled when replaced. */
-    private static final class Task {
-        final Runnable run;
-        final long delay;
-        boolean cancelled;
-
-        Task(Runnable run, long delay) {
-            this.run = run;
-            this.delay = delay;
-        }
-    }
+    /** Sees each event the helper sends, in the thread that caused it (a test's hook into a switch). */
+    private volatile java.util.function.Consumer<dev.wgdesk.app.ipc.IpcEvent> onEvent = e -> { };
 
     /** The networks as the test sets them. */
     private static final class FakeSource implements NetworkSource {
@@ -103,16 +93,12 @@ class OnDemandHelperTest {
         Files.createDirectories(state);
         log = new HelperLog(null);
         tunnels = new TunnelManager(ConfigStore.open(state), StateStore.open(state), RuntimeJournal.open(state),
-                new FakeBackend(), HelperPolicy.defaults(), log, e -> { }, OwnershipRulesTest.NAMES);
+                new FakeBackend(), HelperPolicy.defaults(), log, e -> onEvent.accept(e), OwnershipRulesTest.NAMES);
         tunnels.onDemand().setSources(() -> {
             sourcesMade++;
             return net;
         });
-        tunnels.onDemand().setScheduler((task, delay) -> {
-            Task t = new Task(task, delay);
-            scheduled.add(t);
-            return () -> t.cancelled = true;
-        });
+        tunnels.onDemand().setScheduler((task, delay) -> scheduled.add(task, java.time.Duration.ofMillis(delay)));
         tunnels.startup();
     }
 
@@ -121,18 +107,9 @@ class OnDemandHelperTest {
         tunnels.close();
     }
 
-    /** Runs the decisions scheduled and not cancelled; returns their delays. */
+    /** Runs the decisions scheduled and not cancelled; returns their delays in ms. */
     private List<Long> runScheduled() {
-        List<Long> delays = new ArrayList<>();
-        List<Task> now = List.copyOf(scheduled);
-        scheduled.clear();
-        for (Task t : now) {
-            if (!t.cancelled) {
-                delays.add(t.delay);
-                t.run.run();
-            }
-        }
-        return delays;
+        return scheduled.runPending().stream().map(java.time.Duration::toMillis).toList();
     }
 
     private static String config(String allowed) {
@@ -176,13 +153,18 @@ class OnDemandHelperTest {
         assertTrue(onDemand("vpn").reason().contains("trusted"), onDemand("vpn").reason());
     }
 
-    @Test
-    void switchedByHandIsLeftUntilTheNetworkChanges() throws Exception {
+    /** Tunnel "vpn" with an "except Home" rule, brought up by on-demand on Wi-Fi "Cafe". */
+    private void upByOnDemandOnCafe() throws Exception {
         tunnels.save("vpn", config("10.1.0.0/16"), true, ALICE);
         net.state = wifi("Cafe");
         tunnels.setOnDemand("vpn", EXCEPT_HOME, ALICE);
         runScheduled();
         assertEquals(TunnelState.ACTIVE, state("vpn"));
+    }
+
+    @Test
+    void switchedByHandIsLeftUntilTheNetworkChanges() throws Exception {
+        upByOnDemandOnCafe();
 
         tunnels.deactivate("vpn", ALICE);
         assertEquals("kept", onDemand("vpn").decision());
@@ -204,6 +186,62 @@ class OnDemandHelperTest {
         net.set(wifi("Home"));
         runScheduled();
         assertEquals(TunnelState.ACTIVE, state("vpn"));
+    }
+
+    /**
+     * The race: on-demand decides while a switch by hand is half done (the tunnel already down,
+     * the switch not yet recorded). The test pauses the user's deactivation right after the
+     * tunnel went INACTIVE and runs the pending decision in another thread until it has either
+     * finished (it saw the switch under way and put itself off) or is parked on a lock the user's
+     * request holds; then lets the request go on, and runs what is scheduled after. Before the fix
+     * the decision saw the tunnel down and "not switched by hand", and brought it up again after
+     * the user's request: the user's "off" was undone until the next network change.
+     */
+    @Test
+    void aDecisionRacingASwitchByHandNeverUndoesIt() throws Exception {
+        upByOnDemandOnCafe();
+        net.set(wifi("Cafe")); // a decision is pending (the same network reported again)
+
+        Thread user = Thread.currentThread();
+        Thread[] decider = new Thread[1];
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<List<Long>> ranByDecider = new java.util.concurrent.CopyOnWriteArrayList<>();
+        onEvent = e -> {
+            if (Thread.currentThread() == user && e instanceof dev.wgdesk.app.ipc.IpcEvent.StateChanged c
+                    && c.name().equals("vpn") && c.state() == TunnelState.INACTIVE && decider[0] == null) {
+                decider[0] = Thread.ofPlatform().name("ondemand-decider").start(() -> {
+                    try {
+                        ranByDecider.add(runScheduled());
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                });
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                // Until the decision is done, or waits for a lock (one this, the user's, thread holds).
+                while (decider[0].isAlive() && java.util.concurrent.locks.LockSupport.getBlocker(decider[0]) == null) {
+                    if (System.nanoTime() > deadline) {
+                        failures.add(new AssertionError("the decision neither finished nor waited"));
+                        break;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        };
+        tunnels.deactivate("vpn", ALICE);
+        onEvent = e -> { };
+        assertTrue(decider[0] != null, "the deactivation went through INACTIVE");
+        decider[0].join(20_000);
+        assertFalse(decider[0].isAlive());
+        assertTrue(failures.isEmpty(), failures.toString());
+        assertEquals(TunnelState.INACTIVE, state("vpn"), "switched off by hand: on-demand leaves it off on this network");
+        assertEquals(List.of(List.of(OnDemand.DEBOUNCE_MILLIS)), ranByDecider);
+        assertEquals(List.of(OnDemand.BUSY_RETRY_MILLIS), runScheduled(), "decided again once the switch was recorded");
+        assertEquals(TunnelState.INACTIVE, state("vpn"), "still off after that decision");
+        assertEquals("kept", onDemand("vpn").decision());
+
+        net.set(wifi("Airport"));
+        runScheduled();
+        assertEquals(TunnelState.ACTIVE, state("vpn"), "a new network: the rule applies again");
     }
 
     @Test

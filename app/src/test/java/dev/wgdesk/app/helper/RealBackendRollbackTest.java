@@ -12,7 +12,6 @@ import dev.wgdesk.app.ipc.IpcEvent;
 import dev.wgdesk.app.ipc.IpcException;
 import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ipc.TunnelStatus;
-import dev.wgdesk.engine.crypto.PrivateKey;
 import dev.wgdesk.platform.linux.net.Command;
 import java.net.DatagramSocket;
 import java.nio.file.Files;
@@ -52,6 +51,7 @@ class RealBackendRollbackTest {
     private static final String NAME = "rb";
 
     private Path dir;
+    private ConnectedNetns net;
     private HelperInNetns h;
     private IpcClient client;
     private final BlockingQueue<IpcEvent> events = new LinkedBlockingQueue<>();
@@ -60,28 +60,22 @@ class RealBackendRollbackTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        String missing = HelperInNetns.missingPrerequisite();
-        Assumptions.assumeTrue(missing == null, "real-backend rollback tests need root and the namespace tools: " + missing);
-        h = HelperInNetns.create("r", true);
+        net = ConnectedNetns.connect("real-backend rollback tests", "r", true, "10.200.0.1/32,fd20::1/128");
+        h = net.helper();
         dir = h.dir;
         h.runner.hide("resolvectl"); // DNS through resolvconf, whatever the host runs
         h.runner.standIn("resolvconf"); // answered by the runner: what matters here is that -a is undone by -d
-        PrivateKey k = PrivateKey.generate();
-        privateKey = k.toBase64();
-        h.addPeerToWireguardGo(k.publicKey().toBase64(), "10.200.0.1/32,fd20::1/128");
+        privateKey = net.key().toBase64();
         marks = dir.resolve("marks");
-        client = h.client();
+        client = net.client();
         client.subscribe(events::add);
         client.importConfig(NAME, config("10.99.0.2:51820", ""));
     }
 
     @AfterAll
     void tearDown() {
-        if (client != null) {
-            client.close();
-        }
-        if (h != null) {
-            h.close();
+        if (net != null) {
+            net.close();
         }
     }
 

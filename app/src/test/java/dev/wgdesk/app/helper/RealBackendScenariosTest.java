@@ -15,17 +15,12 @@ import dev.wgdesk.app.ipc.TunnelState;
 import dev.wgdesk.app.ipc.TunnelStatus;
 import dev.wgdesk.engine.crypto.PrivateKey;
 import java.net.DatagramSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -41,28 +36,23 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 class RealBackendScenariosTest {
+    private ConnectedNetns net;
     private HelperInNetns h;
     private IpcClient client;
     private String privateKey;
 
     @BeforeAll
     void setUp() throws Exception {
-        String missing = HelperInNetns.missingPrerequisite();
-        Assumptions.assumeTrue(missing == null, "real-backend scenario tests need root and the namespace tools: " + missing);
-        h = HelperInNetns.create("s", false);
-        PrivateKey k = PrivateKey.generate();
-        privateKey = k.toBase64();
-        h.addPeerToWireguardGo(k.publicKey().toBase64(), "10.200.0.1/32,fd20::1/128");
-        client = h.client();
+        net = ConnectedNetns.connect("real-backend scenario tests", "s", false, "10.200.0.1/32,fd20::1/128");
+        h = net.helper();
+        privateKey = net.key().toBase64();
+        client = net.client();
     }
 
     @AfterAll
     void tearDown() {
-        if (client != null) {
-            client.close();
-        }
-        if (h != null) {
-            h.close();
+        if (net != null) {
+            net.close();
         }
     }
 

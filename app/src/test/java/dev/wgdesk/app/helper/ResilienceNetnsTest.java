@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,19 +38,18 @@ class ResilienceNetnsTest {
     private static final long ONE_HANDSHAKE_MILLIS = 5000;
 
     private final AtomicLong asleep = new AtomicLong();
+    private ConnectedNetns net;
     private HelperInNetns h;
     private IpcClient client;
     private PrivateKey key;
 
     @BeforeAll
     void setUp() throws Exception {
-        String missing = HelperInNetns.missingPrerequisite();
-        Assumptions.assumeTrue(missing == null, "netns resilience tests need root and the namespace tools: " + missing);
-        h = HelperInNetns.create("r", false, new SleepDetector(System::nanoTime, () -> System.nanoTime() + asleep.get(),
-                SleepDetector.DEFAULT_THRESHOLD_NANOS));
-        key = PrivateKey.generate();
-        h.addPeerToWireguardGo(key.publicKey().toBase64(), "10.200.0.1/32");
-        client = h.client();
+        net = ConnectedNetns.connect("netns resilience tests", "r", false, new SleepDetector(System::nanoTime,
+                () -> System.nanoTime() + asleep.get(), SleepDetector.DEFAULT_THRESHOLD_NANOS), "10.200.0.1/32");
+        h = net.helper();
+        key = net.key();
+        client = net.client();
         client.importConfig("rs", "[Interface]\nPrivateKey = " + key.toBase64() + "\nAddress = 10.200.0.1/24\n\n"
                 + "[Peer]\nPublicKey = " + h.peerPublicKey + "\nEndpoint = 10.99.0.2:51820\nAllowedIPs = 10.200.0.2/32\n");
         assertEquals(TunnelState.ACTIVE, client.activate("rs").state());
@@ -60,11 +58,8 @@ class ResilienceNetnsTest {
 
     @AfterAll
     void tearDown() {
-        if (client != null) {
-            client.close();
-        }
-        if (h != null) {
-            h.close();
+        if (net != null) {
+            net.close();
         }
     }
 

@@ -23,7 +23,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,18 +46,17 @@ class WgShowNetnsTest {
     private final long id = ProcessHandle.current().pid() % 100_000;
     private final String name = "wgs" + id;
     private final String other = "wgo" + id;
+    private ConnectedNetns net;
     private HelperInNetns h;
     private IpcClient client;
     private PrivateKey key;
 
     @BeforeAll
     void setUp() throws Exception {
-        String missing = HelperInNetns.missingPrerequisite();
-        Assumptions.assumeTrue(missing == null, "netns wg show tests need root and the namespace tools: " + missing);
-        h = HelperInNetns.create("w", true);
-        key = PrivateKey.generate();
-        h.addPeerToWireguardGo(key.publicKey().toBase64(), "10.200.0.1/32");
-        client = h.client();
+        net = ConnectedNetns.connect("netns wg show tests", "w", true, "10.200.0.1/32");
+        h = net.helper();
+        key = net.key();
+        client = net.client();
         for (String n : List.of(name, other)) {
             // Hooks use wg on the tunnel, as wg-quick users' do: the socket must exist for PostUp and PreDown.
             String hooks = n.equals(name) ? "PostUp = wg show %i peers > " + h.dir.resolve("postup") + "\n"
@@ -71,11 +69,8 @@ class WgShowNetnsTest {
 
     @AfterAll
     void tearDown() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (h != null) {
-            h.close();
+        if (net != null) {
+            net.close();
         }
         for (String n : List.of(name, other)) {
             Files.deleteIfExists(UapiSocket.socketPath(RUN, n)); // only if a failed test left one

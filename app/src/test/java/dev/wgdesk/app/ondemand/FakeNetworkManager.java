@@ -1,5 +1,6 @@
 package dev.wgdesk.app.ondemand;
 
+import dev.wgdesk.app.testsupport.ReadOnlyProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,27 +123,12 @@ public final class FakeNetworkManager implements AutoCloseable {
     }
 
     /** One exported object: its properties per interface. */
-    private static final class Obj implements Properties {
+    private static final class Obj extends ReadOnlyProperties {
         final String path;
         final Map<String, Map<String, Variant<?>>> props = new ConcurrentHashMap<>();
 
         Obj(String path) {
             this.path = path;
-        }
-
-        @SuppressWarnings("unchecked")
-        @Override
-        public <A> A Get(String iface, String name) {
-            Variant<?> v = GetAll(iface).get(name);
-            if (v == null) {
-                throw new DBusExecutionException("no property " + iface + "." + name);
-            }
-            return (A) v;
-        }
-
-        @Override
-        public <A> void Set(String iface, String name, A value) {
-            throw new DBusExecutionException("read-only");
         }
 
         @Override

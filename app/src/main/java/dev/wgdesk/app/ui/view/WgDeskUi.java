@@ -152,6 +152,10 @@ public final class WgDeskUi {
             Optional<Tray> t = Trays.install(choice, trayVm.actions(), FxUiThread.INSTANCE, this::trayLost);
             FxUiThread.INSTANCE.run(() -> {
                 trayChecked = true;
+                if (shutDown) { // quit while the tray was being installed: it goes too, no window
+                    t.ifPresent(Tray::remove);
+                    return;
+                }
                 if (t.isPresent()) {
                     tray = t.get();
                     tray.show(trayVm.model());

@@ -14,7 +14,6 @@ import java.lang.reflect.Proxy;
 import dev.wgdesk.app.ui.i18n.Messages;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 /**
  * The detail pane's "On-demand" section in a real window (Xvfb in CI), driven with the mouse and
@@ -52,35 +50,24 @@ class OnDemandViewTest {
                 }
             });
     private final FxRobot robot = new FxRobot();
+    private FocusedWindow window;
     private Stage stage;
     private WgDeskUi ui;
 
     @BeforeEach
     void start() throws Exception {
-        Fx.requireDisplay();
-        Messages.useLocale(Locale.ROOT);
         helper.with("home", Fixtures.fullTunnel(), false);
-        stage = FxToolkit.registerStage(Stage::new);
-        ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(slow, new ScriptedFileDialogs(),
-                Clock.systemUTC(), false, Theme.Mode.LIGHT, List.of())));
-        Fx.waitUntil("home selected", () -> ui.mainViewModel().detailProperty().get() != null
-                && ui.mainViewModel().detailProperty().get().name().equals("home"));
-        Fx.run(() -> {
-            stage.toFront();
-            stage.requestFocus();
-        });
-        Fx.waitUntil("window focused", () -> stage.isFocused());
+        window = FocusedWindow.show(slow, "home");
+        stage = window.stage();
+        ui = window.ui();
     }
 
     @AfterEach
     void stop() throws Exception {
         gate.countDown();
-        Fx.run(() -> {
-            if (ui != null) {
-                ui.shutdown();
-                stage.close();
-            }
-        });
+        if (window != null) {
+            window.close();
+        }
     }
 
     private <T extends Node> T node(String id) throws Exception {

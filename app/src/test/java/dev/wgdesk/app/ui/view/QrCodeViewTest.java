@@ -9,8 +9,6 @@ import dev.wgdesk.app.ui.QrDecode;
 import dev.wgdesk.app.ui.gateway.FakeHelperGateway;
 import dev.wgdesk.app.ui.i18n.Messages;
 import java.time.Clock;
-import java.util.List;
-import java.util.Locale;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.image.Image;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 /**
  * "Show as QR code" in a real window (Xvfb in CI): hidden until clicked, the image on screen
@@ -32,25 +29,17 @@ import org.testfx.api.FxToolkit;
 class QrCodeViewTest {
     private final FakeHelperGateway helper = new FakeHelperGateway(Clock.systemUTC());
     private final FxRobot robot = new FxRobot();
+    private FocusedWindow window;
     private Stage stage;
     private Stage other;
     private WgDeskUi ui;
 
     @BeforeEach
     void start() throws Exception {
-        Fx.requireDisplay();
-        Messages.useLocale(Locale.ROOT);
         helper.with("phone", Fixtures.fullTunnel(), false);
-        stage = FxToolkit.registerStage(Stage::new);
-        ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(helper, new ScriptedFileDialogs(),
-                Clock.systemUTC(), false, Theme.Mode.LIGHT, List.of())));
-        Fx.waitUntil("phone selected", () -> ui.mainViewModel().detailProperty().get() != null
-                && ui.mainViewModel().detailProperty().get().name().equals("phone"));
-        Fx.run(() -> {
-            stage.toFront();
-            stage.requestFocus();
-        });
-        Fx.waitUntil("window focused", () -> stage.isFocused());
+        window = FocusedWindow.show(helper, "phone");
+        stage = window.stage();
+        ui = window.ui();
     }
 
     @AfterEach
@@ -59,11 +48,10 @@ class QrCodeViewTest {
             if (other != null) {
                 other.close();
             }
-            if (ui != null) {
-                ui.shutdown();
-                stage.close();
-            }
         });
+        if (window != null) {
+            window.close();
+        }
     }
 
     private ImageView qrImage() {

@@ -117,6 +117,21 @@ class TrayStartupTest {
     }
 
     @Test
+    void quittingWhileTheTrayIsBeingInstalledLeavesNoWindowAndNoTray() throws Exception {
+        try (FakeWatcher watcher = new FakeWatcher(bus.address(), false)) { // the panel has no host yet: install waits
+            ui = Fx.call(() -> WgDeskUi.show(stage, new WgDeskUi.Options(DemoData.gateway(Clock.systemUTC()),
+                    FileDialogs.native_(), Clock.systemUTC(), true, Theme.Mode.SYSTEM, List.of(), true)));
+            assertFalse(Fx.call(ui::trayChecked), "still waiting for a host");
+            WgDeskUi running = ui;
+            Fx.run(running::shutdown); // quit at login, before the panel is up
+            Fx.waitUntil("tray checked", running::trayChecked);
+            Fx.run(() -> { }); // the install's answer has been handled
+            assertFalse(Fx.call(stage::isShowing), "a quit app shows no window");
+            assertFalse(Fx.call(running::hasTray));
+        }
+    }
+
+    @Test
     void aFailureWhileTheWindowIsHiddenBecomesANotification() throws Exception {
         dev.wgdesk.app.ui.gateway.FakeHelperGateway helper = DemoData.gateway(Clock.systemUTC());
         helper.failNextActivation("office", "the interface name is taken");

@@ -231,10 +231,10 @@ class MainViewModelTest {
         vm.start();
         assertEquals(Connection.UNREACHABLE, vm.connectionProperty().get());
         assertTrue(vm.bannerProperty().get().contains("systemctl start wgdesk-helper"), vm.bannerProperty().get());
-        assertEquals(List.of(Duration.ofSeconds(1)), scheduler.pending().stream().map(ManualScheduler.Task::delay).toList());
+        assertEquals(List.of(Duration.ofSeconds(1)), scheduler.pending().stream().map(dev.wgdesk.app.testsupport.ManualTasks.Task::delay).toList());
 
         scheduler.runAll(Duration.ofSeconds(1));
-        assertEquals(List.of(Duration.ofSeconds(2)), scheduler.pending().stream().map(ManualScheduler.Task::delay).toList());
+        assertEquals(List.of(Duration.ofSeconds(2)), scheduler.pending().stream().map(dev.wgdesk.app.testsupport.ManualTasks.Task::delay).toList());
         scheduler.runAll(Duration.ofSeconds(2));
         scheduler.runAll(Duration.ofSeconds(4));
         assertEquals(4, helper.connectAttempts());
@@ -247,7 +247,7 @@ class MainViewModelTest {
         assertEquals(List.of("home"), names(vm));
         // Connected: only the status refresh is pending, no reconnect.
         assertEquals(List.of(MainViewModel.STATUS_INTERVAL),
-                scheduler.pending().stream().map(ManualScheduler.Task::delay).toList());
+                scheduler.pending().stream().map(dev.wgdesk.app.testsupport.ManualTasks.Task::delay).toList());
     }
 
     @Test
@@ -301,7 +301,7 @@ class MainViewModelTest {
         helper.setReachable(false);
         assertEquals(Connection.UNREACHABLE, vm.connectionProperty().get());
         assertTrue(vm.bannerProperty().get().contains("not affected"), vm.bannerProperty().get());
-        assertEquals(List.of(Duration.ofSeconds(1)), scheduler.pending().stream().map(ManualScheduler.Task::delay).toList(),
+        assertEquals(List.of(Duration.ofSeconds(1)), scheduler.pending().stream().map(dev.wgdesk.app.testsupport.ManualTasks.Task::delay).toList(),
                 "the status refresh is cancelled and one reconnect is scheduled");
         helper.setReachable(true);
         scheduler.runAll(Duration.ofSeconds(1));

@@ -215,6 +215,11 @@ public final class SniTray implements Tray {
         return busName;
     }
 
+    /** True while the tray's D-Bus connection is open (tests). */
+    boolean connected() {
+        return bus.isConnected();
+    }
+
     @Override
     public String kind() {
         return "StatusNotifierItem";
@@ -286,10 +291,21 @@ public final class SniTray implements Tray {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "releasing " + busName + ": " + e.getMessage());
         }
-        try {
-            bus.close();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the D-Bus connection: " + e.getMessage());
+        Runnable close = () -> {
+            try {
+                bus.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the D-Bus connection: " + e.getMessage());
+            }
+        };
+        if (DBusConnection.getCallInfo() != null) {
+            // Removed while answering a D-Bus call (quit clicked in the menu, handled on the
+            // calling thread): dbus-java would wait 10 s for this very call to finish, close, and
+            // then fail to send its answer, printing a NotConnected stack trace on its thread.
+            // Closed on a thread of its own, the connection first lets the answer go out.
+            Thread.ofPlatform().name("wgdesk-tray-close").daemon().start(close);
+        } else {
+            close.run();
         }
     }
 

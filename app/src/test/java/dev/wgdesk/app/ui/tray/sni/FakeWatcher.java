@@ -1,5 +1,6 @@
 package dev.wgdesk.app.ui.tray.sni;
 
+import dev.wgdesk.app.testsupport.ReadOnlyProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -7,15 +8,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
-import org.freedesktop.dbus.exceptions.DBusExecutionException;
-import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 
 /**
  * A StatusNotifierWatcher such as a desktop panel runs: owns {@code org.kde.StatusNotifierWatcher}
  * on its own connection, records registrations, and says whether a host is registered.
  */
-public final class FakeWatcher implements StatusNotifierWatcherBus, Properties, AutoCloseable {
+public final class FakeWatcher extends ReadOnlyProperties implements StatusNotifierWatcherBus, AutoCloseable {
     public final BlockingQueue<String> registered = new LinkedBlockingQueue<>();
     private final boolean hostRegistered;
     private final DBusConnection bus;
@@ -35,21 +34,6 @@ public final class FakeWatcher implements StatusNotifierWatcherBus, Properties, 
     @Override
     public String getObjectPath() {
         return PATH;
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public <A> A Get(String iface, String name) {
-        Variant<?> v = GetAll(iface).get(name);
-        if (v == null) {
-            throw new DBusExecutionException("no property " + name);
-        }
-        return (A) v;
-    }
-
-    @Override
-    public <A> void Set(String iface, String name, A value) {
-        throw new DBusExecutionException("read-only");
     }
 
     @Override

@@ -322,6 +322,64 @@ class SniTrayTest {
         assertTrue(property(tray, "ToolTip").contains("Active: home"), "the tray keeps working");
     }
 
+    /**
+     * Quitting from the tray menu where the click is handled on the thread that answers it (as
+     * with {@link UiThread#direct()}): the tray is removed, so its D-Bus connection closes, while
+     * that call is still being answered. dbus-java then waited 10 s for the call, closed, and
+     * printed a NotConnected stack trace on its worker when the answer could not be sent. Now the
+     * click is answered and nothing is printed or logged.
+     */
+    @Test
+    void quittingFromTheMenuLeavesNoStackTrace() throws Exception {
+        watcher(true);
+        SniTray[] self = new SniTray[1];
+        java.util.concurrent.CountDownLatch removed = new java.util.concurrent.CountDownLatch(1);
+        TrayActions quitting = new TrayActions() {
+            @Override
+            public void toggleTunnel(String name) {
+            }
+
+            @Override
+            public void showWindow() {
+            }
+
+            @Override
+            public void importFromFile() {
+            }
+
+            @Override
+            public void importFromSystem() {
+            }
+
+            @Override
+            public void quit() {
+                self[0].remove();
+                removed.countDown();
+            }
+        };
+        try (LogCapture log = LogCapture.start()) {
+            SniTray tray = SniTray.install(bus.address(), quitting, UiThread.direct(), () -> { }).orElseThrow();
+            self[0] = tray;
+            cleanup.add(tray::remove);
+            String answer;
+            try {
+                click(tray, SniMenu.QUIT);
+                answer = "answered";
+            } catch (java.io.IOException e) {
+                answer = e.getMessage();
+            }
+            assertTrue(removed.await(WAIT_S, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+            while (tray.connected() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(tray.connected(), "the connection closes");
+            Thread.sleep(300); // a failing worker prints just after its call returns
+            assertEquals("", log.text(), "nothing printed or logged at quit");
+            assertEquals("answered", answer, "the click is answered before the connection closes");
+        }
+    }
+
     @Test
     void removeLeavesTheBus() throws Exception {
         watcher(true);
