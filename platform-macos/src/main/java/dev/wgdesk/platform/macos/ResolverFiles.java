@@ -4,17 +4,13 @@ import dev.wgdesk.engine.config.DnsServer;
 import dev.wgdesk.engine.config.InterfaceConfig;
 import dev.wgdesk.engine.config.RoutingDomain;
 import dev.wgdesk.engine.config.SearchDomain;
+import dev.wgdesk.engine.platform.AtomicTextFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -115,22 +111,7 @@ public final class ResolverFiles {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
-        Path tmp = dir.resolve("." + domain + ".wgdesk-tmp");
-        Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))) {
-            ByteBuffer b = ByteBuffer.wrap(content(tunnel, servers).getBytes(StandardCharsets.US_ASCII));
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        AtomicTextFile.write(f, content(tunnel, servers), PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     /**
